@@ -1,0 +1,76 @@
+# The commands people type. `make run` and `make test` install what they need themselves.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+APPS := portal content volunteers donations
+
+.PHONY: run test serve setup system-deps messages migrate demo lint format bench check-deploy clean
+
+run: setup migrate demo serve
+
+setup: system-deps $(VENV)/.installed messages
+
+# Debian packages WeasyPrint and gettext need; installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+# Compile every app's catalogue (.po -> .mo); only the stale ones are rebuilt.
+messages: $(VENV)/.installed
+	@for app in $(APPS); do \
+	  for po in $$app/locale/*/LC_MESSAGES/django.po; do \
+	    [ -f "$$po" ] || continue; mo=$${po%.po}.mo; \
+	    if [ ! -f "$$mo" ] || [ "$$po" -nt "$$mo" ]; then msgfmt --check-format -o "$$mo" "$$po" || exit 1; fi; \
+	  done; \
+	done
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Regenerate the message catalogues from the source (then translate the new entries).
+makemessages: setup
+	@for app in $(APPS); do (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete); done
+
+bench: setup
+	@for f in bench/*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
+
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

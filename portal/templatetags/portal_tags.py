@@ -1,0 +1,32 @@
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+
+def _strip_language_prefix(path):
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if code != settings.LANGUAGE_CODE and path.startswith(prefix):
+            return "/" + path[len(prefix) :]
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language: Chinese unprefixed, others under /<code>/."""
+    request = context.get("request")
+    path = _strip_language_prefix(request.path if request else "/")
+    query = request.META.get("QUERY_STRING", "") if request else ""
+    current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+        if query:
+            url = f"{url}?{query}"
+        info = get_language_info(code)
+        links.append(
+            {"code": code, "name": info["name_local"], "url": url, "current": code == current}
+        )
+    return links

@@ -1,0 +1,3 @@
+"""Factories for every model, one module per app, all importable from here."""
+
+from .portal import *  # noqa: F403

@@ -1,0 +1,53 @@
+"""Tell a person something, by email and SMS, in their own language.
+
+`notify(user, "volunteers/notify/verified", context)` renders
+`<name>_subject.txt`, `<name>_body.txt` and (for SMS) `<name>_sms.txt` under the user's
+language and sends them in a background task enqueued after the transaction commits. Missing
+templates skip that channel.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from portal.sms import send_sms
+
+
+def _render(name, context):
+    try:
+        return render_to_string(name, context).strip()
+    except TemplateDoesNotExist:
+        return ""
+
+
+def render_message(user, template_prefix, context):
+    with translation.override(user.language or "zh-hans"):
+        context = {"user": user, **context}
+        return {
+            "subject": _render(f"{template_prefix}_subject.txt", context),
+            "body": _render(f"{template_prefix}_body.txt", context),
+            "sms": _render(f"{template_prefix}_sms.txt", context),
+        }
+
+
+@task()
+def deliver(user_id, template_prefix, context):
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        return
+    message = render_message(user, template_prefix, context)
+    if user.email and message["subject"] and message["body"]:
+        send_mail(message["subject"], message["body"], None, [user.email])
+    if user.phone and message["sms"]:
+        send_sms(user.phone, message["sms"])
+
+
+def notify(user, template_prefix, context=None):
+    """Queue the message once the current transaction commits. `context` must be JSON-safe
+    (ids, strings, numbers), since background workers receive it serialised."""
+    context = dict(context or {})
+    transaction.on_commit(lambda: deliver.enqueue(user.pk, template_prefix, context))

@@ -21,6 +21,9 @@ class HeadingBlock(blocks.StructBlock):
         default="h2",
     )
 
+    def get_searchable_content(self, value):
+        return [value["heading_text"]]
+
     class Meta:
         icon = "title"
         template = "blocks/heading_block.html"

@@ -65,3 +65,13 @@ def subdistrict_editor(db):
 @pytest.fixture
 def volunteer_user(db):
     return make_user(roles.VOLUNTEER, username="vol")
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Each test starts in Chinese, whatever language an earlier request left active."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()

@@ -54,7 +54,7 @@ class HomePage(Page):
         from content.models.courses import CoursePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = home_sections()
+        context["sections"] = home_sections(request)
         # Querysets stay lazy: the template evaluates them inside {% cache %} fragments.
         context["latest_notices"] = NoticePage.objects.listing().current()[:5]
         context["latest_courses"] = CoursePage.objects.listing()[:3]
@@ -63,11 +63,11 @@ class HomePage(Page):
         return context
 
 
-def home_sections():
+def home_sections(request=None):
     """The ways into the portal: volunteering, donations and the three content indexes."""
     from django.urls import reverse
 
-    links = index_links()
+    links = index_links(request)
 
     def url_of(kind):
         return links[kind]["url"] if kind in links else None
@@ -90,7 +90,7 @@ def home_sections():
     return sections
 
 
-def index_links():
+def index_links(request=None):
     """{kind: {"title", "url"}} of the live index pages, cached per language and content
     version (so the nav and the home page cost no query once warm)."""
     from django.core.cache import cache
@@ -101,27 +101,28 @@ def index_links():
     key = f"content:index-links:{get_language()}:{content_version()}"
     links = cache.get(key)
     if links is None:
-        links = {kind: {"title": page.title, "url": page.url}
+        links = {kind: {"title": page.title, "url": page.get_url(request)}
                  for kind, page in index_pages().items()}
         cache.set(key, links, 600)
     return links
 
 
 def index_pages(home=None):
-    """The live index pages by kind ("notices", "courses", "stories", "communities")."""
+    """The live index pages by kind ("notices", "courses", "stories", "communities"), found
+    with one query."""
     from content.models.courses import CourseIndexPage
 
     kinds = {
-        "notices": NoticeIndexPage, "courses": CourseIndexPage, "stories": StoryIndexPage,
-        "communities": CommunityIndexPage,
+        NoticeIndexPage: "notices", CourseIndexPage: "courses", StoryIndexPage: "stories",
+        CommunityIndexPage: "communities",
     }
+    queryset = Page.objects.live().type(*kinds).order_by("path")
+    if home is not None:
+        queryset = queryset.child_of(home)
     found = {}
-    for kind, model in kinds.items():
-        queryset = model.objects.live()
-        if home is not None:
-            queryset = queryset.child_of(home)
-        page = queryset.order_by("path").first()
-        if page is not None:
+    for page in queryset.select_related("content_type"):
+        kind = kinds.get(page.content_type.model_class())
+        if kind and kind not in found:
             found[kind] = page
     return found
 

@@ -113,21 +113,24 @@ def test_a_draft_is_not_public_and_keeps_its_revisions(client, section, communit
     assert client.get(f"/communities/{section.slug}/draft-notice/").status_code == 404
 
 
-def test_scheduled_publishing_goes_live_with_publish_scheduled(section, notice_index):
+def test_scheduled_publishing_goes_live_with_publish_scheduled(notice_index):
     notice = add_notice(notice_index, publish=False, title="定时通知")
-    notice.live = False
-    notice.save()
-    go_live = timezone.now() + datetime.timedelta(hours=1)
-    notice.go_live_at = go_live
-    notice.save_revision(approved_go_live_at=go_live)
+    NoticePage.objects.filter(pk=notice.pk).update(live=False)
+    notice.refresh_from_db()
+    notice.go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    revision = notice.save_revision()
+    revision.publish()  # as "Publish" in the admin: scheduled, not live
+    notice.refresh_from_db()
+    revision.refresh_from_db()
+    assert not notice.live and revision.approved_go_live_at is not None
     call_command("publish_scheduled")
     notice.refresh_from_db()
     assert not notice.live
-    from wagtail.models import Revision
-
-    Revision.page_revisions.filter(object_id=str(notice.pk)).update(
-        approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1)
-    )
+    # An hour later (moved back rather than waiting): the command publishes it.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save()
     call_command("publish_scheduled")
     notice.refresh_from_db()
     assert notice.live

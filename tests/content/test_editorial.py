@@ -150,3 +150,18 @@ def test_editors_can_upload_images(client, editorial, role_fixture, request, sec
     user = request.getfixturevalue(role_fixture)
     client.force_login(user)
     assert client.get(reverse("wagtailimages:add")).status_code == 200
+
+
+def test_sections_screen_is_scoped_and_only_admins_set_up(client, home, editorial, coordinator,
+                                                          subdistrict_admin, community,
+                                                          other_community):
+    url = reverse("content_community_sections")
+    client.force_login(coordinator)
+    html = client.get(url).content.decode()
+    assert community.name in html and other_community.name not in html
+    assert reverse("content:poster", args=(community.slug,)) in html
+    assert client.post(url).status_code == 403
+    client.force_login(subdistrict_admin)
+    assert client.post(url).status_code == 302
+    assert set(CommunitySectionPage.objects.values_list("community__slug", flat=True)) == {
+        community.slug, other_community.slug}

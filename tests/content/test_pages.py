@@ -149,3 +149,14 @@ def test_listing_queries_do_not_grow_with_children(client, settings, notice_inde
     with_two_hundred = measure()
     assert with_two_hundred == with_five
     assert max(with_five.values()) <= 25, with_five
+
+
+def test_home_shows_figures_the_other_apps_provide(client, home, monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("donations.services")
+    fake.public_figures = lambda: {"received": 4800, "distributed": 3600}
+    monkeypatch.setitem(sys.modules, "donations.services", fake)
+    html = client.get("/").content.decode()
+    assert "已接收物资（件）" in html and "4800" in html and "3600" in html

@@ -112,3 +112,9 @@ def set_admin_language(user):
         user=user,
         defaults={"preferred_language": user.language or settings.LANGUAGE_CODE},
     )
+
+
+def user_display(user):
+    """How allauth names a person in its messages ("Successfully signed in as ..."): their
+    name, else their mobile number or email, never the generated username (ACCOUNT_USER_DISPLAY)."""
+    return str(user)

@@ -332,3 +332,37 @@ def test_donor_representative_logging_in_with_next_admin_is_refused(client):
     assert response.status_code == 403
     response = client.get("/admin/pages/", follow=True)
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_email_sign_up_with_a_taken_address_creates_nothing_and_says_nothing(client):
+    UserFactory(email="taken@example.org")
+    response = client.post(
+        "/accounts/signup/email/", {"email": "taken@example.org", "password1": "Zhufang-2022!"}
+    )
+    # The same answer as a fresh sign-up (no enumeration); the owner gets a mail about it.
+    assert response.status_code == 302
+    assert User.objects.filter(email="taken@example.org").count() == 1
+    assert len(mail.outbox) == 1
+    assert not re.search(r"(?<!\d)\d{6}(?!\d)", mail.outbox[0].body)
+
+
+@pytest.mark.django_db
+def test_staff_already_logged_in_pass_through_admin_login(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/pages/"
+    response = client.get("/admin/login/?next=https://evil.example.org/")
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_logged_in_message_names_the_person_not_the_generated_username(client):
+    UserFactory(phone="13912345678", username="user-x1", first_name="娜", last_name="李")
+    response = client.post(
+        "/accounts/login/?next=/me/", {"login": "13912345678", "password": PASSWORD}, follow=True
+    )
+    html = response.content.decode()
+    assert "李娜" in html
+    assert "user-x1" not in html

@@ -182,6 +182,7 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "signup": "portal.accounts.forms.PhoneSignupForm",
     "login": "portal.accounts.forms.LoginForm",
+    "request_login_code": "portal.accounts.forms.RequestLoginCodeForm",
     "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
     "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
     "confirm_email_verification_code": "portal.accounts.forms.ConfirmEmailVerificationCodeForm",

@@ -366,3 +366,15 @@ def test_logged_in_message_names_the_person_not_the_generated_username(client):
     html = response.content.decode()
     assert "李娜" in html
     assert "user-x1" not in html
+
+
+@pytest.mark.django_db
+def test_code_request_page_sends_an_sms_code(client):
+    user = UserFactory(phone="13912345678")
+    page = client.get("/accounts/login/code/")
+    assert "用验证码登录" in page.content.decode()
+    response = client.post("/accounts/login/code/", {"phone": "13912345678"})
+    assert response.status_code == 302
+    response = client.post("/accounts/login/code/confirm/", {"code": sms_code()})
+    assert response.status_code == 302
+    assert logged_in_user(client) == user

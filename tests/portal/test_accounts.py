@@ -378,3 +378,29 @@ def test_code_request_page_sends_an_sms_code(client):
     response = client.post("/accounts/login/code/confirm/", {"code": sms_code()})
     assert response.status_code == 302
     assert logged_in_user(client) == user
+
+
+@pytest.mark.django_db
+def test_phone_sign_up_returns_to_the_page_that_asked_for_it(client):
+    # Journey 1: the volunteer sign-up page sends her here with ?next=...
+    page = client.get("/accounts/signup/?next=/me/")
+    assert 'value="/me/"' in page.content.decode()
+    client.post("/accounts/signup/", {"phone": "13800138000", "next": "/me/"})
+    response = client.post("/accounts/phone/verify/", {"code": sms_code()})
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
+
+
+@pytest.mark.django_db
+def test_wagtails_own_login_form_cannot_be_used(client, coordinator):
+    response = client.post("/admin/login/", {"username": "coord", "password": PASSWORD})
+    assert response.status_code == 302
+    assert logged_in_user(client) is None
+
+
+@pytest.mark.django_db
+def test_logging_out_of_the_admin_leads_back_to_allauths_login(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post("/admin/logout/", follow=True)
+    assert logged_in_user(client) is None
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")

@@ -150,6 +150,8 @@ def test_sign_up_by_email_requires_the_emailed_code(client):
     assert logged_in_user(client) is None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["li.na@example.org"]
+    assert mail.outbox[0].subject.startswith("[卢沟桥街道] ")
+    assert "卢沟桥街道志愿与捐赠平台" in mail.outbox[0].body
     code = last_code(mail.outbox[0].body)
     user = User.objects.get(email="li.na@example.org")
     assert user.phone is None

@@ -58,11 +58,13 @@ def test_sign_up_by_phone_with_sms_code_and_no_password(client):
     assert page.status_code == 200
     assert 'inputmode="numeric"' in page.content.decode()
 
-    response = client.post("/accounts/phone/verify/", {"code": "000000" if sms_code() != "000000" else "111111"})
+    code = sms_code()
+    response = client.post("/accounts/phone/verify/", {"code": "111111" if code == "000000" else "000000"})
     assert response.status_code == 200
+    assert "验证码" in response.content.decode()
     assert logged_in_user(client) is None
 
-    response = client.post("/accounts/phone/verify/", {"code": sms_code()})
+    response = client.post("/accounts/phone/verify/", {"code": code})
     assert response.status_code == 302
     user = logged_in_user(client)
     assert user is not None
@@ -202,7 +204,7 @@ def test_wrong_password_error_is_shown_on_the_login_page(client):
     response = client.post("/accounts/login/", {"login": "13912345678", "password": "wrong-one"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "手机号和/或密码不正确" in html or "不正确" in html
+    assert "您输入的电话号码和/或密码不正确。" in html
     assert "<details" in html and "open" in html.split("<details", 1)[1].split(">", 1)[0]
     assert logged_in_user(client) is None
 
@@ -240,8 +242,10 @@ def test_failed_password_logins_are_rate_limited(client):
     UserFactory(phone="13912345678")
     for _attempt in range(5):
         client.post("/accounts/login/", {"login": "13912345678", "password": "wrong-one"})
+    # The right password is refused too while the limit holds.
     response = client.post("/accounts/login/", {"login": "13912345678", "password": PASSWORD})
     assert response.status_code == 200
+    assert "登录失败次数过多" in response.content.decode()
     assert logged_in_user(client) is None
 
 

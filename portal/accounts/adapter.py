@@ -1,5 +1,8 @@
 """allauth adapter: mainland mobile numbers stored on the User, codes sent through portal.sms."""
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
@@ -95,9 +98,28 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
 
+    def send_mail(self, template_prefix, email, context):
+        # allauth names the site after the request's host ("Hello from 127.0.0.1:8000!"); we
+        # have no django.contrib.sites, so give its mails the portal's own name.
+        context = {"current_site": portal_site(), **context}
+        super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject):
+        prefix = gettext("Lugouqiao Subdistrict")
+        return f"[{prefix}] {subject}"
+
     def login(self, request, user):
         super().login(request, user)
         set_admin_language(user)
+
+
+def portal_site():
+    """The portal as allauth's mail templates expect a Site: a name and a domain."""
+    return SimpleNamespace(
+        name=gettext("Lugouqiao Subdistrict Volunteer and Donation Portal"),
+        domain=urlsplit(settings.SITE_URL).netloc,
+        url=settings.SITE_URL,
+    )
 
 
 def set_admin_language(user):

@@ -64,6 +64,17 @@ class LoginForm(allauth_forms.LoginForm):
         return login
 
 
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """Fill in one of the two: a mobile number (SMS) or an email address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            self.fields["phone"].label = _("Mobile number")
+        if "email" in self.fields:
+            self.fields["email"].label = _("Or the email address of your account")
+
+
 class NumericCodeMixin:
     """Codes are six digits (ALLAUTH_USER_CODE_FORMAT): phones show the number pad."""
 

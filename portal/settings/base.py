@@ -182,6 +182,7 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "signup": "portal.accounts.forms.PhoneSignupForm",
     "login": "portal.accounts.forms.LoginForm",
+    "request_login_code": "portal.accounts.forms.RequestLoginCodeForm",
     "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
     "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
     "confirm_email_verification_code": "portal.accounts.forms.ConfirmEmailVerificationCodeForm",
@@ -223,6 +224,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# The per-IP limits must see the visitor's address, not the reverse proxy's (else one busy
+# QR-poster morning would lock everybody out): behind nginx set TRUSTED_PROXY_COUNT=1.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Staff reset passwords through allauth (rate-limited), not through Wagtail's own views.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 

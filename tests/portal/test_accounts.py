@@ -58,11 +58,13 @@ def test_sign_up_by_phone_with_sms_code_and_no_password(client):
     assert page.status_code == 200
     assert 'inputmode="numeric"' in page.content.decode()
 
-    response = client.post("/accounts/phone/verify/", {"code": "000000" if sms_code() != "000000" else "111111"})
+    code = sms_code()
+    response = client.post("/accounts/phone/verify/", {"code": "111111" if code == "000000" else "000000"})
     assert response.status_code == 200
+    assert "验证码" in response.content.decode()
     assert logged_in_user(client) is None
 
-    response = client.post("/accounts/phone/verify/", {"code": sms_code()})
+    response = client.post("/accounts/phone/verify/", {"code": code})
     assert response.status_code == 302
     user = logged_in_user(client)
     assert user is not None
@@ -150,6 +152,8 @@ def test_sign_up_by_email_requires_the_emailed_code(client):
     assert logged_in_user(client) is None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["li.na@example.org"]
+    assert mail.outbox[0].subject.startswith("[卢沟桥街道] ")
+    assert "卢沟桥街道志愿与捐赠平台" in mail.outbox[0].body
     code = last_code(mail.outbox[0].body)
     user = User.objects.get(email="li.na@example.org")
     assert user.phone is None
@@ -200,7 +204,7 @@ def test_wrong_password_error_is_shown_on_the_login_page(client):
     response = client.post("/accounts/login/", {"login": "13912345678", "password": "wrong-one"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "手机号和/或密码不正确" in html or "不正确" in html
+    assert "您输入的电话号码和/或密码不正确。" in html
     assert "<details" in html and "open" in html.split("<details", 1)[1].split(">", 1)[0]
     assert logged_in_user(client) is None
 
@@ -238,8 +242,10 @@ def test_failed_password_logins_are_rate_limited(client):
     UserFactory(phone="13912345678")
     for _attempt in range(5):
         client.post("/accounts/login/", {"login": "13912345678", "password": "wrong-one"})
+    # The right password is refused too while the limit holds.
     response = client.post("/accounts/login/", {"login": "13912345678", "password": PASSWORD})
     assert response.status_code == 200
+    assert "登录失败次数过多" in response.content.decode()
     assert logged_in_user(client) is None
 
 
@@ -366,3 +372,41 @@ def test_logged_in_message_names_the_person_not_the_generated_username(client):
     html = response.content.decode()
     assert "李娜" in html
     assert "user-x1" not in html
+
+
+@pytest.mark.django_db
+def test_code_request_page_sends_an_sms_code(client):
+    user = UserFactory(phone="13912345678")
+    page = client.get("/accounts/login/code/")
+    assert "用验证码登录" in page.content.decode()
+    response = client.post("/accounts/login/code/", {"phone": "13912345678"})
+    assert response.status_code == 302
+    response = client.post("/accounts/login/code/confirm/", {"code": sms_code()})
+    assert response.status_code == 302
+    assert logged_in_user(client) == user
+
+
+@pytest.mark.django_db
+def test_phone_sign_up_returns_to_the_page_that_asked_for_it(client):
+    # Journey 1: the volunteer sign-up page sends her here with ?next=...
+    page = client.get("/accounts/signup/?next=/me/")
+    assert 'value="/me/"' in page.content.decode()
+    client.post("/accounts/signup/", {"phone": "13800138000", "next": "/me/"})
+    response = client.post("/accounts/phone/verify/", {"code": sms_code()})
+    assert response.status_code == 302
+    assert response["Location"] == "/me/"
+
+
+@pytest.mark.django_db
+def test_wagtails_own_login_form_cannot_be_used(client, coordinator):
+    response = client.post("/admin/login/", {"username": "coord", "password": PASSWORD})
+    assert response.status_code == 302
+    assert logged_in_user(client) is None
+
+
+@pytest.mark.django_db
+def test_logging_out_of_the_admin_leads_back_to_allauths_login(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post("/admin/logout/", follow=True)
+    assert logged_in_user(client) is None
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")

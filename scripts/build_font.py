@@ -10,7 +10,7 @@ What it does, per weight:
   2. keeps only the characters of GB2312 (all 6,763 hanzi and 682 symbols, via Python's
      'gb2312' codec) plus ASCII, Latin-1, general punctuation, CJK punctuation, full-width
      forms, enclosed numbers (①, ⑴, ⒈, ㈠), Roman numerals, arrows and a few marks used on forms
-     (☐ ☑ ✓ ★), whatever of these the face has;
+     (□ ■ ✓ ★), whatever of these the face has;
   3. drops hinting, vertical metrics and tables a PDF never uses;
   4. converts the cubic CFF outlines to quadratic TrueType outlines (like fontTools'
      otf2ttf snippet: Cu2QuPen into TTGlyphPen);
@@ -63,7 +63,7 @@ EXTRA_RANGES = [
     (0x2460, 0x24FF),  # enclosed alphanumerics (① ⑴ ⒈ Ⓐ)
     (0x2500, 0x257F),  # box drawing
     (0x25A0, 0x25FF),  # geometric shapes (■ □ ▲ ● ○ ◎ ◆)
-    (0x2600, 0x26FF),  # miscellaneous symbols (★ ☆ ☐ ☑ ☒)
+    (0x2600, 0x26FF),  # miscellaneous symbols (★ ☆; Noto CJK has no ☐ ☑)
     (0x2700, 0x27BF),  # dingbats (✓ ✔ ✗ ✘)
     (0x3000, 0x303F),  # CJK symbols and punctuation (、。《》「」【】〔〕)
     (0x3200, 0x32FF),  # enclosed CJK letters and months (㈠ ㊀)

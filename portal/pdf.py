@@ -11,8 +11,10 @@ static/media files: never the network (there is none at run time, and a document
 able to make the server fetch an address).
 """
 
+import atexit
 import hashlib
 import re
+import threading
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -130,22 +132,46 @@ def render_html(template_name, context, *, language=None):
         return loader.render_to_string(template_name, {**extra, **context})
 
 
+_local = threading.local()
+
+
+@atexit.register
+def _forget_tools():
+    # Let the FontConfiguration remove its temporary folder while the interpreter still can.
+    _local.__dict__.pop("tools", None)
+
+
+def _layout_tools():
+    """(font_config, stylesheet, url_fetcher) for this thread, made once.
+
+    @font-face rules only take effect through a FontConfiguration shared by the stylesheet
+    and write_pdf. Making it (and copying the font files into it) for every document costs a
+    quarter of the time of a one-page PDF, so each thread keeps its own: Pango's state is
+    not shared between threads. Remade when the font settings change (tests, benchmark).
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    css = font_face_css()
+    tools = getattr(_local, "tools", None)
+    if tools is None or tools[0] != css:
+        font_config = FontConfiguration()
+        fetcher = _fetcher_class()(timeout=5)
+        stylesheet = CSS(string=css, font_config=font_config, url_fetcher=fetcher)
+        tools = _local.tools = (css, font_config, stylesheet, fetcher)
+    return tools[1:]
+
+
 def render_pdf(template_name, context, filename, *, language=None):
     """Render `template_name` with `context` and return (filename, content_type, bytes).
 
     `language` defaults to the active one; the document is laid out in it.
     """
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML
 
     html = render_html(template_name, context, language=language)
-    # @font-face rules only take effect through a FontConfiguration shared by the
-    # stylesheet and write_pdf. One per document: cheap, and Pango's state is not shared
-    # between threads.
-    font_config = FontConfiguration()
-    fetcher = _fetcher_class()(timeout=5)
+    font_config, stylesheet, fetcher = _layout_tools()
     base_url = Path(settings.BASE_DIR).resolve().as_uri() + "/"
-    stylesheet = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     pdf = document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
     return filename, CONTENT_TYPE, pdf

@@ -410,3 +410,14 @@ def test_logging_out_of_the_admin_leads_back_to_allauths_login(client, coordinat
     response = client.post("/admin/logout/", follow=True)
     assert logged_in_user(client) is None
     assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_demo_staff_can_also_log_in_with_their_username(client, coordinator):
+    # The README's demo table lists usernames; Django's ModelBackend accepts them.
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "coord", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert logged_in_user(client) == coordinator

@@ -17,7 +17,7 @@ from content.search import highlight, search_pages, terms_of
 from portal import roles
 from portal.models import Community
 from portal.pdf import pdf_response, render_pdf
-from portal.qr import qr_data_uri
+from portal.qr import qr_svg
 
 SEARCH_PAGE_SIZE = 10
 
@@ -131,7 +131,8 @@ def poster(request, slug):
     url = join_url(community)
     result = render_pdf(
         "content/pdf/poster.html",
-        {"community": community, "url": url, "qr": qr_data_uri(url, scale=10, border=2)},
+        {"community": community, "url": url, "qr": qr_svg(url, omitsize=True),
+         "subdistrict_name": community.subdistrict.name, "document_title": "志愿者招募"},
         f"{community.slug}-volunteer-poster.pdf",
         language="zh-hans",
     )

@@ -125,11 +125,19 @@ def _queries(client, url):
     return len(captured)
 
 
-def _add_children(notice_index, story_index, section, start, stop):
+def _image(title="热茶"):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    return Image.objects.create(title=title, file=get_test_image_file(size=(1200, 800)))
+
+
+def _add_children(notice_index, story_index, section, start, stop, image=None):
     for n in range(start, stop):
         add_notice(notice_index, publish=False, title=f"通知{n}", summary="摘要")
         add_notice(section, publish=False, title=f"社区通知{n}")
-        add_story(story_index, publish=False, title=f"故事{n}", summary="摘要")
+        add_story(story_index, publish=False, title=f"故事{n}", summary="摘要",
+                  listing_image=image)
 
 
 def test_listing_queries_do_not_grow_with_children(client, settings, notice_index,
@@ -143,9 +151,10 @@ def test_listing_queries_do_not_grow_with_children(client, settings, notice_inde
         return {url: _queries(client, url) for url in
                 ("/", notice_index.url, story_index.url, section.url, story.url)}
 
-    _add_children(notice_index, story_index, section, 0, 5)
+    image = _image()
+    _add_children(notice_index, story_index, section, 0, 5, image)
     with_five = measure()
-    _add_children(notice_index, story_index, section, 5, 200)
+    _add_children(notice_index, story_index, section, 5, 200, image)
     with_two_hundred = measure()
     assert with_two_hundred == with_five
     assert max(with_five.values()) <= 25, with_five
@@ -160,3 +169,17 @@ def test_home_shows_figures_the_other_apps_provide(client, home, monkeypatch):
     monkeypatch.setitem(sys.modules, "donations.services", fake)
     html = client.get("/").content.decode()
     assert "已接收物资（件）" in html and "4800" in html and "3600" in html
+
+
+def test_images_render_as_responsive_renditions(client, story_index):
+    image = _image()
+    story = add_story(story_index, title="图文故事", listing_image=image, body=[
+        {"type": "image_block", "value": {"image": image.pk, "caption": "雪中的热茶",
+                                          "attribution": "社区供图"}},
+    ])
+    html = client.get(story.url).content.decode()
+    assert "雪中的热茶" in html and "社区供图" in html
+    assert 'srcset="' in html and " 400w" in html and " 800w" in html and ".webp" in html
+    assert '<meta property="og:image" content="http://testserver/' in html
+    listing = client.get(story_index.url).content.decode()
+    assert 'class="thumb"' in listing

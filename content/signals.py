@@ -1,7 +1,8 @@
-"""Cache invalidation only: content changes bump the content cache version."""
+"""Keeping derived data in step: content changes bump the content cache version, and a page
+moved into or out of a community section gets its denormalised community re-derived."""
 
 from django.db.models.signals import post_delete
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from content.cache import bump_content_version
 
@@ -12,7 +13,21 @@ def connect():
     page_published.connect(bump_content_version, dispatch_uid="content-version-publish")
     page_unpublished.connect(bump_content_version, dispatch_uid="content-version-unpublish")
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid="content-version-delete")
+    post_page_move.connect(_page_moved, dispatch_uid="content-page-moved")
 
 
 def _page_deleted(sender, **kwargs):
+    bump_content_version()
+
+
+def _page_moved(sender, instance, **kwargs):
+    from content.models.pages import SectionMembershipMixin
+
+    pages = [instance, *instance.get_descendants()]
+    for page in pages:
+        page = page.specific
+        if isinstance(page, SectionMembershipMixin):
+            type(page).objects.filter(pk=page.pk).update(
+                community_id=page.section_community_id()
+            )
     bump_content_version()

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -70,6 +71,7 @@ class CoursePage(SearchTextMixin, ListingFieldsMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("intro")]
     search_text_fields = ("title", "summary", "intro")
+    api_fields = [APIField("summary"), APIField("intro"), APIField("pass_mark")]
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.LessonPage"]
 
@@ -112,6 +114,8 @@ class LessonPage(SearchTextMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     search_text_fields = ("title", "search_description", "body")
+    # Not `quiz`: the API would give away the answers.
+    api_fields = [APIField("estimated_minutes"), APIField("body")]
     parent_page_types = ["content.CoursePage"]
     subpage_types: list = []
 

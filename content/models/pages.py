@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -171,14 +172,15 @@ class SectionMembershipMixin(models.Model):
 
     def save(self, *args, **kwargs):
         if self.path and kwargs.get("update_fields") is None:
-            section = (
-                CommunitySectionPage.objects.filter(
-                    path__in=[self.path[:n] for n in range(
-                        self.steplen, len(self.path), self.steplen)]
-                ).only("community_id").first()
-            )
-            self.community_id = section.community_id if section else None
+            self.community_id = self.section_community_id()
         return super().save(*args, **kwargs)
+
+    def section_community_id(self):
+        ancestors = [self.path[:n] for n in range(self.steplen, len(self.path), self.steplen)]
+        section = (
+            CommunitySectionPage.objects.filter(path__in=ancestors).only("community_id").first()
+        )
+        return section.community_id if section else None
 
 
 class NoticeIndexPage(Page):
@@ -249,6 +251,8 @@ class NoticePage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pa
         index.FilterField("date"),
     ]
     search_text_fields = ("title", "summary", "body")
+    api_fields = [APIField("date"), APIField("urgent"), APIField("valid_from"),
+                  APIField("valid_until"), APIField("summary"), APIField("body")]
     parent_page_types = ["content.NoticeIndexPage", "content.CommunitySectionPage"]
     subpage_types: list = []
 
@@ -342,6 +346,8 @@ class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pag
         index.FilterField("date"),
     ]
     search_text_fields = ("title", "summary", "body")
+    # Not `thanked`: it holds the names of people who did not agree to be named.
+    api_fields = [APIField("date"), APIField("summary"), APIField("body")]
     parent_page_types = ["content.StoryIndexPage", "content.CommunitySectionPage"]
     subpage_types: list = []
 

@@ -183,3 +183,11 @@ def test_images_render_as_responsive_renditions(client, story_index):
     assert '<meta property="og:image" content="http://testserver/' in html
     listing = client.get(story_index.url).content.decode()
     assert 'class="thumb"' in listing
+
+
+def test_moving_a_notice_into_a_section_gives_it_the_community(notice_index, section,
+                                                               community):
+    notice = add_notice(notice_index, title="挪到社区的通知")
+    assert NoticePage.objects.get(pk=notice.pk).community is None
+    notice.move(section, pos="last-child")
+    assert NoticePage.objects.get(pk=notice.pk).community == community

@@ -220,3 +220,16 @@ def test_poster_is_for_that_communitys_staff_only(client, community, other_coord
     assert _poster(client, community).status_code == 200
     client.force_login(subdistrict_admin)
     assert _poster(client, community).status_code == 200
+
+
+def test_api_does_not_give_away_quiz_answers_or_unconsented_names(client, course_index,
+                                                                   story_index):
+    course = add_course(course_index, title="课程")
+    lesson = add_lesson(course, title="有测验的课", body=[paragraph("正文")],
+                        quiz=[question("答案是？", ["甲", "乙"], {1})])
+    story = add_story(story_index, title="故事", thanked=[
+        {"type": "party", "value": {"kind": "resident", "name": "张秘密", "consent": False}}])
+    lesson_json = client.get(f"/api/v2/pages/{lesson.pk}/").json()
+    assert lesson_json["estimated_minutes"] == 5 and "quiz" not in lesson_json
+    story_json = client.get(f"/api/v2/pages/{story.pk}/").content.decode()
+    assert "张秘密" not in story_json

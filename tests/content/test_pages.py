@@ -13,14 +13,21 @@ from tests.factories import add_course, add_lesson, add_notice, add_story, parag
 
 
 def test_page_types_only_go_where_they_belong():
-    assert NoticePage.can_create_at.__self__ is NoticePage
-    assert "content.NoticePage" in [m._meta.label for m in
-                                     __import__("content.models", fromlist=["x"])
-                                     .NoticeIndexPage.allowed_subpage_models()]
-    assert NoticePage not in CourseIndexPage.allowed_subpage_models()
-    assert StoryPage.allowed_parent_page_models() and HomePage not in (
-        StoryPage.allowed_parent_page_models()
+    from content.models import (
+        CommunitySectionPage,
+        CoursePage,
+        LessonPage,
+        NoticeIndexPage,
+        StoryIndexPage,
     )
+
+    assert NoticeIndexPage.allowed_subpage_models() == [NoticePage]
+    assert set(NoticePage.allowed_parent_page_models()) == {NoticeIndexPage,
+                                                            CommunitySectionPage}
+    assert set(StoryPage.allowed_parent_page_models()) == {StoryIndexPage, CommunitySectionPage}
+    assert NoticePage not in CourseIndexPage.allowed_subpage_models()
+    assert LessonPage.allowed_parent_page_models() == [CoursePage]
+    assert HomePage not in StoryPage.allowed_parent_page_models()
 
 
 @pytest.mark.parametrize("prefix, ui_text", [("", "最新通知"), ("/en", "Latest notices")])

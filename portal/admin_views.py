@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from portal.importexport import ImportExportViewSetMixin
@@ -152,7 +153,8 @@ class PostViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, ModelViewSet):
     icon = "pick"
     menu_order = 400
     form_fields = ["compound", "name", "kind", "is_party_post", "active"]
-    list_display = ["name", "compound", "kind", "is_party_post", "active"]
+    list_display = ["name", "compound", "kind", BooleanColumn("is_party_post", label=_("party-member post")),
+                    BooleanColumn("active", label=_("active"))]
     filterset_class = PostFilterSet
     search_fields = ["name", "compound__name", "compound__community__name"]
     import_resource_class = PostResource

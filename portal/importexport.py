@@ -664,21 +664,23 @@ class ImportExportIndexViewMixin:
                 priority=1100,
             ))
         if self.export_url_name and self.user_has_any_permission({"view", "change"}):
-            query = self.request.GET.copy()
-            for key in ("p", "_w_filter_fragment", "format"):
-                query.pop(key, None)
-            url = reverse(self.export_url_name)
             buttons.append(ButtonWithDropdown(
                 label=_("Export"), icon_name="download", priority=1200,
                 classname="w-header-button button",
                 buttons=[
-                    Button(_("Excel (.xlsx)"), url=f"{url}?{query.urlencode()}&format=xlsx",
-                           icon_name="download"),
-                    Button(_("CSV (.csv)"), url=f"{url}?{query.urlencode()}&format=csv",
-                           icon_name="download"),
+                    Button(_("Excel (.xlsx)"), url=self.export_url("xlsx"), icon_name="download"),
+                    Button(_("CSV (.csv)"), url=self.export_url("csv"), icon_name="download"),
                 ],
             ))
         return buttons
+
+    def export_url(self, file_format):
+        """The export of what the listing shows now: its search, filters and ordering."""
+        query = self.request.GET.copy()
+        for key in ("p", "_w_filter_fragment"):
+            query.pop(key, None)
+        query["format"] = file_format
+        return f"{reverse(self.export_url_name)}?{query.urlencode()}"
 
 
 class ImportExportViewSetMixin:

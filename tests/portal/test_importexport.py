@@ -334,3 +334,8 @@ def test_community_resource_round_trip_headers(community):
     dataset = CommunityResource().export(Community.objects.all())
     assert dataset.headers == ["街道", "社区", "标识", "地址", "电话"]
     assert dataset[0][1] == "民岳家园社区"
+
+
+def test_export_button_carries_the_listings_search(admin_client, compound):
+    html = admin_client.get(reverse("compounds:index") + "?q=民岳").content.decode()
+    assert reverse("compounds:export") + "?q=%E6%B0%91%E5%B2%B3&amp;format=xlsx" in html

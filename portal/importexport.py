@@ -451,8 +451,14 @@ def load_upload(token, user, model):
     return stash
 
 
-def drop_upload(token):
-    cache.delete(f"importexport:{token}")
+def claim_upload(token):
+    """Take the stored file for a confirmed import; False when another request already has it
+    (a double click), so one file is imported once."""
+    return cache.delete(f"importexport:{token}")
+
+
+def restore_upload(token, stash):
+    cache.set(f"importexport:{token}", stash, STASH_SECONDS)
 
 
 def spreadsheet_response(dataset, file_format, basename):
@@ -505,6 +511,7 @@ class BaseImportExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     resource_class = None
     header_icon = "upload"
     any_permission_required = ["add", "change"]
+    title_template = "%(model)s"
 
     def get_resource(self):
         return self.resource_class(user=self.request.user)
@@ -513,8 +520,8 @@ class BaseImportExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     def index_url(self):
         return reverse(self.index_url_name)
 
-    def get_page_subtitle(self):
-        return capfirst(self.model._meta.verbose_name_plural)
+    def get_page_title(self):
+        return self.title_template % {"model": self.model._meta.verbose_name_plural}
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items,
@@ -538,7 +545,7 @@ class ImportView(BaseImportExportView):
     """Upload a file; it is checked for readability and the right columns, then previewed."""
 
     template_name = "portal/importexport/import.html"
-    page_title = gettext_lazy("Import")
+    title_template = gettext_lazy("Import %(model)s")
 
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None
@@ -562,7 +569,7 @@ class ImportPreviewView(BaseImportExportView):
     """GET: a dry run and its preview. POST: the confirmed import, re-validated, all or nothing."""
 
     template_name = "portal/importexport/preview.html"
-    page_title = gettext_lazy("Import preview")
+    title_template = gettext_lazy("Import %(model)s: preview")
 
     def dispatch(self, request, *args, **kwargs):
         self.token = kwargs["token"]
@@ -593,14 +600,14 @@ class ImportPreviewView(BaseImportExportView):
 
     def post(self, request, *args, **kwargs):
         stash, dataset = self.load()
-        if dataset is None:
+        if dataset is None or not claim_upload(self.token):
             return self.expired()
         resource = self.get_resource()
         result = run_import(resource, dataset, dry_run=False)
         if import_failed(result):
+            restore_upload(self.token, stash)
             messages.error(request, _("Nothing was imported: the file has problems."))
             return self.render_to_response(self.preview_context(stash, dataset, resource, result))
-        drop_upload(self.token)
         messages.success(request, _(
             "Imported %(filename)s: %(new)s added, %(updated)s updated."
         ) % {"filename": stash["filename"], "new": result.totals[RowResult.IMPORT_TYPE_NEW],

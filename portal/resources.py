@@ -105,6 +105,9 @@ class PostResource(PortalResource):
         export_order = fields
         import_id_fields = ("compound", "name")
 
+    def required_columns(self):
+        return [COMMUNITY, *super().required_columns()]
+
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         name = cell_text(row.get(COMMUNITY))

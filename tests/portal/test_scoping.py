@@ -193,3 +193,20 @@ def test_subdistrict_admin_sees_and_edits_everything(client, subdistrict_admin, 
         assert client.get(reverse(f"{name}:index")).status_code == 200, name
     text = client.get(reverse("posts:export") + "?format=csv").content.decode("utf-8-sig")
     assert "民岳家园一区" in text and "蔚园小区" in text
+
+
+def test_compound_form_offers_only_the_users_communities(client, coordinator, community, other_community):
+    # Coordinators cannot add compounds today; were they given the permission, the form's
+    # community choices would still stop at their own communities.
+    from django.contrib.auth.models import Permission
+
+    coordinator.user_permissions.add(Permission.objects.get(codename="add_compound"))
+    client.force_login(coordinator)
+    html = client.get(reverse("compounds:add")).content.decode()
+    assert "民岳家园社区" in html and "蔚园社区" not in html
+    response = client.post(reverse("compounds:add"), {"community": other_community.pk, "name": "新小区"})
+    assert response.status_code == 200
+    assert not Compound.objects.filter(name="新小区").exists()
+    response = client.post(reverse("compounds:add"), {"community": community.pk, "name": "新小区"})
+    assert response.status_code == 302
+    assert Compound.objects.filter(name="新小区", community=community).exists()

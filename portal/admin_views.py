@@ -145,6 +145,11 @@ class CompoundViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, ModelViewSet
     import_resource_class = CompoundResource
     export_resource_class = CompoundResource
 
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Compound.objects.select_related("community"), **kwargs
+        )
+
 
 class PostViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, ModelViewSet):
     name = "posts"
@@ -153,12 +158,18 @@ class PostViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, ModelViewSet):
     icon = "pick"
     menu_order = 400
     form_fields = ["compound", "name", "kind", "is_party_post", "active"]
-    list_display = ["name", "compound", "kind", BooleanColumn("is_party_post", label=_("party-member post")),
+    list_display = ["name", "compound", "kind",
+                    BooleanColumn("is_party_post", label=_("party-member post")),
                     BooleanColumn("active", label=_("active"))]
     filterset_class = PostFilterSet
     search_fields = ["name", "compound__name", "compound__community__name"]
     import_resource_class = PostResource
     export_resource_class = PostResource
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Post.objects.select_related("compound__community"), **kwargs
+        )
 
 
 class StaffMembershipViewSet(ScopedViewSetMixin, ModelViewSet):
@@ -172,6 +183,11 @@ class StaffMembershipViewSet(ScopedViewSetMixin, ModelViewSet):
     filterset_class = MembershipFilterSet
     search_fields = ["user__username", "user__last_name", "user__first_name", "user__phone",
                      "community__name"]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=StaffMembership.objects.select_related("user", "community"), **kwargs
+        )
 
 
 class PlacesViewSetGroup(ModelViewSetGroup):

@@ -7,11 +7,21 @@ import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import include, path, reverse
+from import_export.fields import Field
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal import roles
-from portal.importexport import read_dataset, run_import
-from portal.models import Community, Compound, Post
+from portal.admin_views import ScopedViewSetMixin
+from portal.importexport import (
+    ImportExportViewSetMixin,
+    PortalResource,
+    TextWidget,
+    read_dataset,
+    run_import,
+)
+from portal.models import Community, Compound, Post, Subdistrict
 from portal.resources import CommunityResource, CompoundResource, PostResource
 from tests.factories import CompoundFactory, PostFactory, SubdistrictFactory, make_user
 
@@ -339,3 +349,48 @@ def test_community_resource_round_trip_headers(community):
 def test_export_button_carries_the_listings_search(admin_client, compound):
     html = admin_client.get(reverse("compounds:index") + "?q=民岳").content.decode()
     assert reverse("compounds:export") + "?q=%E6%B0%91%E5%B2%B3&amp;format=xlsx" in html
+
+
+# --- The mixin on a SnippetViewSet (this module doubles as the URLconf of the test below) ----
+
+
+class SubdistrictResource(PortalResource):
+    name = Field(attribute="name", column_name="街道", widget=TextWidget())
+    district = Field(attribute="district", column_name="区", widget=TextWidget())
+
+    class Meta:
+        model = Subdistrict
+        fields = ("name", "district")
+        import_id_fields = ("name",)
+
+
+class SubdistrictSnippetViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, SnippetViewSet):
+    model = Subdistrict
+    name = "test_subdistricts"
+    url_prefix = "test-subdistricts"
+    import_resource_class = SubdistrictResource
+    export_resource_class = SubdistrictResource
+
+
+snippet_viewset = SubdistrictSnippetViewSet()
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("snippets/", include((snippet_viewset.get_urlpatterns(), snippet_viewset.url_namespace))),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_the_mixin_works_on_a_snippet_viewset(admin_client):
+    SubdistrictFactory()
+    namespace = snippet_viewset.url_namespace
+    html = admin_client.get(reverse(f"{namespace}:list")).content.decode()
+    assert reverse(f"{namespace}:import") in html and reverse(f"{namespace}:export") in html
+    exported = admin_client.get(reverse(f"{namespace}:export") + "?format=csv")
+    assert exported.content.decode("utf-8-sig").splitlines() == ["街道,区", "卢沟桥街道,丰台区"]
+    content = xlsx(["街道", "区"], [["新街道", "丰台区"]])
+    response = admin_client.post(reverse(f"{namespace}:import"),
+                                 {"file": SimpleUploadedFile("s.xlsx", content)})
+    assert "确认导入" in admin_client.get(response["Location"]).content.decode()
+    response = admin_client.post(response["Location"])
+    assert response["Location"] == reverse(f"{namespace}:list")
+    assert Subdistrict.objects.filter(name="新街道").exists()

@@ -210,3 +210,17 @@ def test_compound_form_offers_only_the_users_communities(client, coordinator, co
     response = client.post(reverse("compounds:add"), {"community": community.pk, "name": "新小区"})
     assert response.status_code == 302
     assert Compound.objects.filter(name="新小区", community=community).exists()
+
+
+def test_post_listing_queries_do_not_grow_with_rows(coordinator_client, compound):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PostFactory.create_batch(2, compound=compound)
+    coordinator_client.get(reverse("posts:index"))
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(reverse("posts:index"))
+    PostFactory.create_batch(8, compound=CompoundFactory(community=compound.community))
+    with CaptureQueriesContext(connection) as many:
+        coordinator_client.get(reverse("posts:index"))
+    assert len(many) == len(few)

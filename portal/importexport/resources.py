@@ -185,6 +185,7 @@ class PortalResource(ModelResource):
         skip_unchanged = False
         report_skipped = True
         store_row_values = True
+        store_instance = True  # the preview shows each row as it will be stored
         use_transactions = True
 
     @classmethod

@@ -71,6 +71,7 @@ class BaseImportExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     index_url_name = None
     import_url_name = None
     import_preview_url_name = None
+    export_url_name = None
     resource_class = None
     header_icon = "upload"
     any_permission_required = ["add", "change"]
@@ -96,6 +97,8 @@ class BaseImportExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         resource = self.get_resource()
         context.update({
             "index_url": self.index_url,
+            "export_url": (reverse(self.export_url_name) + "?format=xlsx"
+                           if self.export_url_name else ""),
             "columns": [str(f.column_name) for f in resource.get_import_fields()],
             "required_columns": resource.required_columns(),
             "model_name": self.model._meta.verbose_name,
@@ -177,13 +180,25 @@ class ImportPreviewView(BaseImportExportView):
              "updated": result.totals[RowResult.IMPORT_TYPE_UPDATE]})
         return HttpResponseRedirect(self.index_url)
 
+    @staticmethod
+    def shown_value(resource, row, column):
+        """What the record will hold, as an export would write it (so 'stairwell' shows as its
+        label and an empty cell as the value it keeps); the raw cell if that cannot be had."""
+        field = next((f for f in resource.fields.values() if str(f.column_name) == column), None)
+        if field is not None and row.instance is not None:
+            try:
+                return cell_text(field.export(row.instance))
+            except Exception:  # noqa: BLE001 - the preview must not fail on display
+                pass
+        return cell_text((row.row_values or {}).get(column))
+
     def preview_context(self, stash, dataset, resource, result):
         problems = describe_problems(resource, result)
         columns = [h for h in dataset.headers
                    if h in {str(f.column_name) for f in resource.get_import_fields()}]
         rows = [
             {"number": (row.number or 0) + 1, "kind": row.import_type,
-             "values": [cell_text((row.row_values or {}).get(c)) for c in columns]}
+             "values": [self.shown_value(resource, row, c) for c in columns]}
             for row in result.rows
             if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
         ]

@@ -215,7 +215,9 @@ def test_post_import_by_kind_label_or_code(admin_client, compound):
         ["民岳家园社区", "民岳家园一区", "东门", "大门/卡口", "是", ""],
         ["民岳家园社区", "民岳家园一区", "3号楼", "stairwell", "", "否"],
     ])
-    url, _response = preview(admin_client, "posts", content)
+    url, response = preview(admin_client, "posts", content)
+    html = response.content.decode()
+    assert "<td>楼门/单元</td>" in html  # previewed as it will be stored, not as typed
     admin_client.post(url)
     east = Post.objects.get(name="东门")
     stairs = Post.objects.get(name="3号楼")

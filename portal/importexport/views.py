@@ -1,6 +1,8 @@
 """The Wagtail side: Import/Export header buttons, the upload, preview and confirm views, the
 export view, and the viewset mixin that wires them into a ModelViewSet or SnippetViewSet."""
 
+import logging
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -34,6 +36,8 @@ from .files import (
     stash_upload,
 )
 from .resources import cell_text
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PREVIEW_ROWS = 200
@@ -188,8 +192,8 @@ class ImportPreviewView(BaseImportExportView):
         if field is not None and row.instance is not None:
             try:
                 return cell_text(field.export(row.instance))
-            except Exception:  # noqa: BLE001 - the preview must not fail on display
-                pass
+            except Exception:  # the preview must not fail on display
+                logger.warning("preview could not render %s", column, exc_info=True)
         return cell_text((row.row_values or {}).get(column))
 
     def preview_context(self, stash, dataset, resource, result):

@@ -453,23 +453,16 @@ class CandidatePool:
         self._skill_code, self.skills = self._encode_sets([c.skills for c in cands])
         self._course_code, self.courses = self._encode_sets([c.completed_courses for c in cands])
 
-        avail = np.zeros((n, 168), dtype=bool)
-        rows: list[int] = []
-        cols: list[int] = []
-        self.avail_callables: list[int] = []
-        for i, c in enumerate(cands):
-            av = c.available
-            if callable(av):
-                self.avail_callables.append(i)
-            elif av:
-                for d, h in av:
-                    if 0 <= d < 7 and 0 <= h < 24:
-                        rows.append(i)
-                        cols.append(d * 24 + h)
-        if rows:
-            avail[np.asarray(rows), np.asarray(cols)] = True
-        self.avail = avail
-
+        # Stated availability, encoded lazily one weekly slot at a time (ranking one shift only
+        # looks at its few slots).
+        self._avail_sets = [
+            c.available if (c.available and not callable(c.available)) else frozenset()
+            for c in cands
+        ]
+        self._avail_cols: dict[int, np.ndarray] = {}
+        self.avail_callables = [i for i, c in enumerate(cands) if callable(c.available)]
+        self._callable_mask = np.zeros(n, dtype=bool)
+        self._callable_mask[self.avail_callables] = True
         self.party = np.fromiter((bool(c.party_member) for c in cands), dtype=bool, count=n)
         self.verified = np.fromiter((bool(c.verified) for c in cands), dtype=bool, count=n)
         self.rel = np.clip(
@@ -520,6 +513,15 @@ class CandidatePool:
             mat[np.asarray(rows), np.asarray(cols)] = True
         return code, mat
 
+    def avail_slot(self, slot: int) -> np.ndarray:
+        """Who stated they are available in weekly slot ``weekday * 24 + hour``."""
+        col = self._avail_cols.get(slot)
+        if col is None:
+            key = (slot // 24, slot % 24)
+            col = np.fromiter((key in a for a in self._avail_sets), dtype=bool, count=self.n)
+            self._avail_cols[slot] = col
+        return col
+
     def hours_for_week(self, week: tuple[int, int]) -> np.ndarray:
         """Hours already committed by each candidate in an ISO week."""
         if not self._hours_mapped:
@@ -566,11 +568,15 @@ class CandidatePool:
             hi = np.searchsorted(self.com_start, s1, side="left")
             busy = self.com_idx[:hi][self.com_end[:hi] > s0]
             if busy.size:
-                idx = idx[~np.isin(idx, busy)]
+                mask = np.zeros(self.n, dtype=bool)
+                mask[busy] = True
+                idx = idx[~mask[idx]]
         if exclude:
             ex = [self.index[e] for e in exclude if e in self.index]
             if ex:
-                idx = idx[~np.isin(idx, np.asarray(ex))]
+                mask = np.zeros(self.n, dtype=bool)
+                mask[ex] = True
+                idx = idx[~mask[idx]]
         if idx.size == 0:
             return idx, np.empty(0)
         return idx, self._scores(idx, shift, w, hours_all)
@@ -587,11 +593,14 @@ class CandidatePool:
         )
         slots = _slots(shift.start, shift.end)
         if slots:
-            avail = self.avail[np.ix_(idx, slots)].sum(axis=1) / len(slots)
+            count = np.zeros(idx.size)
+            for slot in slots:
+                count += self.avail_slot(slot)[idx]
+            avail = count / len(slots)
         else:
             avail = np.zeros(idx.size)
         if self.avail_callables:
-            pos = np.flatnonzero(np.isin(idx, self.avail_callables))
+            pos = np.flatnonzero(self._callable_mask[idx])
             for p in pos:
                 avail[p] = _avail_share(self.candidates[idx[p]], shift, slots)
         opt = shift.optional_skills
@@ -712,6 +721,13 @@ class _Instance:
             k: self.pool.cap - self.pool.hours_for_week(wk) for k, wk in enumerate(self.week_keys)
         }
         self.ns = ns
+        self._lists: tuple[list[int], list[int]] | None = None
+
+    def lists(self) -> tuple[list[int], list[int]]:
+        """Pair shift / candidate indices as Python lists (cached; for the pure-Python loops)."""
+        if self._lists is None:
+            self._lists = (self.ps.tolist(), self.pc.tolist())
+        return self._lists
 
     def to_pairs(self, sel: Iterable[int]) -> list[tuple[Hashable, Hashable]]:
         sel = sorted(sel, key=lambda p: (int(self.ps[p]), int(self.pc[p])))
@@ -731,8 +747,7 @@ class _State:
         self.by_cand: dict[int, list[int]] = defaultdict(list)  # cand -> chosen pair indices
         self.used: dict[tuple[int, int], float] = defaultdict(float)  # (cand, week) -> hours
         self.chosen: set[int] = set()
-        self.ps = inst.ps.tolist()
-        self.pc = inst.pc.tolist()
+        self.ps, self.pc = inst.lists()
         self.st = inst.s_start.tolist()
         self.en = inst.s_end.tolist()
         self.hr = inst.s_hours.tolist()
@@ -784,7 +799,9 @@ class _State:
 def _greedy(inst: _Instance, subset: np.ndarray | None = None) -> _State:
     st = _State(inst)
     sel = np.arange(inst.pc.size) if subset is None else np.asarray(subset, dtype=np.int64)
-    order = sel[np.lexsort((inst.pc[sel], inst.ps[sel], -inst.score[sel]))].tolist()
+    # pairs are stored by (shift, candidate): a stable sort on -score keeps that as tie-break
+    sel = np.sort(sel)
+    order = sel[np.argsort(-inst.score[sel], kind="stable")].tolist()
     open_shifts = int((inst.places > 0).sum())
     for p in order:
         s = st.ps[p]
@@ -1058,7 +1075,7 @@ def _solve_model(inst: _Instance, cols: np.ndarray, deadline: float, start=None,
         return [], True, 0.0, 1.0, "empty"
     A, rhs, obj, big_m = _build_model(inst, cols)
     left = deadline - time.monotonic()
-    x_lp, bound = _run_lp(A, rhs, obj, left * 0.6)
+    x_lp, bound = _run_lp(A, rhs, obj, left * 0.8)
     if x_lp is None:
         return None, False, None, big_m, "lp_failed"
     integral = bool(np.all((x_lp < 1e-6) | (x_lp > 1 - 1e-6)))
@@ -1106,20 +1123,25 @@ def _repair(inst: _Instance, chosen: list[int]) -> _State:
 
 
 def _select_columns(inst: _Instance, top_k: int, candidate_top: int) -> np.ndarray:
+    """Shortlists: each shift's best max(top_k, 3 x places) pairs, each candidate's best
+    ``candidate_top`` pairs (ties: input order)."""
     pc, ps, sc = inst.pc, inst.ps, inst.score
     n = pc.size
+    if n == 0:
+        return np.arange(0)
     keep = np.zeros(n, dtype=bool)
-    o = np.lexsort((pc, -sc, ps))
+    span = float(sc.max() - sc.min()) + 2.0
+    # pairs are stored by shift, then candidate: one stable sort on (shift, -score)
+    o = np.argsort(ps * span - sc, kind="stable")
     ps_o = ps[o]
-    starts = np.searchsorted(ps_o, ps_o, side="left")
-    rank_in = np.arange(n) - starts
+    rank_in = np.arange(n) - np.searchsorted(ps_o, ps_o, side="left")
     k_s = np.maximum(top_k, 3 * inst.places)
     keep[o[rank_in < k_s[ps_o]]] = True
     if candidate_top > 0:
-        o2 = np.lexsort((ps, -sc, pc))
+        o2 = np.argsort(pc * span - sc, kind="stable")
         pc_o = pc[o2]
-        starts2 = np.searchsorted(pc_o, pc_o, side="left")
-        keep[o2[(np.arange(n) - starts2) < candidate_top]] = True
+        rank2 = np.arange(n) - np.searchsorted(pc_o, pc_o, side="left")
+        keep[o2[rank2 < candidate_top]] = True
     return np.flatnonzero(keep)
 
 
@@ -1141,8 +1163,8 @@ def auto_assign(
     weights: Weights | None = None,
     commitments: Commitments | None = None,
     time_limit: float = 8.0,
-    top_k: int = 30,
-    candidate_top: int = 3,
+    top_k: int = 20,
+    candidate_top: int = 2,
     prune: bool | None = None,
     prune_above: int = 60_000,
     strategy: str = "auto",
@@ -1160,7 +1182,7 @@ def auto_assign(
     n = inst.pc.size
     do_prune = (n > prune_above) if prune is None else bool(prune)
     cols = _select_columns(inst, top_k, candidate_top) if do_prune else np.arange(n)
-    greedy = _greedy(inst, cols)
+    greedy = _greedy(inst)
     g_val = inst.value(greedy.chosen)
     if do_prune:
         cols = np.union1d(cols, np.fromiter(greedy.chosen, dtype=np.int64))

@@ -46,8 +46,9 @@ operations on a `CandidatePool` (pre-encoded candidates) and builds reasons only
 
 Auto-assignment (`auto_assign`) - formulation
 ---------------------------------------------
-A 0/1 integer programme over the eligible (candidate c, shift s) pairs, solved by HiGHS through
-``scipy.optimize.milp``::
+A 0/1 integer programme over the eligible (candidate c, shift s) pairs, solved with HiGHS
+(scipy's linprog for the LP relaxation, highspy - or ``scipy.optimize.milp`` without it - for
+branch and cut)::
 
     maximise   sum_p (M + score_p) x_p                     x_p in {0, 1}, one per eligible pair
     subject to sum_{c} x_{c,s} <= places_s                 for every shift s
@@ -66,26 +67,41 @@ A 0/1 integer programme over the eligible (candidate c, shift s) pairs, solved b
   containing a start point t, taken just before the next interval ends).  "At most one shift
   active at time t" for those points forbids exactly the overlapping pairs, with far fewer and
   much tighter rows than one row per overlapping pair (the clique rows of one person form a
-  consecutive-ones matrix, so the LP relaxation is nearly integral and HiGHS closes the gap at
-  the root in practice).  Existing commitments are handled exactly by eligibility: a pair that
-  overlaps a commitment is not a variable.
+  consecutive-ones matrix, and every variable sits in exactly one shift row, so the LP
+  relaxation is nearly integral: on the benchmark a few hundred of ~50,000 variables are
+  fractional).  Existing commitments are handled exactly by eligibility: a pair that overlaps a
+  commitment is not a variable.
 * "At most once per shift" holds because there is one binary per (candidate, shift) pair.
 
-Scaling down.  Small instances (at most ``prune_above`` eligible pairs) are solved on all pairs,
-so the result is the proven optimum when HiGHS finishes.  Larger ones keep, as variables, each
-shift's top-K candidates by score (K = max(``top_k``, 3 x places)), each candidate's
-``candidate_top`` best shifts (so no volunteer is forgotten), and every pair of the greedy
-solution (so the MILP's optimum is never worse than greedy on the kept pairs).  Pairs outside the
-shortlists are pairs a coordinator would not pick either: a shift's 31st-best candidate is only
-needed when the 30 better ones are all taken elsewhere, and those scarce places are covered by
-the candidate-side shortlist.  On the benchmark (bench/matching_core.py) the pruned programme
-reaches >= 0.98 of the exact optimum (see its figures).
+Solving (`_solve_model`).  First the LP relaxation (HiGHS dual simplex, via scipy's linprog).
+If it is integral it is optimal (often so on small instances).  Otherwise:
 
-Fallback: the whole call honours ``time_limit``.  If HiGHS stops on the limit, its incumbent is
-used when it exists (re-checked against every hard rule); the result is compared with a greedy +
-local-improvement heuristic (fill, one-step augmenting moves that move a blocking volunteer to
-open a place, and score-improving swaps) and the lexicographically better one is returned.  The
-returned assignment is always feasible.
+* up to 25,000 variables: branch and cut on the whole programme (HiGHS through highspy, which,
+  unlike ``scipy.optimize.milp``, takes the greedy solution as a starting incumbent; scipy's
+  milp is the fallback when highspy is missing), to proven optimality or the time limit;
+* larger: LP-and-fix.  Pairs the LP sets to 1 are kept; a MIP on the residual capacities then
+  decides the fractional pairs and every pair of a shift with places left (a few thousand
+  variables, solved to optimality in well under a second); local moves polish the result.
+  The LP value is an upper bound, so the result's distance to the optimum of the (pruned)
+  programme is known: `Assignment.score_bound`.
+
+Scaling down (pruning).  Instances of at most ``prune_above`` eligible pairs are solved on all
+pairs, so the result is the proven optimum when HiGHS finishes (``Assignment.optimal``).  Larger
+ones keep as variables each shift's top-K candidates by score (K = max(``top_k``=20, 3 x
+places)), each candidate's ``candidate_top``=2 best shifts (so no volunteer is forgotten just
+because better-placed people outrank them everywhere), and every pair of the greedy solution
+(so the programme always contains a solution at least as good as greedy).  A shift's 21st-best
+candidate matters only when the 20 better ones are all taken elsewhere; those scarce places are
+what the candidate-side shortlist covers.  On the benchmark the LP bound of the pruned
+programme barely moves between K=15 and K=30, and the pruned path reaches 0.9999 of the exact
+optimum on 2,000 x 300 (bench/matching_core.py prints the figures).
+
+Fallback: the whole call honours ``time_limit`` (wall clock).  If HiGHS stops on the limit, its
+incumbent is used when it exists; every solver answer is re-checked against the hard rules
+(`_repair`); the result is compared with the greedy solution and polished by a local-improvement
+heuristic (refill open places, one-step augmenting moves that move a blocking volunteer to free
+a place, score-improving swaps); the lexicographically best is returned.  The returned
+assignment is therefore always feasible, and never worse than `greedy_assign`.
 
 `greedy_assign` is the plain one-pass baseline (best score first); `exact_optimum` solves the
 same programme on all eligible pairs without pruning; `check_violations` counts hard-rule

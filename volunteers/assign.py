@@ -118,7 +118,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from scipy import sparse
@@ -304,9 +304,12 @@ class Assignment(list):
 # --------------------------------------------------------------------------- helpers
 
 
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
 def _ts(dt: datetime) -> float:
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=UTC).timestamp()
+        return (dt - _NAIVE_EPOCH).total_seconds()
     return dt.timestamp()
 
 
@@ -466,8 +469,10 @@ class CandidatePool:
         bounds = np.searchsorted(comm[order], np.arange(len(self._comm_code) + 1))
         self.by_comm = [order[bounds[k] : bounds[k + 1]] for k in range(len(self._comm_code))]
 
-        self._skill_code, self.skills = self._encode_sets([c.skills for c in cands])
-        self._course_code, self.courses = self._encode_sets([c.completed_courses for c in cands])
+        # skills and courses, encoded lazily one name at a time
+        self._sets = {"skill": [c.skills or () for c in cands],
+                      "course": [c.completed_courses or () for c in cands]}
+        self._set_cols: dict[tuple[str, Hashable], np.ndarray] = {}
 
         # Stated availability, encoded lazily one weekly slot at a time (ranking one shift only
         # looks at its few slots).
@@ -489,13 +494,13 @@ class CandidatePool:
             dtype=np.float64,
             count=n,
         )
-        self._hours_mapped = [i for i, c in enumerate(cands) if isinstance(c.hours_this_week, Mapping)]
-        self._hours_flat = np.fromiter(
-            (0.0 if isinstance(c.hours_this_week, Mapping) else float(c.hours_this_week or 0.0)
-             for c in cands),
-            dtype=np.float64,
-            count=n,
-        )
+        hours = [c.hours_this_week for c in cands]
+        self._hours_mapped = [
+            i for i, h in enumerate(hours) if not isinstance(h, int | float) and isinstance(h, Mapping)
+        ]
+        for i in self._hours_mapped:
+            hours[i] = 0.0
+        self._hours_flat = np.array([float(h or 0.0) for h in hours], dtype=np.float64)
         self._hours_cache: dict[tuple[int, int], np.ndarray] = {}
 
         ci: list[int] = []
@@ -515,19 +520,13 @@ class CandidatePool:
         self.com_end = np.asarray(ce, dtype=np.float64)[o]
         self.commitments = commitments or {}
 
-    @staticmethod
-    def _encode_sets(sets: list) -> tuple[dict[Hashable, int], np.ndarray]:
-        code: dict[Hashable, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, s in enumerate(sets):
-            for v in s or ():
-                rows.append(i)
-                cols.append(code.setdefault(v, len(code)))
-        mat = np.zeros((len(sets), max(1, len(code))), dtype=bool)
-        if rows:
-            mat[np.asarray(rows), np.asarray(cols)] = True
-        return code, mat
+    def has(self, kind: str, name: Hashable) -> np.ndarray:
+        """Who has skill (kind "skill") or completed course (kind "course") ``name``."""
+        col = self._set_cols.get((kind, name))
+        if col is None:
+            col = np.fromiter((name in x for x in self._sets[kind]), dtype=bool, count=self.n)
+            self._set_cols[(kind, name)] = col
+        return col
 
     def avail_slot(self, slot: int) -> np.ndarray:
         """Who stated they are available in weekly slot ``weekday * 24 + hour``."""
@@ -567,14 +566,9 @@ class CandidatePool:
         if idx.size == 0:
             return idx, np.empty(0)
         keep = self.verified[idx]
-        for req, code, mat in (
-            (shift.required_skills, self._skill_code, self.skills),
-            (shift.required_courses, self._course_code, self.courses),
-        ):
-            if req:
-                if any(r not in code for r in req):
-                    return np.empty(0, dtype=np.int64), np.empty(0)
-                keep &= mat[np.ix_(idx, [code[r] for r in req])].all(axis=1)
+        for kind, req in (("skill", shift.required_skills), ("course", shift.required_courses)):
+            for r in req:
+                keep &= self.has(kind, r)[idx]
         week = _week(shift.start)
         hours_all = self.hours_for_week(week)
         keep &= hours_all[idx] + shift.hours <= self.cap[idx] + _EPS
@@ -621,8 +615,9 @@ class CandidatePool:
                 avail[p] = _avail_share(self.candidates[idx[p]], shift, slots)
         opt = shift.optional_skills
         if opt:
-            codes = [self._skill_code[s] for s in opt if s in self._skill_code]
-            held = self.skills[np.ix_(idx, codes)].sum(axis=1) if codes else np.zeros(idx.size)
+            held = np.zeros(idx.size)
+            for name in opt:
+                held += self.has("skill", name)[idx]
             opt_share = held / len(opt)
         else:
             opt_share = np.zeros(idx.size)

@@ -213,8 +213,10 @@ def test_recommend_shifts_for_a_volunteer():
     shifts = [shift("far", community_id=2), shift("gated", required_courses={"disinfection"}),
               shift("near", compound_id="c1"), shift("plain", day=1)]
     rec = recommend_shifts(c, shifts)
-    assert [r[0] for r in rec] == ["near", "far", "plain"] or [r[0] for r in rec][0] == "near"
-    assert "gated" not in [r[0] for r in rec]
+    # same compound > same community (no compound) > elsewhere; the course-gated shift is out
+    assert [r[0] for r in rec] == ["near", "plain", "far"]
+    assert rec[0][1] == pytest.approx(score(c, shifts[2])[0])
+    assert "same_compound" in rec[0][2]
 
 
 def test_weights_from_mapping_rejects_typos_and_negatives():

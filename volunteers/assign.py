@@ -528,6 +528,22 @@ class CandidatePool:
             self._set_cols[(kind, name)] = col
         return col
 
+    def encode_availability(self):
+        """Encode every weekly slot at once (cheaper when many shifts are scored)."""
+        if len(self._avail_cols) >= 168:
+            return
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, av in enumerate(self._avail_sets):
+            if av:
+                slots = [d * 24 + h for d, h in av if 0 <= d < 7 and 0 <= h < 24]
+                rows.extend([i] * len(slots))
+                cols.extend(slots)
+        mat = np.zeros((168, self.n), dtype=bool)
+        if rows:
+            mat[np.asarray(cols), np.asarray(rows)] = True
+        self._avail_cols = dict(enumerate(mat))
+
     def avail_slot(self, slot: int) -> np.ndarray:
         """Who stated they are available in weekly slot ``weekday * 24 + hour``."""
         col = self._avail_cols.get(slot)
@@ -706,6 +722,8 @@ class _Instance:
         if len(set(sids)) != len(sids):
             raise ValueError("duplicate shift ids")
         self.w = weights or Weights()
+        if len(self.shifts) > 20:
+            self.pool.encode_availability()
         ns = len(self.shifts)
         self.places = np.array([max(0, int(s.places)) for s in self.shifts], dtype=np.int64)
         self.s_start = np.array([_ts(s.start) for s in self.shifts], dtype=np.float64)
@@ -812,18 +830,24 @@ def _greedy(inst: _Instance, subset: np.ndarray | None = None) -> _State:
     sel = np.arange(inst.pc.size) if subset is None else np.asarray(subset, dtype=np.int64)
     # pairs are stored by (shift, candidate): a stable sort on -score keeps that as tie-break
     sel = np.sort(sel)
-    order = sel[np.argsort(-inst.score[sel], kind="stable")].tolist()
+    order = sel[np.argsort(-inst.score[sel], kind="stable")]
     open_shifts = int((inst.places > 0).sum())
-    for p in order:
-        s = st.ps[p]
-        if st.filled[s] >= st.places[s]:
-            continue
-        if st.can_add(p):
-            st.add(p)
+    ps_arr = inst.ps
+    chunk = 20_000
+    for k in range(0, len(order), chunk):
+        part = np.asarray(order[k : k + chunk], dtype=np.int64)
+        # drop, in one vectorised step, the pairs of shifts already full
+        room = np.asarray(st.filled) < inst.places
+        for p in part[room[ps_arr[part]]].tolist():
+            s = st.ps[p]
             if st.filled[s] >= st.places[s]:
-                open_shifts -= 1
-                if open_shifts <= 0:
-                    break
+                continue
+            if st.can_add(p):
+                st.add(p)
+                if st.filled[s] >= st.places[s]:
+                    open_shifts -= 1
+        if open_shifts <= 0:
+            break
     return st
 
 

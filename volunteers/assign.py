@@ -196,7 +196,7 @@ class ShiftSpec:
     community_id: Hashable
     start: datetime
     end: datetime
-    places: int = 1
+    places: int = 1  # open places still to fill (places taken already are not counted)
     compound_id: Hashable | None = None
     accepted_community_ids: set | frozenset | None = None  # None = every community
     required_skills: set | frozenset = field(default_factory=frozenset)

@@ -442,3 +442,30 @@ def test_clique_rows_are_the_maximal_overlapping_sets():
     ends = [4, 3, 6, 5, 8, 9]
     rows = _clique_rows(starts, ends, list(range(6)))
     assert sorted(sorted(r) for r in rows) == [[0, 1, 2], [2, 3], [4, 5]]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_large_instance_paths_stay_near_the_optimum_and_never_below_greedy(seed):
+    """The paths auto_assign takes on big inputs (shortlists, LP-and-fix, heuristic fallback),
+    forced on an instance small enough to solve exactly."""
+    rnd = random.Random(500 + seed)
+    cands, shifts, commitments = random_instance(rnd, 150, 60, n_comm=4)
+    w = Weights()
+    exact = exact_optimum(cands, shifts, w, commitments)
+    greedy = greedy_assign(cands, shifts, w, commitments)
+    assert exact.optimal
+    for res in (
+        auto_assign(cands, shifts, w, commitments, prune=True, top_k=5, candidate_top=1,
+                    strategy="lp_fix"),
+        auto_assign(cands, shifts, w, commitments, strategy="lp_fix"),
+        auto_assign(cands, shifts, w, commitments, time_limit=0),
+    ):
+        assert check_violations(res, cands, shifts, commitments) == 0
+        assert (res.places_filled, res.total_score + 1e-9) >= (
+            greedy.places_filled, greedy.total_score)
+        assert res.places_filled <= exact.places_filled
+        if res.places_filled == exact.places_filled:
+            assert res.total_score <= exact.total_score + 1e-6
+            assert res.total_score >= 0.98 * exact.total_score, res.method
+        if res.score_bound is not None:
+            assert res.total_score <= res.score_bound + 1e-6

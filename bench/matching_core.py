@@ -18,7 +18,10 @@ communities, 2,000 shifts over one week with existing commitments, and prints ON
   unhurried        auto_assign on the big instance with a 120 s limit and the LP bound of its
                    pruned model.
 
-Usage: python bench/matching_core.py [--seed N]
+  full_lp_bound    with --full-bound: the LP relaxation on all pairs of the big instance (an
+                   upper bound on its true optimum) and the ratios to it.
+
+Usage: python bench/matching_core.py [--seed N] [--full-bound]
 No database is needed (the model-backed bench/matching.py comes with the volunteers models).
 """
 
@@ -40,6 +43,7 @@ from volunteers.assign import (  # noqa: I001
     check_violations,
     exact_optimum,
     greedy_assign,
+    lp_bound,
     rank,
 )
 
@@ -164,6 +168,16 @@ def main():
         "score_bound_of_pruned_model": round(slow.score_bound, 2) if slow.score_bound else None,
         "violations": check_violations(slow, cands, shifts, commitments),
     }
+    if "--full-bound" in sys.argv:
+        # LP relaxation on all ~1.1 million eligible pairs (no pruning): an upper bound on the
+        # true optimum of the big instance (about 40 s of CPU).
+        bound = lp_bound(cands, shifts, weights, commitments)
+        if bound:
+            out["full_lp_bound"] = {"places": bound[0], "score": round(bound[1], 2)}
+            if bound[0] == slow.places_filled:
+                out["unhurried"]["ratio_to_full_bound"] = round(slow.total_score / bound[1], 4)
+            if bound[0] == res.places_filled:
+                out["ratio_to_full_bound"] = round(res.total_score / bound[1], 4)
     t = time.perf_counter()
     g = greedy_assign(cands, shifts, weights, commitments)
     out["greedy_seconds"] = round(time.perf_counter() - t, 2)

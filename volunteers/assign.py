@@ -137,6 +137,7 @@ __all__ = [
     "eligibility",
     "exact_optimum",
     "greedy_assign",
+    "lp_bound",
     "rank",
     "recommend_shifts",
     "score",
@@ -1311,6 +1312,29 @@ def exact_optimum(
         variables=int(inst.pc.size),
         score_bound=_score_bound(bound, big_m, val[0]),
     )
+
+
+def lp_bound(
+    candidates: Sequence[Candidate] | CandidatePool,
+    shifts: Sequence[ShiftSpec],
+    weights: Weights | None = None,
+    commitments: Commitments | None = None,
+    time_limit: float | None = None,
+) -> tuple[float, float] | None:
+    """Upper bounds from the LP relaxation on all eligible pairs, for judging big instances:
+    (places that can be filled, total score when that many are filled); None on time limit.
+    (The LP value is below M x (places + 1), so at most floor(value / M) places can be filled.)
+    """
+    inst = _Instance(candidates, shifts, weights, commitments)
+    cols = np.arange(inst.pc.size)
+    if cols.size == 0:
+        return (0.0, 0.0)
+    A, rhs, obj, big_m = _build_model(inst, cols)
+    _x, bound = _run_lp(A, rhs, obj, time_limit)
+    if bound is None:
+        return None
+    places = float(np.floor(bound / big_m + 1e-9))
+    return places, float(bound - big_m * places)
 
 
 # --------------------------------------------------------------------------- checking

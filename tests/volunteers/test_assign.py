@@ -469,3 +469,21 @@ def test_large_instance_paths_stay_near_the_optimum_and_never_below_greedy(seed)
             assert res.total_score >= 0.98 * exact.total_score, res.method
         if res.score_bound is not None:
             assert res.total_score <= res.score_bound + 1e-6
+
+
+def test_scipy_milp_and_highspy_agree():
+    """Branch and cut goes through highspy (warm start); scipy's milp is the fallback."""
+    import numpy as np
+
+    from volunteers import assign as A
+
+    cands, shifts, commitments = random_instance(random.Random(9), 60, 30)
+    inst = A._Instance(cands, shifts, Weights(), commitments)
+    cols = np.arange(inst.pc.size)
+    a, rhs, obj, _m = A._build_model(inst, cols)
+    x1, ok1 = A._run_scipy(a, rhs, obj, 30)
+    x2, ok2 = A._run_mip(a, rhs, obj, 30)
+    assert ok1 and ok2
+    assert float(obj @ x1) == pytest.approx(float(obj @ x2))
+    chosen = cols[np.flatnonzero(x1 > 0.5)].tolist()
+    assert len(A._repair(inst, chosen).chosen) == len(chosen)  # feasible as returned

@@ -1,3 +1,4 @@
 """Factories for every model, one module per app, all importable from here."""
 
+from .content import *  # noqa: F403
 from .portal import *  # noqa: F403

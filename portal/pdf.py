@@ -1,8 +1,8 @@
 """One way to make a PDF: render a Django template to HTML, lay it out with WeasyPrint.
 
 Every document embeds the project's own CJK font (settings.PDF_FONT_PATH, a GB2312 subset of
-Noto Sans SC with TrueType outlines, and its Bold beside it; see portal/fonts/README.md) through
-@font-face rules, so Chinese renders the same on any machine, whatever fonts it has installed,
+Noto Sans SC with TrueType outlines, its Bold, and a Supplement of rare hanzi beside it; see
+portal/fonts/README.md) through @font-face rules, so Chinese renders the same on any machine, whatever fonts it has installed,
 and writing a one-page document takes a few hundredths of a second.
 
 Documents are templates under `<app>/templates/<app>/pdf/` that extend
@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 
 CONTENT_TYPE = "application/pdf"
 FONT_FAMILY = "Portal Sans"
+SUPPLEMENT_FAMILY = "Portal Sans Supplement"
 CACHE_TIMEOUT = 7 * 24 * 3600
 
 
 def font_paths():
-    """{css font-weight: path} of the shipped font files that exist."""
+    """{css font-weight: path} of the main font files (GB2312 subset) that exist."""
     regular = Path(settings.PDF_FONT_PATH)
     bold = Path(
         getattr(settings, "PDF_FONT_BOLD_PATH", regular.with_name(f"{regular.stem}-Bold.ttf"))
@@ -40,20 +41,40 @@ def font_paths():
     return {weight: path for weight, path in ((400, regular), (700, bold)) if path.exists()}
 
 
-def font_face_css():
-    """@font-face rules for the shipped font, and the font of every element.
+def supplement_path():
+    """The font of the rare hanzi outside GB2312, if it exists."""
+    regular = Path(settings.PDF_FONT_PATH)
+    path = Path(
+        getattr(
+            settings,
+            "PDF_FONT_SUPPLEMENT_PATH",
+            regular.with_name("NotoSansSC-Supplement.ttf"),
+        )
+    )
+    return path if path.exists() else None
 
-    Without a Bold file, bold text is emboldened by Pango from the Regular one. Characters
-    the font lacks (a few rare hanzi outside GB2312) fall back to whatever CJK font the
-    system has: slower and machine-dependent, but better than a blank box.
+
+def font_face_css():
+    """@font-face rules for the shipped fonts, and the font of every element.
+
+    Pango takes each character from the first family that has it: the GB2312 font (Regular
+    and a real Bold) for nearly everything, the Supplement (Regular, emboldened when bold is
+    asked) for rare hanzi of names, and a system font only for what neither has (Extension
+    A/B hanzi, emoji): slower and machine-dependent, but better than a blank box.
     """
+    faces = [(FONT_FAMILY, weight, path) for weight, path in font_paths().items()]
+    families = [f"'{FONT_FAMILY}'"]
+    if supplement := supplement_path():
+        faces.append((SUPPLEMENT_FAMILY, 400, supplement))
+        families.append(f"'{SUPPLEMENT_FAMILY}'")
+    families.append("sans-serif")
     rules = [
-        f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; "
+        f"@font-face {{ font-family: '{family}'; font-weight: {weight}; "
         f"font-style: normal; src: url('{path.as_uri()}') format('truetype'); }}"
-        for weight, path in font_paths().items()
+        for family, weight, path in faces
     ]
-    rules.append(f"html {{ font-family: '{FONT_FAMILY}', sans-serif; }}")
-    rules.append(f"@page {{ font-family: '{FONT_FAMILY}', sans-serif; }}")
+    rules.append(f"html {{ font-family: {', '.join(families)}; }}")
+    rules.append(f"@page {{ font-family: {', '.join(families)}; }}")
     return "\n".join(rules)
 
 
@@ -192,8 +213,9 @@ def template_fingerprint(template_name):
         extends = next(iter(template.nodelist.get_nodes_by_type(ExtendsNode)), None)
         parent = getattr(getattr(extends, "parent_name", None), "var", None)
         name = parent if isinstance(parent, str) else None
-    for path in font_paths().values():
-        digest.update(str(path.stat().st_size).encode())
+    for path in [*font_paths().values(), supplement_path()]:
+        if path:
+            digest.update(str(path.stat().st_size).encode())
     return digest.hexdigest()[:16]
 
 

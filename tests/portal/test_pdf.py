@@ -173,6 +173,20 @@ def test_weasyprint_subsets_fonts_with_harfbuzz():
     assert harfbuzz.hb_version_atleast(4, 1, 0)
 
 
+def test_documents_render_in_parallel_threads(context):
+    """Each thread keeps its own font configuration; both PDFs come out whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(language):
+        return pdf.render_pdf(RECEIPT, context, "r.pdf", language=language)[2]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(work, ["zh-hans", "en", "zh-hans", "en"]))
+    for content, label in zip(results, ["接收物资", "Itemsreceived"] * 2, strict=True):
+        text = squash(pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text())
+        assert label in text and "北京公共交通控股(集团)有限公司" in text
+
+
 def test_page_counter_css_is_translated_and_quoted():
     with translation.override("zh-hans"):
         assert pdf.page_counter_css() == '"第 " counter(page) " 页，共 " counter(pages) " 页"'
@@ -194,7 +208,7 @@ def gb2312_characters():
 
 @pytest.mark.parametrize("path", sorted(pdf.font_paths().values()), ids=lambda p: p.name)
 def test_shipped_font_covers_gb2312_in_truetype_outlines_under_the_ofl(path):
-    font = TTFont(str(path), lazy=True)
+    font = TTFont(io.BytesIO(path.read_bytes()), lazy=True)
     assert "glyf" in font and "CFF " not in font
     cmap = font.getBestCmap()
     missing = [c for c in gb2312_characters() if ord(c) not in cmap]
@@ -206,7 +220,7 @@ def test_shipped_font_covers_gb2312_in_truetype_outlines_under_the_ofl(path):
 
 def test_both_weights_and_the_supplement_are_shipped():
     assert set(pdf.font_paths()) == {400, 700}
-    supplement = TTFont(str(pdf.supplement_path()), lazy=True)
+    supplement = TTFont(io.BytesIO(pdf.supplement_path().read_bytes()), lazy=True)
     cmap = supplement.getBestCmap()
     assert all(ord(c) in cmap for c in "喆堃玥珺璟赟旻昇 ，、。")
     assert "glyf" in supplement

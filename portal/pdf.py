@@ -2,13 +2,13 @@
 
 Every document embeds the project's own CJK font (settings.PDF_FONT_PATH, a GB2312 subset of
 Noto Sans SC with TrueType outlines, its Bold, and a Supplement of rare hanzi beside it; see
-portal/fonts/README.md) through @font-face rules, so Chinese renders the same on any machine, whatever fonts it has installed,
-and writing a one-page document takes a few hundredths of a second.
+portal/fonts/README.md) through @font-face rules, so Chinese renders the same on any machine,
+whatever fonts it has installed, and a one-page document takes about 0.2 s of CPU.
 
 Documents are templates under `<app>/templates/<app>/pdf/` that extend
-"portal/pdf/base.html". WeasyPrint fetches only `data:` URIs, files of the project and
-static/media files: never the network (there is none at run time, and a document must not be
-able to make the server fetch an address).
+"portal/pdf/base.html" (see its comment for the context it expects). WeasyPrint fetches only
+`data:` URIs, the fonts, and static and media files: never the network (there is none at run
+time, and a document must not be able to make the server fetch an address) and no other file.
 """
 
 import atexit
@@ -99,7 +99,8 @@ def local_file(path):
     """The file a document may read for `path`, or ValueError.
 
     Templates use {% static %} and media URLs; with the base URL "file:///<project>/" these
-    arrive here as "/static/..." and "/media/..." paths.
+    arrive here as "/static/..." and "/media/..." paths. Anything else must lie in the font,
+    static or media folders: a document never reads settings, databases or keys.
     """
     from django.contrib.staticfiles import finders
     from django.core.exceptions import SuspiciousFileOperation
@@ -118,7 +119,7 @@ def local_file(path):
     elif path.startswith(media_url) and settings.MEDIA_ROOT:
         path = str(Path(settings.MEDIA_ROOT) / path[len(media_url) :])
     resolved = Path(path).resolve()
-    roots = [settings.BASE_DIR, settings.STATIC_ROOT, settings.MEDIA_ROOT]
+    roots = [Path(settings.PDF_FONT_PATH).parent, settings.STATIC_ROOT, settings.MEDIA_ROOT]
     if any(root and resolved.is_relative_to(Path(root).resolve()) for root in roots):
         return resolved
     raise ValueError(f"PDF documents may not read {path}")

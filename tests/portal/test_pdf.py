@@ -280,8 +280,11 @@ def test_pdf_response_downloads_with_the_chinese_filename():
 
 def test_documents_may_read_static_files_but_not_other_files_or_the_network():
     assert pdf.local_file("/static/portal/css/site.css").name == "site.css"
+    assert pdf.local_file(str(settings.PDF_FONT_PATH)) == settings.PDF_FONT_PATH.resolve()
     with pytest.raises(ValueError):
         pdf.local_file("/etc/passwd")
+    with pytest.raises(ValueError):
+        pdf.local_file(str(settings.BASE_DIR / "portal" / "settings" / "base.py"))
     with pytest.raises(ValueError):
         pdf.local_file("/static/../../../../etc/passwd")
     fetcher = pdf._fetcher_class()()

@@ -139,15 +139,21 @@ def page_counter_css():
     return mark_safe(" ".join(parts))  # noqa: S308 - CSS built from quoted, escaped strings
 
 
+def document_language(language=None):
+    """`language`, else the active one, else the site's default (Chinese): a background task
+    or a management command has no active language and must not print English labels."""
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
 def render_html(template_name, context, *, language=None):
-    """The document's HTML, in `language` (default: the active one).
+    """The document's HTML, in `language` (default: see document_language).
 
     Adds `page_counter_css` for the base layout and, when the context has `verify_url`,
     `verify_qr`: the QR code of that address as inline SVG.
     """
     from .qr import qr_svg
 
-    with translation.override(language or translation.get_language()):
+    with translation.override(document_language(language)):
         extra = {"page_counter_css": page_counter_css()}
         if context.get("verify_url") and "verify_qr" not in context:
             extra["verify_qr"] = qr_svg(context["verify_url"], omitsize=True)
@@ -187,7 +193,7 @@ def _layout_tools():
 def render_pdf(template_name, context, filename, *, language=None):
     """Render `template_name` with `context` and return (filename, content_type, bytes).
 
-    `language` defaults to the active one; the document is laid out in it.
+    `language` defaults to the active one, else to Chinese; the document is laid out in it.
     """
     from weasyprint import HTML
 
@@ -228,7 +234,7 @@ def cached_pdf(template_name, context, filename, *, version, language=None):
     source (and its parents'), the language and the font, so editing a template or the
     record invalidates the cached PDF; old entries expire after CACHE_TIMEOUT.
     """
-    language = language or translation.get_language()
+    language = document_language(language)
     raw = "|".join(
         (template_name, language or "", str(version), template_fingerprint(template_name))
     )

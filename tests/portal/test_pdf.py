@@ -138,6 +138,12 @@ def test_render_pdf_keeps_the_active_language(context):
     assert "Itemsreceived" in squash(pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text())
 
 
+def test_without_an_active_language_documents_are_chinese(context):
+    with translation.override(None):
+        html = pdf.render_html(RECEIPT, context)
+    assert "接收物资" in html and "Items received" not in html
+
+
 def test_qr_code_in_the_pdf_decodes_to_the_verification_url(receipt):
     results = zxingcpp.read_barcodes(render_page(receipt[2]))
     assert [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode] == [VERIFY_URL]

@@ -138,6 +138,18 @@ def test_render_pdf_keeps_the_active_language(context):
     assert "Itemsreceived" in squash(pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text())
 
 
+def test_every_page_of_a_long_document_has_the_header_table_head_and_page_number(context):
+    long = {**context, "lines": context["lines"] * 12}
+    _, _, content = pdf.render_pdf(RECEIPT, long, "long.pdf", language="zh-hans")
+    pages = pypdf.PdfReader(io.BytesIO(content)).pages
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        text = squash(page.extract_text())
+        assert "卢沟桥街道办事处" in text
+        assert "物资名称" in text  # the table head repeats
+        assert f"第{number}页，共{len(pages)}页" in text
+
+
 def test_without_an_active_language_documents_are_chinese(context):
     with translation.override(None):
         html = pdf.render_html(RECEIPT, context)

@@ -9,6 +9,19 @@ Documents are templates under `<app>/templates/<app>/pdf/` that extend
 "portal/pdf/base.html" (see its comment for the context it expects). WeasyPrint fetches only
 `data:` URIs, the fonts, and static and media files: never the network (there is none at run
 time, and a document must not be able to make the server fetch an address) and no other file.
+
+    from portal.pdf import cached_pdf, pdf_response
+    from portal.tokens import sign
+
+    def receipt_pdf(request, pk):
+        receipt = get_object_or_404(scope(Receipt.objects.all(), request.user), pk=pk)
+        url = settings.SITE_URL + reverse("donations:verify", args=[sign("receipt", receipt.serial)])
+        context = {"receipt": receipt, "document_title": _("Donation receipt"),
+                   "document_number": receipt.serial, "verify_url": url,
+                   "subdistrict_name": receipt.subdistrict.name}
+        result = cached_pdf("donations/pdf/receipt.html", context, f"{receipt.serial}.pdf",
+                            version=f"{receipt.pk}:{receipt.updated_at.isoformat()}")
+        return pdf_response(result)
 """
 
 import atexit

@@ -860,9 +860,6 @@ def _improve(inst: _Instance, st: _State, subset: np.ndarray, deadline: float) -
     sub = np.asarray(subset, dtype=np.int64)
     for p in sub[np.lexsort((inst.pc[sub], -sc[sub], ps[sub]))].tolist():
         per_shift[st.ps[p]].append(p)
-    pair_of: dict[tuple[int, int], int] = {}
-    for p in sub.tolist():
-        pair_of[(st.pc[p], st.ps[p])] = p
     score = sc.tolist()
 
     def refill() -> bool:
@@ -911,7 +908,7 @@ def _improve(inst: _Instance, st: _State, subset: np.ndarray, deadline: float) -
                     st.remove(p)
                     st.add(q)
         # score-improving swaps: replace c on s by a better free c2.
-        for p in list(st.chosen):
+        for p in sorted(st.chosen):
             if time.monotonic() >= deadline:
                 break
             if p not in st.chosen:
@@ -1212,9 +1209,12 @@ def auto_assign(
 
     ``prune``: None = restrict to shortlists only above ``prune_above`` eligible pairs;
     True/False force it.  ``strategy``: "auto", "mip" or "lp_fix" (see `_solve_model`).
-    Always returns a feasible assignment, in about ``time_limit`` seconds at most (plus the
-    time to score the pairs: about a second for 10,000 x 2,000).
+    Always returns a feasible assignment, never worse than `greedy_assign`, within about
+    ``time_limit`` seconds of wall clock (everything counts, from scoring the pairs on; the
+    final local polish may overrun by up to half a second).
     """
+    if strategy not in ("auto", "mip", "lp_fix"):
+        raise ValueError(f"unknown strategy {strategy!r}")
     t0 = time.monotonic()
     deadline = t0 + float(time_limit)
     inst = _Instance(candidates, shifts, weights, commitments)

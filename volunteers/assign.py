@@ -163,6 +163,13 @@ LIGHT_LOAD = "light_load"
 RELIABLE = "reliable"
 PARTY_MEMBER_PRIORITY = "party_member_priority"
 
+#: every eligibility code (those ending in ":" take a skill / course name after the colon)
+ELIGIBILITY_CODES = (NOT_VERIFIED, COMMUNITY_NOT_ACCEPTED, MISSING_SKILL + ":",
+                     MISSING_COURSE + ":", OVERLAPPING_COMMITMENT, WEEKLY_CAP_EXCEEDED)
+#: every score reason code (same convention)
+SCORE_CODES = (SAME_COMPOUND, SAME_COMMUNITY, HAS_SKILL + ":", AVAILABLE, PARTLY_AVAILABLE,
+               COMPLETED_COURSE + ":", LIGHT_LOAD, RELIABLE, PARTY_MEMBER_PRIORITY)
+
 _EPS = 1e-9
 Commitments = Mapping[Hashable, Sequence[tuple[datetime, datetime]]]
 Availability = set | frozenset | Callable[[datetime, datetime], float] | None

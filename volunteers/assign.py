@@ -1106,7 +1106,7 @@ def _solve_model(inst: _Instance, cols: np.ndarray, deadline: float, start=None,
     """Solve the programme on the pair indices ``cols``.
 
     Returns (chosen pair indices | None, optimal on cols, LP bound | None, M, how).
-    1. LP relaxation; an integral LP optimum is optimal (common: the rows are nearly TU).
+    1. LP relaxation; an integral LP optimum is optimal (often the case on small instances).
     2. Up to ``full_mip_max`` columns (or strategy "mip"): branch and cut on the whole model,
        warm-started with ``start``, until optimal or the deadline (incumbent).
     3. Larger (or strategy "lp_fix"): keep the pairs the LP sets to 1 and solve the MIP on the

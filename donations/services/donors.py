@@ -109,7 +109,7 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
     `receive` movement; rejected units are recorded with their reason. A pledge can be received
     in several deliveries but never beyond what was pledged.
     """
-    pledge = Pledge.objects.select_for_update().select_related("donor").get(pk=pledge.pk)
+    pledge = Pledge.objects.select_for_update(of=("self",)).select_related("donor").get(pk=pledge.pk)
     donor = pledge.donor
     if not donor.can_pledge:
         raise StockError(_("This donor has not been verified yet; its goods cannot be received."), code="unverified")

@@ -67,7 +67,7 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None):
     normal. `lots` ([(lot, quantity), ...]) overrides the choice lot by lot and must be
     available in full. Returns the allocations made.
     """
-    line = SupplyRequestLine.objects.select_for_update().select_related("request__community", "item").get(
+    line = SupplyRequestLine.objects.select_for_update(of=("self",)).select_related("request__community", "item").get(
         pk=request_line.pk
     )
     allocated = line.allocations.aggregate(n=Sum("quantity"))["n"] or 0

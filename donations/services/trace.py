@@ -126,17 +126,24 @@ def board_data(weeks=8):
         key=lambda e: (e["name"] is None, -e["received"]),
     )
     since = timezone.localdate() - timedelta(weeks=weeks)
-    series = defaultdict(lambda: {"received": 0, "distributed": 0})
-    for row in moves.filter(kind__in=[Kind.RECEIVE, Kind.DISTRIBUTE], created_at__date__gte=since).values("kind").annotate(
-        day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()), n=Sum("quantity")
+    start = since - timedelta(days=since.weekday())
+    # {item id or None (all items): {week start: {"received": n, "distributed": n}}}
+    series = defaultdict(lambda: defaultdict(lambda: {"received": 0, "distributed": 0}))
+    for row in moves.filter(kind__in=[Kind.RECEIVE, Kind.DISTRIBUTE], created_at__date__gte=start).values(
+        "kind", "item_id"
+    ).annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()), n=Sum("quantity")
     ).order_by("day"):
         week_start = row["day"] - timedelta(days=row["day"].weekday())
-        series[week_start]["received" if row["kind"] == Kind.RECEIVE else "distributed"] += row["n"]
-    start = since - timedelta(days=since.weekday())
-    timeline = []
+        key = "received" if row["kind"] == Kind.RECEIVE else "distributed"
+        series[row["item_id"]][week_start][key] += row["n"]
+    weeks_list = []
     week = start
     while week <= timezone.localdate():
-        timeline.append({"week": week, **series.get(week, {"received": 0, "distributed": 0})})
+        weeks_list.append(week)
         week += timedelta(weeks=1)
+    timelines = {
+        item_id: [{"week": w, **by_week.get(w, {"received": 0, "distributed": 0})} for w in weeks_list]
+        for item_id, by_week in series.items()
+    }
     return {"items": item_rows, "communities": community_rows, "donors": donor_rows,
-            "timeline": timeline, "donor_count": Donor.objects.filter(lots__isnull=False).distinct().count()}
+            "timelines": timelines, "weeks": weeks_list, "donor_count": Donor.objects.filter(lots__isnull=False).distinct().count()}

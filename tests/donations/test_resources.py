@@ -2,9 +2,13 @@ import datetime
 
 import tablib
 
-from donations.models import Pledge, PledgeLine
-from donations.resources import BalanceExportResource, MovementExportResource, PledgeImportResource, import_errors
-from donations.models import Balance, Movement
+from donations.models import Balance, Movement, Pledge, PledgeLine
+from donations.resources import (
+    BalanceExportResource,
+    MovementExportResource,
+    PledgeImportResource,
+    import_errors,
+)
 
 HEADERS = ["物资名称", "数量", "批号", "有效期至"]
 

@@ -3,12 +3,19 @@ from django.db import IntegrityError, transaction
 
 from donations import services
 from donations.models import (
-    Balance, Dispatch, Donor, Location, LedgerError, Lot, Movement, Pledge, Receipt,
+    Balance,
+    Dispatch,
+    Donor,
+    LedgerError,
+    Location,
+    Lot,
+    Movement,
+    Pledge,
+    Receipt,
 )
 from donations.services import StockError
 from tests.donations.conftest import in_days
 from tests.factories import DonorFactory, PledgeLineFactory, make_uscc, make_user
-
 
 # 1. Donors ------------------------------------------------------------------------------------
 

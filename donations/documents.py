@@ -1,0 +1,73 @@
+"""The PDFs of the donations app: the donation receipt (捐赠接收凭证), the thank-you letter
+(感谢信) and the dispatch note (出库单). A receipt carries a QR code to a public page that
+verifies it; the link holds the serial signed with portal.tokens."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from donations.models import Dispatch, Receipt
+from portal import tokens
+from portal.pdf import render_pdf
+
+TOKEN_KIND = "donation-receipt"
+
+
+def verification_url(receipt):
+    token = tokens.sign(TOKEN_KIND, receipt.serial)
+    return settings.SITE_URL.rstrip("/") + reverse("donations:verify", args=[token])
+
+
+def receipt_from_token(token):
+    """The receipt a token stands for, or None when the token is forged or its serial unknown."""
+    try:
+        serial = tokens.verify(TOKEN_KIND, token)
+    except tokens.InvalidToken:
+        return None
+    return Receipt.objects.select_related("pledge__donor", "location").filter(serial=serial).first()
+
+
+def _qr_data_uri(data):
+    # portal.qr.qr_data_uri on main passes xmldecl twice (fixed on branch `pdf`); until that
+    # lands, build the same SVG data URI here.
+    import base64
+
+    import segno
+
+    svg = segno.make(data, error="m", micro=False).svg_inline(scale=3, border=4, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _receipt_context(receipt):
+    receipt = Receipt.objects.select_related("pledge__donor", "location").get(pk=receipt.pk)
+    lines = list(receipt.lines.select_related("pledge_line__item", "lot").order_by("pk"))
+    url = verification_url(receipt)
+    return {
+        "receipt": receipt, "donor": receipt.pledge.donor, "lines": lines,
+        "accepted_lines": [line for line in lines if line.accepted],
+        "verification_url": url, "qr": _qr_data_uri(url),
+        "subdistrict": "卢沟桥街道办事处", "today": timezone.localdate(),
+        "received_date": timezone.localtime(receipt.received_at).date(),
+    }
+
+
+def receipt_pdf(receipt, language="zh-hans"):
+    context = _receipt_context(receipt)
+    return render_pdf("donations/pdf/receipt.html", context,
+                      f"捐赠接收凭证-{context['receipt'].serial}.pdf", language=language)
+
+
+def thank_you_pdf(receipt, language="zh-hans"):
+    context = _receipt_context(receipt)
+    return render_pdf("donations/pdf/thank_you.html", context,
+                      f"感谢信-{context['receipt'].serial}.pdf", language=language)
+
+
+def dispatch_note_pdf(note, language="zh-hans"):
+    note = Dispatch.objects.select_related("community", "from_location", "to_location", "dispatched_by").get(pk=note.pk)
+    allocations = list(note.allocations.select_related(
+        "lot__item", "lot__donor", "request_line__request").order_by("lot__item__name", "pk"))
+    return render_pdf("donations/pdf/dispatch_note.html",
+                      {"note": note, "allocations": allocations,
+                       "dispatched_date": timezone.localtime(note.dispatched_at).date()},
+                      f"出库单-{note.serial}.pdf", language=language)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.validators import validate_mobile, validate_uscc
@@ -731,7 +732,8 @@ class Movement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         verbose_name=_("by"),
     )
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # When it happened (the receiving, dispatch or hand-out time of its document).
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # Source documents: exactly one is set for the kinds that have one.
     receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("donation receipt"))
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("allocation"))

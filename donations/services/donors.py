@@ -155,7 +155,7 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
                 expiry=line.get("expiry") or pledge_line.expiry,
             )
             record(Kind.RECEIVE, lot, accepted, user=user, to_location=location,
-                   community=location.community, receipt=receipt,
+                   community=location.community, receipt=receipt, at=receipt.received_at,
                    reason=_("Donation from %(donor)s") % {"donor": donor.name})
         ReceivingLine.objects.create(receipt=receipt, pledge_line=pledge_line, accepted=accepted,
                                      rejected=rejected, rejection_reason=reason, lot=lot)

@@ -84,7 +84,7 @@ def _release_and_take(lot, location, quantity):
 
 
 def record(kind, lot, quantity, *, user=None, from_location=None, to_location=None,
-           community=None, reason="", **documents):
+           community=None, reason="", at=None, **documents):
     """Write one movement and apply it to the balances. Call inside transaction.atomic."""
     if quantity <= 0:
         raise StockError(_("The quantity must be a positive whole number."), code="quantity")
@@ -99,7 +99,7 @@ def record(kind, lot, quantity, *, user=None, from_location=None, to_location=No
     return Movement.objects.create(
         kind=kind, item_id=lot.item_id, lot=lot, quantity=quantity,
         from_location=from_location, to_location=to_location, community=community,
-        reason=reason, created_by=user, **documents,
+        reason=reason, created_by=user, created_at=at or timezone.now(), **documents,
     )
 
 

@@ -59,7 +59,7 @@ def request_line_progress(lines):
 
 
 @transaction.atomic
-def allocate(request_line, quantity=None, *, user, lots=None, location=None):
+def allocate(request_line, quantity=None, *, user, lots=None, location=None, at=None):
     """Set stock aside for a request line.
 
     By default the earliest expiry is taken first from the warehouse stock, as much as is
@@ -84,7 +84,7 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None):
             if lot.item_id != line.item_id:
                 raise StockError(_("Lot %(lot)s is not %(item)s.") % {"lot": lot, "item": line.item.name}, code="item")
             where = location or _warehouse_holding(lot, q)
-            made.append(_allocate_one(line, lot, where, q, user, community))
+            made.append(_allocate_one(line, lot, where, q, user, community, at))
         return made
     wanted = min(quantity or open_quantity, open_quantity)
     if quantity and quantity > open_quantity:
@@ -110,7 +110,7 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None):
                 break
             try:
                 with transaction.atomic():
-                    made.append(_allocate_one(line, balance.lot, balance.location, take, user, community))
+                    made.append(_allocate_one(line, balance.lot, balance.location, take, user, community, at))
             except StockError:
                 continue
             wanted -= take
@@ -129,11 +129,11 @@ def _warehouse_holding(lot, quantity):
     return balance.location
 
 
-def _allocate_one(line, lot, location, quantity, user, community):
+def _allocate_one(line, lot, location, quantity, user, community, at=None):
     allocation = Allocation.objects.create(request_line=line, lot=lot, location=location,
                                            quantity=quantity, created_by=user)
     record(Kind.ALLOCATE, lot, quantity, from_location=location, user=user, community=community,
-           allocation=allocation, reason=str(line.request.purpose))
+           allocation=allocation, reason=str(line.request.purpose), at=at)
     return allocation
 
 
@@ -163,7 +163,7 @@ def dispatch(allocations, *, user, dispatched_at=None):
     transit = transit_location()
     for allocation in rows:
         record(Kind.DISPATCH, allocation.lot, allocation.quantity, from_location=allocation.location,
-               to_location=transit, community=community, user=user, dispatch=note,
+               to_location=transit, community=community, user=user, dispatch=note, at=note.dispatched_at,
                reason=note.serial)
     return note
 
@@ -195,11 +195,11 @@ def confirm_receipt(note, received, *, user, note_text="", received_at=None):
         if got:
             record(Kind.RECEIVE_AT_COMMUNITY, allocation.lot, got, from_location=transit,
                    to_location=note.to_location, community=note.community, user=user,
-                   community_receipt=receipt, reason=note.serial)
+                   community_receipt=receipt, reason=note.serial, at=receipt.received_at)
         if missing:
             record(Kind.DISCARD, allocation.lot, missing, from_location=transit,
                    community=note.community, user=user, community_receipt=receipt,
-                   reason=reason)
+                   reason=reason, at=receipt.received_at)
     Dispatch.objects.filter(pk=note.pk).update(status=Dispatch.Status.RECEIVED)
     return receipt
 
@@ -239,7 +239,8 @@ def distribute(community, location, lines, *, recipient, user, post=None, compou
         for lot, q in parts:
             DistributionLine.objects.create(distribution=distribution, lot=lot, quantity=q)
             record(Kind.DISTRIBUTE, lot, q, from_location=location, community=community, user=user,
-                   distribution=distribution, reason=distribution.recipient_label)
+                   distribution=distribution, reason=distribution.recipient_label,
+                   at=distribution.distributed_at)
     return distribution
 
 

@@ -93,6 +93,8 @@ class PledgeImportResource(resources.ModelResource):
         model = PledgeLine
         fields = ("item", "quantity", "lot_number", "expiry")
         skip_diff = True
+        # No savepoint per row: nothing is written per row anyway (see save_instance).
+        use_bulk = True
         skip_unchanged = False
         report_skipped = False
 

@@ -8,8 +8,10 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.accounts import views as accounts_views
 
 urlpatterns = [
+    path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
@@ -18,6 +20,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("portal.account_urls")),
     path("volunteers/", include("volunteers.urls")),

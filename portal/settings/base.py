@@ -168,27 +168,67 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
+# How people sign up (see portal/accounts/__init__.py for the full story):
+# - by mobile number: /accounts/signup/ asks for the number only, an SMS code proves it, and the
+#   account exists with no password (journey 1). Later log-ins are by SMS code.
+# - by email: /accounts/signup/email/ asks for an email address and a password; the account
+#   cannot log in until the emailed code is entered (mandatory verification).
+# allauth allows ACCOUNT_EMAIL_VERIFICATION = "mandatory" only when email is a required signup
+# field, so the global settings describe the email path (email*) and the phone path's form
+# (portal.accounts.forms.PhoneSignupForm) asks for the phone only; the login stage
+# portal.accounts.stages.EmailVerificationStage waives email verification for accounts that
+# have a mobile number (their number is verified by the phone stage instead).
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "portal.accounts.forms.PhoneSignupForm",
+    "login": "portal.accounts.forms.LoginForm",
+    "request_login_code": "portal.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
+    "confirm_email_verification_code": "portal.accounts.forms.ConfirmEmailVerificationCodeForm",
+}
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "email"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1"]
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # SMS can take a minute to arrive
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+# Six digits, like every Chinese verification SMS; allauth's default is letters with a dash.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True  # a code typed on the same page, like SMS
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
+ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("HTTP_PROTOCOL", "https")
-# allauth's own defaults, spelled out so nobody turns them off by accident.
+# allauth's limits, spelled out (and slightly tightened for SMS, which costs money) so nobody
+# turns them off by accident. Counted in the cache: Redis in production, so every web process
+# shares the counts.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "request_login_code": "20/m/ip,3/m/key,10/h/key",
+    "confirm_email": "1/10s/key",
+    "verify_phone": "1/30s/key,3/m/ip",
     "change_phone": "1/m/user",
-    "login_by_code": "20/m/ip,3/m/key",
-    "verify_phone": "1/30s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
 }
+# The per-IP limits must see the visitor's address, not the reverse proxy's (else one busy
+# QR-poster morning would lock everybody out): behind nginx set TRUSTED_PROXY_COUNT=1.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# Staff reset passwords through allauth (rate-limited), not through Wagtail's own views.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # SMS goes through one adapter (portal.sms); the console backend logs messages.
 SMS_BACKEND = env("SMS_BACKEND", "portal.sms.ConsoleBackend")
@@ -215,7 +255,7 @@ USE_TZ = True
 
 WAGTAIL_SITE_NAME = "卢沟桥街道志愿与捐赠平台"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAILADMIN_LOGIN_URL = "admin_login"  # portal.accounts.views.admin_login -> allauth's login
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,0 +1,407 @@
+"""The public pages: home, notices, stories and the communities' own sections.
+
+Tree (created by content.demo and content.services.setup_community_section):
+
+    HomePage
+    ├── NoticeIndexPage  (通知公告)        └── NoticePage
+    ├── CourseIndexPage  (防疫课堂)        └── CoursePage └── LessonPage   (content.models.courses)
+    ├── StoryIndexPage   (暖心故事)        └── StoryPage
+    └── CommunityIndexPage (社区)          └── CommunitySectionPage (one per portal.Community)
+                                               ├── NoticePage
+                                               └── StoryPage
+
+Index pages list every live notice or story in the site, wherever it sits; a community section
+lists its own children plus the subdistrict's notices targeted at its community.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from content.blocks import BaseStreamBlock, ThankedPartyBlock
+
+from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
+
+
+class HomePage(Page):
+    """The portal's front page: the ways in, live figures, and the newest notices, courses and
+    stories (each list a bounded query, cached as a template fragment)."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "content.NoticeIndexPage", "content.CourseIndexPage", "content.StoryIndexPage",
+        "content.CommunityIndexPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from content.figures import public_figures
+        from content.models.courses import CoursePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = home_sections(request)
+        # Querysets stay lazy: the template evaluates them inside {% cache %} fragments.
+        context["latest_notices"] = NoticePage.objects.listing().current()[:5]
+        context["latest_courses"] = CoursePage.objects.listing()[:3]
+        context["latest_stories"] = StoryPage.objects.listing()[:3]
+        context["figures"] = public_figures
+        return context
+
+
+def home_sections(request=None):
+    """The ways into the portal: volunteering, donations and the three content indexes."""
+    from django.urls import reverse
+
+    links = index_links(request)
+
+    def url_of(kind):
+        return links[kind]["url"] if kind in links else None
+
+    sections = [
+        {"title": _("Join as a volunteer"), "url": reverse("volunteers:index"),
+         "text": _("Sign up, and once your community confirms you, take gate duty, disinfection and delivery shifts.")},
+        {"title": _("Donations"), "url": reverse("donations:index"),
+         "text": _("Firms and residents donate masks, disinfectant and more, traced all the way.")},
+        {"title": _("Notices"), "url": url_of("notices"),
+         "text": _("Notices from the subdistrict and communities.")},
+        {"title": _("Prevention courses"), "url": url_of("courses"),
+         "text": _("Training for disinfection and gate duty, completed before you start.")},
+        {"title": _("Stories"), "url": url_of("stories"),
+         "text": _("Thanking every volunteer and every firm that helped.")},
+    ]
+    for section in sections:
+        section["coming"] = section["url"] is None
+        section["url"] = section["url"] or "#"
+    return sections
+
+
+def index_links(request=None):
+    """{kind: {"title", "url"}} of the live index pages, cached per language and content
+    version (so the nav and the home page cost no query once warm)."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from content.cache import content_version
+
+    key = f"content:index-links:{get_language()}:{content_version()}"
+    links = cache.get(key)
+    if links is None:
+        links = {kind: {"title": page.title, "url": page.get_url(request)}
+                 for kind, page in index_pages().items()}
+        cache.set(key, links, 600)
+    return links
+
+
+def index_pages(home=None):
+    """The live index pages by kind ("notices", "courses", "stories", "communities"), found
+    with one query."""
+    from content.models.courses import CourseIndexPage
+
+    kinds = {
+        NoticeIndexPage: "notices", CourseIndexPage: "courses", StoryIndexPage: "stories",
+        CommunityIndexPage: "communities",
+    }
+    queryset = Page.objects.live().type(*kinds).order_by("path")
+    if home is not None:
+        queryset = queryset.child_of(home)
+    found = {}
+    for page in queryset.select_related("content_type"):
+        kind = kinds.get(page.content_type.model_class())
+        if kind and kind not in found:
+            found[kind] = page
+    return found
+
+
+class ListingQuerySet(PageQuerySet):
+    def listing(self):
+        """Live, public pages with what a list shows, newest first."""
+        return (
+            self.live().public()
+            .select_related("listing_image", "community")
+            .prefetch_related("listing_image__renditions")
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+
+
+class NoticeQuerySet(ListingQuerySet):
+    def current(self, when=None):
+        """Notices valid now: started (or no start) and not yet ended (or no end)."""
+        when = when or timezone.now()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=when),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=when),
+        )
+
+    def for_community(self, community):
+        """Notices in the community's section, or targeted at the community."""
+        return self.filter(Q(community=community) | Q(target_communities=community)).distinct()
+
+
+class SectionMembershipMixin(models.Model):
+    """The community whose section a page sits in (empty for the subdistrict's pages).
+
+    Derived from the tree on every full save, so lists can show it without walking up the tree
+    and portal.scoping can scope by it.
+    """
+
+    community_lookup = "community"
+
+    community = models.ForeignKey(
+        "portal.Community", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("community"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.path and kwargs.get("update_fields") is None:
+            section = (
+                CommunitySectionPage.objects.filter(
+                    path__in=[self.path[:n] for n in range(
+                        self.steplen, len(self.path), self.steplen)]
+                ).only("community_id").first()
+            )
+            self.community_id = section.community_id if section else None
+        return super().save(*args, **kwargs)
+
+
+class NoticeIndexPage(Page):
+    """通知公告: every live notice in the site, urgent current ones first, ten to a page."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.NoticePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("notice index")
+        verbose_name_plural = _("notice indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.objects.listing().prefetch_related("target_communities")
+        context["urgent_notices"] = list(notices.current().filter(urgent=True)[:3])
+        context["notices"] = paginate(request, notices)
+        return context
+
+
+class NoticePage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Page):  # noqa: DJ008
+    """A notice (通知公告) from the subdistrict or, inside a community section, a community.
+
+    It may target communities: it then also shows on those communities' section pages and to
+    their volunteers (content.services.notices_for_user). `valid_from`/`valid_until` say when
+    it applies (lists show current notices only); `expire_at` on the Settings tab unpublishes.
+    """
+
+    date = models.DateField(_("notice date"), default=timezone.localdate)
+    urgent = models.BooleanField(
+        _("urgent"), default=False, help_text=_("Urgent notices are shown first, in red.")
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    target_communities = ParentalManyToManyField(
+        "portal.Community", blank=True, related_name="targeted_notices",
+        verbose_name=_("for communities"),
+        help_text=_("Leave empty for everyone; otherwise it also shows on these communities' pages."),
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    objects = PageManager.from_queryset(NoticeQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("date"), FieldPanel("urgent")]),
+                FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+                FieldPanel("target_communities"),
+            ],
+            heading=_("Who and when"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("listing_image"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label=_("Attachments")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("urgent"),
+        index.FilterField("date"),
+    ]
+    search_text_fields = ("title", "summary", "body")
+    parent_page_types = ["content.NoticeIndexPage", "content.CommunitySectionPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end is before the start.")})
+
+    @property
+    def is_current(self):
+        now = timezone.now()
+        return (self.valid_from is None or self.valid_from <= now) and (
+            self.valid_until is None or self.valid_until >= now
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = self.attachments.select_related("document")
+        return context
+
+
+class NoticeAttachment(Orderable):
+    """A document attached to a notice (a form to fill in, the full text as PDF)."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("document"),
+    )
+    title = models.CharField(_("link text"), max_length=100, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class StoryIndexPage(Page):
+    """暖心故事: every live story in the site, newest first, ten to a page."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.StoryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("story index")
+        verbose_name_plural = _("story indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["stories"] = paginate(request, StoryPage.objects.listing())
+        return context
+
+
+class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Page):  # noqa: DJ008
+    """A thank-you story (暖心故事). It cites the people and firms it thanks as `thanked`
+    entries; an entry is named (and linked, e.g. to a donation's page) only when its consent
+    box is ticked, and is otherwise shown as "a resident who asked not to be named"."""
+
+    date = models.DateField(_("story date"), default=timezone.localdate)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+    thanked = StreamField(
+        [("party", ThankedPartyBlock())], verbose_name=_("thanked"), blank=True,
+        help_text=_("The people and firms this story thanks."),
+    )
+
+    objects = PageManager.from_queryset(ListingQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("listing_image"),
+        FieldPanel("body"),
+        FieldPanel("thanked"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    search_text_fields = ("title", "summary", "body")
+    parent_page_types = ["content.StoryIndexPage", "content.CommunitySectionPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def build_search_text(self):
+        # Only the names people agreed to show are searchable.
+        named = [party.value["name"] for party in self.thanked if party.value.get("consent")]
+        return " ".join([super().build_search_text(), *named]).strip()
+
+
+class CommunityIndexPage(Page):
+    """社区: the parent of every community's section."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.CommunitySectionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("community index")
+        verbose_name_plural = _("community indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = (
+            CommunitySectionPage.objects.child_of(self).live().public()
+            .select_related("community").order_by("community__name")
+        )
+        return context
+
+
+class CommunitySectionPage(Page):
+    """A community's own section (created by `setup_community_section <slug>`): its notices
+    and stories live under it, and only that community's editors may edit them."""
+
+    community = models.OneToOneField(
+        "portal.Community", on_delete=models.PROTECT, related_name="content_section",
+        verbose_name=_("community"),
+    )
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("community"), FieldPanel("intro")]
+    parent_page_types = ["content.CommunityIndexPage"]
+    subpage_types = ["content.NoticePage", "content.StoryPage"]
+
+    class Meta:
+        verbose_name = _("community section")
+        verbose_name_plural = _("community sections")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = (
+            NoticePage.objects.listing().current().for_community(self.community)
+            .prefetch_related("target_communities")
+        )
+        context["notices"] = paginate(request, notices)
+        context["stories"] = StoryPage.objects.listing().filter(community=self.community)[:6]
+        return context

@@ -1,0 +1,101 @@
+"""The allauth forms of the two ways in (see portal/accounts/__init__.py).
+
+Each signup form narrows allauth's SignupForm to the fields of its path by overriding
+`_get_signup_fields`, the hook allauth itself uses to read ACCOUNT_SIGNUP_FIELDS; everything
+else (uniqueness, enumeration prevention, saving, the login stages) stays allauth's.
+"""
+
+from allauth.account import forms as allauth_forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.validators import MOBILE_RE, normalize_mobile
+
+
+class PhoneSignupForm(allauth_forms.SignupForm):
+    """Journey 1: a mobile number and nothing else. No password, no email; the SMS code sent by
+    the phone verification stage proves the number and logs the person in."""
+
+    def _get_signup_fields(self, kwargs):
+        return {"phone": {"required": True}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].label = _("Mobile number")
+        self.fields["phone"].help_text = _("We will send a verification code to this number by SMS.")
+
+
+class EmailSignupForm(allauth_forms.SignupForm):
+    """Signing up by email: an address and a password; the account is usable once the code
+    emailed to that address has been entered."""
+
+    def _get_signup_fields(self, kwargs):
+        return {"email": {"required": True}, "password1": {"required": True}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email address")
+        self.fields["email"].widget.attrs["placeholder"] = "name@example.com"
+        self.fields["email"].help_text = _("We will email you a code to confirm the address.")
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """One form for both ways of logging in. Leave the password empty and allauth sends a
+    one-time code (by SMS to a mobile number, by email to an address); fill it in (staff,
+    people who signed up by email) and it checks the password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Mobile number or email")
+        login.widget.attrs.update(
+            {"placeholder": _("11-digit mobile number or email"), "autocomplete": "username"}
+        )
+        password = self.fields.get("password")
+        if password is not None:
+            password.required = False
+            password.help_text = ""
+
+    def clean_login(self):
+        # allauth passes the typed text on as the credential: "+86 139 1234 5678" must become
+        # the 11 digits stored on the user before the code is sent or the password checked.
+        login = super().clean_login()
+        if "@" not in login and MOBILE_RE.match(normalize_mobile(login)):
+            return normalize_mobile(login)
+        return login
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """Fill in one of the two: a mobile number (SMS) or an email address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            self.fields["phone"].label = _("Mobile number")
+        if "email" in self.fields:
+            self.fields["email"].label = _("Or the email address of your account")
+
+
+class NumericCodeMixin:
+    """Codes are six digits (ALLAUTH_USER_CODE_FORMAT): phones show the number pad."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("Verification code")
+        code.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": _("6 digits")}
+        )
+
+
+class ConfirmLoginCodeForm(NumericCodeMixin, allauth_forms.ConfirmLoginCodeForm):
+    pass
+
+
+class VerifyPhoneForm(NumericCodeMixin, allauth_forms.VerifyPhoneForm):
+    pass
+
+
+class ConfirmEmailVerificationCodeForm(
+    NumericCodeMixin, allauth_forms.ConfirmEmailVerificationCodeForm
+):
+    pass

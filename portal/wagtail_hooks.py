@@ -1,0 +1,10 @@
+"""The portal's screens in the Wagtail admin: the place directory and staff memberships."""
+
+from wagtail import hooks
+
+from portal.admin_views import PlacesViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_places():
+    return PlacesViewSetGroup()

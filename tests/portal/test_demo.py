@@ -1,0 +1,42 @@
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from portal import roles
+from portal.models import Community, Compound, Post, StaffMembership, User
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Community, Compound, Post, User, StaffMembership, Page, Site, Group)
+    }
+
+
+def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db):
+    call_command("load_demo_data", quiet=True)
+    first = counts()
+    assert first["Community"] == 37
+    for name in ("五里店第二社区", "民岳家园社区", "保利益丰社区", "珠江紫台社区", "蔚园社区",
+                 "春园社区", "科兴佳园社区"):
+        assert Community.objects.filter(name=name).exists()
+    assert first["Compound"] >= 150
+    assert first["Post"] >= first["Compound"]
+    for role in roles.ALL_ROLES:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert Site.objects.get(is_default_site=True).root_page.specific.__class__.__name__ == "HomePage"
+
+    call_command("load_demo_data", quiet=True)
+    assert counts() == first
+
+
+def test_load_demo_data_prints_the_logins(db, capsys):
+    call_command("load_demo_data")
+    out = capsys.readouterr().out
+    assert "coordinator" in out and "demo-pass-2026" in out
+
+
+def test_demo_coordinator_serves_only_minyue(db):
+    call_command("load_demo_data", quiet=True)
+    coordinator = User.objects.get(username="coordinator")
+    assert list(coordinator.memberships.values_list("community__name", flat=True)) == ["民岳家园社区"]

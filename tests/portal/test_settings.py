@@ -1,0 +1,100 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "x" * 20 + "a-long-random-production-secret-key-for-tests-0123456789"
+
+
+def load_settings(module, **env):
+    """Import a settings module in a fresh interpreter and return a few values as JSON."""
+    code = (
+        "import json, importlib;"
+        f"s = importlib.import_module('portal.settings.{module}');"
+        "db = s.DATABASES['default'];"
+        "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']),"
+        " 'options': db.get('OPTIONS', {}), 'cache': s.CACHES['default']['BACKEND'],"
+        " 'cache_location': s.CACHES['default'].get('LOCATION', ''),"
+        " 'session': s.SESSION_ENGINE, 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS,"
+        " 'tasks': s.TASKS['default']['BACKEND'], 'sms': s.SMS_BACKEND,"
+        " 'email_host': s.EMAIL_HOST}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+        check=False,
+    )
+    return result
+
+
+def values(module, **env):
+    result = load_settings(module, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_defaults_are_sqlite_with_concurrency_settings_and_local_cache():
+    config = values("dev")
+    assert config["engine"] == "django.db.backends.sqlite3"
+    assert config["name"].endswith("db.sqlite3")
+    assert config["options"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in config["options"]["init_command"]
+    assert "busy_timeout" in config["options"]["init_command"]
+    assert config["cache"].endswith("LocMemCache")
+    assert config["tasks"].endswith("ImmediateBackend")
+
+
+def test_database_and_redis_urls_are_read_from_the_environment():
+    config = values(
+        "dev",
+        DATABASE_URL="postgres://portal:pw@db.internal:5433/portal",
+        REDIS_URL="redis://cache.internal:6379/2",
+        EMAIL_HOST="smtp.example.org",
+    )
+    assert config["engine"] == "django.db.backends.postgresql"
+    assert config["name"] == "portal"
+    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache_location"] == "redis://cache.internal:6379/2"
+    assert config["session"] == "django.contrib.sessions.backends.cache"
+    assert config["email_host"] == "smtp.example.org"
+
+
+def test_base_settings_are_secure_by_default():
+    config = values("base")
+    assert config["debug"] is False
+
+
+@pytest.mark.parametrize("secret", ["", "short", "dev-" + "x" * 60])
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    result = load_settings("production", SECRET_KEY=secret, ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_uses_the_task_worker_and_environment_hosts():
+    config = values("production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="a.example.org,b.example.org")
+    assert config["debug"] is False
+    assert config["hosts"] == ["a.example.org", "b.example.org"]
+    assert config["tasks"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="portal.example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -4,13 +4,20 @@ verifies it; the link holds the serial signed with portal.tokens."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from donations.models import Dispatch, Receipt
 from portal import tokens
 from portal.pdf import render_pdf
 
+SUBDISTRICT_OFFICE = "卢沟桥街道办事处"
 TOKEN_KIND = "donation-receipt"  # noqa: S105 - a token salt name, not a secret
+
+
+def _in(language, message):
+    with translation.override(language):
+        return _(message)
 
 
 def verification_url(receipt):
@@ -27,17 +34,6 @@ def receipt_from_token(token):
     return Receipt.objects.select_related("pledge__donor", "location").filter(serial=serial).first()
 
 
-def _qr_data_uri(data):
-    # portal.qr.qr_data_uri on main passes xmldecl twice (fixed on branch `pdf`); until that
-    # lands, build the same SVG data URI here.
-    import base64
-
-    import segno
-
-    svg = segno.make(data, error="m", micro=False).svg_inline(scale=3, border=4, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def _receipt_context(receipt):
     receipt = Receipt.objects.select_related("pledge__donor", "location").get(pk=receipt.pk)
     lines = list(receipt.lines.select_related("pledge_line__item", "lot").order_by("pk"))
@@ -45,20 +41,20 @@ def _receipt_context(receipt):
     return {
         "receipt": receipt, "donor": receipt.pledge.donor, "lines": lines,
         "accepted_lines": [line for line in lines if line.accepted],
-        "verification_url": url, "qr": _qr_data_uri(url),
-        "subdistrict": "卢沟桥街道办事处", "today": timezone.localdate(),
+        "verify_url": url, "subdistrict_name": SUBDISTRICT_OFFICE,
+        "document_number": receipt.serial, "today": timezone.localdate(),
         "received_date": timezone.localtime(receipt.received_at).date(),
     }
 
 
 def receipt_pdf(receipt, language="zh-hans"):
-    context = _receipt_context(receipt)
+    context = {**_receipt_context(receipt), "document_title": _in(language, "Donation receipt")}
     return render_pdf("donations/pdf/receipt.html", context,
                       f"捐赠接收凭证-{context['receipt'].serial}.pdf", language=language)
 
 
 def thank_you_pdf(receipt, language="zh-hans"):
-    context = _receipt_context(receipt)
+    context = {**_receipt_context(receipt), "document_title": _in(language, "Thank-you letter")}
     return render_pdf("donations/pdf/thank_you.html", context,
                       f"感谢信-{context['receipt'].serial}.pdf", language=language)
 
@@ -69,5 +65,7 @@ def dispatch_note_pdf(note, language="zh-hans"):
         "lot__item", "lot__donor", "request_line__request").order_by("lot__item__name", "pk"))
     return render_pdf("donations/pdf/dispatch_note.html",
                       {"note": note, "allocations": allocations,
-                       "dispatched_date": timezone.localtime(note.dispatched_at).date()},
+                       "dispatched_date": timezone.localtime(note.dispatched_at).date(),
+                       "subdistrict_name": SUBDISTRICT_OFFICE, "document_title": _in(language, "Dispatch note"),
+                       "document_number": note.serial},
                       f"出库单-{note.serial}.pdf", language=language)

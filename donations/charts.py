@@ -12,7 +12,7 @@ def _number(n):
     return f"{n:,}"
 
 
-def paired_bars(rows, *, title, label_width=110, width=340):
+def paired_bars(rows, *, title, label_width=124, width=340):
     """Horizontal bars, two per row: rows are (label, received, distributed)."""
     if not rows:
         return ""
@@ -28,7 +28,7 @@ def paired_bars(rows, *, title, label_width=110, width=340):
     for index, (label, received, distributed) in enumerate(rows):
         y = index * row_height
         parts.append(
-            f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="12">{escape(_short(label, 9))}</text>'
+            f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="11">{escape(_short(label, 10))}</text>'
         )
         for offset, value, colour in ((2, received, RECEIVED), (16, distributed, DISTRIBUTED)):
             length = max(round(bar_area * value / peak), 1 if value else 0)

@@ -102,10 +102,10 @@ def load(home=None, stdout=None):
         return pledge, services.receive(pledge, warehouse, rows, user=keeper, received_at=_ago(days))
 
     # Journey 3: 5,000 masks (200 not medical grade) and 200 bottles of 84 disinfectant.
-    received(donors[BUS], [("医用外科口罩", 5000, "GJ20260301", _in_days(420)),
+    received(donors[BUS], [("医用外科口罩", 5000, "GJ20260301", _in_days(150)),
                            ("84消毒液", 200, "84-2603", _in_days(500))], 40,
              rejects={"医用外科口罩": (200, "非医用级，不符合YY 0469标准")})
-    received(donors[YIWEN], [("医用外科口罩", 3000, "YW-0215", _in_days(200)),
+    received(donors[YIWEN], [("医用外科口罩", 3000, "YW-0215", _in_days(400)),
                              ("护目镜", 500, "", None)], 33)
     received(donors[ZHONGDU], [("N95口罩", 2000, "ZD-N95-01", _in_days(600)),
                                ("护目镜", 300, "", None)], 26)

@@ -176,6 +176,12 @@ class MovementExportResource(resources.ModelResource):
     reason = fields.Field(attribute="reason", column_name=gettext_lazy("Reason"))
     created_by = fields.Field(attribute="created_by", column_name=gettext_lazy("By"))
 
+    def __init__(self, user=None, **kwargs):
+        # `user` is passed by the back office's export view (portal.importexport); the queryset
+        # it exports is already scoped.
+        super().__init__(**kwargs)
+        self.user = user
+
     class Meta:
         model = Movement
         fields = ("created_at", "kind", "item", "unit", "lot", "expiry", "donor", "quantity",
@@ -206,6 +212,10 @@ class BalanceExportResource(resources.ModelResource):
     quantity = fields.Field(attribute="quantity", column_name=gettext_lazy("On hand"))
     reserved = fields.Field(attribute="reserved", column_name=gettext_lazy("Allocated"))
     available = fields.Field(attribute="available", column_name=gettext_lazy("Available"))
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
 
     class Meta:
         model = Balance

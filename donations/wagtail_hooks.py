@@ -16,9 +16,11 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.importexport import ImportExportViewSetMixin
 from portal.scoping import can_access, scope
 
 from . import admin_views
+from .resources import BalanceExportResource, MovementExportResource
 from .models import (
     Balance,
     Dispatch,
@@ -159,13 +161,14 @@ class ReceiptViewSet(ScopedViewSet):
     search_fields = ["serial", "pledge__donor__name"]
 
 
-class BalanceViewSet(ScopedViewSet):
+class BalanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     model = Balance
     icon = "table"
     menu_label = _("Stock")
     name = "donations_balances"
     read_only = True
     related = ("item", "lot__donor", "location")
+    export_resource_class = BalanceExportResource  # the listing as filtered, as xlsx or csv
     list_display = [
         "location", "item", "lot", Column("donor", label=_("donor"), accessor="lot.donor.name"),
         "quantity", "reserved", Column("available", label=_("available")),
@@ -175,13 +178,14 @@ class BalanceViewSet(ScopedViewSet):
     search_fields = ["item__name", "lot__lot_number", "lot__donor__name"]
 
 
-class MovementViewSet(ScopedViewSet):
+class MovementViewSet(ImportExportViewSetMixin, ScopedViewSet):
     model = Movement
     icon = "list-ol"
     menu_label = _("Stock ledger")
     name = "donations_ledger"
     read_only = True
-    related = ("item", "lot", "from_location", "to_location", "community", "created_by")
+    related = ("item", "lot__donor", "from_location", "to_location", "community", "created_by")
+    export_resource_class = MovementExportResource  # 台账: the listing as filtered
     list_display = ["created_at", "kind", "item", "lot", "quantity", "from_location", "to_location",
                     "community", "reason", "created_by"]
     list_filter = {"kind": ["exact"], "item": ["exact"], "community": ["exact"],

@@ -138,3 +138,14 @@ def test_ledger_export_is_scoped(client, flow, coordinator, warehouse_keeper):
     assert "蔚园社区" not in text
     balances = openpyxl.load_workbook(io.BytesIO(client.get(reverse("donations_admin:export_balances")).content)).active
     assert balances.max_row == 1  # nothing in their store yet
+
+
+def test_ledger_listing_exports_as_filtered_and_scoped(client, flow, coordinator, warehouse_keeper):
+    client.force_login(warehouse_keeper)
+    response = client.get(reverse("donations_ledger:export") + "?format=xlsx&kind=receive")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    kinds = {row[1].value for row in sheet.iter_rows(min_row=2)}
+    assert kinds == {"捐赠入库"}
+    client.force_login(coordinator)
+    response = client.get(reverse("donations_balances:export") + "?format=csv")
+    assert response.status_code == 200 and "蔚园社区" not in response.content.decode("utf-8-sig")

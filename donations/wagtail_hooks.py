@@ -20,7 +20,6 @@ from portal.importexport import ImportExportViewSetMixin
 from portal.scoping import can_access, scope
 
 from . import admin_views
-from .resources import BalanceExportResource, MovementExportResource
 from .models import (
     Balance,
     Dispatch,
@@ -33,6 +32,7 @@ from .models import (
     Receipt,
     SupplyRequest,
 )
+from .resources import BalanceExportResource, MovementExportResource
 
 
 def scoped_view(view_class, related=()):

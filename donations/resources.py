@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from donations import services
-from donations.models import Balance, Item, Movement, PledgeLine
+from donations.models import Balance, Donor, Item, Movement, PledgeLine
+from portal.importexport import LookupWidget, PortalResource
 
 # The column headers of the pledge spreadsheet, as donors write them (Chinese or English).
 COLUMNS = {
@@ -225,3 +226,62 @@ class BalanceExportResource(resources.ModelResource):
     def queryset(base):
         return base.select_related("item", "lot__donor", "location").filter(quantity__gt=0).order_by(
             "location__name", "item__name", "lot__expiry")
+
+
+class PledgeAdminImportResource(PortalResource):
+    """The back office's pledge import (walk-in donations, a firm's emailed spreadsheet): rows of
+    (捐赠方, 物资名称, 数量, 批号, 有效期至). Rows are checked first, nothing is written per row;
+    when the whole file is right, each donor's rows become one pledge through
+    services.pledge. Plugged into the Pledges listing through portal.importexport."""
+
+    donor = fields.Field(attribute="import_donor", column_name="捐赠方",
+                         widget=LookupWidget(Donor, field="name"))
+    item = fields.Field(attribute="item", column_name="物资名称", widget=ItemWidget())
+    quantity = fields.Field(attribute="quantity", column_name="数量", widget=QuantityWidget())
+    lot_number = fields.Field(attribute="lot_number", column_name="批号", widget=widgets.CharWidget())
+    expiry = fields.Field(attribute="expiry", column_name="有效期至", widget=ExpiryWidget())
+
+    class Meta:
+        model = PledgeLine
+        fields = ("donor", "item", "quantity", "lot_number", "expiry")
+        import_id_fields = ()
+        clean_model_instances = False  # the pledge does not exist yet; the service checks
+        skip_diff = True
+        report_skipped = False
+        store_row_values = True
+        store_instance = True
+        use_transactions = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.lines_by_donor = {}
+        self.pledges = []
+
+    def get_instance(self, instance_loader, row):
+        return None  # every row is a new pledge line
+
+    def required_columns(self):
+        return ["捐赠方", "物资名称", "数量"]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        from portal.scoping import can_access
+
+        donor = getattr(instance, "import_donor", None)
+        if donor is None:
+            raise ValidationError({"donor": [_("Enter the donor.")]})
+        if self.user is not None and not can_access(self.user, donor):
+            raise ValidationError({"donor": [_("There is no donor called “%(name)s”.") % {"name": donor.name}]})
+        self.lines_by_donor.setdefault(donor, []).append(
+            {"item": instance.item, "quantity": instance.quantity,
+             "lot_number": instance.lot_number or "", "expiry": instance.expiry})
+
+    def save_m2m(self, instance, row, **kwargs):
+        return None
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors():
+            return
+        for donor, lines in self.lines_by_donor.items():
+            self.pledges.append(services.pledge(donor, lines, user=self.user, walk_in=True))

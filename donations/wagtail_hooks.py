@@ -32,7 +32,7 @@ from .models import (
     Receipt,
     SupplyRequest,
 )
-from .resources import BalanceExportResource, MovementExportResource
+from .resources import BalanceExportResource, MovementExportResource, PledgeAdminImportResource
 
 
 def scoped_view(view_class, related=()):
@@ -128,13 +128,14 @@ class LocationViewSet(ScopedViewSet):
     list_filter = ["kind"]
 
 
-class PledgeViewSet(ScopedViewSet):
+class PledgeViewSet(ImportExportViewSetMixin, ScopedViewSet):
     model = Pledge
     icon = "form"
     menu_label = _("Pledges")
     name = "donations_pledges"
     read_only = True
     related = ("donor",)
+    import_resource_class = PledgeAdminImportResource  # a spreadsheet of lines, all or nothing
     list_display = [
         TitleColumn("pledge", label=_("pledge"), accessor=str,
                     get_url=lambda p: reverse("donations_admin:receive", args=[p.pk])),

@@ -36,6 +36,13 @@ def test_every_index_opens_for_the_warehouse_keeper(client, warehouse_keeper, fl
     assert client.get(reverse(f"donations_{name}:index")).status_code == 200
 
 
+def test_pledge_listing_offers_the_spreadsheet_import(client, warehouse_keeper, coordinator, db):
+    client.force_login(warehouse_keeper)
+    assert client.get(reverse("donations_pledges:import")).status_code == 200
+    client.force_login(coordinator)
+    assert client.get(reverse("donations_pledges:import")).status_code in (302, 403)
+
+
 def test_journey_4_in_the_back_office(client, flow, coordinator, warehouse_keeper, compound, post, masks, disinfectant):
     mine = flow["mine"]
     client.force_login(warehouse_keeper)

@@ -69,3 +69,22 @@ def test_ledger_and_balances_export(stocked):
     assert "北京公共交通控股(集团)有限公司" in ledger.csv
     balances = BalanceExportResource().export(BalanceExportResource.queryset(Balance.objects.all()))
     assert "4800" in balances.csv
+
+
+def test_admin_pledge_import_groups_rows_by_donor_all_or_nothing(donor, other_donor, masks, warehouse_keeper):
+    from donations.resources import PledgeAdminImportResource
+    from portal.importexport import describe_problems, run_import
+
+    rows = [(donor.name, masks.name, 100, "A", ""), (other_donor.name, masks.name, 50, "B", ""),
+            (donor.name, masks.name, 20, "C", "")]
+    data = tablib.Dataset(*(rows + [("没有这个单位", masks.name, 5, "", "")]),
+                          headers=["捐赠方", *HEADERS])
+    result = run_import(PledgeAdminImportResource(user=warehouse_keeper), data, dry_run=False)
+    problems = describe_problems(PledgeAdminImportResource(user=warehouse_keeper), result)
+    assert not Pledge.objects.exists()
+    assert [p.row for p in problems] == [5]
+    data = tablib.Dataset(*rows, headers=["捐赠方", *HEADERS])
+    resource = PledgeAdminImportResource(user=warehouse_keeper)
+    run_import(resource, data, dry_run=False)
+    assert sorted(p.lines.count() for p in Pledge.objects.all()) == [1, 2]
+    assert all(p.walk_in for p in Pledge.objects.all())

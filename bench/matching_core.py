@@ -118,7 +118,26 @@ def make_subdistrict(n_volunteers, n_shifts, n_communities=37, seed=42):
     return candidates, shifts, commitments
 
 
+def _silence_highs_banner():
+    """highspy prints a banner on the first Highs() of a process; send it to /dev/null so the
+    JSON line is the only output."""
+    try:
+        import highspy
+    except ImportError:
+        return
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def main():
+    _silence_highs_banner()
     seed = 42
     if "--seed" in sys.argv:
         seed = int(sys.argv[sys.argv.index("--seed") + 1])

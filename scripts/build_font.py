@@ -1,4 +1,5 @@
-"""Build the CJK font that every PDF embeds: portal/fonts/NotoSansSC-GB2312.ttf (and -Bold).
+"""Build the CJK fonts that PDFs embed: portal/fonts/NotoSansSC-GB2312{,-Bold}.ttf and
+NotoSansSC-Supplement.ttf.
 
 Why: WeasyPrint subsets the embedded font each time it writes a PDF. Subsetting Debian's full
 Noto Sans CJK collection (CFF outlines, 65,535 glyphs) takes about 5 s per one-page receipt;
@@ -17,10 +18,15 @@ What it does, per weight:
   5. renames it "Noto Sans SC GB2312" (a modified version, as the OFL asks; "Noto" is not a
      Reserved Font Name) and saves it.
 
+The Supplement (Regular only) holds the other CJK Unified Ideographs (U+4E00-U+9FFF minus the
+above: about 14,000 rare hanzi of names, all of GBK's). PDFs list it after the main font, so it
+is read, and embedded, only for a character the main font lacks.
+
 Run from the project root (needs fontTools and the fonts-noto-cjk package):
 
-    python scripts/build_font.py            # Regular and Bold
-    python scripts/build_font.py --check    # also report size, glyph count and coverage
+    python scripts/build_font.py                  # Regular, Bold and Supplement (a few minutes)
+    python scripts/build_font.py --only Regular   # one of them
+    python scripts/build_font.py --check          # also check coverage and outlines
 """
 
 import argparse
@@ -166,17 +172,17 @@ def cff_to_glyf(font):
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def rename(font, style):
+def rename(font, family, ps_family, style):
     name = font["name"]
-    full = NEW_FAMILY if style == "Regular" else f"{NEW_FAMILY} {style}"
+    full = family if style == "Regular" else f"{family} {style}"
     version = name.getDebugName(5) or ""
     new = {
-        1: NEW_FAMILY,
+        1: family,
         2: style,
-        3: f"{version.split(';')[0]};{NEW_PS_FAMILY}-{style}",
+        3: f"{version.split(';')[0]};{ps_family}-{style}",
         4: full,
-        6: f"{NEW_PS_FAMILY}-{style}",
-        16: NEW_FAMILY,
+        6: f"{ps_family}-{style}",
+        16: family,
         17: style,
     }
     for record in list(name.names):
@@ -192,14 +198,69 @@ def rename(font, style):
     font["head"].macStyle = 1 if style == "Bold" else 0
 
 
-def build(style, source, codepoints):
+def supplement_codepoints():
+    """The CJK Unified Ideographs (U+4E00-U+9FFF: every hanzi of GBK and nearly all of the
+    Table of General Standard Chinese Characters) that GB2312 lacks: rare characters of
+    personal and place names (喆 堃 玥 珺 璟 赟 旻 昇...).
+
+    Plus spaces and punctuation: Pango sets a space or a comma that follows a rare hanzi in
+    the rare hanzi's font, and a font without them would draw a box there.
+    """
+    hanzi = set(range(0x4E00, 0xA000)) - wanted_codepoints()
+    around = set()
+    for first, last in [
+        (0x0020, 0x007E),
+        (0x00A0, 0x00A0),
+        (0x00B7, 0x00B7),
+        (0x2000, 0x206F),
+        (0x3000, 0x303F),
+        (0xFF00, 0xFFEF),
+    ]:
+        around.update(range(first, last + 1))
+    return hanzi | around
+
+
+# name: (source weight, characters, family, PostScript family, style, file name)
+TARGETS = {
+    "Regular": (
+        "Regular",
+        wanted_codepoints,
+        NEW_FAMILY,
+        NEW_PS_FAMILY,
+        "Regular",
+        "NotoSansSC-GB2312.ttf",
+    ),
+    "Bold": (
+        "Bold",
+        wanted_codepoints,
+        NEW_FAMILY,
+        NEW_PS_FAMILY,
+        "Bold",
+        "NotoSansSC-GB2312-Bold.ttf",
+    ),
+    "Supplement": (
+        "Regular",
+        supplement_codepoints,
+        "Noto Sans SC Supplement",
+        "NotoSansSC-Supplement",
+        "Regular",
+        "NotoSansSC-Supplement.ttf",
+    ),
+}
+
+
+def build(target_name):
+    weight, characters, family, ps_family, style, filename = TARGETS[target_name]
+    source = SOURCES[weight]
+    if not source.exists():
+        raise SystemExit(f"{source} not found: apt-get install fonts-noto-cjk")
     started = time.monotonic()
     font = open_sc_face(source)
-    present = subset_face(font, codepoints)
+    present = subset_face(font, characters())
     cff_to_glyf(font)
-    rename(font, style)
+    rename(font, family, ps_family, style)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    target = OUT_DIR / f"{NEW_PS_FAMILY}-{style}.ttf".replace("-Regular", "")
+    target = OUT_DIR / filename
     font.recalcTimestamp = False  # keep the source's dates: rebuilding gives the same bytes
     font.save(str(target))
     elapsed = time.monotonic() - started
@@ -211,28 +272,30 @@ def build(style, source, codepoints):
     return target
 
 
-def check(path, codepoints):
+def check(target_name, path):
     font = TTFont(str(path))
     cmap = font.getBestCmap()
+    assert "glyf" in font and "CFF " not in font, "outlines are not TrueType"
+    wanted = TARGETS[target_name][1]()
+    if target_name == "Supplement":
+        missing = sorted(cp for cp in wanted if cp not in cmap)
+        print(f"  ok: {len(cmap)} characters; not in the source face: {len(missing)}")
+        return
     gb = {ord(char) for char in gb2312_characters()}
     missing_gb = sorted(cp for cp in gb if cp not in cmap)
-    assert "glyf" in font and "CFF " not in font, "outlines are not TrueType"
     assert not missing_gb, f"GB2312 characters missing: {''.join(map(chr, missing_gb[:50]))}"
     print(f"  ok: all {len(gb)} GB2312 characters, TrueType outlines, tables {sorted(font.keys())}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--style", choices=sorted(SOURCES), action="append")
+    parser.add_argument("--only", choices=sorted(TARGETS), action="append")
     parser.add_argument("--check", action="store_true", help="verify the built files")
     args = parser.parse_args(argv)
-    codepoints = wanted_codepoints()
-    for style in args.style or ["Regular", "Bold"]:
-        if not SOURCES[style].exists():
-            raise SystemExit(f"{SOURCES[style]} not found: apt-get install fonts-noto-cjk")
-        target = build(style, SOURCES[style], codepoints)
+    for target_name in args.only or list(TARGETS):
+        path = build(target_name)
         if args.check:
-            check(target, codepoints)
+            check(target_name, path)
     return 0
 
 

@@ -163,6 +163,13 @@ LIGHT_LOAD = "light_load"
 RELIABLE = "reliable"
 PARTY_MEMBER_PRIORITY = "party_member_priority"
 
+#: every eligibility code (those ending in ":" take a skill / course name after the colon)
+ELIGIBILITY_CODES = (NOT_VERIFIED, COMMUNITY_NOT_ACCEPTED, MISSING_SKILL + ":",
+                     MISSING_COURSE + ":", OVERLAPPING_COMMITMENT, WEEKLY_CAP_EXCEEDED)
+#: every score reason code (same convention)
+SCORE_CODES = (SAME_COMPOUND, SAME_COMMUNITY, HAS_SKILL + ":", AVAILABLE, PARTLY_AVAILABLE,
+               COMPLETED_COURSE + ":", LIGHT_LOAD, RELIABLE, PARTY_MEMBER_PRIORITY)
+
 _EPS = 1e-9
 Commitments = Mapping[Hashable, Sequence[tuple[datetime, datetime]]]
 Availability = set | frozenset | Callable[[datetime, datetime], float] | None
@@ -860,9 +867,6 @@ def _improve(inst: _Instance, st: _State, subset: np.ndarray, deadline: float) -
     sub = np.asarray(subset, dtype=np.int64)
     for p in sub[np.lexsort((inst.pc[sub], -sc[sub], ps[sub]))].tolist():
         per_shift[st.ps[p]].append(p)
-    pair_of: dict[tuple[int, int], int] = {}
-    for p in sub.tolist():
-        pair_of[(st.pc[p], st.ps[p])] = p
     score = sc.tolist()
 
     def refill() -> bool:
@@ -911,7 +915,7 @@ def _improve(inst: _Instance, st: _State, subset: np.ndarray, deadline: float) -
                     st.remove(p)
                     st.add(q)
         # score-improving swaps: replace c on s by a better free c2.
-        for p in list(st.chosen):
+        for p in sorted(st.chosen):
             if time.monotonic() >= deadline:
                 break
             if p not in st.chosen:
@@ -1102,7 +1106,7 @@ def _solve_model(inst: _Instance, cols: np.ndarray, deadline: float, start=None,
     """Solve the programme on the pair indices ``cols``.
 
     Returns (chosen pair indices | None, optimal on cols, LP bound | None, M, how).
-    1. LP relaxation; an integral LP optimum is optimal (common: the rows are nearly TU).
+    1. LP relaxation; an integral LP optimum is optimal (often the case on small instances).
     2. Up to ``full_mip_max`` columns (or strategy "mip"): branch and cut on the whole model,
        warm-started with ``start``, until optimal or the deadline (incumbent).
     3. Larger (or strategy "lp_fix"): keep the pairs the LP sets to 1 and solve the MIP on the
@@ -1212,9 +1216,12 @@ def auto_assign(
 
     ``prune``: None = restrict to shortlists only above ``prune_above`` eligible pairs;
     True/False force it.  ``strategy``: "auto", "mip" or "lp_fix" (see `_solve_model`).
-    Always returns a feasible assignment, in about ``time_limit`` seconds at most (plus the
-    time to score the pairs: about a second for 10,000 x 2,000).
+    Always returns a feasible assignment, never worse than `greedy_assign`, within about
+    ``time_limit`` seconds of wall clock (everything counts, from scoring the pairs on; the
+    final local polish may overrun by up to half a second).
     """
+    if strategy not in ("auto", "mip", "lp_fix"):
+        raise ValueError(f"unknown strategy {strategy!r}")
     t0 = time.monotonic()
     deadline = t0 + float(time_limit)
     inst = _Instance(candidates, shifts, weights, commitments)

@@ -487,3 +487,14 @@ def test_scipy_milp_and_highspy_agree():
     assert float(obj @ x1) == pytest.approx(float(obj @ x2))
     chosen = cols[np.flatnonzero(x1 > 0.5)].tolist()
     assert len(A._repair(inst, chosen).chosen) == len(chosen)  # feasible as returned
+
+
+def test_lp_bound_is_an_upper_bound():
+    from volunteers.assign import lp_bound
+
+    cands, shifts, commitments = random_instance(random.Random(21), 80, 40)
+    w = Weights()
+    exact = exact_optimum(cands, shifts, w, commitments)
+    places, score_bound = lp_bound(cands, shifts, w, commitments)
+    assert places == exact.places_filled
+    assert exact.total_score <= score_bound + 1e-6

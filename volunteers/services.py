@@ -88,7 +88,7 @@ def create_profile(user, data, skills=()):
     """Make `user` a volunteer of data["community"], pending verification. Needs consent."""
     if not data.get("consent"):
         raise VolunteerError(_("Please agree to the use of your personal data."), code="consent")
-    if VolunteerProfile.objects.filter(user=user).exists():
+    if user is not None and VolunteerProfile.objects.filter(user=user).exists():
         raise VolunteerError(_("You have already signed up as a volunteer."), code="exists")
     profile = VolunteerProfile(user=user, consent=True, consent_at=timezone.now(),
                                **{f: data[f] for f in PROFILE_FIELDS if f in data})
@@ -98,7 +98,7 @@ def create_profile(user, data, skills=()):
     with transaction.atomic():
         profile.save()
         profile.skills.set(skills)
-        if profile.mobile and not user.phone:
+        if user is not None and profile.mobile and not user.phone:
             user.phone = profile.mobile
             user.save(update_fields=["phone"])
     return profile

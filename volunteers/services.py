@@ -84,6 +84,13 @@ PROFILE_FIELDS = [
 ]
 
 
+def _clean(profile):
+    try:
+        profile.full_clean(exclude=["user", "calendar_token"])
+    except ValidationError as error:
+        raise VolunteerError(error.message_dict) from error
+
+
 def create_profile(user, data, skills=()):
     """Make `user` a volunteer of data["community"], pending verification. Needs consent."""
     if not data.get("consent"):
@@ -94,7 +101,7 @@ def create_profile(user, data, skills=()):
                                **{f: data[f] for f in PROFILE_FIELDS if f in data})
     if not profile.is_party_member:
         profile.work_unit = ""
-    profile.full_clean(exclude=["user"])
+    _clean(profile)
     with transaction.atomic():
         profile.save()
         profile.skills.set(skills)
@@ -113,7 +120,7 @@ def update_profile(profile, data, skills=None):
                 setattr(profile, field, data[field])
         if not profile.is_party_member:
             profile.work_unit = ""
-        profile.full_clean(exclude=["user"])
+        _clean(profile)
         profile.save()
         if skills is not None:
             profile.skills.set(skills)

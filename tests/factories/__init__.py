@@ -1,3 +1,4 @@
 """Factories for every model, one module per app, all importable from here."""
 
 from .portal import *  # noqa: F403
+from .volunteers import *  # noqa: F403

@@ -41,11 +41,11 @@ def review_profile(request, pk):
             if request.POST.get("action") == "approve":
                 services.verify_profile(profile, request.user)
                 messages.success(request, _("%(name)s is verified.") % {"name": profile})
-                return redirect("wagtailadmin_volunteers_profiles:index")
+                return redirect("volunteers_profiles:index")
             if reject_form.is_valid():
                 services.reject_profile(profile, request.user, reject_form.cleaned_data["reason"])
                 messages.success(request, _("%(name)s is rejected.") % {"name": profile})
-                return redirect("wagtailadmin_volunteers_profiles:index")
+                return redirect("volunteers_profiles:index")
         except services.VolunteerError as error:
             _error(request, error)
     return render(request, "volunteers/admin/review_profile.html", {

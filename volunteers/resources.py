@@ -16,7 +16,7 @@ from import_export import fields, resources
 
 from portal.models import Community, Compound
 from portal.scoping import can_access, scope
-from portal.validators import normalize_mobile
+from portal.validators import normalize_mobile, validate_mobile
 
 from . import services
 from .models import Attendance, Signup, Skill, VolunteerProfile
@@ -49,6 +49,12 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing: a file with any bad row writes no row at all.
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -112,6 +118,10 @@ class VolunteerResource(ScopedResource):
         }
         if not data["real_name"]:
             errors["real_name"] = _("This field is required.")
+        try:
+            validate_mobile(data["mobile"])
+        except ValidationError as error:
+            errors["mobile"] = error.messages
         community = Community.objects.filter(name=_text(row, "社区")).first()
         if community is None:
             errors["community"] = _("Unknown community: %(name)s") % {"name": _text(row, "社区")}

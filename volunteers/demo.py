@@ -92,7 +92,7 @@ def _volunteers(fake, rng, communities, named_communities):
     VolunteerProfile.objects.bulk_create(profiles)
     through = VolunteerProfile.skills.through
     links = [through(volunteerprofile_id=p.pk, skill_id=s.pk)
-             for p in profiles for s in rng.sample(skills, rng.randint(0, 3))]
+             for p in profiles for s in rng.sample(skills, min(len(skills), rng.randint(0, 3)))]
     through.objects.bulk_create(links)
     # The demo "volunteer" account is a verified volunteer of 民岳家园社区.
     account = User.objects.filter(username="volunteer").first()

@@ -66,7 +66,7 @@ def build():
 def race(shifts, profiles):
     from volunteers import services
 
-    counts = {"attempts": 0, "errors": 0}
+    counts = {"attempts": 0, "errors": 0, "error_kinds": {}}
     lock = threading.Lock()
     barrier = threading.Barrier(THREADS)
 
@@ -83,8 +83,11 @@ def race(shifts, profiles):
                         services.sign_up(profile, shift)
                     except services.SignupError:
                         pass
-                    except Exception:  # noqa: BLE001 - counted as a server error
+                    except Exception as error:  # noqa: BLE001 - counted as a server error
                         errors += 1
+                        kind = f"{type(error).__name__}: {error}"[:80]
+                        with lock:
+                            counts["error_kinds"][kind] = counts["error_kinds"].get(kind, 0) + 1
         finally:
             connections.close_all()
         with lock:
@@ -143,6 +146,7 @@ def main():
             "attempts": counts["attempts"],
             "threads": THREADS,
             "database": connection.vendor,
+            "error_kinds": counts["error_kinds"],
         }
     finally:
         connections.close_all()

@@ -42,7 +42,7 @@ def test_join_form_sends_a_visitor_through_sign_up_and_back(client, community):
 
 def form_data(community, compound, **extra):
     data = {"real_name": "王小明", "mobile": "139 1111 2222", "community": community.pk,
-            "compound": compound.pk, "skills": [SkillFactory(name="驾驶").pk],
+            "compound": compound.pk, "skills": [SkillFactory(name="驾驶", code="driving").pk],
             "availability": ["0-morning", "5-afternoon"], "consent": "on",
             "emergency_contact_name": "", "emergency_contact_phone": "", "id_number": "",
             "work_unit": ""}

@@ -96,6 +96,7 @@ def shift_people(request, pk):
         .order_by("real_name")[:200])
     return render(request, "volunteers/admin/shift_people.html", {
         "shift": shift, "signups": signups, "candidates": candidates,
+        "started": shift.start <= timezone.now(),
     })
 
 

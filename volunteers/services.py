@@ -474,6 +474,8 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
         signup = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
         if signup.status not in ("confirmed", "no_show"):
             raise VolunteerError(_("This person is not on the shift."), code="state")
+        if signup.shift.start > timezone.now():
+            raise VolunteerError(_("This shift has not started yet."), code="future")
         if signup.status == Signup.Status.NO_SHOW:
             Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.CONFIRMED)
         attendance, _created = Attendance.objects.get_or_create(signup=signup)
@@ -492,9 +494,11 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
 def mark_no_show(signup, by):
     _ensure_staff(by, signup)
     with transaction.atomic():
-        signup = Signup.objects.select_for_update().get(pk=signup.pk)
+        signup = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
         if signup.status != Signup.Status.CONFIRMED:
             raise VolunteerError(_("This person is not on the shift."), code="state")
+        if signup.shift.start > timezone.now():
+            raise VolunteerError(_("This shift has not started yet."), code="future")
         if Attendance.objects.filter(signup=signup, check_in_at__isnull=False).exists():
             raise VolunteerError(_("This person checked in; correct the times instead."),
                                  code="attended")

@@ -1,11 +1,14 @@
 """Spreadsheet imports: all or nothing, each bad row named with its reason."""
 
+from datetime import timedelta
+
 import pytest
 import tablib
+from django.utils import timezone
 
 from tests.factories import SkillFactory, VolunteerProfileFactory
 from volunteers import services
-from volunteers.models import Attendance, VolunteerProfile
+from volunteers.models import Attendance, Shift, VolunteerProfile
 from volunteers.resources import AttendanceResource, VolunteerResource
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +71,10 @@ def test_attendance_import_confirms_and_corrects_all_or_nothing(coordinator, vol
     services.sign_up(volunteer, shift)
     second = VolunteerProfileFactory(community=community)
     services.sign_up(second, shift)
+    now = timezone.now()  # the ledger is filled in after the shift
+    Shift.objects.filter(pk=shift.pk).update(start=now - timedelta(hours=6),
+                                             end=now - timedelta(hours=1))
+    shift.refresh_from_db()
 
     def ledger(*rows):
         dataset = tablib.Dataset(headers=["班次编号", "手机号", "签到时间", "签退时间"])

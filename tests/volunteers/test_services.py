@@ -243,6 +243,12 @@ def test_check_in_without_shift_at_post_is_refused(volunteer, shift, post):
 def test_confirm_no_show_and_audited_correction(coordinator, volunteer, shift, community):
     signup = services.sign_up(volunteer, shift)
     absent = services.sign_up(VolunteerProfileFactory(community=community), shift)
+    with pytest.raises(services.VolunteerError):
+        services.mark_no_show(absent, coordinator)  # not before the shift starts
+    now = timezone.now()
+    Shift.objects.filter(pk=shift.pk).update(start=now - timedelta(hours=6),
+                                             end=now - timedelta(hours=1))
+    shift.refresh_from_db()
     services.mark_no_show(absent, coordinator)
     assert Signup.objects.get(pk=absent.pk).status == "no_show"
     attendance = services.confirm_attendance(signup, coordinator)

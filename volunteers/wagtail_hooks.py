@@ -1,9 +1,12 @@
 """The volunteering back office in the Wagtail admin, scoped to the user's communities."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -243,8 +246,12 @@ class ShiftForm(ScopedForm):
 
 class ShiftIndexView(scoped_view(generic.IndexView)):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related(
+        queryset = super().get_base_queryset().select_related(
             "task__community", "task__post__compound", "task__compound")
+        if not any(key.startswith("start") for key in self.request.GET):
+            # A year of shifts piles up behind; start from yesterday unless dates are asked for.
+            queryset = queryset.filter(end__gte=timezone.now() - timedelta(days=1))
+        return queryset
 
 
 class ShiftViewSet(ScopedViewSet):

@@ -82,6 +82,12 @@ class ProfileForm(forms.ModelForm):
             self.initial.setdefault("availability",
                                     availability_from_json(self.instance.availability))
             self.fields.pop("consent")
+            if self.instance.id_number:
+                # The number is never sent back in full, not even to its owner.
+                self.initial["id_number"] = ""
+                self.fields["id_number"].help_text = _(
+                    "Saved as %(masked)s. Leave empty to keep it.") % {
+                    "masked": self.instance.masked_id_number}
         chosen = self.data.get("community") if self.is_bound else self.initial.get("community")
         if hasattr(chosen, "pk"):
             chosen = chosen.pk
@@ -97,6 +103,9 @@ class ProfileForm(forms.ModelForm):
         value = (self.cleaned_data.get("id_number") or "").strip().upper()
         if value:
             validate_id_number(value)
+        elif self.instance.pk:
+            value = VolunteerProfile.objects.filter(pk=self.instance.pk).values_list(
+                "id_number", flat=True).first() or ""
         return value
 
     def clean_emergency_contact_phone(self):

@@ -191,3 +191,21 @@ def test_delete_account_logs_out_and_anonymises(client, volunteer):
 def test_pages_speak_english_under_en(client, community):
     html = client.get(f"/en/volunteers/join/{community.slug}/").content.decode()
     assert "Sign me up" in html and "places open this week" in html
+
+
+def test_own_profile_form_never_shows_the_id_number_in_full(client, volunteer):
+    from portal.validators import id_number_check_char
+
+    first17 = "11010519491231002"
+    valid = first17 + id_number_check_char(first17)
+    VolunteerProfile.objects.filter(pk=volunteer.pk).update(id_number=valid)
+    client.force_login(volunteer.user)
+    html = client.get("/volunteers/profile/").content.decode()
+    assert valid not in html and "110***********" in html
+    data = {"real_name": "李晓红", "mobile": volunteer.mobile,
+            "community": volunteer.community_id, "compound": volunteer.compound_id,
+            "id_number": "", "work_unit": "", "emergency_contact_name": "",
+            "emergency_contact_phone": ""}
+    assert client.post("/volunteers/profile/", data).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.id_number == valid and volunteer.status == "verified"

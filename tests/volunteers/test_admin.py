@@ -235,3 +235,24 @@ def test_invite_from_shift_people_page(client, coordinator, shift, community):
     client.post(f"/admin/volunteering/shifts/{shift.pk}/people/",
                 {"action": "invite", "profile": candidate.pk})
     assert Signup.objects.get(profile=candidate).status == "invited"
+
+
+def test_editing_a_template_in_the_admin_changes_only_unstaffed_future_shifts(
+        client, coordinator, gate_task, volunteer):
+    today = timezone.localdate()
+    template = ShiftTemplate.objects.create(
+        task=gate_task, weekdays=list(range(7)), time_ranges=[["07:00", "12:00"]], places=2,
+        start_date=today + timedelta(days=1), end_date=today + timedelta(days=2))
+    services.generate_from_template(template)
+    staffed = template.shifts.order_by("start").first()
+    services.sign_up(volunteer, staffed)
+    client.force_login(coordinator)
+    response = client.post(f"/admin/volunteers_templates/edit/{template.pk}/", {
+        "task": gate_task.pk, "weekdays": [str(d) for d in range(7)],
+        "time_ranges_text": "07:00-12:00", "places": 4,
+        "start_date": template.start_date, "end_date": template.end_date})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    places = sorted(template.shifts.values_list("places", flat=True))
+    assert places == [2, 4]
+    staffed.refresh_from_db()
+    assert staffed.taken == 1 and staffed.places == 2

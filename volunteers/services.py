@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -323,7 +323,22 @@ def _take_place(shift):
 
 
 def sign_up(profile, shift):
-    """Take a place on `shift` for `profile` (accepting an invitation if there is one)."""
+    """Take a place on `shift` for `profile` (accepting an invitation if there is one).
+
+    Lock contention (a SQLite busy timeout, a PostgreSQL deadlock) is retried once, then
+    becomes a friendly "busy" refusal instead of an error page."""
+    for _attempt in range(2):
+        try:
+            return _sign_up(profile, shift)
+        except OperationalError as error:
+            if transaction.get_connection().in_atomic_block:
+                raise  # the caller's transaction is broken; it must roll back itself
+            contention = error
+    raise SignupError(_("Many people are signing up right now; please try again."),
+                      code="busy") from contention
+
+
+def _sign_up(profile, shift):
     with transaction.atomic():
         profile = _lock_profile(profile)
         shift = Shift.objects.select_related("task").get(pk=shift.pk)

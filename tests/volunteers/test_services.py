@@ -316,3 +316,22 @@ def test_task_kinds_cover_the_issue():
     assert {k for k, _ in Task.Kind.choices} == {
         "gate_duty", "temperature", "disinfection", "delivery", "phone", "data_entry",
         "publicity", "other"}
+
+
+def test_lock_contention_is_retried_then_refused_as_busy(monkeypatch, volunteer, shift):
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+
+    calls = []
+
+    def contended(profile, shift):
+        calls.append(1)
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "_sign_up", contended)
+    monkeypatch.setattr(services.transaction, "get_connection",
+                        lambda *args, **kwargs: SimpleNamespace(in_atomic_block=False))
+    with pytest.raises(services.SignupError) as error:
+        services.sign_up(volunteer, shift)
+    assert error.value.code == "busy" and len(calls) == 2

@@ -151,6 +151,8 @@ def main():
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        for leftover in ROOT.glob("bench-volunteers.sqlite3-*"):
+            leftover.unlink()  # SQLite's WAL files outlive the database Django removes
     print(json.dumps(figures))
 
 

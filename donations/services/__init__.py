@@ -15,11 +15,12 @@ from .supply import (
     request_line_progress,
     request_supplies,
 )
-from .trace import board_data, donor_trace, trace_lot
+from .trace import board_data, donor_trace, public_figures, trace_lot
 
 __all__ = [
     "StockError", "adjust", "allocate", "board_data", "check_balances", "confirm_receipt",
-    "discard", "dispatch", "distribute", "donor_trace", "next_serial", "pledge", "receive",
+    "discard", "dispatch", "distribute", "donor_trace", "next_serial", "pledge", "public_figures",
+    "receive",
     "register_donor", "request_line_progress", "request_supplies", "trace_lot", "transfer",
     "verify_donor",
 ]

@@ -147,3 +147,12 @@ def board_data(weeks=8):
     }
     return {"items": item_rows, "communities": community_rows, "donors": donor_rows,
             "timelines": timelines, "weeks": weeks_list, "donor_count": Donor.objects.filter(lots__isnull=False).distinct().count()}
+
+
+def public_figures():
+    """Units received and distributed, all items together, for the home page. One query."""
+    totals = Movement.objects.order_by().aggregate(
+        received=Sum("quantity", filter=Q(kind=Kind.RECEIVE), default=0),
+        distributed=Sum("quantity", filter=Q(kind=Kind.DISTRIBUTE), default=0),
+    )
+    return {"received": totals["received"], "distributed": totals["distributed"]}

@@ -278,3 +278,12 @@ def test_board_shows_consenting_donors_by_name_and_others_as_anonymous(stocked, 
 
 def test_pledge_line_factory_smoke(db):
     assert PledgeLineFactory().pledge.donor.can_pledge
+
+
+def test_public_figures_count_units_received_and_handed_out(stocked, community, compound, coordinator, warehouse_keeper, masks, disinfectant):
+    assert services.public_figures() == {"received": 6000, "distributed": 0}
+    _request, note = _dispatched(stocked, community, coordinator, warehouse_keeper, masks, disinfectant)
+    services.confirm_receipt(note, {}, user=coordinator)
+    services.distribute(community, note.to_location, [(masks, 30)], recipient="volunteers",
+                        user=coordinator)
+    assert services.public_figures() == {"received": 6000, "distributed": 30}

@@ -186,7 +186,7 @@ def attendance_ledger(request):
         signup__shift__start__gte=timezone.make_aware(datetime.combine(start, time.min), tz),
         signup__shift__start__lte=timezone.make_aware(datetime.combine(end, time.max), tz),
     ), request.user)
-    dataset = AttendanceResource().export(queryset=AttendanceResource.prepare(queryset))
+    dataset = AttendanceResource(user=request.user).export(queryset=queryset)
     return _download(dataset.export("xlsx"), f"attendance-{start}-{end}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -197,7 +197,7 @@ def volunteer_export(request):
 
     queryset = scope(VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED),
                      request.user)
-    dataset = VolunteerResource().export(queryset=VolunteerResource.prepare(queryset))
+    dataset = VolunteerResource(user=request.user).export(queryset=queryset)
     return _download(dataset.export("xlsx"), "volunteers.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

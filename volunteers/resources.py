@@ -12,8 +12,9 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from import_export import fields
 
+from portal.importexport import PortalResource
 from portal.models import Community, Compound
 from portal.scoping import can_access, scope
 from portal.validators import normalize_mobile, validate_mobile
@@ -43,12 +44,33 @@ def _local(value):
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-class ScopedResource(resources.ModelResource):
-    """Knows the user it imports for, and refuses rows outside their communities."""
+class Column(fields.Field):
+    """A ledger column. The import writes through volunteers.services, not through the field, so
+    the admin's import preview shows each cell as it was read from the file."""
 
-    def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
+    def export(self, instance, **kwargs):
+        row = getattr(instance, "_import_row", None)
+        if row is not None:
+            return _text(row, self.column_name)
+        return super().export(instance, **kwargs)
+
+
+class ScopedResource(PortalResource):
+    """Knows the user it imports for (portal.importexport.PortalResource: permissions, scope,
+    Chinese or English headers, row numbers in the admin preview), and refuses rows outside
+    their communities."""
+
+    @staticmethod
+    def prepare(queryset):
+        return queryset
+
+    def filter_export(self, queryset, **kwargs):
+        # The admin's Export passes the scoped, filtered listing; add what the columns need.
+        return self.prepare(super().filter_export(queryset, **kwargs))
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._import_row = row  # the preview shows the cells as read (Column.export)
+        super().after_init_instance(instance, new, row, **kwargs)
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: a file with any bad row writes no row at all.
@@ -62,15 +84,15 @@ class ScopedResource(resources.ModelResource):
 
 
 class VolunteerResource(ScopedResource):
-    real_name = fields.Field(attribute="real_name", column_name="姓名")
-    mobile = fields.Field(attribute="mobile", column_name="手机号")
-    community = fields.Field(column_name="社区")
-    compound = fields.Field(column_name="小区")
-    skills = fields.Field(column_name="技能")
-    is_party_member = fields.Field(column_name="在职党员")
-    work_unit = fields.Field(attribute="work_unit", column_name="工作单位")
-    consent = fields.Field(column_name="同意个人信息使用")
-    status = fields.Field(column_name="状态")
+    real_name = Column(attribute="real_name", column_name="姓名")
+    mobile = Column(attribute="mobile", column_name="手机号")
+    community = Column(column_name="社区")
+    compound = Column(column_name="小区")
+    skills = Column(column_name="技能")
+    is_party_member = Column(column_name="在职党员")
+    work_unit = Column(attribute="work_unit", column_name="工作单位")
+    consent = Column(column_name="同意个人信息使用")
+    status = Column(column_name="状态", readonly=True)
 
     class Meta:
         model = VolunteerProfile
@@ -82,7 +104,16 @@ class VolunteerResource(ScopedResource):
 
     @staticmethod
     def prepare(queryset):
-        return queryset.select_related("community", "compound").prefetch_related("skills")
+        return (queryset.exclude(status=VolunteerProfile.Status.DELETED)
+                .select_related("community", "compound").prefetch_related("skills"))
+
+    def required_columns(self):
+        return ["姓名", "手机号", "社区"]
+
+    def _perm(self, action):
+        # Profiles are made by volunteers themselves, so coordinators have no add permission;
+        # importing a paper register creates pending profiles on their change permission.
+        return super()._perm("change" if action == "add" else action)
 
     # Export ---------------------------------------------------------------------------------
     def dehydrate_community(self, profile):
@@ -173,17 +204,17 @@ class AttendanceResource(ScopedResource):
     """The ledger: one row per person per shift. Importing a row confirms (or corrects) that
     person's attendance on that shift."""
 
-    shift_id = fields.Field(column_name="班次编号")
-    date = fields.Field(column_name="日期")
-    community = fields.Field(column_name="社区")
-    task = fields.Field(column_name="任务")
-    place = fields.Field(column_name="点位")
-    name = fields.Field(column_name="姓名")
-    mobile = fields.Field(column_name="手机号")
-    check_in_at = fields.Field(column_name="签到时间")
-    check_out_at = fields.Field(column_name="签退时间")
-    hours = fields.Field(column_name="时长(小时)")
-    source = fields.Field(column_name="来源")
+    shift_id = Column(column_name="班次编号")
+    date = Column(column_name="日期", readonly=True)
+    community = Column(column_name="社区", readonly=True)
+    task = Column(column_name="任务", readonly=True)
+    place = Column(column_name="点位", readonly=True)
+    name = Column(column_name="姓名", readonly=True)
+    mobile = Column(column_name="手机号")
+    check_in_at = Column(column_name="签到时间")
+    check_out_at = Column(column_name="签退时间")
+    hours = Column(column_name="时长(小时)", readonly=True)
+    source = Column(column_name="来源", readonly=True)
 
     class Meta:
         model = Attendance
@@ -194,10 +225,16 @@ class AttendanceResource(ScopedResource):
 
     @staticmethod
     def prepare(queryset):
-        return queryset.select_related(
+        queryset = queryset.select_related(
             "signup__profile", "signup__shift__task__community", "signup__shift__task__post",
             "signup__shift__task__compound",
-        ).order_by("signup__shift__start", "pk")
+        )
+        # The admin listing's own ordering is kept; otherwise the ledger runs by shift.
+        return queryset if queryset.query.order_by else queryset.order_by(
+            "signup__shift__start", "pk")
+
+    def required_columns(self):
+        return ["班次编号", "手机号", "签到时间", "签退时间"]
 
     def dehydrate_shift_id(self, a):
         return a.signup.shift_id

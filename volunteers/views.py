@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import tokens
 from portal.models import Community, Post
 from portal.pdf import pdf_response, render_pdf
-from portal.qr import qr_svg
+from portal.qr import qr_data_uri, qr_svg
 
 from . import services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
@@ -329,22 +330,14 @@ def certificate_verify_url(request, cert):
     return request.build_absolute_uri(reverse("volunteers:verify", args=[token]))
 
 
-def _qr_data_uri(data):
-    # portal.qr.qr_data_uri passes xmldecl twice to segno (reported to the lead); until it is
-    # fixed there, the certificate builds its data URI here.
-    import base64
-
-    import segno
-
-    svg = segno.make(data, error="m", micro=False).svg_inline(scale=4, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def certificate_pdf(request, cert):
     verify_url = certificate_verify_url(request, cert)
     return render_pdf("volunteers/pdf/certificate.html", {
-        "certificate": cert, "verify_url": verify_url, "qr": _qr_data_uri(verify_url),
+        "certificate": cert, "verify_url": verify_url, "qr": qr_data_uri(verify_url),
         "issued_on": timezone.localtime(cert.issued_at).date(),
+        "document_title": gettext_lazy("Volunteer service-hours certificate"),
+        "document_number": cert.serial,
+        "subdistrict_name": cert.community.subdistrict.name,
     }, f"volunteer-certificate-{cert.serial}.pdf")
 
 

@@ -16,11 +16,13 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.importexport import ImportExportViewSetMixin
 from portal.models import Compound, Post
 from portal.scoping import can_access, communities_for, scope
 
 from . import admin_views, services
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
+from .resources import AttendanceResource, VolunteerResource
 
 
 def scoped_view(view_class):
@@ -93,8 +95,11 @@ class ProfileIndexView(scoped_view(generic.IndexView)):
         return super().get_base_queryset().select_related("community", "compound")
 
 
-class ProfileViewSet(ScopedViewSet):
+class ProfileViewSet(ImportExportViewSetMixin, ScopedViewSet):
     model = VolunteerProfile
+    # Import and Export buttons (portal.importexport): the register as filtered, all or nothing.
+    import_resource_class = VolunteerResource
+    export_resource_class = VolunteerResource
     form_class = ProfileForm
     icon = "user"
     menu_label = _("Volunteers")
@@ -285,8 +290,11 @@ class AttendanceIndexView(scoped_view(generic.IndexView)):
             "signup__profile", "signup__shift__task__community")
 
 
-class AttendanceViewSet(ScopedViewSet):
+class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     model = Attendance
+    # The ledger (台账) out as filtered, and back in to confirm or correct attendance.
+    import_resource_class = AttendanceResource
+    export_resource_class = AttendanceResource
     icon = "time"
     menu_label = _("Attendance")
     name = "volunteers_attendance"

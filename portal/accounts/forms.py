@@ -6,12 +6,28 @@ else (uniqueness, enumeration prevention, saving, the login stages) stays allaut
 """
 
 from allauth.account import forms as allauth_forms
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from portal.validators import MOBILE_RE, normalize_mobile
 
 
-class PhoneSignupForm(allauth_forms.SignupForm):
+class RaceSafeSignupMixin:
+    """Two people (or one double tap) signing up with the same number or address at the same
+    moment both pass validation; the database's unique constraint stops the second. Treat it
+    as allauth treats a number that already has an account (enumeration prevention: "we sent
+    you a code"), never as a server error."""
+
+    def try_save(self, request):
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            self.account_already_exists = True
+            return super().try_save(request)
+
+
+class PhoneSignupForm(RaceSafeSignupMixin, allauth_forms.SignupForm):
     """Journey 1: a mobile number and nothing else. No password, no email; the SMS code sent by
     the phone verification stage proves the number and logs the person in."""
 
@@ -24,7 +40,7 @@ class PhoneSignupForm(allauth_forms.SignupForm):
         self.fields["phone"].help_text = _("We will send a verification code to this number by SMS.")
 
 
-class EmailSignupForm(allauth_forms.SignupForm):
+class EmailSignupForm(RaceSafeSignupMixin, allauth_forms.SignupForm):
     """Signing up by email: an address and a password; the account is usable once the code
     emailed to that address has been entered."""
 

@@ -112,6 +112,26 @@ def test_signing_up_again_with_a_known_number_creates_no_second_account(client):
 
 
 @pytest.mark.django_db
+def test_losing_a_sign_up_race_for_a_number_is_not_an_error_page(client, monkeypatch):
+    # The other person's account is committed after this form checked that the number was
+    # free: the unique constraint stops the save, and the loser is answered like a known number.
+    from portal.accounts.adapter import AccountAdapter
+
+    UserFactory(phone="13912345679")
+    original = AccountAdapter.get_user_by_phone
+    calls = []
+
+    def not_yet_there(self, phone):
+        calls.append(phone)
+        return None if len(calls) == 1 else original(self, phone)
+
+    monkeypatch.setattr(AccountAdapter, "get_user_by_phone", not_yet_there)
+    response = client.post("/accounts/signup/", {"phone": "13912345679"})
+    assert response.status_code == 302
+    assert User.objects.filter(phone="13912345679").count() == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("number", ["12345", "12800138000", "1380013800a", "+1 650 555 0100"])
 def test_invalid_mobile_number_gets_chinese_error_next_to_the_field(client, number):
     response = client.post("/accounts/signup/", {"phone": number})

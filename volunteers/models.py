@@ -1,0 +1,449 @@
+"""Volunteering: who volunteers, what needs doing, when, who took it, and the hours served.
+
+VolunteerProfile (one per user, belongs to a home community) -> Signup (a place on a Shift)
+-> Attendance (check-in/out, from which hours are derived) -> Certificate (a snapshot of hours).
+A Task says what is done where (community, optionally a compound or post); a ShiftTemplate
+generates the Task's recurring Shifts. Every model names its path to portal.Community in
+`community_lookup`, so portal.scoping.scope() shows coordinators only their communities.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
+
+# Slots of the weekly availability grid; availability is stored as
+# {"0": [["07:00", "12:00"], ...], ...} with Monday = "0", so matching can read real times.
+AVAILABILITY_SLOTS = [
+    ("morning", _("Morning"), "07:00", "12:00"),
+    ("afternoon", _("Afternoon"), "12:00", "19:00"),
+    ("evening", _("Evening"), "19:00", "23:00"),
+]
+WEEKDAYS = [
+    (0, _("Mon")), (1, _("Tue")), (2, _("Wed")), (3, _("Thu")),
+    (4, _("Fri")), (5, _("Sat")), (6, _("Sun")),
+]
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class Skill(models.Model):
+    """A skill from the managed list (driving, medical, disinfection, ...) that volunteers tick
+    and tasks require."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class VolunteerProfile(models.Model):
+    """A volunteer: one per user, belonging to a home community whose coordinators verify them.
+
+    When the account is deleted the profile stays, anonymised and detached from the user, so the
+    community's hours totals still add up.
+    """
+
+    community_lookup = "community"
+    owner_lookup = "user"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        DELETED = "deleted", _("Account deleted")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="volunteer_profile", verbose_name=_("user"),
+    )
+    real_name = models.CharField(_("real name"), max_length=50)
+    mobile = models.CharField(_("mobile number"), max_length=11, blank=True,
+                              validators=[validate_mobile])
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="volunteers",
+        verbose_name=_("home community"),
+    )
+    compound = models.ForeignKey(
+        "portal.Compound", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="volunteers", verbose_name=_("compound"),
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers",
+                                    verbose_name=_("skills"))
+    # {"0": [["07:00", "12:00"]], ...}: weekday (Monday = "0") -> free time ranges.
+    availability = models.JSONField(_("weekly availability"), default=dict, blank=True)
+    is_party_member = models.BooleanField(_("in-service party member"), default=False)
+    work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
+    id_number = models.CharField(_("ID card number"), max_length=18, blank=True,
+                                 validators=[validate_id_number])
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=50, blank=True)
+    emergency_contact_phone = models.CharField(
+        _("emergency contact's phone"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    consent = models.BooleanField(_("consent to data processing"), default=False)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # pending -> verified | rejected (by a coordinator); moving community -> pending again;
+    # deleting the account -> deleted (anonymised).
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Private token of the volunteer's .ics calendar feed; regenerate to revoke.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token,
+                                      editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "status"])]
+
+    def __str__(self):
+        return self.real_name
+
+    @property
+    def is_verified(self):
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_mobile(self):
+        return mask_mobile(self.mobile)
+
+    def id_number_for(self, user):
+        """The ID number in full for subdistrict admins, masked for everyone else."""
+        from portal.roles import is_subdistrict_admin
+
+        return self.id_number if is_subdistrict_admin(user) else self.masked_id_number
+
+
+class Task(models.Model):
+    """Something a community needs done, at a compound or post; its Shifts say when."""
+
+    community_lookup = "community"
+
+    class Kind(models.TextChoices):
+        GATE_DUTY = "gate_duty", _("Gate duty")
+        TEMPERATURE = "temperature", _("Temperature check")
+        DISINFECTION = "disinfection", _("Disinfection")
+        DELIVERY = "delivery", _("Delivery")
+        PHONE = "phone", _("Phone outreach")
+        DATA_ENTRY = "data_entry", _("Data entry")
+        PUBLICITY = "publicity", _("Publicity")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
+                                  related_name="tasks", verbose_name=_("community"))
+    compound = models.ForeignKey("portal.Compound", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="tasks", verbose_name=_("compound"))
+    post = models.ForeignKey("portal.Post", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="tasks", verbose_name=_("post"))
+    title = models.CharField(_("title"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.GATE_DUTY)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="tasks",
+                                    verbose_name=_("skills needed"))
+    instructions = models.TextField(_("instructions"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["community__name", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def place_name(self):
+        if self.post_id:
+            return self.post.name
+        if self.compound_id:
+            return self.compound.name
+        return ""
+
+
+class ShiftTemplate(models.Model):
+    """Recurring duty: on these weekdays, in these time ranges, this many people. It generates
+    Shifts for its date range; editing it changes only future shifts nobody has taken yet."""
+
+    community_lookup = "task__community"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="templates",
+                             verbose_name=_("task"))
+    # Monday = 0 ... Sunday = 6.
+    weekdays = models.JSONField(_("weekdays"), default=list)
+    # [["07:00", "12:00"], ["12:00", "19:00"]]; an end before its start ends the next day.
+    time_ranges = models.JSONField(_("time ranges"), default=list)
+    places = models.PositiveSmallIntegerField(_("people per shift"), default=2)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+
+    class Meta:
+        verbose_name = _("shift template")
+        verbose_name_plural = _("shift templates")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
+                                   name="template_dates_in_order"),
+        ]
+
+    def __str__(self):
+        ranges = ", ".join(f"{a}-{b}" for a, b in self.time_ranges)
+        return f"{self.task} · {ranges}"
+
+
+class ShiftQuerySet(models.QuerySet):
+    def open(self):
+        """Not cancelled, not started, with a free place."""
+        return self.filter(cancelled_at__isnull=True, start__gt=timezone.now(),
+                           taken__lt=models.F("places"))
+
+
+class Shift(models.Model):
+    """A stretch of time on a Task needing `places` people.
+
+    `taken` counts the active sign-ups (confirmed or no-show). It changes only through the
+    conditional updates in volunteers.services (never read-add-save), and the database refuses
+    a value outside 0..places.
+    """
+
+    community_lookup = "task__community"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="shifts",
+                             verbose_name=_("task"))
+    template = models.ForeignKey(ShiftTemplate, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="shifts", verbose_name=_("template"))
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("end"))
+    places = models.PositiveSmallIntegerField(_("people needed"), default=1)
+    taken = models.PositiveSmallIntegerField(_("places taken"), default=0, editable=False)
+    # Set when a coordinator cancels the shift; its people are notified and released.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
+                                   name="shift_taken_within_places"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")),
+                                   name="shift_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["task", "start"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.task} {local:%m-%d %H:%M}-{timezone.localtime(self.end):%H:%M}"
+
+    @property
+    def places_left(self):
+        return max(self.places - self.taken, 0)
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+    @property
+    def hours(self):
+        return round((self.end - self.start).total_seconds() / 3600, 1)
+
+
+ACTIVE_SIGNUP_STATUSES = ("confirmed", "no_show")
+
+
+class Signup(models.Model):
+    """A volunteer's place on a shift (or an invitation to take one)."""
+
+    community_lookup = "shift__task__community"
+    owner_lookup = "profile__user"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups",
+                              verbose_name=_("shift"))
+    profile = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE,
+                                related_name="signups", verbose_name=_("volunteer"))
+    # invited -> confirmed | declined; confirmed -> withdrawn (by the volunteer) | cancelled
+    # (shift cancelled or person removed by a coordinator) | no_show. Confirmed and no_show hold
+    # a place (Shift.taken); an invitation does not until accepted.
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.CONFIRMED, db_index=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("withdrawn or cancelled at"), null=True, blank=True)
+    # Set (once, by a conditional update) when the reminder before the shift went out.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["shift__start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "profile"],
+                condition=Q(status__in=["invited", "confirmed", "no_show"]),
+                name="one_live_signup_per_shift",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} · {self.shift}"
+
+    @property
+    def holds_place(self):
+        return self.status in ACTIVE_SIGNUP_STATUSES
+
+
+class Attendance(models.Model):
+    """When a volunteer on a shift arrived and left; hours come from these times only."""
+
+    community_lookup = "signup__shift__task__community"
+    owner_lookup = "signup__profile__user"
+
+    class Source(models.TextChoices):
+        QR = "qr", _("QR code at the post")
+        COORDINATOR = "coordinator", _("Confirmed by the coordinator")
+
+    signup = models.OneToOneField(Signup, on_delete=models.CASCADE, related_name="attendance",
+                                  verbose_name=_("sign-up"))
+    check_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices,
+                              default=Source.QR)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Derived from check_in_at/check_out_at on every save; never typed.
+    minutes = models.PositiveIntegerField(_("minutes served"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["-check_in_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(check_out_at__isnull=True) | Q(check_in_at__isnull=False,
+                                                          check_out_at__gte=models.F("check_in_at")),
+                name="attendance_out_after_in",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signup}"
+
+    def save(self, *args, **kwargs):
+        self.minutes = self.compute_minutes()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "minutes"}
+        super().save(*args, **kwargs)
+
+    def compute_minutes(self):
+        if self.check_in_at and self.check_out_at:
+            return int((self.check_out_at - self.check_in_at) / timedelta(minutes=1))
+        return 0
+
+    @property
+    def hours(self):
+        return round(self.minutes / 60, 1)
+
+
+class AttendanceCorrection(models.Model):
+    """An audited change of attendance times: who changed what, when and why."""
+
+    community_lookup = "attendance__signup__shift__task__community"
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE,
+                                   related_name="corrections", verbose_name=_("attendance"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    old_check_in_at = models.DateTimeField(_("old check-in"), null=True, blank=True)
+    old_check_out_at = models.DateTimeField(_("old check-out"), null=True, blank=True)
+    new_check_in_at = models.DateTimeField(_("new check-in"), null=True, blank=True)
+    new_check_out_at = models.DateTimeField(_("new check-out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance correction")
+        verbose_name_plural = _("attendance corrections")
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"{self.attendance} · {self.reason}"
+
+
+class Certificate(models.Model):
+    """A service-hours certificate as issued: its hours are a snapshot, so a later correction
+    never changes a certificate already handed out (a new one is issued instead)."""
+
+    community_lookup = "community"
+    owner_lookup = "profile__user"
+
+    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    profile = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE,
+                                related_name="certificates", verbose_name=_("volunteer"))
+    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("community"))
+    name = models.CharField(_("name on the certificate"), max_length=50)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    minutes = models.PositiveIntegerField(_("minutes served"))
+    # {"gate_duty": 300, ...}: minutes by task kind at the time of issue.
+    minutes_by_kind = models.JSONField(default=dict)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def hours(self):
+        return round(self.minutes / 60, 1)
+
+    def hours_by_kind(self):
+        labels = dict(Task.Kind.choices)
+        return [(labels.get(kind, kind), round(m / 60, 1))
+                for kind, m in sorted(self.minutes_by_kind.items()) if m]

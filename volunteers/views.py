@@ -1,5 +1,418 @@
-from django.shortcuts import render
+"""Public volunteer pages (journey 1): join from a QR poster, profile, open shifts, sign-up,
+my page and calendar, check-in at a post, certificate and its public verification."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import tokens
+from portal.models import Community, Post
+from portal.pdf import pdf_response, render_pdf
+from portal.qr import qr_svg
+
+from . import services
+from .forms import CertificateForm, ProfileForm, ShiftFilterForm
+from .models import Certificate, Shift, Signup, Task, VolunteerProfile
+
+POST_SIGNING_KIND = "volunteers.post"
+CERTIFICATE_SIGNING_KIND = "volunteers.certificate"
+OPEN_SHIFT_DAYS = 14
+
+
+def _profile(user):
+    if not user.is_authenticated:
+        return None
+    return VolunteerProfile.objects.select_related("community", "compound").filter(
+        user=user).first()
+
+
+def _error_text(error):
+    return " ".join(error.messages)
 
 
 def index(request):
-    return render(request, "portal/coming_soon.html", {"title": request.resolver_match.app_name})
+    profile = _profile(request.user)
+    if profile is not None:
+        return redirect("volunteers:my_page")
+    communities = Community.objects.order_by("name")
+    return render(request, "volunteers/index.html", {"communities": communities})
+
+
+def join(request, slug):
+    """The QR poster's target: this community, what volunteers do here, places open."""
+    community = get_object_or_404(Community, slug=slug)
+    now = timezone.now()
+    week = Shift.objects.filter(task__community=community, cancelled_at__isnull=True,
+                                start__gt=now, start__lte=now + timedelta(days=7))
+    open_places = sum(s.places - s.taken for s in week.only("places", "taken"))
+    kinds = (Task.objects.filter(community=community, active=True)
+             .values_list("kind", flat=True).distinct())
+    labels = dict(Task.Kind.choices)
+    return render(request, "volunteers/join.html", {
+        "community": community,
+        "kinds": sorted({labels[k] for k in kinds}),
+        "open_places": open_places,
+        "profile": _profile(request.user),
+        "form_url": reverse("volunteers:join_form", args=[community.slug]),
+    })
+
+
+def join_form(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_signup')}?next={request.path}")
+    if _profile(request.user) is not None:
+        messages.info(request, _("You have already signed up as a volunteer."))
+        return redirect("volunteers:my_page")
+    form = ProfileForm(request.POST or None,
+                       community=request.GET.get("community") or community,
+                       initial={"mobile": request.user.phone or ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.create_profile(request.user, {**form.cleaned_data, "consent": True},
+                                        skills=form.cleaned_data["skills"])
+        except services.VolunteerError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("volunteers:submitted")
+    return render(request, "volunteers/profile_form.html", {
+        "form": form, "community": community, "joining": True,
+    })
+
+
+@login_required
+def submitted(request):
+    profile = _profile(request.user)
+    if profile is None:
+        return redirect("volunteers:index")
+    return render(request, "volunteers/submitted.html", {"profile": profile})
+
+
+@login_required
+def edit_profile(request):
+    profile = _profile(request.user)
+    if profile is None:
+        return redirect("volunteers:index")
+    form = ProfileForm(request.POST or None, instance=profile,
+                       community=request.GET.get("community"))
+    if request.method == "POST" and form.is_valid():
+        moved = form.cleaned_data["community"].pk != profile.community_id
+        try:
+            # The form already wrote its values onto the instance; re-read, then apply all.
+            fresh = VolunteerProfile.objects.get(pk=profile.pk)
+            services.update_profile(fresh, form.cleaned_data, skills=form.cleaned_data["skills"])
+        except services.VolunteerError as error:
+            form.add_error(None, error)
+        else:
+            if moved:
+                messages.info(request, _("You moved to another community; its coordinators "
+                                         "will confirm you again."))
+            else:
+                messages.success(request, _("Your details are saved."))
+            return redirect("volunteers:my_page")
+    return render(request, "volunteers/profile_form.html", {"form": form, "profile": profile})
+
+
+def open_shifts_queryset(profile, community=None):
+    """Open shifts, the volunteer's compound first, then their community, then the rest of
+    the subdistrict; one query whatever their number."""
+    shifts = (Shift.objects.open()
+              .select_related("task__community", "task__compound", "task__post__compound"))
+    if profile is not None:
+        shifts = shifts.filter(task__community__subdistrict_id=profile.community.subdistrict_id)
+        near = Q(task__compound_id=profile.compound_id) | Q(task__post__compound_id=profile.compound_id)
+        shifts = shifts.annotate(
+            nearness=Case(
+                When(near if profile.compound_id else Q(pk__in=[]), then=Value(0)),
+                When(task__community_id=profile.community_id, then=Value(1)),
+                default=Value(2), output_field=IntegerField(),
+            ),
+            mine=Exists(Signup.objects.filter(
+                shift=OuterRef("pk"), profile=profile,
+                status__in=["invited", "confirmed"])),
+        ).order_by("nearness", "start", "pk")
+    elif community is not None:
+        shifts = shifts.filter(task__community=community)
+    return shifts
+
+
+def shifts(request):
+    profile = _profile(request.user)
+    form = ShiftFilterForm(request.GET or None)
+    queryset = open_shifts_queryset(profile)
+    now = timezone.now()
+    if form.is_valid() and form.cleaned_data.get("date"):
+        day = form.cleaned_data["date"]
+        queryset = queryset.filter(start__date=day)
+    else:
+        queryset = queryset.filter(start__lte=now + timedelta(days=OPEN_SHIFT_DAYS))
+    if form.is_valid() and form.cleaned_data.get("kind"):
+        queryset = queryset.filter(task__kind=form.cleaned_data["kind"])
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "volunteers/shifts.html", {
+        "form": form, "page": page, "profile": profile, "query": query.urlencode(),
+    })
+
+
+@login_required
+def shift_detail(request, pk):
+    shift = get_object_or_404(
+        Shift.objects.select_related("task__community", "task__post__compound",
+                                     "task__compound"), pk=pk)
+    profile = _profile(request.user)
+    mine = None
+    if profile is not None:
+        mine = Signup.objects.filter(shift=shift, profile=profile,
+                                     status__in=["invited", "confirmed"]).first()
+    return render(request, "volunteers/shift_detail.html",
+                  {"shift": shift, "profile": profile, "mine": mine})
+
+
+@login_required
+@require_POST
+def sign_up(request, pk):
+    shift = get_object_or_404(Shift, pk=pk)
+    profile = _profile(request.user)
+    if profile is None:
+        return redirect("volunteers:index")
+    try:
+        services.sign_up(profile, shift)
+    except services.SignupError as error:
+        if error.code == "duplicate":
+            # A second tap of the same button: the first one already got the place.
+            messages.success(request, _("You are signed up for this shift."))
+            return redirect("volunteers:my_page")
+        messages.error(request, _error_text(error))
+        return redirect("volunteers:shift", pk=shift.pk)
+    messages.success(request, _("You are signed up for this shift."))
+    return redirect("volunteers:my_page")
+
+
+def _own_signup(request, pk):
+    profile = _profile(request.user)
+    if profile is None:
+        raise Http404
+    return profile, get_object_or_404(Signup.objects.select_related("shift"), pk=pk,
+                                      profile=profile)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    profile, signup = _own_signup(request, pk)
+    if signup.status == Signup.Status.WITHDRAWN:
+        messages.info(request, _("You have withdrawn from this shift."))
+        return redirect("volunteers:my_page")
+    try:
+        services.withdraw(profile, signup)
+    except services.SignupError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("You have withdrawn from this shift."))
+    return redirect("volunteers:my_page")
+
+
+@login_required
+@require_POST
+def respond_invitation(request, pk, answer):
+    if answer not in ("accept", "decline"):
+        raise Http404
+    profile, signup = _own_signup(request, pk)
+    try:
+        if answer == "accept":
+            services.accept_invitation(profile, signup)
+            messages.success(request, _("You are signed up for this shift."))
+        else:
+            services.decline_invitation(profile, signup)
+            messages.info(request, _("You declined the invitation."))
+    except services.SignupError as error:
+        messages.error(request, _error_text(error))
+    return redirect("volunteers:my_page")
+
+
+@login_required
+def my_page(request):
+    profile = _profile(request.user)
+    if profile is None:
+        return redirect("volunteers:index")
+    now = timezone.now()
+    signups = (Signup.objects.filter(profile=profile)
+               .select_related("shift__task__community", "shift__task__post__compound",
+                               "shift__task__compound", "attendance"))
+    upcoming = signups.filter(status__in=["invited", "confirmed"], shift__end__gt=now,
+                              shift__cancelled_at__isnull=True).order_by("shift__start")
+    past = signups.filter(status__in=["confirmed", "no_show"],
+                          shift__end__lte=now).order_by("-shift__start")[:20]
+    month_start, month_end = services.month_bounds(timezone.localdate())
+    calendar_url = request.build_absolute_uri(
+        reverse("volunteers:calendar", args=[profile.calendar_token]))
+    return render(request, "volunteers/my_page.html", {
+        "profile": profile,
+        "upcoming": upcoming,
+        "past": past,
+        "hours_month": round(services.minutes_served(profile, month_start, month_end) / 60, 1),
+        "hours_total": round(services.minutes_served(profile) / 60, 1),
+        "calendar_url": calendar_url,
+        "webcal_url": calendar_url.replace("https://", "webcal://").replace("http://",
+                                                                            "webcal://"),
+        "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
+        "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
+    })
+
+
+def calendar(request, token):
+    """The volunteer's shifts as an iCalendar feed; the token in the URL is the only key."""
+    from icalendar import Calendar, Event
+
+    profile = get_object_or_404(VolunteerProfile, calendar_token=token,
+                                status=VolunteerProfile.Status.VERIFIED)
+    cal = Calendar()
+    cal.add("prodid", "-//Lugouqiao volunteers//portal//")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("My volunteer shifts"))
+    since = timezone.now() - timedelta(days=30)
+    signups = (Signup.objects.filter(profile=profile, status="confirmed",
+                                     shift__end__gte=since, shift__cancelled_at__isnull=True)
+               .select_related("shift__task__community", "shift__task__post__compound"))
+    host = request.get_host()
+    for signup in signups:
+        shift, task = signup.shift, signup.shift.task
+        event = Event()
+        event.add("uid", f"volunteer-signup-{signup.pk}@{host}")
+        event.add("summary", f"{task.title} · {task.place_name}".strip(" ·"))
+        event.add("dtstart", shift.start)
+        event.add("dtend", shift.end)
+        event.add("dtstamp", signup.confirmed_at or signup.created_at)
+        event.add("location", f"{task.community.name} {task.place_name}".strip())
+        if task.instructions:
+            event.add("description", task.instructions)
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="volunteer-shifts.ics"'
+    return response
+
+
+@login_required
+def certificate(request):
+    profile = _profile(request.user)
+    if profile is None:
+        return redirect("volunteers:index")
+    form = CertificateForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Please choose the period of the certificate."))
+        return redirect("volunteers:my_page")
+    try:
+        issued = services.issue_certificate(profile, form.cleaned_data["start"],
+                                            form.cleaned_data["end"])
+    except services.VolunteerError as error:
+        messages.error(request, _error_text(error))
+        return redirect("volunteers:my_page")
+    return pdf_response(certificate_pdf(request, issued))
+
+
+def certificate_verify_url(request, cert):
+    token = tokens.sign(CERTIFICATE_SIGNING_KIND, cert.serial)
+    return request.build_absolute_uri(reverse("volunteers:verify", args=[token]))
+
+
+def _qr_data_uri(data):
+    # portal.qr.qr_data_uri passes xmldecl twice to segno (reported to the lead); until it is
+    # fixed there, the certificate builds its data URI here.
+    import base64
+
+    import segno
+
+    svg = segno.make(data, error="m", micro=False).svg_inline(scale=4, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def certificate_pdf(request, cert):
+    verify_url = certificate_verify_url(request, cert)
+    return render_pdf("volunteers/pdf/certificate.html", {
+        "certificate": cert, "verify_url": verify_url, "qr": _qr_data_uri(verify_url),
+        "issued_on": timezone.localtime(cert.issued_at).date(),
+    }, f"volunteer-certificate-{cert.serial}.pdf")
+
+
+def _mask_name(name):
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
+def verify_certificate(request, token):
+    """Public: says whether a certificate is genuine, showing only what's printed on it,
+    with the name masked."""
+    try:
+        serial = tokens.verify(CERTIFICATE_SIGNING_KIND, token)
+    except tokens.InvalidToken:
+        serial = None
+    cert = (Certificate.objects.select_related("community").filter(serial=serial).first()
+            if serial else None)
+    return render(request, "volunteers/verify.html", {
+        "certificate": cert, "masked_name": _mask_name(cert.name) if cert else "",
+    }, status=200 if cert else 404)
+
+
+def post_token(post):
+    return tokens.sign(POST_SIGNING_KIND, post.pk)
+
+
+def post_checkin_url(request, post):
+    return request.build_absolute_uri(reverse("volunteers:checkin", args=[post_token(post)]))
+
+
+def checkin(request, token):
+    """The page a post's QR code opens: check in, or out when already in."""
+    try:
+        post_id = tokens.verify(POST_SIGNING_KIND, token)
+    except tokens.InvalidToken as error:
+        raise Http404 from error
+    post = get_object_or_404(Post.objects.select_related("compound__community"), pk=post_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    result = None
+    if request.method == "POST":
+        try:
+            direction, attendance = services.check_in_or_out(request.user, post)
+        except services.VolunteerError as error:
+            messages.error(request, _error_text(error))
+        else:
+            result = {"direction": direction, "attendance": attendance}
+    return render(request, "volunteers/checkin.html", {"post": post, "result": result})
+
+
+def post_qr(request, post, *, printable=True):
+    """The printable QR poster for a post (the back office checks who may see it)."""
+    url = post_checkin_url(request, post)
+    return render(request, "volunteers/post_qr.html",
+                  {"post": post, "url": url, "qr": qr_svg(url, scale=10)})
+
+
+@login_required
+def delete_account(request):
+    profile = _profile(request.user)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Please tick the box to confirm."))
+            return redirect("volunteers:delete_account")
+        from django.contrib.auth import logout
+
+        user = request.user
+        logout(request)
+        services.delete_account(user)
+        messages.success(request, _("Your account is deleted. Thank you for your service."))
+        return redirect("/")
+    return render(request, "volunteers/delete_account.html", {"profile": profile})

@@ -299,3 +299,9 @@ LOGGING = {
     },
 }
 
+
+# --- volunteers ---
+# A volunteer may withdraw from a shift up to this many hours before it starts.
+VOLUNTEERS_WITHDRAW_CUTOFF_HOURS = int(env("VOLUNTEERS_WITHDRAW_CUTOFF_HOURS", "12"))
+# send_shift_reminders reminds people of shifts starting within this many hours.
+VOLUNTEERS_REMINDER_HOURS = int(env("VOLUNTEERS_REMINDER_HOURS", "24"))

@@ -2,3 +2,4 @@
 
 from .content import *  # noqa: F403
 from .portal import *  # noqa: F403
+from .volunteers import *  # noqa: F403

@@ -1,0 +1,156 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.adapter import MobileField
+from portal.models import Community, Compound
+from portal.validators import normalize_mobile, validate_id_number
+
+from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
+
+SLOT_TIMES = {code: (start, end) for code, _label, start, end in AVAILABILITY_SLOTS}
+
+
+def availability_choices():
+    return [(f"{day}-{code}", f"{day_label} {label}")
+            for day, day_label in WEEKDAYS for code, label, _s, _e in AVAILABILITY_SLOTS]
+
+
+def availability_to_json(values):
+    result = {}
+    for value in values:
+        day, code = value.split("-")
+        result.setdefault(day, []).append(list(SLOT_TIMES[code]))
+    return result
+
+
+def availability_from_json(data):
+    by_times = {tuple(times): code for code, times in SLOT_TIMES.items()}
+    values = []
+    for day, ranges in (data or {}).items():
+        for times in ranges:
+            code = by_times.get(tuple(times))
+            if code:
+                values.append(f"{day}-{code}")
+    return values
+
+
+class ProfileForm(forms.ModelForm):
+    """The one short form of journey 1: who you are, where you live, what you can do, when."""
+
+    mobile = MobileField()
+    community = forms.ModelChoiceField(Community.objects.all(), label=_("Home community"))
+    compound = forms.ModelChoiceField(Compound.objects.none(), label=_("Compound"),
+                                      required=False,
+                                      empty_label=_("Choose your compound"))
+    skills = forms.ModelMultipleChoiceField(
+        Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("What can you do?"),
+    )
+    availability = forms.MultipleChoiceField(
+        choices=availability_choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("When are you usually free?"),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the community and the subdistrict office keep and use these "
+                "details to arrange volunteer work and count my hours. They are not shared "
+                "with anyone else, and I can delete my account at any time."),
+        error_messages={"required": _("Please agree to the use of your personal data.")},
+    )
+
+    class Meta:
+        model = VolunteerProfile
+        fields = ["real_name", "mobile", "community", "compound", "skills", "availability",
+                  "is_party_member", "work_unit", "id_number", "emergency_contact_name",
+                  "emergency_contact_phone"]
+        widgets = {
+            "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel",
+                                                              "inputmode": "numeric"}),
+        }
+        help_texts = {
+            "id_number": _("Optional. Stored safely and shown masked."),
+            "work_unit": _("For in-service party members: where you work."),
+        }
+        labels = {"is_party_member": _("I am an in-service party member (reporting to the "
+                                       "community)")}
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if community is not None and not self.is_bound:
+            self.initial["community"] = getattr(community, "pk", community)
+        if self.instance.pk:
+            self.initial.setdefault("availability",
+                                    availability_from_json(self.instance.availability))
+            self.fields.pop("consent")
+        chosen = self.data.get("community") if self.is_bound else self.initial.get("community")
+        if hasattr(chosen, "pk"):
+            chosen = chosen.pk
+        if chosen is None and self.instance.pk:
+            chosen = self.instance.community_id
+        try:
+            self.fields["compound"].queryset = Compound.objects.filter(community_id=int(chosen))
+        except (TypeError, ValueError):
+            pass
+        self.fields["compound"].label_from_instance = lambda c: c.name
+
+    def clean_id_number(self):
+        value = (self.cleaned_data.get("id_number") or "").strip().upper()
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean_emergency_contact_phone(self):
+        return normalize_mobile(self.cleaned_data.get("emergency_contact_phone"))
+
+    def clean_availability(self):
+        return availability_to_json(self.cleaned_data.get("availability") or [])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_party_member") and not data.get("work_unit"):
+            self.add_error("work_unit", _("Please tell us your work unit."))
+        compound, community = data.get("compound"), data.get("community")
+        if compound and community and compound.community_id != community.pk:
+            self.add_error("compound", _("This compound is not in the chosen community."))
+        return data
+
+    def availability_days(self):
+        return [label for _day, label in WEEKDAYS]
+
+    def availability_rows(self):
+        """The week grid: one row per time slot, one checkbox per day."""
+        value = self["availability"].value() or []
+        chosen = set(availability_from_json(value) if isinstance(value, dict) else value)
+        return [
+            (label, [(f"{day}-{code}", f"{day_label} {label}", f"{day}-{code}" in chosen)
+                     for day, day_label in WEEKDAYS])
+            for code, label, _s, _e in AVAILABILITY_SLOTS
+        ]
+
+
+class ShiftFilterForm(forms.Form):
+    date = forms.DateField(label=_("Date"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind of work"), required=False,
+                             choices=[("", _("All kinds"))] + list(Task.Kind.choices))
+
+
+class CertificateForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    work_unit = forms.CharField(label=_("Work unit"), required=False)

@@ -1,0 +1,19 @@
+"""What each role may do with volunteering records (applied by portal.roles.sync_roles)."""
+
+from portal import roles
+
+_MANAGED = ["volunteerprofile", "task", "shifttemplate", "shift", "signup", "attendance"]
+
+PERMISSIONS = {
+    roles.COORDINATOR: [
+        f"volunteers.{action}_{model}" for model in _MANAGED
+        for action in ("add", "change", "view", "delete")
+        if not (model == "volunteerprofile" and action in ("add", "delete"))
+    ] + ["volunteers.view_skill", "volunteers.view_attendancecorrection",
+         "volunteers.view_certificate"],
+    roles.SUBDISTRICT_ADMIN: [
+        f"volunteers.{action}_{model}"
+        for model in [*_MANAGED, "skill", "attendancecorrection", "certificate"]
+        for action in ("add", "change", "view", "delete")
+    ],
+}

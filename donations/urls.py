@@ -6,4 +6,15 @@ app_name = "donations"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("board/", views.board, name="board"),
+    path("donor/register/", views.donor_register, name="donor_register"),
+    path("donor/<int:pk>/edit/", views.donor_edit, name="donor_edit"),
+    path("mine/", views.mine, name="mine"),
+    path("donor/<int:donor_pk>/pledge/", views.pledge_new, name="pledge_new"),
+    path("donor/<int:donor_pk>/pledge/upload/", views.pledge_upload, name="pledge_upload"),
+    path("pledges/<int:pk>/", views.pledge_detail, name="pledge"),
+    path("lots/<int:pk>/", views.lot_detail, name="lot"),
+    path("receipts/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("receipts/<int:pk>/thank-you.pdf", views.thank_you_pdf, name="thank_you_pdf"),
+    path("verify/<str:token>/", views.verify, name="verify"),
 ]

@@ -1,5 +1,194 @@
-from django.shortcuts import render
+"""Public pages: the donations landing page, donor registration, pledges (form and
+spreadsheet), a donor's donations with the path of their goods, receipt PDFs, the receipt
+verification page and the transparency board. Views parse, call a service and render; every
+record a donor sees comes through portal.scoping.scope, so another donor's ids give 404."""
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from donations import charts, documents, services
+from donations.forms import (
+    DonorForm,
+    DonorPreferencesForm,
+    PledgeForm,
+    PledgeLineFormSet,
+    PledgeUploadForm,
+)
+from donations.models import Donor, Lot, Pledge, Receipt
+from donations.resources import PledgeImportResource, import_errors
+from portal.pdf import pdf_response
+from portal.scoping import donor_ids, scope
+
+
+def _scoped(model, user, **lookup):
+    return get_object_or_404(scope(model._default_manager.all(), user), **lookup)
+
+
+def _my_donors(user):
+    if not user.is_authenticated:
+        return Donor.objects.none()
+    return Donor.objects.filter(pk__in=donor_ids(user))
 
 
 def index(request):
-    return render(request, "portal/coming_soon.html", {"title": request.resolver_match.app_name})
+    donors = list(_my_donors(request.user))
+    return render(request, "donations/index.html", {"donors": donors})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def donor_register(request):
+    form = DonorForm(request.POST or None, initial={"kind": Donor.Kind.FIRM})
+    if request.method == "POST" and form.is_valid():
+        try:
+            donor = services.register_donor(request.user, **form.cleaned_data)
+        except services.StockError as error:
+            form.add_error(None, error)
+        else:
+            if donor.can_pledge:
+                messages.success(request, _("Thank you. You can pledge donations now."))
+            else:
+                messages.success(request, _("Thank you. The subdistrict office will verify your firm; you can already enter your pledge."))
+            return redirect("donations:mine")
+    return render(request, "donations/donor_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def donor_edit(request, pk):
+    donor = get_object_or_404(_my_donors(request.user), pk=pk)
+    form = DonorPreferencesForm(request.POST or None, instance=donor)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("donations:mine")
+    return render(request, "donations/donor_edit.html", {"form": form, "donor": donor})
+
+
+@login_required
+def mine(request):
+    donors = list(_my_donors(request.user))
+    if not donors:
+        return redirect("donations:donor_register")
+    return render(request, "donations/mine.html", {
+        "entries": [(donor, services.donor_trace(donor)) for donor in donors],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_new(request, donor_pk):
+    donor = get_object_or_404(_my_donors(request.user), pk=donor_pk)
+    form = PledgeForm(request.POST or None)
+    lines = PledgeLineFormSet(request.POST or None, request.FILES or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            pledge = services.pledge(donor, lines.lines(), user=request.user, **form.cleaned_data)
+        except services.StockError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you! Your pledge has been recorded."))
+            return redirect("donations:pledge", pk=pledge.pk)
+    return render(request, "donations/pledge_form.html", {"donor": donor, "form": form, "lines": lines})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_upload(request, donor_pk):
+    donor = get_object_or_404(_my_donors(request.user), pk=donor_pk)
+    form = PledgeUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = load_dataset(upload)
+        except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
+            form.add_error("file", _("This file could not be read as a spreadsheet."))
+        else:
+            resource = PledgeImportResource(donor=donor, user=request.user,
+                                            expected_date=form.cleaned_data["expected_date"],
+                                            note=form.cleaned_data["note"])
+            result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
+            problems = import_errors(result)
+            if not problems and resource.pledge:
+                messages.success(request, _("%(n)s lines imported.") % {"n": resource.pledge.lines.count()})
+                return redirect("donations:pledge", pk=resource.pledge.pk)
+    return render(request, "donations/pledge_upload.html", {"donor": donor, "form": form, "problems": problems})
+
+
+def load_dataset(upload):
+    content = upload.read()
+    if upload.name.lower().endswith(".csv"):
+        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    return tablib.Dataset().load(content, format="xlsx")
+
+
+@login_required
+def pledge_detail(request, pk):
+    pledge = _scoped(Pledge, request.user, pk=pk)
+    entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
+    lots = Lot.objects.filter(pledge_line__pledge=pledge).select_related("item")
+    return render(request, "donations/pledge_detail.html", {"pledge": pledge, "entry": entry, "lots": lots})
+
+
+@login_required
+def lot_detail(request, pk):
+    lot = _scoped(Lot, request.user, pk=pk)
+    return render(request, "donations/lot_detail.html", {"trace": services.trace_lot(lot)})
+
+
+@login_required
+def receipt_pdf(request, pk):
+    receipt = _scoped(Receipt, request.user, pk=pk)
+    return pdf_response(documents.receipt_pdf(receipt), inline=True)
+
+
+@login_required
+def thank_you_pdf(request, pk):
+    receipt = _scoped(Receipt, request.user, pk=pk)
+    return pdf_response(documents.thank_you_pdf(receipt), inline=True)
+
+
+def verify(request, token):
+    receipt = documents.receipt_from_token(token)
+    if receipt is None:
+        return render(request, "donations/verify.html", {"receipt": None}, status=404)
+    lines = receipt.lines.select_related("pledge_line__item").filter(accepted__gt=0)
+    return render(request, "donations/verify.html", {"receipt": receipt, "lines": lines})
+
+
+def board(request):
+    data = services.board_data()
+    items = [row for row in data["items"] if row["item"] is not None]
+    selected = None
+    if request.GET.get("item", "").isdigit():
+        selected = next((row["item"] for row in items if row["item"].pk == int(request.GET["item"])), None)
+    if selected is None and items:
+        selected = items[0]["item"]
+    item_chart = charts.paired_bars(
+        [(f"{row['item'].name}（{row['item'].unit}）", row["received"], row["distributed"]) for row in items],
+        title=_("Received and handed out, by item"),
+    )
+    timeline_chart = community_chart = ""
+    if selected is not None:
+        timeline = data["timelines"].get(selected.pk) or []
+        timeline_chart = charts.weekly_columns(
+            [(row["week"], row["received"], row["distributed"]) for row in timeline],
+            title=_("%(item)s by week") % {"item": selected.name},
+        )
+        community_chart = charts.paired_bars(
+            [(row["community__name"], row["received"] or 0, row["distributed"] or 0)
+             for row in data["communities"] if row["item__name"] == selected.name],
+            title=_("%(item)s by community") % {"item": selected.name},
+        )
+    return render(request, "donations/board.html", {
+        "data": data, "items": items, "selected": selected, "item_chart": item_chart,
+        "timeline_chart": timeline_chart, "community_chart": community_chart,
+        "board_url": reverse("donations:board"),
+    })
+

@@ -1,0 +1,71 @@
+"""The PDFs of the donations app: the donation receipt (捐赠接收凭证), the thank-you letter
+(感谢信) and the dispatch note (出库单). A receipt carries a QR code to a public page that
+verifies it; the link holds the serial signed with portal.tokens."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from donations.models import Dispatch, Receipt
+from portal import tokens
+from portal.pdf import render_pdf
+
+SUBDISTRICT_OFFICE = "卢沟桥街道办事处"
+TOKEN_KIND = "donation-receipt"  # noqa: S105 - a token salt name, not a secret
+
+
+def _in(language, message):
+    with translation.override(language):
+        return _(message)
+
+
+def verification_url(receipt):
+    token = tokens.sign(TOKEN_KIND, receipt.serial)
+    return settings.SITE_URL.rstrip("/") + reverse("donations:verify", args=[token])
+
+
+def receipt_from_token(token):
+    """The receipt a token stands for, or None when the token is forged or its serial unknown."""
+    try:
+        serial = tokens.verify(TOKEN_KIND, token)
+    except tokens.InvalidToken:
+        return None
+    return Receipt.objects.select_related("pledge__donor", "location").filter(serial=serial).first()
+
+
+def _receipt_context(receipt):
+    receipt = Receipt.objects.select_related("pledge__donor", "location").get(pk=receipt.pk)
+    lines = list(receipt.lines.select_related("pledge_line__item", "lot").order_by("pk"))
+    url = verification_url(receipt)
+    return {
+        "receipt": receipt, "donor": receipt.pledge.donor, "lines": lines,
+        "accepted_lines": [line for line in lines if line.accepted],
+        "verify_url": url, "subdistrict_name": SUBDISTRICT_OFFICE,
+        "document_number": receipt.serial, "today": timezone.localdate(),
+        "received_date": timezone.localtime(receipt.received_at).date(),
+    }
+
+
+def receipt_pdf(receipt, language="zh-hans"):
+    context = {**_receipt_context(receipt), "document_title": _in(language, "Donation receipt")}
+    return render_pdf("donations/pdf/receipt.html", context,
+                      f"捐赠接收凭证-{context['receipt'].serial}.pdf", language=language)
+
+
+def thank_you_pdf(receipt, language="zh-hans"):
+    context = {**_receipt_context(receipt), "document_title": _in(language, "Thank-you letter")}
+    return render_pdf("donations/pdf/thank_you.html", context,
+                      f"感谢信-{context['receipt'].serial}.pdf", language=language)
+
+
+def dispatch_note_pdf(note, language="zh-hans"):
+    note = Dispatch.objects.select_related("community", "from_location", "to_location", "dispatched_by").get(pk=note.pk)
+    allocations = list(note.allocations.select_related(
+        "lot__item", "lot__donor", "request_line__request").order_by("lot__item__name", "pk"))
+    return render_pdf("donations/pdf/dispatch_note.html",
+                      {"note": note, "allocations": allocations,
+                       "dispatched_date": timezone.localtime(note.dispatched_at).date(),
+                       "subdistrict_name": SUBDISTRICT_OFFICE, "document_title": _in(language, "Dispatch note"),
+                       "document_number": note.serial},
+                      f"出库单-{note.serial}.pdf", language=language)

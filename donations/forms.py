@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Donor, Item, validate_photo
+from portal.validators import validate_uscc
+
+
+class DonorForm(forms.ModelForm):
+    class Meta:
+        model = Donor
+        fields = ["kind", "name", "credit_code", "contact_name", "contact_phone", "address",
+                  "public_name_consent"]
+        widgets = {"kind": forms.RadioSelect}
+        help_texts = {
+            "name": _("The full registered name of the firm, or your name."),
+            "public_name_consent": _("If unticked, the public board lists your donation as from an anonymous donor."),
+        }
+
+    def clean_credit_code(self):
+        code = (self.cleaned_data.get("credit_code") or "").strip().upper()
+        if code:
+            validate_uscc(code)
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Donor.Kind.FIRM and not data.get("credit_code"):
+            self.add_error("credit_code", _("A firm needs its unified social credit code."))
+        return data
+
+    def _post_clean(self):
+        # Uniqueness and the firm/code rule are checked by the service, which says it better.
+        pass
+
+
+class DonorPreferencesForm(forms.ModelForm):
+    """What a representative may change after registration (the name and code need staff)."""
+
+    class Meta:
+        model = Donor
+        fields = ["contact_name", "contact_phone", "address", "public_name_consent"]
+
+
+class PledgeForm(forms.Form):
+    expected_date = forms.DateField(
+        label=_("Expected delivery date"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PledgeLineForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.filter(active=True),
+                                  required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    lot_number = forms.CharField(label=_("Lot number"), max_length=50, required=False)
+    expiry = forms.DateField(label=_("Expiry date"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    photo = forms.ImageField(label=_("Photo of goods or certificate"), required=False,
+                             validators=[validate_photo])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item") and not data.get("quantity"):
+            self.add_error("quantity", _("Enter the quantity."))
+        if data.get("quantity") and not data.get("item"):
+            self.add_error("item", _("Choose the item."))
+        return data
+
+
+class BasePledgeLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data.get("item") for form in self.forms):
+            raise forms.ValidationError(_("Enter at least one line."))
+
+    def lines(self):
+        return [
+            {key: form.cleaned_data.get(key) for key in ("item", "quantity", "lot_number", "expiry", "photo")}
+            for form in self.forms if form.cleaned_data.get("item")
+        ]
+
+
+PledgeLineFormSet = forms.formset_factory(PledgeLineForm, formset=BasePledgeLineFormSet, extra=3,
+                                          max_num=50)
+
+
+class PledgeUploadForm(PledgeForm):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"),
+                           help_text=_("Columns: 物资名称, 数量, 批号, 有效期至 (the first row holds the headers)."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -1,0 +1,27 @@
+"""What each role may do with donations records (applied by portal.roles.sync_roles)."""
+
+from portal import roles
+
+_ALL = ["donor", "donorrepresentative", "item", "location", "pledge", "pledgeline", "receipt",
+        "receivingline", "lot", "balance", "movement", "supplyrequest", "supplyrequestline",
+        "allocation", "dispatch", "communityreceipt", "communityreceiptline", "distribution",
+        "distributionline"]
+
+
+def _perms(actions, models):
+    return [f"donations.{action}_{model}" for model in models for action in actions]
+
+
+PERMISSIONS = {
+    # The warehouse keeper receives, keeps, allocates and dispatches; verifies donors.
+    roles.WAREHOUSE: _perms(["view"], _ALL)
+    + _perms(["add", "change"], ["donor", "item", "location", "pledge", "pledgeline", "receipt",
+                                 "allocation", "dispatch", "movement"])
+    + _perms(["add"], ["distribution"]),
+    # A community coordinator requests supplies, confirms receipt and records distribution.
+    roles.COORDINATOR: _perms(["view"], ["item", "location", "balance", "movement", "supplyrequest",
+                                         "supplyrequestline", "allocation", "dispatch",
+                                         "communityreceipt", "distribution", "lot"])
+    + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"]),
+    roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL),
+}

@@ -1,0 +1,25 @@
+"""Domain operations of the donations app, as plain functions (see STYLE.md).
+
+Views, the Wagtail back office, the spreadsheet import, demo data and benchmarks all call these;
+nothing else changes stock or writes the ledger.
+"""
+
+from .donors import pledge, receive, register_donor, verify_donor
+from .errors import StockError
+from .ledger import adjust, check_balances, discard, next_serial, transfer
+from .supply import (
+    allocate,
+    confirm_receipt,
+    dispatch,
+    distribute,
+    request_line_progress,
+    request_supplies,
+)
+from .trace import board_data, donor_trace, trace_lot
+
+__all__ = [
+    "StockError", "adjust", "allocate", "board_data", "check_balances", "confirm_receipt",
+    "discard", "dispatch", "distribute", "donor_trace", "next_serial", "pledge", "receive",
+    "register_donor", "request_line_progress", "request_supplies", "trace_lot", "transfer",
+    "verify_donor",
+]

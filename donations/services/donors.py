@@ -1,0 +1,169 @@
+"""Donors, pledges and receiving."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from donations.models import (
+    Donor,
+    DonorRepresentative,
+    Location,
+    Lot,
+    Pledge,
+    PledgeLine,
+    Receipt,
+    ReceivingLine,
+)
+from portal import notify, roles
+
+from .errors import StockError
+from .ledger import Kind, next_serial, record
+
+
+def _as_stock_error(error):
+    messages = []
+    if hasattr(error, "message_dict"):
+        for field, errors in error.message_dict.items():
+            messages.extend(errors if field == "__all__" else [f"{e}" for e in errors])
+    else:
+        messages = error.messages
+    return StockError(" ".join(messages), code="invalid")
+
+
+@transaction.atomic
+def register_donor(user, *, kind, name, credit_code="", contact_name, contact_phone,
+                   address="", public_name_consent=False):
+    """A signed-in user registers a firm or themselves as a donor and becomes its
+    representative. A firm already registered (same credit code) cannot be claimed again."""
+    credit_code = (credit_code or "").strip().upper()
+    if kind == Donor.Kind.FIRM and Donor.objects.filter(credit_code=credit_code).exists():
+        raise StockError(
+            _("A donor with this unified social credit code is already registered; ask its "
+              "representative or the subdistrict office to add you."), code="duplicate",
+        )
+    donor = Donor(kind=kind, name=name.strip(), credit_code=credit_code if kind == Donor.Kind.FIRM else "",
+                  contact_name=contact_name, contact_phone=contact_phone, address=address,
+                  public_name_consent=public_name_consent)
+    try:
+        donor.full_clean()
+    except ValidationError as error:
+        raise _as_stock_error(error) from error
+    donor.save()
+    DonorRepresentative.objects.create(user=user, donor=donor)
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name=roles.DONOR_REP).first()
+    if group:
+        user.groups.add(group)
+    user._donor_ids = None
+    return donor
+
+
+@transaction.atomic
+def verify_donor(donor, *, user):
+    updated = Donor.objects.filter(pk=donor.pk, verified=False).update(
+        verified=True, verified_by=user, verified_at=timezone.now()
+    )
+    donor.refresh_from_db()
+    if updated:
+        for rep in donor.representatives.select_related("user"):
+            notify.notify(rep.user, "donations/notify/verified", {"donor": donor.name})
+    return donor
+
+
+@transaction.atomic
+def pledge(donor, lines, *, user=None, expected_date=None, note="", walk_in=False):
+    """Record a pledge. `lines` are dicts with item, quantity and optionally lot_number, expiry
+    and photo. Raises StockError naming the first bad line."""
+    if not lines:
+        raise StockError(_("A pledge needs at least one line."), code="empty")
+    pledge = Pledge.objects.create(donor=donor, expected_date=expected_date, note=note,
+                                   walk_in=walk_in, created_by=user)
+    objects = []
+    for number, line in enumerate(lines, start=1):
+        item = line["item"]
+        quantity = line.get("quantity")
+        if not isinstance(quantity, int) or quantity <= 0:
+            raise StockError(_("Line %(n)s: the quantity must be a positive whole number.") % {"n": number}, code="quantity")
+        if item.tracks_expiry and line.get("expiry") and line["expiry"] < timezone.localdate():
+            raise StockError(_("Line %(n)s: these goods have already expired.") % {"n": number}, code="expired")
+        objects.append(PledgeLine(pledge=pledge, item=item, quantity=quantity,
+                                  lot_number=(line.get("lot_number") or "").strip(),
+                                  expiry=line.get("expiry"), photo=line.get("photo") or ""))
+    if any(obj.photo for obj in objects):
+        for obj in objects:
+            obj.save()
+    else:
+        PledgeLine.objects.bulk_create(objects, batch_size=1000)
+    return pledge
+
+
+@transaction.atomic
+def receive(pledge, location, lines, *, user, note="", received_at=None):
+    """Receive a delivery against a pledge at a location.
+
+    `lines` are dicts: pledge_line, accepted, rejected (default 0), reason, and optionally
+    lot_number / expiry read off the goods. Accepted units become a lot in stock with a
+    `receive` movement; rejected units are recorded with their reason. A pledge can be received
+    in several deliveries but never beyond what was pledged.
+    """
+    pledge = Pledge.objects.select_for_update(of=("self",)).select_related("donor").get(pk=pledge.pk)
+    donor = pledge.donor
+    if not donor.can_pledge:
+        raise StockError(_("This donor has not been verified yet; its goods cannot be received."), code="unverified")
+    if pledge.status == Pledge.Status.CANCELLED:
+        raise StockError(_("This pledge was cancelled."), code="cancelled")
+    if location.kind == Location.Kind.TRANSIT:
+        raise StockError(_("Goods are received at a warehouse or a community store."), code="location")
+    pledge_lines = {line.pk: line for line in pledge.lines.select_related("item")}
+    done = {
+        row["pledge_line"]: row["n"]
+        for row in ReceivingLine.objects.filter(pledge_line__pledge=pledge)
+        .values("pledge_line").annotate(n=Sum("accepted") + Sum("rejected")).order_by()
+    }
+    wanted = [line for line in lines if (line.get("accepted") or 0) or (line.get("rejected") or 0)]
+    if not wanted:
+        raise StockError(_("Enter the quantity accepted or rejected for at least one line."), code="empty")
+    receipt = Receipt.objects.create(
+        serial=next_serial("receipt", "JZ"), pledge=pledge, location=location, received_by=user,
+        received_at=received_at or timezone.now(), note=note,
+    )
+    for line in wanted:
+        pledge_line = pledge_lines.get(getattr(line["pledge_line"], "pk", line["pledge_line"]))
+        if pledge_line is None:
+            raise StockError(_("That line is not part of this pledge."), code="line")
+        accepted, rejected = int(line.get("accepted") or 0), int(line.get("rejected") or 0)
+        reason = (line.get("reason") or "").strip()
+        if accepted < 0 or rejected < 0:
+            raise StockError(_("Quantities cannot be negative."), code="quantity")
+        if rejected and not reason:
+            raise StockError(_("%(item)s: give the reason for rejecting goods.") % {"item": pledge_line.item.name}, code="reason")
+        if done.get(pledge_line.pk, 0) + accepted + rejected > pledge_line.quantity:
+            raise StockError(
+                _("%(item)s: %(n)s received in all would be more than the %(pledged)s pledged.")
+                % {"item": pledge_line.item.name, "n": done.get(pledge_line.pk, 0) + accepted + rejected,
+                   "pledged": pledge_line.quantity}, code="too_many",
+            )
+        done[pledge_line.pk] = done.get(pledge_line.pk, 0) + accepted + rejected
+        lot = None
+        if accepted:
+            lot = Lot.objects.create(
+                item=pledge_line.item, donor=donor, pledge_line=pledge_line,
+                lot_number=(line.get("lot_number") or pledge_line.lot_number),
+                expiry=line.get("expiry") or pledge_line.expiry,
+            )
+            record(Kind.RECEIVE, lot, accepted, user=user, to_location=location,
+                   community=location.community, receipt=receipt, at=receipt.received_at,
+                   reason=_("Donation from %(donor)s") % {"donor": donor.name})
+        ReceivingLine.objects.create(receipt=receipt, pledge_line=pledge_line, accepted=accepted,
+                                     rejected=rejected, rejection_reason=reason, lot=lot)
+    complete = all(done.get(pk, 0) >= line.quantity for pk, line in pledge_lines.items())
+    Pledge.objects.filter(pk=pledge.pk).update(
+        status=Pledge.Status.RECEIVED if complete else Pledge.Status.PARTIAL
+    )
+    for rep in donor.representatives.select_related("user"):
+        notify.notify(rep.user, "donations/notify/received",
+                      {"donor": donor.name, "serial": receipt.serial, "pledge": pledge.pk})
+    return receipt

@@ -1,0 +1,298 @@
+"""The donations back office in the Wagtail admin: donors, catalogue, pledges, receipts, stock,
+the ledger, requests, dispatch notes and distributions. Every list and object goes through
+portal.scoping.scope: the warehouse keeper sees all of it (`warehouse_visible`), a community
+coordinator only their community's requests, dispatches, stock and distributions. Stock,
+ledger and receipts are read-only here; they change only through the operations in
+admin_views (which call donations.services)."""
+
+from django.http import Http404
+from django.urls import include, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from portal.scoping import can_access, scope
+
+from . import admin_views
+from .models import (
+    Balance,
+    Dispatch,
+    Distribution,
+    Donor,
+    Item,
+    Location,
+    Movement,
+    Pledge,
+    Receipt,
+    SupplyRequest,
+)
+
+
+def scoped_view(view_class, related=()):
+    """`view_class`, showing and fetching only what portal.scoping lets the user see."""
+
+    class Scoped(view_class):
+        def get_base_queryset(self):
+            queryset = super().get_base_queryset()
+            if queryset.model is self.model:
+                queryset = scope(queryset, self.request.user)
+            return queryset.select_related(*related) if related else queryset
+
+        def get_object(self, *args, **kwargs):
+            obj = super().get_object(*args, **kwargs)
+            if not can_access(self.request.user, obj):
+                raise Http404
+            return obj
+
+    Scoped.__name__ = f"Scoped{view_class.__name__}"
+    return Scoped
+
+
+class ScopedViewSet(ModelViewSet):
+    related = ()
+    read_only = False
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    # Read-only viewsets have no add/edit URLs; the form is never shown.
+    exclude_form_fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.index_view_class = scoped_view(generic.IndexView, self.related)
+        self.edit_view_class = scoped_view(generic.EditView)
+        self.inspect_view_class = scoped_view(generic.InspectView)
+        self.history_view_class = scoped_view(generic.HistoryView)
+        self.usage_view_class = scoped_view(generic.UsageView)
+        self.delete_view_class = scoped_view(generic.DeleteView)
+
+    def get_urlpatterns(self):
+        patterns = super().get_urlpatterns()
+        hidden = {"delete"} | ({"add", "edit", "copy"} if self.read_only else set())
+        return [p for p in patterns if p.name not in hidden]
+
+    def get_common_view_kwargs(self, **kwargs):
+        extra = {"delete_url_name": None}
+        if self.read_only:
+            extra.update(add_url_name=None, edit_url_name=None)
+        return super().get_common_view_kwargs(**{**extra, **kwargs})
+
+
+def _link(url_name, label):
+    return lambda obj: format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.pk]), label)
+
+
+class DonorViewSet(ScopedViewSet):
+    model = Donor
+    icon = "user"
+    menu_label = _("Donors")
+    name = "donations_donors"
+    form_fields = ["kind", "name", "credit_code", "contact_name", "contact_phone", "address",
+                   "public_name_consent"]
+    list_display = [
+        "name", "kind", "credit_code", "contact_name",
+        Column("verified", label=_("verified"), accessor=lambda d: _("Yes") if d.verified else _("No")),
+        Column("public_name_consent", label=_("named on the board"),
+               accessor=lambda d: _("Yes") if d.public_name_consent else _("No")),
+        Column("verify", label=_("Verify"), accessor=_link("donations_admin:verify_donor", _("Verify"))),
+    ]
+    list_filter = ["kind", "verified", "public_name_consent"]
+    search_fields = ["name", "credit_code", "contact_name"]
+
+
+class ItemViewSet(ScopedViewSet):
+    model = Item
+    icon = "tag"
+    menu_label = _("Supply items")
+    name = "donations_items"
+    form_fields = ["name", "category", "unit", "specification", "tracks_lots", "tracks_expiry", "active"]
+    list_display = ["name", "category", "unit", "specification", "active"]
+    list_filter = ["category", "active"]
+    search_fields = ["name", "specification"]
+
+
+class LocationViewSet(ScopedViewSet):
+    model = Location
+    icon = "site"
+    menu_label = _("Locations")
+    name = "donations_locations"
+    form_fields = ["name", "kind", "community"]
+    list_display = ["name", "kind", "community"]
+    list_filter = ["kind"]
+
+
+class PledgeViewSet(ScopedViewSet):
+    model = Pledge
+    icon = "form"
+    menu_label = _("Pledges")
+    name = "donations_pledges"
+    read_only = True
+    related = ("donor",)
+    list_display = [
+        TitleColumn("pledge", label=_("pledge"), accessor=str,
+                    get_url=lambda p: reverse("donations_admin:receive", args=[p.pk])),
+        "donor", "expected_date", "status", "walk_in", "created_at",
+        Column("receive", label=_("Receive"), accessor=_link("donations_admin:receive", _("Receive"))),
+    ]
+    list_filter = ["status", "walk_in"]
+    search_fields = ["donor__name", "note"]
+
+
+class ReceiptViewSet(ScopedViewSet):
+    model = Receipt
+    icon = "download"
+    menu_label = _("Donation receipts")
+    name = "donations_receipts"
+    read_only = True
+    related = ("pledge__donor", "location")
+    list_display = [
+        "serial", Column("donor", label=_("donor"), accessor="pledge.donor.name"), "location",
+        "received_at",
+        Column("pdf", label=_("PDF"), accessor=_link("donations:receipt_pdf", _("Receipt"))),
+    ]
+    list_filter = ["location"]
+    search_fields = ["serial", "pledge__donor__name"]
+
+
+class BalanceViewSet(ScopedViewSet):
+    model = Balance
+    icon = "table"
+    menu_label = _("Stock")
+    name = "donations_balances"
+    read_only = True
+    related = ("item", "lot__donor", "location")
+    list_display = [
+        "location", "item", "lot", Column("donor", label=_("donor"), accessor="lot.donor.name"),
+        "quantity", "reserved", Column("available", label=_("available")),
+        Column("adjust", label=_("Correct"), accessor=_link("donations_admin:adjust", _("Correct"))),
+    ]
+    list_filter = ["location", "item"]
+    search_fields = ["item__name", "lot__lot_number", "lot__donor__name"]
+
+
+class MovementViewSet(ScopedViewSet):
+    model = Movement
+    icon = "list-ol"
+    menu_label = _("Stock ledger")
+    name = "donations_ledger"
+    read_only = True
+    related = ("item", "lot", "from_location", "to_location", "community", "created_by")
+    list_display = ["created_at", "kind", "item", "lot", "quantity", "from_location", "to_location",
+                    "community", "reason", "created_by"]
+    list_filter = {"kind": ["exact"], "item": ["exact"], "community": ["exact"],
+                   "created_at": ["date__gte", "date__lte"]}
+    search_fields = ["reason", "lot__lot_number", "item__name"]
+
+
+class SupplyRequestViewSet(ScopedViewSet):
+    model = SupplyRequest
+    icon = "list-ul"
+    menu_label = _("Supply requests")
+    name = "donations_requests"
+    read_only = True
+    related = ("community",)
+    list_display = [
+        TitleColumn("request", label=_("request"), accessor=str,
+                    get_url=lambda r: reverse("donations_admin:request", args=[r.pk])),
+        "community", "urgency", "purpose", "created_at",
+    ]
+    list_filter = ["urgency", "community"]
+    search_fields = ["purpose", "community__name"]
+
+
+class DispatchViewSet(ScopedViewSet):
+    model = Dispatch
+    icon = "upload"
+    menu_label = _("Dispatch notes")
+    name = "donations_dispatches"
+    read_only = True
+    related = ("community", "from_location")
+    list_display = [
+        "serial", "community", "from_location", "dispatched_at", "status",
+        Column("pdf", label=_("PDF"), accessor=_link("donations_admin:dispatch_pdf", _("Dispatch note"))),
+        Column("confirm", label=_("Confirm receipt"),
+               accessor=lambda d: format_html('<a href="{}">{}</a>', reverse("donations_admin:confirm_receipt", args=[d.pk]),
+                                              _("Confirm receipt")) if d.status == Dispatch.Status.DISPATCHED else ""),
+    ]
+    list_filter = ["status", "community"]
+    search_fields = ["serial", "community__name"]
+
+
+class DistributionViewSet(ScopedViewSet):
+    model = Distribution
+    icon = "group"
+    menu_label = _("Distributions")
+    name = "donations_distributions"
+    read_only = True
+    related = ("community", "location", "post__compound", "compound")
+    list_display = ["distributed_at", "community", "recipient",
+                    Column("to", label=_("to"), accessor="recipient_label"), "location", "note"]
+    list_filter = ["recipient", "community"]
+    search_fields = ["building", "note", "community__name"]
+
+
+class DonationsGroup(ViewSetGroup):
+    menu_label = _("Donations and supplies")
+    menu_icon = "pick"
+    menu_order = 220
+    items = [DonorViewSet, PledgeViewSet, ReceiptViewSet, BalanceViewSet, MovementViewSet,
+             SupplyRequestViewSet, DispatchViewSet, DistributionViewSet, ItemViewSet, LocationViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return DonationsGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    urls = [
+        path("donors/<int:pk>/verify/", admin_views.verify_donor, name="verify_donor"),
+        path("pledges/new/", admin_views.pledge_create, name="pledge_create"),
+        path("pledges/<int:pk>/receive/", admin_views.receive, name="receive"),
+        path("requests/new/", admin_views.request_create, name="request_create"),
+        path("requests/<int:pk>/", admin_views.request_detail, name="request"),
+        path("dispatches/<int:pk>/note.pdf", admin_views.dispatch_pdf, name="dispatch_pdf"),
+        path("dispatches/<int:pk>/confirm/", admin_views.confirm_receipt, name="confirm_receipt"),
+        path("distributions/new/", admin_views.distribute, name="distribute"),
+        path("stock/<int:pk>/correct/", admin_views.adjust_balance, name="adjust"),
+        path("export/ledger.xlsx", admin_views.export_ledger, name="export_ledger"),
+        path("export/balances.xlsx", admin_views.export_balances, name="export_balances"),
+    ]
+    return [path("supplies/", include((urls, "donations_admin")))]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+_ACTIONS = [
+    (_("Walk-in donation"), "donations_admin:pledge_create", "plus", "donations.add_pledge"),
+    (_("Request supplies"), "donations_admin:request_create", "plus", "donations.add_supplyrequest"),
+    (_("Record a distribution"), "donations_admin:distribute", "plus", "donations.add_distribution"),
+    (_("Export the ledger (台账)"), "donations_admin:export_ledger", "download", "donations.view_movement"),
+    (_("Export stock balances"), "donations_admin:export_balances", "download", "donations.view_balance"),
+]
+
+
+def _menu_hook(label, url_name, icon, permission, order):
+    @hooks.register("register_admin_menu_item")
+    def register():
+        return PermissionMenuItem(label, reverse(url_name), icon_name=icon, order=order,
+                                  permission=permission)
+
+    return register
+
+
+for _order, (_label, _url, _icon, _perm) in enumerate(_ACTIONS, start=221):
+    _menu_hook(_label, _url, _icon, _perm, _order)

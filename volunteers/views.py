@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,8 @@ def _profile(user):
 
 
 def _error_text(error):
-    return " ".join(error.messages)
+    # conditional_escape keeps a reason's safe link (matching's course gate) clickable
+    return format_html_join(" ", "{}", ((m,) for m in error.messages))
 
 
 def index(request):

@@ -22,7 +22,7 @@ from portal.models import Community, Post
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_svg
 
-from . import services
+from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
 from .models import Certificate, Shift, Signup, Task, VolunteerProfile
 
@@ -273,6 +273,7 @@ def my_page(request):
                                                                             "webcal://"),
         "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
         "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
+        "recommended": matching.recommend_for_profile(profile),
     })
 
 

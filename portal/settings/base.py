@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "content",
     "volunteers",
     "donations",
+    "assistance",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -62,8 +62,9 @@ class HelpRequest(models.Model):
         indexes = [models.Index(fields=["community", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="new") | Q(assigned_at__isnull=False)
-                | Q(status="closed"), name="helprequest_assigned_has_time"),
+                condition=~Q(status="assigned") | Q(assigned_at__isnull=False,
+                                                    assigned_volunteer__isnull=False),
+                name="helprequest_assigned_has_volunteer"),
         ]
 
     def __str__(self):

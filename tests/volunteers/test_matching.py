@@ -137,13 +137,13 @@ def test_invite_obeys_the_course_gate(coordinator, volunteer, shift, course):
 def test_rank_best_first_with_translated_reasons(zh, community, compound, post, shift, course):
     post.is_party_post = True
     post.save()
+    local = timezone.localtime(shift.start)
     disinfect = SkillFactory(code="spray-x", name="喷雾消杀")
     shift.task.preferred_skills.add(disinfect)
     shift.task.required_courses.add(course)
     neighbour = VolunteerProfileFactory(community=community, compound=compound,
                                         is_party_member=True, availability={
-                                            str(timezone.localtime(shift.start).weekday()):
-                                            [["07:00", "12:00"]]})
+                                            str(local.weekday()): [[f"{local:%H}:00", "23:00"]]})
     neighbour.skills.add(disinfect)
     same_community = VolunteerProfileFactory(
         community=community, compound=CompoundFactory(community=community))
@@ -177,7 +177,13 @@ def test_rank_uses_a_bounded_number_of_queries(community, shift):
 def test_recommended_shifts_on_the_volunteer_page(client, volunteer, shift, other_shift):
     client.force_login(volunteer.user)
     html = client.get("/volunteers/me/").content.decode()
-    assert "北门值守" in html
+    recommended = html[html.index("为您推荐"):]
+    assert f"/volunteers/shifts/{shift.pk}/" in recommended
+    assert f"/volunteers/shifts/{other_shift.pk}/" in recommended  # open to the subdistrict
+    other_shift.task.own_community_only = True
+    other_shift.task.save()
+    html = client.get("/volunteers/me/").content.decode()
+    assert f"/volunteers/shifts/{other_shift.pk}/" not in html[html.index("为您推荐"):]
 
 
 # --- auto-assign ------------------------------------------------------------------------------

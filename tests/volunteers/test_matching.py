@@ -243,3 +243,70 @@ def test_other_coordinator_cannot_send_invitations(community, shift, other_coord
     with pytest.raises(PermissionDenied):
         matching.send_invitations([(shift.pk, profile.pk)], other_coordinator)
     assert not Signup.objects.exists()
+
+
+def _scenario(community, compound, course):
+    """Volunteers and shifts whose answer the pure core computes too (names, not ids)."""
+    other_compound = CompoundFactory(community=community, name="蔚园二区")
+    base = _start(days=5)
+    local = timezone.localtime(base)
+    people = {
+        "甲": dict(compound=compound, party=True, hours=(local.hour, 23), course=True),
+        "乙": dict(compound=compound, party=False, hours=None, course=False),
+        "丙": dict(compound=other_compound, party=True, hours=(local.hour, 23), course=True),
+        "丁": dict(compound=other_compound, party=False, hours=(0, 23), course=False),
+    }
+    profiles = {}
+    for name, p in people.items():
+        availability = ({str(local.weekday()): [[f"{p['hours'][0]:02d}:00",
+                                                 f"{p['hours'][1]:02d}:00"]]}
+                        if p["hours"] else {})
+        profiles[name] = VolunteerProfileFactory(
+            real_name=name, community=community, compound=p["compound"],
+            is_party_member=p["party"], availability=availability)
+        if p["course"]:
+            CourseCompletionFactory(user=profiles[name].user, course=course)
+    gated = TaskFactory(community=community, compound=compound, title="消杀作业")
+    gated.required_courses.add(course)
+    plain = TaskFactory(community=community, compound=other_compound, title="值守")
+    shifts = {
+        "A": ShiftFactory(task=plain, start=base, end=base + timedelta(hours=4), places=2),
+        "B": ShiftFactory(task=plain, start=base + timedelta(hours=2),
+                          end=base + timedelta(hours=5), places=2),
+        "C": ShiftFactory(task=gated, start=base + timedelta(hours=4),
+                          end=base + timedelta(hours=6), places=1),
+        "D": ShiftFactory(task=gated, start=base + timedelta(days=1),
+                          end=base + timedelta(days=1, hours=3), places=2),
+    }
+    return profiles, shifts
+
+
+def test_auto_assign_same_answer_as_the_pure_core(community, compound, course):
+    """The DB adapter feeds the core exactly; run on SQLite and on PostgreSQL
+    (DATABASE_URL=postgres://...) this yields the same named answer."""
+    from volunteers import assign as core
+
+    profiles, shifts = _scenario(community, compound, course)
+    proposals, _result = matching.propose(
+        type(shifts["A"]).objects.filter(pk__in=[s.pk for s in shifts.values()]))
+    names = {p.pk: n for n, p in profiles.items()}
+    snames = {s.pk: n for n, s in shifts.items()}
+    got = sorted((snames[p.shift.pk], names[p.profile.pk]) for p in proposals)
+
+    specs = matching.shift_specs(
+        type(shifts["A"]).objects.filter(pk__in=[s.pk for s in shifts.values()])
+        .select_related("task__post"))
+    candidates, commitments = matching.load_candidates(
+        type(profiles["甲"]).objects.filter(pk__in=[p.pk for p in profiles.values()]),
+        matching._week_window([s.start for s in shifts.values()]))
+    expected = core.exact_optimum(candidates, [specs[s.pk] for s in shifts.values()],
+                                  matching.weights(), commitments)
+    assert got == sorted((snames[sid], names[cid]) for cid, sid in expected)
+    # the rules: C and D need the course, nobody on both A and B
+    assert all(n in ("甲", "丙") for s, n in got if s in ("C", "D"))
+    on_a = {n for s, n in got if s == "A"}
+    on_b = {n for s, n in got if s == "B"}
+    assert not on_a & on_b
+    # the answer itself, fixed: the same on every database
+    assert got == [("A", "丁"), ("A", "甲"), ("B", "丙"), ("B", "乙"), ("C", "甲"),
+                   ("D", "丙"), ("D", "甲")]

@@ -19,7 +19,6 @@ Usage: python bench/matching.py   (SQLite by default; DATABASE_URL=postgres://..
 
 import json
 import os
-import random
 import sys
 import time
 from pathlib import Path

@@ -180,6 +180,15 @@ def run():
             t = time.perf_counter()
             top = matching.rank_for_shift(open_all, top=20)
             walls.append((time.perf_counter() - t) * 1000)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        cProfile.runctx("matching.rank_for_shift(open_all, top=20)", globals(), locals(),
+                        "/tmp/matching-rank.prof")
+        pstats.Stats("/tmp/matching-rank.prof", stream=sys.stderr).sort_stats(
+            "cumulative").print_stats(25)
+        return out
     out["rank_ms"] = round(min(walls), 1)
     out["rank_queries"] = len(ctx.captured_queries)
     out["rank_returned"] = len(top)

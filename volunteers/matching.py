@@ -14,12 +14,14 @@ Every loader reads whole sets with a fixed number of queries (profiles, their sk
 completions, commitments, attendance record), never one query per volunteer.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -77,6 +79,46 @@ def _availability_slots(grid):
     return frozenset(slots)
 
 
+class AvailabilityGrid:
+    """The weekly availability as the core reads it - `(weekday, hour) in grid`, iteration,
+    truth - decoded lazily from the stored JSON text: ranking one shift asks about a few slots
+    of a few thousand people, so most grids are never decoded (or only one weekday is)."""
+
+    __slots__ = ("raw", "_days")
+
+    def __init__(self, raw):
+        self.raw = raw or ""
+        self._days = None
+
+    def _decode(self):
+        if self._days is None:
+            try:
+                grid = json.loads(self.raw) if self.raw else {}
+            except ValueError:
+                grid = {}
+            slots = _availability_slots(grid if isinstance(grid, dict) else {})
+            days = {}
+            for day, hour in slots:
+                days.setdefault(day, set()).add(hour)
+            self._days = days
+        return self._days
+
+    def __contains__(self, key):
+        day, hour = key
+        if f'"{day}"' not in self.raw:
+            return False
+        return hour in self._decode().get(day, ())
+
+    def __iter__(self):
+        return iter([(d, h) for d, hours in self._decode().items() for h in sorted(hours)])
+
+    def __bool__(self):
+        return self.raw not in ("", "{}") and bool(self._decode())
+
+    def __len__(self):
+        return sum(len(h) for h in self._decode().values())
+
+
 # --- shifts -> ShiftSpec ----------------------------------------------------------------------
 
 def shift_specs(shifts, *, open_places=True):
@@ -127,8 +169,9 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     commitments: the intervals each person is booked on within `window` (sign-ups of
     `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
     now = timezone.now()
-    rows = list(profiles.values("id", "user_id", "community_id", "compound_id", "availability",
-                                "is_party_member", "status").order_by("id"))
+    rows = list(profiles.annotate(availability_text=Cast(F("availability"), TextField()))
+                .values("id", "user_id", "community_id", "compound_id", "availability_text",
+                        "is_party_member", "status").order_by("id"))
     ids = profiles.values("id")
     skills = defaultdict(set)
     for pid, sid in VolunteerProfile.skills.through.objects.filter(
@@ -147,9 +190,12 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     )
     if ignore_shift is not None:
         booked = booked.exclude(shift_id=ignore_shift)
+    tz = timezone.get_current_timezone()
     for pid, start, end in booked.values_list("profile_id", "shift__start", "shift__end"):
-        commitments[pid].append((timezone.localtime(start), timezone.localtime(end)))
-        hours[pid][_week_key(start)] += (end - start).total_seconds() / 3600
+        start, end = start.astimezone(tz), end.astimezone(tz)
+        commitments[pid].append((start, end))
+        iso = start.isocalendar()
+        hours[pid][(iso[0], iso[1])] += (end - start).total_seconds() / 3600
     record = {
         row["profile_id"]: (row["total"], row["attended"])
         for row in Signup.objects.filter(profile_id__in=ids, status__in=HOLDING_STATUSES,
@@ -164,7 +210,8 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
         total, attended = record.get(row["id"], (0, 0))
         candidates.append(core.Candidate(
             id=row["id"], community_id=row["community_id"], compound_id=row["compound_id"],
-            skills=frozenset(skills[row["id"]]), available=_availability_slots(row["availability"]),
+            skills=frozenset(skills[row["id"]]),
+            available=AvailabilityGrid(row["availability_text"]),
             party_member=row["is_party_member"], hours_this_week=dict(hours[row["id"]]),
             # attended / past shifts, pulled towards 0.5 for people with little history
             reliability=(attended + 1) / (total + 2),

@@ -113,7 +113,9 @@ class AvailabilityGrid:
         return iter([(d, h) for d, hours in self._decode().items() for h in sorted(hours)])
 
     def __bool__(self):
-        return self.raw not in ("", "{}") and bool(self._decode())
+        # cheap on purpose (the core asks every candidate); an empty-lists grid is truthy
+        # but contains nothing, which scores the same
+        return self.raw not in ("", "{}")
 
     def __len__(self):
         return sum(len(h) for h in self._decode().values())

@@ -82,43 +82,42 @@ def _availability_slots(grid):
 class AvailabilityGrid:
     """The weekly availability as the core reads it - `(weekday, hour) in grid`, iteration,
     truth - decoded lazily from the stored JSON text: ranking one shift asks about a few slots
-    of a few thousand people, so most grids are never decoded (or only one weekday is)."""
+    of every candidate, so only the weekday asked about is parsed (and often not even that)."""
 
-    __slots__ = ("raw", "_days")
+    __slots__ = ("raw", "_grid", "_days")
 
     def __init__(self, raw):
         self.raw = raw or ""
-        self._days = None
+        self._grid = None
+        self._days = {}
 
-    def _decode(self):
-        if self._days is None:
-            try:
-                grid = json.loads(self.raw) if self.raw else {}
-            except ValueError:
-                grid = {}
-            slots = _availability_slots(grid if isinstance(grid, dict) else {})
-            days = {}
-            for day, hour in slots:
-                days.setdefault(day, set()).add(hour)
-            self._days = days
-        return self._days
+    def _day(self, day):
+        ranges = self._days.get(day)
+        if ranges is None:
+            if self._grid is None:
+                try:
+                    grid = json.loads(self.raw) if self.raw else {}
+                except ValueError:
+                    grid = {}
+                self._grid = grid if isinstance(grid, dict) else {}
+            hours = _availability_slots({"0": self._grid.get(str(day)) or ()})
+            ranges = self._days[day] = frozenset(h for _d, h in hours)
+        return ranges
 
     def __contains__(self, key):
         day, hour = key
         if f'"{day}"' not in self.raw:
             return False
-        return hour in self._decode().get(day, ())
+        return hour in self._day(day)
 
     def __iter__(self):
-        return iter([(d, h) for d, hours in self._decode().items() for h in sorted(hours)])
+        return iter([(d, h) for d in range(7) if f'"{d}"' in self.raw
+                     for h in sorted(self._day(d))])
 
     def __bool__(self):
         # cheap on purpose (the core asks every candidate); an empty-lists grid is truthy
         # but contains nothing, which scores the same
         return self.raw not in ("", "{}")
-
-    def __len__(self):
-        return sum(len(h) for h in self._decode().values())
 
 
 # --- shifts -> ShiftSpec ----------------------------------------------------------------------
@@ -212,12 +211,12 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
         total, attended = record.get(row["id"], (0, 0))
         candidates.append(core.Candidate(
             id=row["id"], community_id=row["community_id"], compound_id=row["compound_id"],
-            skills=frozenset(skills[row["id"]]),
+            skills=skills.get(row["id"], ()),
             available=AvailabilityGrid(row["availability_text"]),
-            party_member=row["is_party_member"], hours_this_week=dict(hours[row["id"]]),
+            party_member=row["is_party_member"], hours_this_week=hours.get(row["id"], 0.0),
             # attended / past shifts, pulled towards 0.5 for people with little history
             reliability=(attended + 1) / (total + 2),
-            completed_courses=frozenset(courses[row["user_id"]]) if row["user_id"] else frozenset(),
+            completed_courses=courses.get(row["user_id"], ()),
             weekly_cap_hours=cap, verified=row["status"] == VolunteerProfile.Status.VERIFIED,
         ))
     return candidates, {k: v for k, v in commitments.items()}

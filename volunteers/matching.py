@@ -191,12 +191,21 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     )
     if ignore_shift is not None:
         booked = booked.exclude(shift_id=ignore_shift)
-    tz = timezone.get_current_timezone()
+    # the core compares commitments as instants; the week of a booking is found by its offset
+    # from the window's first Monday (local), not by converting every datetime
+    week_keys = []
+    monday = window[0]
+    while monday < window[1]:
+        week_keys.append(_week_key(monday))
+        monday = timezone.make_aware(datetime.combine(
+            timezone.localtime(monday).date() + timedelta(days=7), datetime.min.time()),
+            timezone.get_current_timezone())
+    origin = window[0]
     for pid, start, end in booked.values_list("profile_id", "shift__start", "shift__end"):
-        start, end = start.astimezone(tz), end.astimezone(tz)
         commitments[pid].append((start, end))
-        iso = start.isocalendar()
-        hours[pid][(iso[0], iso[1])] += (end - start).total_seconds() / 3600
+        index = int((start - origin).total_seconds() // 604800)
+        key = week_keys[index] if 0 <= index < len(week_keys) else _week_key(start)
+        hours[pid][key] += (end - start).total_seconds() / 3600
     record = {
         row["profile_id"]: (row["total"], row["attended"])
         for row in Signup.objects.filter(profile_id__in=ids, status__in=HOLDING_STATUSES,

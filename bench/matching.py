@@ -184,10 +184,9 @@ def run():
         import cProfile
         import pstats
 
-        cProfile.runctx("matching.rank_for_shift(open_all, top=20)", globals(), locals(),
-                        "/tmp/matching-rank.prof")
-        pstats.Stats("/tmp/matching-rank.prof", stream=sys.stderr).sort_stats(
-            "cumulative").print_stats(25)
+        profiler = cProfile.Profile()
+        profiler.runcall(matching.rank_for_shift, open_all, top=20)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         return out
     out["rank_ms"] = round(min(walls), 1)
     out["rank_queries"] = len(ctx.captured_queries)

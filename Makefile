@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTHON ?= python3
-APPS := portal content volunteers donations
+APPS := portal content volunteers donations assistance
 
 .PHONY: run test serve setup system-deps messages migrate demo lint format bench check-deploy clean
 

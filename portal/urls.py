@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("me/", include("portal.account_urls")),
     path("volunteers/", include("volunteers.urls")),
     path("donations/", include("donations.urls")),
+    path("assistance/", include("assistance.urls")),
     path("", include("content.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -170,6 +170,19 @@ class Task(models.Model):
     instructions = models.TextField(_("instructions"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Matching (volunteers.matching): courses a volunteer must have completed to take a shift,
+    # and whether volunteers of other communities of the subdistrict may take it.
+    required_courses = models.ManyToManyField(
+        "content.CoursePage", blank=True, related_name="tasks",
+        verbose_name=_("required courses"),
+    )
+    preferred_skills = models.ManyToManyField(
+        Skill, blank=True, related_name="preferred_by_tasks",
+        verbose_name=_("skills that help (optional)"),
+    )
+    own_community_only = models.BooleanField(
+        _("own community's volunteers only"), default=False,
+    )
 
     class Meta:
         verbose_name = _("task")

@@ -312,6 +312,10 @@ def _check_can_take(profile, shift):
     if overlapping.exists():
         raise SignupError(_("This overlaps a shift you have already signed up for."),
                           code="overlap")
+    # Matching rules (community, skills, courses, weekly cap): volunteers.matching.
+    from .matching import check_eligibility
+
+    check_eligibility(profile, shift)
 
 
 def _take_place(shift):

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from portal.models import Community, Post
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_data_uri, qr_svg
 
-from . import services
+from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
 from .models import Certificate, Shift, Signup, Task, VolunteerProfile
 
@@ -39,7 +40,8 @@ def _profile(user):
 
 
 def _error_text(error):
-    return " ".join(error.messages)
+    # conditional_escape keeps a reason's safe link (matching's course gate) clickable
+    return format_html_join(" ", "{}", ((m,) for m in error.messages))
 
 
 def index(request):
@@ -272,6 +274,7 @@ def my_page(request):
                                                                             "webcal://"),
         "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
         "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
+        "recommended": matching.recommend_for_profile(profile),
     })
 
 

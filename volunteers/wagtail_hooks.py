@@ -137,7 +137,7 @@ class TaskForm(ScopedForm):
     class Meta:
         model = Task
         fields = ["community", "title", "kind", "compound", "post", "skills", "instructions",
-                  "active"]
+                  "active", "preferred_skills", "required_courses", "own_community_only"]
 
     def clean(self):
         data = super().clean()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "content",
     "volunteers",
     "donations",
+    "assistance",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -305,3 +306,35 @@ LOGGING = {
 VOLUNTEERS_WITHDRAW_CUTOFF_HOURS = int(env("VOLUNTEERS_WITHDRAW_CUTOFF_HOURS", "12"))
 # send_shift_reminders reminds people of shifts starting within this many hours.
 VOLUNTEERS_REMINDER_HOURS = int(env("VOLUNTEERS_REMINDER_HOURS", "24"))
+
+
+# --- matching ---
+# (volunteers.matching, assistance; docs/matching.md explains every weight.)
+# A volunteer is not given more than this many hours of shifts in one ISO week (sign-up,
+# ranking and auto-assign all refuse beyond it).
+MATCHING_WEEKLY_HOURS_CAP = float(env("MATCHING_WEEKLY_HOURS_CAP", "30"))
+# Score weights (all >= 0; unknown keys are an error). A suggestion's score is
+#   closeness (same_compound | same_community | elsewhere)
+#   + availability * share of the shift inside the volunteer's stated weekly availability
+#   + optional_skills * share of the task's skills the volunteer has
+#   + fairness * (1 - hours this week / weekly cap)
+#   + reliability * share of past shifts attended
+#   + party_priority if the post is a party-member post (党员先锋岗) and the volunteer a member.
+MATCHING_WEIGHTS = {
+    "same_compound": 4.0,
+    "same_community": 2.5,
+    "elsewhere": 0.0,
+    "availability": 2.0,
+    "optional_skills": 1.5,
+    "fairness": 1.5,
+    "reliability": 2.0,
+    "party_priority": 3.0,
+    "light_load_share": 0.25,
+    "reliable_threshold": 0.9,
+}
+# Auto-assign stops the solver after this many seconds and keeps the best found so far.
+MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
+# An urgent help request not assigned within this many minutes is flagged on the dashboard.
+MATCHING_URGENT_MINUTES = int(env("MATCHING_URGENT_MINUTES", "30"))
+# Address and phone of a closed help request are anonymised this many days after closing.
+ASSISTANCE_RETENTION_DAYS = int(env("ASSISTANCE_RETENTION_DAYS", "30"))

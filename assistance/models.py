@@ -1,0 +1,92 @@
+"""居民求助: a household's request for help (supplies from the catalogue and/or free text),
+fulfilled from donated stock (a donations Distribution to that household) and/or by a volunteer
+on a delivery shift. Status: new -> assigned -> delivered -> closed, each with its time.
+
+The address (building) and phone are personal: community staff and the assigned volunteer see
+them; they are blanked (anonymised) after closing + ASSISTANCE_RETENTION_DAYS."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class HelpRequest(models.Model):
+    community_lookup = "community"
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        DELIVERED = "delivered", _("Delivered")
+        CLOSED = "closed", _("Closed")
+
+    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
+                                  related_name="help_requests", verbose_name=_("community"))
+    compound = models.ForeignKey("portal.Compound", on_delete=models.PROTECT,
+                                 related_name="help_requests", verbose_name=_("compound"))
+    building = models.CharField(_("building, unit and room"), max_length=100)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    need = models.TextField(_("what is needed (free text)"), blank=True,
+                            help_text=_("e.g. a ride to hospital, medicine, vegetables"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices,
+                               default=Urgency.NORMAL, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.NEW, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    assigned_volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="help_requests", verbose_name=_("assigned volunteer"))
+    delivery_shift = models.ForeignKey(
+        "volunteers.Shift", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="help_requests", verbose_name=_("delivery shift"))
+    distribution = models.ForeignKey(
+        "donations.Distribution", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="help_requests", verbose_name=_("distribution from stock"))
+
+    class Meta:
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="assigned") | Q(assigned_at__isnull=False,
+                                                    assigned_volunteer__isnull=False),
+                name="helprequest_assigned_has_volunteer"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.compound} · {self.get_status_display()}"
+
+
+class HelpRequestLine(models.Model):
+    """A catalogue item and how many."""
+
+    community_lookup = "request__community"
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="lines",
+                                verbose_name=_("help request"))
+    item = models.ForeignKey("donations.Item", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("item"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("requested item")
+        verbose_name_plural = _("requested items")
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0),
+                                              name="helprequestline_quantity_positive")]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity}"

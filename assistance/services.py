@@ -1,0 +1,219 @@
+"""Help-request operations: record, fulfil from stock, give to a volunteer, deliver, close,
+anonymise. Each raises AssistanceError (translated) and changes status with a conditional
+update, so two coordinators acting at once cannot both move a request."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.scoping import can_access
+
+from .models import HelpRequest, HelpRequestLine
+
+DELIVERY_HOURS = 2
+
+
+class AssistanceError(ValidationError):
+    pass
+
+
+def _ensure_staff(user, obj):
+    if user is None or not can_access(user, obj):
+        raise PermissionDenied
+
+
+def _move(request, from_statuses, to_status, **fields):
+    moved = HelpRequest.objects.filter(pk=request.pk, status__in=from_statuses).update(
+        status=to_status, **fields)
+    if not moved:
+        raise AssistanceError(_("This request cannot be changed in its current state."),
+                              code="state")
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def record_request(*, community, compound, building, contact_phone, lines=(), need="",
+                   urgency=HelpRequest.Urgency.NORMAL, contact_name="", by):
+    """A coordinator (or the hotline) records a household's need: catalogue items
+    [(item, quantity)] and/or free text."""
+    if compound.community_id != community.pk:
+        raise AssistanceError(_("This compound is not in the chosen community."), code="compound")
+    lines = [(item, int(q)) for item, q in lines if item is not None and q]
+    if not lines and not need.strip():
+        raise AssistanceError(_("Say what is needed: items from the catalogue or a description."),
+                              code="empty")
+    if any(q <= 0 for _item, q in lines):
+        raise AssistanceError(_("The quantity must be a positive whole number."), code="quantity")
+    if not building.strip() or not contact_phone.strip():
+        raise AssistanceError(_("Enter the building and a contact phone."), code="address")
+    request = HelpRequest(community=community, compound=compound, building=building.strip(),
+                          contact_phone=contact_phone.strip(), contact_name=contact_name.strip(),
+                          need=need.strip(), urgency=urgency, created_by=by)
+    _ensure_staff(by, community)
+    request.save()
+    HelpRequestLine.objects.bulk_create(
+        [HelpRequestLine(request=request, item=item, quantity=q) for item, q in lines])
+    return request
+
+
+@transaction.atomic
+def fulfil_from_stock(request, *, by, location=None):
+    """Hand the requested catalogue items to the household from the community's store (or
+    `location`): a donations Distribution traced like any other."""
+    from donations.models import Distribution
+    from donations.services import StockError, distribute
+    from donations.services.ledger import community_store
+
+    _ensure_staff(by, request)
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == HelpRequest.Status.CLOSED or request.anonymised_at:
+        raise AssistanceError(_("This request is closed."), code="closed")
+    if request.distribution_id:
+        raise AssistanceError(_("The items of this request were already handed out."),
+                              code="duplicate")
+    lines = [(line.item, line.quantity) for line in request.lines.select_related("item")]
+    if not lines:
+        raise AssistanceError(_("This request has no catalogue items."), code="empty")
+    try:
+        distribution = distribute(
+            request.community, location or community_store(request.community), lines,
+            recipient=Distribution.Recipient.HOUSEHOLD, user=by, compound=request.compound,
+            building=request.building, note=f"居民求助 #{request.pk}",
+        )
+    except StockError as error:
+        raise AssistanceError(error.messages[0], code="stock") from error
+    HelpRequest.objects.filter(pk=request.pk).update(distribution=distribution)
+    request.distribution = distribution
+    return distribution
+
+
+def delivery_shift(request, *, by):
+    """The delivery task and shift of this request (created once): starts now, one place."""
+    from volunteers.models import Shift, Task
+
+    _ensure_staff(by, request)
+    with transaction.atomic():
+        request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if request.delivery_shift_id:
+            return request.delivery_shift
+        task = Task.objects.create(
+            community=request.community, compound=request.compound, kind=Task.Kind.DELIVERY,
+            title=f"居民求助配送 #{request.pk}",
+            instructions=str(_("Delivery for a help request; the address is on the request "
+                               "page once it is yours.")))
+        start = timezone.now() + timedelta(minutes=5)
+        shift = Shift.objects.create(task=task, start=start,
+                                     end=start + timedelta(hours=DELIVERY_HOURS), places=1)
+        HelpRequest.objects.filter(pk=request.pk).update(delivery_shift=shift)
+    return shift
+
+
+def suggest_volunteers(request, *, by, top=10):
+    """Volunteers ranked for the request's delivery shift (volunteers.matching)."""
+    from volunteers.matching import rank_for_shift
+
+    return rank_for_shift(delivery_shift(request, by=by), top=top)
+
+
+@transaction.atomic
+def assign_volunteer(request, profile, *, by):
+    """Give the delivery to `profile`: an invitation to the delivery shift (the same rules as
+    any shift) and the request moves to assigned; the volunteer now sees address and phone."""
+    from portal.notify import notify
+    from volunteers.services import invite
+
+    _ensure_staff(by, request)
+    shift = delivery_shift(request, by=by)
+    invite(shift, profile, by)
+    _move(request, [HelpRequest.Status.NEW], HelpRequest.Status.ASSIGNED,
+          assigned_volunteer=profile, assigned_at=timezone.now())
+    if profile.user_id:
+        from volunteers.services import _site_link
+
+        notify(profile.user, "assistance/notify/assigned", {
+            "number": request.pk, "compound": request.compound.name,
+            "link": _site_link("assistance:request", request.pk),
+        })
+    return request
+
+
+@transaction.atomic
+def mark_delivered(request, *, by):
+    """The assigned volunteer (or the community's staff) says it was delivered."""
+    volunteer = getattr(by, "volunteer_profile", None)
+    is_assignee = volunteer is not None and request.assigned_volunteer_id == volunteer.pk
+    if not is_assignee:
+        _ensure_staff(by, request)
+    return _move(request, [HelpRequest.Status.ASSIGNED] if is_assignee else
+                 [HelpRequest.Status.NEW, HelpRequest.Status.ASSIGNED],
+                 HelpRequest.Status.DELIVERED, delivered_at=timezone.now())
+
+
+@transaction.atomic
+def close_request(request, *, by):
+    _ensure_staff(by, request)
+    return _move(request, [HelpRequest.Status.DELIVERED], HelpRequest.Status.CLOSED,
+                 closed_at=timezone.now())
+
+
+def anonymise_closed(now=None):
+    """Blank address and phone of requests closed more than the retention period ago.
+    Idempotent: returns how many were anonymised this time."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=getattr(settings, "ASSISTANCE_RETENTION_DAYS", 30))
+    return HelpRequest.objects.filter(
+        status=HelpRequest.Status.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True,
+    ).update(building="", contact_phone="", contact_name="", anonymised_at=now)
+
+
+def overdue_urgent(queryset, now=None):
+    """Urgent requests still not assigned MATCHING_URGENT_MINUTES after they were recorded."""
+    now = now or timezone.now()
+    minutes = getattr(settings, "MATCHING_URGENT_MINUTES", 30)
+    return queryset.filter(urgency=HelpRequest.Urgency.URGENT, status=HelpRequest.Status.NEW,
+                           created_at__lt=now - timedelta(minutes=minutes))
+
+
+def low_stock(requests):
+    """Items the (scoped) open requests ask for with less free stock at their community's store
+    than requested: [{community, item, requested, free}]."""
+    from donations.models import Balance, Location
+
+    open_lines = (HelpRequestLine.objects.filter(request__in=requests.exclude(
+        status=HelpRequest.Status.CLOSED).filter(distribution__isnull=True))
+        .values("request__community_id", "request__community__name", "item_id", "item__name")
+        .annotate(requested=Sum("quantity")))
+    rows = list(open_lines)
+    if not rows:
+        return []
+    free = {}
+    for row in (Balance.objects.filter(
+            location__kind=Location.Kind.COMMUNITY,
+            location__community_id__in={r["request__community_id"] for r in rows},
+            item_id__in={r["item_id"] for r in rows})
+            .values("location__community_id", "item_id")
+            .annotate(on_hand=Sum("quantity"), reserved=Sum("reserved"))):
+        free[(row["location__community_id"], row["item_id"])] = (
+            (row["on_hand"] or 0) - (row["reserved"] or 0))
+    out = []
+    for r in rows:
+        have = free.get((r["request__community_id"], r["item_id"]), 0)
+        if have < r["requested"]:
+            out.append({"community": r["request__community__name"], "item": r["item__name"],
+                        "requested": r["requested"], "free": have})
+    return out
+
+
+def visible_to_volunteer(user):
+    """Requests whose address a volunteer may see: assigned to them and not closed."""
+    return HelpRequest.objects.filter(
+        Q(assigned_volunteer__user=user),
+        status__in=[HelpRequest.Status.ASSIGNED, HelpRequest.Status.DELIVERED],
+        anonymised_at__isnull=True,
+    )

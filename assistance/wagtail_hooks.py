@@ -1,0 +1,64 @@
+from django.template.loader import render_to_string
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from portal import roles
+
+from . import admin_views, dashboard
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    urls = [
+        path("", admin_views.request_list, name="requests"),
+        path("new/", admin_views.request_create, name="request_create"),
+        path("<int:pk>/", admin_views.request_detail, name="request"),
+        path("shifts/<int:pk>/suggestions/", admin_views.shift_suggestions,
+             name="shift_suggestions"),
+        path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
+    ]
+    return [path("assistance/", include((urls, "assistance_admin"),
+                                         namespace="assistance_admin"))]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def help_requests_menu():
+    return PermissionMenuItem(_("Help requests"), reverse("assistance_admin:requests"),
+                              icon_name="help", order=205,
+                              permission="assistance.view_helprequest")
+
+
+@hooks.register("register_admin_menu_item")
+def auto_assign_menu():
+    return PermissionMenuItem(_("Auto-assign volunteers"), reverse("assistance_admin:auto_assign"),
+                              icon_name="group", order=206, permission="volunteers.change_shift")
+
+
+class CoordinationPanel(Component):
+    name = "coordination"
+    order = 50
+
+    def __init__(self, user):
+        self.user = user
+
+    def render_html(self, parent_context=None):
+        return render_to_string("assistance/admin/dashboard_panel.html",
+                                dashboard.figures(self.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_coordination_panel(request, panels):
+    if roles.has_role(request.user, roles.COORDINATOR, roles.SUBDISTRICT_ADMIN):
+        panels.insert(0, CoordinationPanel(request.user))

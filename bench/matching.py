@@ -1,0 +1,239 @@
+"""Matching on the models (volunteers.matching + the core volunteers.assign), issue 6.
+
+Builds its own test database (never touches real data) with the synthetic subdistrict of
+bench/matching_core.py stored as models: 10,000 volunteers (users, profiles, skills, course
+completions, existing confirmed sign-ups), 37 communities, 2,000 shifts over next week (one task
+each, with required/preferred skills, required courses, party posts). Prints ONE JSON line:
+
+  rank_ms, rank_queries   volunteers.matching.rank_for_shift(shift, top=20) on the shift open
+                          to the most people: wall time (best of 3) and SQL queries
+  assign_seconds          volunteers.matching.propose(all 2,000 shifts): loading from the DB +
+                          auto_assign; places_total, places_filled, total_score, assign_method
+  violations              hard-rule violations of that proposal (check_violations; must be 0)
+  optimum_ratio           on 2,000 volunteers x 300 shifts loaded through the same adapter:
+                          auto_assign's total score / exact_optimum's; greedy_ratio the same for
+                          greedy_assign
+
+Usage: python bench/matching.py   (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import datetime, timedelta  # noqa: E402
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import matching_core  # noqa: E402
+
+N_VOLUNTEERS = int(os.environ.get("BENCH_VOLUNTEERS", "10000"))
+N_SHIFTS = int(os.environ.get("BENCH_SHIFTS", "2000"))
+
+
+def _week_start():
+    today = timezone.localdate()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, datetime.min.time())
+
+
+def build(seed=42):
+    from content import demo as content_demo
+    from content.models import CourseCompletion
+    from portal import demo
+    from portal.models import Community, Compound, Post, Subdistrict, User
+    from tests.factories import add_course
+    from volunteers.models import Shift, Signup, Skill, Task, VolunteerProfile
+
+    week = _week_start()
+    matching_core.WEEK_START = week
+    cands, specs, commitments = matching_core.make_subdistrict(N_VOLUNTEERS, N_SHIFTS, seed=seed)
+    tz = timezone.get_current_timezone()
+
+    def aware(dt):
+        return timezone.make_aware(dt, tz)
+
+    subdistrict = Subdistrict.objects.create(name="基准街道")
+    communities = Community.objects.bulk_create([
+        Community(subdistrict=subdistrict, name=f"基准社区{k}", slug=f"bench-{k}")
+        for k in range(37)])
+    compound_names = sorted({c.compound_id for c in cands} | {s.compound_id for s in specs
+                                                              if s.compound_id})
+    compounds = {}
+    for name in compound_names:
+        k = int(name[1:].split("-")[0])
+        compounds[name] = Compound(community=communities[k], name=name)
+    Compound.objects.bulk_create(compounds.values())
+    skills = {code: Skill.objects.get_or_create(code=f"bench-{code}", defaults={"name": code})[0]
+              for code in matching_core.SKILLS}
+    home = demo.load_site()
+    course_index = content_demo.load_indexes(home)[1]
+    courses = {code: add_course(course_index, title=code, slug=f"bench-{code}", publish=False)
+               for code in matching_core.COURSES}
+
+    users = User.objects.bulk_create([User(username=f"bench{c.id}") for c in cands])
+    profiles = VolunteerProfile.objects.bulk_create([
+        VolunteerProfile(
+            user=u, real_name=f"志愿者{c.id}", community=communities[c.community_id],
+            compound=compounds[c.compound_id], is_party_member=c.party_member, consent=True,
+            status="verified", calendar_token=f"bench-{c.id}",
+            availability=_availability(c.available))
+        for c, u in zip(cands, users, strict=True)])
+    through = VolunteerProfile.skills.through
+    through.objects.bulk_create([
+        through(volunteerprofile_id=p.pk, skill_id=skills[s].pk)
+        for c, p in zip(cands, profiles, strict=True) for s in c.skills], batch_size=5000)
+    CourseCompletion.objects.bulk_create([
+        CourseCompletion(user_id=u.pk, course_id=courses[co].pk)
+        for c, u in zip(cands, users, strict=True) for co in c.completed_courses],
+        batch_size=5000)
+
+    party_posts = {}
+    tasks = []
+    for s in specs:
+        community = communities[s.community_id]
+        post = None
+        if s.party_post:
+            compound = compounds.get(s.compound_id) or next(
+                v for v in compounds.values() if v.community_id == community.pk)
+            post = party_posts.get(compound.pk)
+            if post is None:
+                post = party_posts[compound.pk] = Post.objects.create(
+                    compound=compound, name=f"党员先锋岗{compound.pk}", is_party_post=True)
+        tasks.append(Task(community=community, title=str(s.id),
+                          compound=compounds.get(s.compound_id), post=post,
+                          own_community_only=s.accepted_community_ids is not None))
+    Task.objects.bulk_create(tasks)
+    rows = []
+    for s, t in zip(specs, tasks, strict=True):
+        rows += [("skills", t.pk, skills[x].pk) for x in s.required_skills]
+        rows += [("preferred_skills", t.pk, skills[x].pk) for x in s.optional_skills]
+        rows += [("required_courses", t.pk, courses[x].pk) for x in s.required_courses]
+    Task.skills.through.objects.bulk_create(
+        [Task.skills.through(task_id=a, skill_id=b) for f, a, b in rows if f == "skills"])
+    Task.preferred_skills.through.objects.bulk_create(
+        [Task.preferred_skills.through(task_id=a, skill_id=b)
+         for f, a, b in rows if f == "preferred_skills"])
+    Task.required_courses.through.objects.bulk_create(
+        [Task.required_courses.through(task_id=a, coursepage_id=b)
+         for f, a, b in rows if f == "required_courses"])
+    Shift.objects.bulk_create([
+        Shift(task=t, start=aware(s.start), end=aware(s.end), places=s.places)
+        for s, t in zip(specs, tasks, strict=True)])
+
+    # existing commitments: confirmed places on other shifts of a "booked" task
+    booked_task = Task.objects.create(community=communities[0], title="已排班")
+    booked = []
+    for cid, intervals in commitments.items():
+        for start, end in intervals:
+            booked.append((cid, Shift(task=booked_task, start=aware(start), end=aware(end),
+                                      places=1, taken=1)))
+    Shift.objects.bulk_create([sh for _cid, sh in booked], batch_size=5000)
+    Signup.objects.bulk_create([
+        Signup(shift=sh, profile=profiles[cid], status="confirmed", confirmed_at=timezone.now())
+        for cid, sh in booked], batch_size=5000)
+    return Shift.objects.exclude(task=booked_task)
+
+
+def _availability(slots):
+    grid = {}
+    for day in sorted({d for d, _h in slots}):
+        hours = sorted(h for d, h in slots if d == day)
+        ranges, begin, prev = [], hours[0], hours[0]
+        for h in hours[1:] + [None]:
+            if h is None or h != prev + 1:
+                ranges.append([f"{begin:02d}:00", f"{prev + 1:02d}:00"])
+                begin = h
+            if h is not None:
+                prev = h
+        grid[str(day)] = ranges
+    return grid
+
+
+def run():
+    from volunteers import assign as core
+    from volunteers import matching
+    from volunteers.models import Shift, VolunteerProfile
+
+    out = {"volunteers": N_VOLUNTEERS, "shifts": N_SHIFTS, "database": connection.vendor}
+    t = time.perf_counter()
+    shifts = build()
+    out["build_seconds"] = round(time.perf_counter() - t, 1)
+
+    open_all = shifts.filter(task__own_community_only=False).order_by("-places", "pk").first()
+    walls = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            top = matching.rank_for_shift(open_all, top=20)
+            walls.append((time.perf_counter() - t) * 1000)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(matching.rank_for_shift, open_all, top=20)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        return out
+    out["rank_ms"] = round(min(walls), 1)
+    out["rank_queries"] = len(ctx.captured_queries)
+    out["rank_returned"] = len(top)
+
+    t = time.perf_counter()
+    proposals, result = matching.propose(shifts)
+    out["assign_seconds"] = round(time.perf_counter() - t, 2)
+    out["places_total"] = sum(s.places for s in shifts)
+    out["places_filled"] = len(proposals)
+    out["total_score"] = round(result.total_score, 2)
+    out["assign_method"] = result.method
+
+    rows = list(shifts.select_related("task__post"))
+    specs = matching.shift_specs(rows)
+    window = matching._week_window([s.start for s in rows] + [s.end for s in rows])
+    cands, commitments = matching.load_candidates(
+        VolunteerProfile.objects.filter(status="verified"), window)
+    out["violations"] = core.check_violations(list(result), cands, list(specs.values()),
+                                              commitments)
+
+    # small instance, same adapter: 2,000 volunteers x 300 shifts
+    small_rows = sorted(rows, key=lambda s: s.pk)[:300]
+    small_specs = [specs[s.pk] for s in small_rows]
+    small_cands = sorted(cands, key=lambda c: c.id)[:2000]
+    w = matching.weights()
+    exact = core.exact_optimum(small_cands, small_specs, w, commitments, time_limit=120)
+    auto = core.auto_assign(small_cands, small_specs, w, commitments, time_limit=8)
+    greedy = core.greedy_assign(small_cands, small_specs, w, commitments)
+    out["small_exact_optimal"] = bool(exact.optimal)
+    out["small_places_filled"] = [exact.places_filled, auto.places_filled, greedy.places_filled]
+    out["optimum_ratio"] = round(auto.total_score / exact.total_score, 4)
+    out["greedy_ratio"] = round(greedy.total_score / exact.total_score, 4)
+    assert Shift.objects.exists()
+    return out
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        out = run()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,483 @@
+"""Matching, model side: turns volunteers, shifts and course completions into the plain data of
+the optimisation core (volunteers.assign) and its answers back into translated reasons and
+invitations (issue 6).
+
+* `check_eligibility(profile, shift)` - the hard rules, called by services.sign_up / invite;
+  raises SignupError with a translated reason (a course gate links to the course).
+* `rank_for_shift(shift, top=20)` - suggested volunteers, best first, with reasons.
+* `recommend_for_profile(profile)` - the shifts a volunteer is best suited for.
+* `propose(shifts)` / `send_invitations(pairs, by)` - auto-assign (MILP/HiGHS in the core),
+  reviewed by a coordinator and sent through services.invite.
+* `offer_declined_places(shift, by)` - a declined place goes to the next best.
+
+Every loader reads whole sets with a fixed number of queries (profiles, their skills, course
+completions, commitments, attendance record), never one query per volunteer.
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from . import assign as core
+from .models import Shift, Signup, Skill, Task, VolunteerProfile
+
+LIVE_STATUSES = ("invited", "confirmed", "no_show")
+HOLDING_STATUSES = ("confirmed", "no_show")
+
+
+def weights():
+    return core.Weights.from_mapping(getattr(settings, "MATCHING_WEIGHTS", None))
+
+
+def weekly_cap():
+    cap = getattr(settings, "MATCHING_WEEKLY_HOURS_CAP", None)
+    return float(cap) if cap else None
+
+
+def _week_key(dt):
+    iso = timezone.localtime(dt).isocalendar()
+    return (iso[0], iso[1])
+
+
+def _week_window(starts):
+    """[Monday 00:00 of the first week, Monday 00:00 after the last week) as aware datetimes."""
+    days = [timezone.localtime(s).date() for s in starts]
+    first = min(days) - timedelta(days=min(days).weekday())
+    last = max(days) - timedelta(days=max(days).weekday()) + timedelta(days=7)
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
+            timezone.make_aware(datetime.combine(last, datetime.min.time()), tz))
+
+
+def _availability_slots(grid):
+    """{"0": [["07:00", "12:00"]]} -> {(0, 7), ..., (0, 11)} (weekday, clock hour)."""
+    slots = set()
+    for day, ranges in (grid or {}).items():
+        try:
+            weekday = int(day)
+        except (TypeError, ValueError):
+            continue
+        for pair in ranges or ():
+            try:
+                begin, end = pair[0], pair[1]
+                h0, m0 = (int(x) for x in str(begin).split(":")[:2])
+                h1, m1 = (int(x) for x in str(end).split(":")[:2])
+            except (TypeError, ValueError, IndexError):
+                continue
+            last = h1 if m1 == 0 else h1 + 1
+            if last <= h0:
+                last = 24
+            slots.update((weekday, h) for h in range(h0, min(last, 24)))
+    return frozenset(slots)
+
+
+class AvailabilityGrid:
+    """The weekly availability as the core reads it - `(weekday, hour) in grid`, iteration,
+    truth - decoded lazily from the stored JSON text: ranking one shift asks about a few slots
+    of every candidate, so only the weekday asked about is parsed (and often not even that)."""
+
+    __slots__ = ("raw", "_grid", "_days")
+
+    def __init__(self, raw):
+        self.raw = raw or ""
+        self._grid = None
+        self._days = {}
+
+    def _day(self, day):
+        ranges = self._days.get(day)
+        if ranges is None:
+            if self._grid is None:
+                try:
+                    grid = json.loads(self.raw) if self.raw else {}
+                except ValueError:
+                    grid = {}
+                self._grid = grid if isinstance(grid, dict) else {}
+            hours = _availability_slots({"0": self._grid.get(str(day)) or ()})
+            ranges = self._days[day] = frozenset(h for _d, h in hours)
+        return ranges
+
+    def __contains__(self, key):
+        day, hour = key
+        if f'"{day}"' not in self.raw:
+            return False
+        return hour in self._day(day)
+
+    def __iter__(self):
+        return iter([(d, h) for d in range(7) if f'"{d}"' in self.raw
+                     for h in sorted(self._day(d))])
+
+    def __bool__(self):
+        # cheap on purpose (the core asks every candidate); an empty-lists grid is truthy
+        # but contains nothing, which scores the same
+        return self.raw not in ("", "{}")
+
+
+# --- shifts -> ShiftSpec ----------------------------------------------------------------------
+
+def shift_specs(shifts, *, open_places=True):
+    """{shift pk: ShiftSpec} for a list of Shift rows (task and post selected), 3 queries.
+
+    places = places still open: not taken and not held by a pending invitation."""
+    shifts = list(shifts)
+    task_ids = {s.task_id for s in shifts}
+    required, preferred, courses = defaultdict(set), defaultdict(set), defaultdict(set)
+    for task_id, skill_id in Task.skills.through.objects.filter(
+            task_id__in=task_ids).values_list("task_id", "skill_id"):
+        required[task_id].add(skill_id)
+    for task_id, skill_id in Task.preferred_skills.through.objects.filter(
+            task_id__in=task_ids).values_list("task_id", "skill_id"):
+        preferred[task_id].add(skill_id)
+    for task_id, course_id in Task.required_courses.through.objects.filter(
+            task_id__in=task_ids).values_list("task_id", "coursepage_id"):
+        courses[task_id].add(course_id)
+    invited = dict(Signup.objects.filter(shift__in=[s.pk for s in shifts], status="invited")
+                   .values("shift_id").annotate(n=Count("id")).values_list("shift_id", "n"))
+    specs = {}
+    for s in shifts:
+        task = s.task
+        compound_id = task.compound_id or (task.post.compound_id if task.post_id else None)
+        places = s.places - s.taken - invited.get(s.pk, 0) if open_places else s.places
+        specs[s.pk] = core.ShiftSpec(
+            id=s.pk, community_id=task.community_id,
+            start=timezone.localtime(s.start), end=timezone.localtime(s.end),
+            places=max(places, 0), compound_id=compound_id,
+            accepted_community_ids={task.community_id} if task.own_community_only else None,
+            required_skills=frozenset(required[task.pk]),
+            optional_skills=frozenset(preferred[task.pk] - required[task.pk]),
+            required_courses=frozenset(courses[task.pk]),
+            party_post=bool(task.post_id and task.post.is_party_post),
+        )
+    return specs
+
+
+def _shift_rows(queryset):
+    return list(queryset.select_related("task__post", "task__community"))
+
+
+# --- profiles -> Candidate ----------------------------------------------------------------------
+
+def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=None):
+    """(candidates, commitments) for a VolunteerProfile queryset; six queries in all.
+
+    commitments: the intervals each person is booked on within `window` (sign-ups of
+    `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
+    now = timezone.now()
+    rows = list(profiles.annotate(availability_text=Cast(F("availability"), TextField()))
+                .values("id", "user_id", "community_id", "compound_id", "availability_text",
+                        "is_party_member", "status").order_by("id"))
+    ids = profiles.values("id")
+    skills = defaultdict(set)
+    for pid, sid in VolunteerProfile.skills.through.objects.filter(
+            volunteerprofile_id__in=ids).values_list("volunteerprofile_id", "skill_id"):
+        skills[pid].add(sid)
+    from content.models import CourseCompletion
+
+    courses = defaultdict(set)
+    for uid, cid in CourseCompletion.objects.filter(
+            user__volunteer_profile__in=ids).values_list("user_id", "course_id"):
+        courses[uid].add(cid)
+    commitments, hours = defaultdict(list), defaultdict(lambda: defaultdict(float))
+    booked = Signup.objects.filter(
+        profile_id__in=ids, status__in=statuses, shift__cancelled_at__isnull=True,
+        shift__start__lt=window[1], shift__end__gt=window[0],
+    )
+    if ignore_shift is not None:
+        booked = booked.exclude(shift_id=ignore_shift)
+    # the core compares commitments as instants; the week of a booking is found by its offset
+    # from the window's first Monday (local), not by converting every datetime
+    week_keys = []
+    monday = window[0]
+    while monday < window[1]:
+        week_keys.append(_week_key(monday))
+        monday = timezone.make_aware(datetime.combine(
+            timezone.localtime(monday).date() + timedelta(days=7), datetime.min.time()),
+            timezone.get_current_timezone())
+    origin = window[0]
+    for pid, start, end in booked.values_list("profile_id", "shift__start", "shift__end"):
+        commitments[pid].append((start, end))
+        index = int((start - origin).total_seconds() // 604800)
+        key = week_keys[index] if 0 <= index < len(week_keys) else _week_key(start)
+        hours[pid][key] += (end - start).total_seconds() / 3600
+    record = {
+        row["profile_id"]: (row["total"], row["attended"])
+        for row in Signup.objects.filter(profile_id__in=ids, status__in=HOLDING_STATUSES,
+                                         shift__end__lt=now, shift__cancelled_at__isnull=True)
+        .values("profile_id").annotate(
+            total=Count("id"),
+            attended=Count("id", filter=Q(attendance__check_in_at__isnull=False)))
+    }
+    cap = weekly_cap()
+    candidates = []
+    for row in rows:
+        total, attended = record.get(row["id"], (0, 0))
+        candidates.append(core.Candidate(
+            id=row["id"], community_id=row["community_id"], compound_id=row["compound_id"],
+            skills=skills.get(row["id"], ()),
+            available=AvailabilityGrid(row["availability_text"]),
+            party_member=row["is_party_member"], hours_this_week=hours.get(row["id"], 0.0),
+            # attended / past shifts, pulled towards 0.5 for people with little history
+            reliability=(attended + 1) / (total + 2),
+            completed_courses=courses.get(row["user_id"], ()),
+            weekly_cap_hours=cap, verified=row["status"] == VolunteerProfile.Status.VERIFIED,
+        ))
+    return candidates, {k: v for k, v in commitments.items()}
+
+
+def _profiles_for(specs):
+    """Verified volunteers any of these shifts accepts."""
+    qs = VolunteerProfile.objects.filter(status=VolunteerProfile.Status.VERIFIED)
+    accepted = [s.accepted_community_ids for s in specs]
+    if accepted and all(a is not None for a in accepted):
+        qs = qs.filter(community_id__in=set().union(*accepted))
+    return qs
+
+
+# --- reasons ------------------------------------------------------------------------------
+
+def _names(codes):
+    """Skill and course names for the ids inside reason codes (two queries at most)."""
+    skill_ids, course_ids = set(), set()
+    for code in codes:
+        kind, _sep, value = code.partition(":")
+        if kind in (core.HAS_SKILL, core.MISSING_SKILL):
+            skill_ids.add(int(value))
+        elif kind in (core.COMPLETED_COURSE, core.MISSING_COURSE):
+            course_ids.add(int(value))
+    skills = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    courses = {}
+    if course_ids:
+        from content.models import CoursePage
+
+        courses = {c.pk: c for c in CoursePage.objects.filter(pk__in=course_ids)}
+    return skills, courses
+
+
+def reason_text(code, skills, courses):
+    kind, _sep, value = code.partition(":")
+    if kind == core.SAME_COMPOUND:
+        return _("lives in the same compound")
+    if kind == core.SAME_COMMUNITY:
+        return _("same community")
+    if kind == core.HAS_SKILL:
+        return _("has the skill “%(skill)s”") % {"skill": skills.get(int(value), value)}
+    if kind == core.AVAILABLE:
+        return _("available then")
+    if kind == core.PARTLY_AVAILABLE:
+        return _("partly available then")
+    if kind == core.COMPLETED_COURSE:
+        course = courses.get(int(value))
+        return _("completed the course “%(course)s”") % {
+            "course": course.title if course else value}
+    if kind == core.LIGHT_LOAD:
+        return _("few hours this week")
+    if kind == core.RELIABLE:
+        return _("reliable attendance")
+    if kind == core.PARTY_MEMBER_PRIORITY:
+        return _("party member on a party-member post")
+    return code
+
+
+def _course_url(course):
+    try:
+        return course.get_url() or ""
+    except Exception:  # pragma: no cover - a page outside any site has no URL
+        return ""
+
+
+def refusal(code, skills, courses, shift):
+    """(message, code) of a failed eligibility rule, translated; a course gate links to it."""
+    kind, _sep, value = code.partition(":")
+    if kind == core.NOT_VERIFIED:
+        return _("Only verified volunteers can take shifts."), "not_verified"
+    if kind == core.COMMUNITY_NOT_ACCEPTED:
+        return (_("This shift is for volunteers of %(community)s only.")
+                % {"community": shift.task.community.name}), "community"
+    if kind == core.MISSING_SKILL:
+        return (_("This shift needs the skill “%(skill)s”; add it to your profile if you have it.")
+                % {"skill": skills.get(int(value), value)}), "skill"
+    if kind == core.MISSING_COURSE:
+        course = courses.get(int(value))
+        title = course.title if course else value
+        text = _("Please complete the course “%(course)s” first.") % {"course": title}
+        url = _course_url(course) if course else ""
+        if url:
+            return format_html('{} <a href="{}">{}</a>', text, url, _("Open the course")), "course"
+        return text, "course"
+    if kind == core.OVERLAPPING_COMMITMENT:
+        return _("This overlaps a shift you have already signed up for."), "overlap"
+    if kind == core.WEEKLY_CAP_EXCEEDED:
+        return (_("This would take you over %(hours)s hours of shifts this week.")
+                % {"hours": f"{weekly_cap():g}"}), "weekly_cap"
+    return code, "ineligible"
+
+
+# --- eligibility at sign-up -----------------------------------------------------------------
+
+def check_eligibility(profile, shift):
+    """Raise SignupError (first failed rule, translated) unless `profile` may take `shift`.
+
+    The same rules as ranking and auto-assign: verified, community accepted, required skills,
+    required courses, no overlap with a place held, weekly hours cap."""
+    from .services import SignupError
+
+    if not isinstance(shift, Shift) or not hasattr(shift, "task"):
+        shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
+    spec = shift_specs([shift], open_places=False)[shift.pk]
+    window = _week_window([shift.start, shift.end])
+    candidates, commitments = load_candidates(
+        VolunteerProfile.objects.filter(pk=profile.pk), window,
+        statuses=HOLDING_STATUSES, ignore_shift=shift.pk)
+    ok, reasons = core.eligibility(candidates[0], spec, commitments)
+    if ok:
+        return
+    skills, courses = _names(reasons)
+    message, code = refusal(reasons[0], skills, courses, shift)
+    raise SignupError(message, code=code)
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+@dataclass
+class Suggestion:
+    profile: VolunteerProfile
+    score: float
+    reasons: list
+
+
+def _excluded(shift):
+    """People who declined (or were taken off) this shift are not suggested again."""
+    return set(Signup.objects.filter(shift=shift, status__in=("declined", "cancelled", "withdrawn"))
+               .values_list("profile_id", flat=True))
+
+
+def rank_for_shift(shift, top=20, exclude=()):
+    """Suggested volunteers for `shift`, best first: [Suggestion(profile, score, reasons)].
+
+    A fixed number of queries whatever the number of volunteers."""
+    shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
+    spec = shift_specs([shift], open_places=False)[shift.pk]
+    candidates, commitments = load_candidates(_profiles_for([spec]),
+                                              _week_window([shift.start, shift.end]))
+    ranked = core.rank(candidates, spec, weights(), top=top, commitments=commitments,
+                       exclude=set(exclude) | _excluded(shift))
+    profiles = VolunteerProfile.objects.select_related("community", "compound").in_bulk(
+        [r.candidate_id for r in ranked])
+    skills, courses = _names([code for r in ranked for code in r.reasons])
+    return [
+        Suggestion(profiles[r.candidate_id], round(r.score, 2),
+                   [reason_text(code, skills, courses) for code in r.reasons])
+        for r in ranked
+    ]
+
+
+def recommend_for_profile(profile, top=5, days=14):
+    """Open shifts in the next `days` the volunteer may take, best first: [(shift, reasons)]."""
+    if profile.status != VolunteerProfile.Status.VERIFIED:
+        return []
+    now = timezone.now()
+    shifts = _shift_rows(
+        Shift.objects.open().filter(start__lt=now + timedelta(days=days), task__active=True)
+        .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
+        .exclude(signups__profile=profile).order_by("start", "pk")[:500])
+    if not shifts:
+        return []
+    specs = shift_specs(shifts)
+    candidates, commitments = load_candidates(
+        VolunteerProfile.objects.filter(pk=profile.pk),
+        _week_window([s.start for s in shifts] + [s.end for s in shifts]))
+    best = core.recommend_shifts(candidates[0], [specs[s.pk] for s in shifts if specs[s.pk].places],
+                                 weights(), commitments, top=top)
+    by_id = {s.pk: s for s in shifts}
+    skills, courses = _names([code for _sid, _sc, reasons in best for code in reasons])
+    return [(by_id[sid], [reason_text(c, skills, courses) for c in reasons])
+            for sid, _score, reasons in best]
+
+
+# --- auto-assign ---------------------------------------------------------------------------
+
+@dataclass
+class Proposal:
+    shift: Shift
+    profile: VolunteerProfile
+    score: float
+
+    @property
+    def key(self):
+        return f"{self.shift.pk}:{self.profile.pk}"
+
+
+def propose(shifts, *, time_limit=None):
+    """Invitations filling as many open places of `shifts` as possible with the best total score,
+    every hard rule respected (volunteers.assign.auto_assign). Nothing is written.
+
+    Returns (proposals sorted by shift start, Assignment)."""
+    rows = [s for s in _shift_rows(shifts.filter(cancelled_at__isnull=True,
+                                                 start__gt=timezone.now()).order_by("start", "pk"))]
+    if not rows:
+        return [], core.Assignment()
+    specs = shift_specs(rows)
+    spec_list = [specs[s.pk] for s in rows if specs[s.pk].places > 0]
+    if not spec_list:
+        return [], core.Assignment()
+    candidates, commitments = load_candidates(
+        _profiles_for(spec_list),
+        _week_window([s.start for s in rows] + [s.end for s in rows]))
+    excluded = set(Signup.objects.filter(
+        shift__in=[s.id for s in spec_list], status__in=("declined", "cancelled", "withdrawn"),
+    ).values_list("profile_id", "shift_id"))
+    if excluded:
+        # a person who declined a shift is not proposed for it again
+        for pid, sid in excluded:
+            commitments.setdefault(pid, []).append((specs[sid].start, specs[sid].end))
+    limit = time_limit if time_limit is not None else getattr(
+        settings, "MATCHING_ASSIGN_TIME_LIMIT", 8.0)
+    result = core.auto_assign(candidates, spec_list, weights(), commitments, time_limit=limit)
+    by_cand = {c.id: c for c in candidates}
+    w = weights()
+    profiles = VolunteerProfile.objects.select_related("community").in_bulk(
+        [cid for cid, _sid in result])
+    by_shift = {s.pk: s for s in rows}
+    proposals = [
+        Proposal(by_shift[sid], profiles[cid], round(core.score(by_cand[cid], specs[sid], w)[0], 2))
+        for cid, sid in result
+    ]
+    proposals.sort(key=lambda p: (p.shift.start, p.shift.pk, -p.score, p.profile.pk))
+    return proposals, result
+
+
+def send_invitations(pairs, by):
+    """Invite each (shift pk, profile pk) through services.invite (which checks scope and every
+    rule again). Returns (signups sent, [(shift, profile, message)] refused)."""
+    from .services import SignupError, invite
+
+    sent, refused = [], []
+    shifts = Shift.objects.in_bulk({s for s, _p in pairs})
+    profiles = VolunteerProfile.objects.in_bulk({p for _s, p in pairs})
+    for shift_id, profile_id in pairs:
+        shift, profile = shifts.get(shift_id), profiles.get(profile_id)
+        if shift is None or profile is None:
+            continue
+        try:
+            sent.append(invite(shift, profile, by))
+        except SignupError as error:
+            refused.append((shift, profile, " ".join(error.messages)))
+    return sent, refused
+
+
+def offer_declined_places(shift, by):
+    """Offer the places still open (after declines) to the next best volunteers, excluding
+    everyone who declined. Returns the invitations sent."""
+    spec = shift_specs(_shift_rows(Shift.objects.filter(pk=shift.pk)))[shift.pk]
+    if spec.places <= 0:
+        return []
+    suggestions = rank_for_shift(shift, top=spec.places)
+    sent, _refused = send_invitations([(shift.pk, s.profile.pk) for s in suggestions], by)
+    return sent

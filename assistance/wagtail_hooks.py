@@ -2,10 +2,10 @@ from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from portal import roles
+from portal.admin_menu import PermissionMenuItem
 
 from . import admin_views, dashboard
 
@@ -22,15 +22,6 @@ def register_urls():
     ]
     return [path("assistance/", include((urls, "assistance_admin"),
                                          namespace="assistance_admin"))]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        self.permission = permission
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")

@@ -10,12 +10,12 @@ from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 from portal.scoping import can_access, scope
 
@@ -270,15 +270,6 @@ def register_urls():
         path("export/balances.xlsx", admin_views.export_balances, name="export_balances"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        self.permission = permission
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 _ACTIONS = [

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 from portal.models import Compound, Post
 from portal.scoping import can_access, communities_for, scope
@@ -352,15 +352,6 @@ def register_urls():
         path("export/volunteers.xlsx", admin_views.volunteer_export, name="volunteer_export"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        self.permission = permission
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class HelpRequest(models.Model):
     community_lookup = "community"
+    owner_lookup = "requester"
 
     class Urgency(models.TextChoices):
         NORMAL = "normal", _("Normal")
@@ -40,6 +41,12 @@ class HelpRequest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("recorded by"))
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="help_requests",
+                                  verbose_name=_("resident who asked"),
+                                  help_text=_("Set when the household asked on the website."))
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True,
+                                        unique=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)

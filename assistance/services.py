@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import can_access
+from portal.validators import normalize_mobile, validate_mobile
 
 from .models import HelpRequest, HelpRequestLine
 
@@ -39,9 +40,26 @@ def _move(request, from_statuses, to_status, **fields):
 
 @transaction.atomic
 def record_request(*, community, compound, building, contact_phone, lines=(), need="",
-                   urgency=HelpRequest.Urgency.NORMAL, contact_name="", by):
+                   urgency=HelpRequest.Urgency.NORMAL, contact_name="", by, own=False,
+                   token=None):
     """A coordinator (or the hotline) records a household's need: catalogue items
-    [(item, quantity)] and/or free text."""
+    [(item, quantity)] and/or free text. With `own=True` a signed-in resident records their
+    own need (no staff rights needed; the request is theirs: `requester`); `token` makes a
+    repeated submission of the same form return the first request instead of a second one."""
+    if own:
+        if by is None or not by.is_authenticated:
+            raise PermissionDenied
+        if token is not None:
+            existing = HelpRequest.objects.filter(submission_token=token).first()
+            if existing is not None:
+                if existing.requester_id != by.pk:
+                    raise PermissionDenied
+                return existing
+        try:
+            validate_mobile(contact_phone)
+        except ValidationError as error:
+            raise AssistanceError(error.messages[0], code="phone") from error
+        contact_phone = normalize_mobile(contact_phone)
     if compound.community_id != community.pk:
         raise AssistanceError(_("This compound is not in the chosen community."), code="compound")
     lines = [(item, int(q)) for item, q in lines if item is not None and q]
@@ -54,9 +72,22 @@ def record_request(*, community, compound, building, contact_phone, lines=(), ne
         raise AssistanceError(_("Enter the building and a contact phone."), code="address")
     request = HelpRequest(community=community, compound=compound, building=building.strip(),
                           contact_phone=contact_phone.strip(), contact_name=contact_name.strip(),
-                          need=need.strip(), urgency=urgency, created_by=by)
-    _ensure_staff(by, community)
-    request.save()
+                          need=need.strip(), urgency=urgency, created_by=by,
+                          requester=by if own else None, submission_token=token if own else None)
+    if not own:
+        _ensure_staff(by, community)
+    if own and token is not None:
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:
+            # The same form, sent twice at once: the first one won.
+            existing = HelpRequest.objects.get(submission_token=token)
+            if existing.requester_id != by.pk:
+                raise PermissionDenied from None
+            return existing
+    else:
+        request.save()
     HelpRequestLine.objects.bulk_create(
         [HelpRequestLine(request=request, item=item, quantity=q) for item, q in lines])
     return request
@@ -217,3 +248,10 @@ def visible_to_volunteer(user):
         status__in=[HelpRequest.Status.ASSIGNED, HelpRequest.Status.DELIVERED],
         anonymised_at__isnull=True,
     )
+
+
+def own_requests(user):
+    """The requests a resident made on the website (only theirs)."""
+    if not user.is_authenticated:
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.filter(requester=user)

@@ -5,6 +5,9 @@ from . import views
 app_name = "assistance"
 
 urlpatterns = [
+    path("help/", views.ask_for_help, name="ask"),
+    path("help/mine/", views.my_requests, name="my_requests"),
+    path("help/mine/<int:pk>/", views.my_request, name="my_request"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/delivered/", views.delivered, name="delivered"),
 ]

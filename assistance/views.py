@@ -1,13 +1,20 @@
 """The assigned volunteer's page of a help request: address and phone, and "delivered".
 Anyone else (another volunteer, another community) gets 404."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from portal.scoping import scope
+
 from . import services
+from .forms import OwnHelpRequestForm
+from .models import HelpRequest
 
 
 @login_required
@@ -32,3 +39,51 @@ def delivered(request, pk):
     else:
         messages.success(request, _("Thank you: the delivery is recorded."))
     return redirect("assistance:request", pk=pk)
+
+
+# --- A household asks for help ---------------------------------------------------------------
+
+NAV_LABEL = _lazy("Ask for help")
+
+
+@login_required
+def ask_for_help(request):
+    if request.method == "POST":
+        form = OwnHelpRequestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                help_request = services.record_request(
+                    community=data["community"], compound=data["compound"],
+                    building=data["building"], contact_phone=data["contact_phone"],
+                    contact_name=data["contact_name"], need=data["need"],
+                    urgency=data["urgency"], lines=form.lines(), by=request.user, own=True,
+                    token=data["token"])
+            except services.AssistanceError as error:
+                field = {"phone": "contact_phone", "compound": "compound",
+                         "address": "building", "empty": "need"}.get(error.code)
+                form.add_error(field, error.messages)
+            else:
+                return redirect("assistance:my_request", pk=help_request.pk)
+    else:
+        phone = getattr(request.user, "phone", "") or ""
+        form = OwnHelpRequestForm(initial={"token": uuid.uuid4(), "contact_phone": phone})
+    return render(request, "assistance/ask.html", {"form": form})
+
+
+@login_required
+def my_requests(request):
+    return render(request, "assistance/my_requests.html", {
+        "requests": services.own_requests(request.user).select_related("community", "compound")
+        .prefetch_related("lines__item"),
+    })
+
+
+@login_required
+def my_request(request, pk):
+    help_request = get_object_or_404(
+        scope(HelpRequest.objects.select_related("community", "compound"), request.user)
+        .filter(requester=request.user), pk=pk)
+    return render(request, "assistance/my_request.html", {
+        "help_request": help_request, "lines": help_request.lines.select_related("item"),
+    })

@@ -1,0 +1,130 @@
+"""A household asks for help on the public site: one request in the right community's queue,
+Chinese errors next to the field, double-submit safe, only their own requests visible."""
+
+import uuid
+
+import pytest
+
+from assistance import services
+from assistance.models import HelpRequest
+from donations.models import Item
+from tests.factories import CompoundFactory, make_user
+
+URL = "/assistance/help/"
+
+
+@pytest.fixture
+def resident(db):
+    return make_user(username="resident", phone="13911112222")
+
+
+@pytest.fixture
+def milk(db):
+    return Item.objects.create(name="婴儿奶粉", category=Item.Category.FOOD, unit="罐")
+
+
+def _data(community, compound, **extra):
+    return {"community": community.pk, "compound": compound.pk, "building": "3-2-501",
+            "need": "降压药", "urgency": "urgent", "contact_name": "王阿姨",
+            "contact_phone": "139 1111 2222", "token": str(uuid.uuid4()),
+            "item_0": "", "quantity_0": "", "item_1": "", "quantity_1": "",
+            "item_2": "", "quantity_2": "", **extra}
+
+
+def test_sign_in_is_required(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_form_is_labelled_in_chinese(client, resident, community, compound):
+    client.force_login(resident)
+    html = client.get(URL).content.decode()
+    assert "居民求助" in html or "求助" in html
+    assert '<label for="id_contact_phone">' in html and 'name="token"' in html
+
+
+def test_submit_creates_one_request_in_the_community(client, resident, community, compound,
+                                                     other_community, milk):
+    client.force_login(resident)
+    data = _data(community, compound, item_0=milk.pk, quantity_0="2")
+    response = client.post(URL, data)
+    help_request = HelpRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/assistance/help/mine/{help_request.pk}/")
+    assert help_request.community == community and help_request.compound == compound
+    assert help_request.status == HelpRequest.Status.NEW
+    assert help_request.requester == resident and help_request.contact_phone == "13911112222"
+    assert help_request.urgency == "urgent"
+    assert [(line.item, line.quantity) for line in help_request.lines.all()] == [(milk, 2)]
+    page = client.get(response["Location"]).content.decode()
+    assert "3-2-501" in page and community.name in page
+    # The same form sent again (double tap, back and resend) makes no second request.
+    again = client.post(URL, data)
+    assert again["Location"] == response["Location"]
+    assert HelpRequest.objects.count() == 1
+    mine = client.get("/assistance/help/mine/").content.decode()
+    assert f"#{help_request.pk}" in mine and "新" in mine
+
+
+def test_bad_phone_is_refused_next_to_the_field(client, resident, community, compound):
+    client.force_login(resident)
+    response = client.post(URL, _data(community, compound, contact_phone="12345"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["contact_phone"]
+    html = response.content.decode()
+    assert "请输入有效的" in html or "手机号" in html
+    phone_at = html.index('id="id_contact_phone"')
+    assert html.index('class="errorlist"', phone_at) < html.index('type="submit"')
+    assert not HelpRequest.objects.exists()
+
+
+def test_compound_of_another_community_is_refused(client, resident, community,
+                                                  other_community):
+    elsewhere = CompoundFactory(community=other_community)
+    client.force_login(resident)
+    response = client.post(URL, _data(community, elsewhere))
+    assert "compound" in response.context["form"].errors
+    assert not HelpRequest.objects.exists()
+
+
+def test_nothing_asked_is_refused(client, resident, community, compound):
+    client.force_login(resident)
+    response = client.post(URL, _data(community, compound, need=""))
+    assert "need" in response.context["form"].errors
+    assert not HelpRequest.objects.exists()
+
+
+def test_another_user_gets_404(client, resident, community, compound):
+    client.force_login(resident)
+    client.post(URL, _data(community, compound))
+    help_request = HelpRequest.objects.get()
+    neighbour = make_user(username="neighbour")
+    client.force_login(neighbour)
+    assert client.get(f"/assistance/help/mine/{help_request.pk}/").status_code == 404
+    assert f"#{help_request.pk}" not in client.get("/assistance/help/mine/").content.decode()
+
+
+def test_only_that_communitys_coordinators_see_it(client, resident, community, compound,
+                                                  coordinator, other_coordinator):
+    client.force_login(resident)
+    client.post(URL, _data(community, compound))
+    help_request = HelpRequest.objects.get()
+    client.force_login(coordinator)
+    assert f"/admin/assistance/{help_request.pk}/" in client.get("/admin/assistance/").content.decode()
+    assert client.get(f"/admin/assistance/{help_request.pk}/").status_code == 200
+    client.force_login(other_coordinator)
+    assert f"/admin/assistance/{help_request.pk}/" not in client.get(
+        "/admin/assistance/").content.decode()
+    assert client.get(f"/admin/assistance/{help_request.pk}/").status_code == 404
+
+
+def test_service_token_belongs_to_its_requester(resident, community, compound):
+    token = uuid.uuid4()
+    kwargs = dict(community=community, compound=compound, building="1-1-101",
+                  contact_phone="13911112222", need="蔬菜", own=True, token=token)
+    first = services.record_request(by=resident, **kwargs)
+    assert services.record_request(by=resident, **kwargs) == first
+    with pytest.raises(services.PermissionDenied):
+        services.record_request(by=make_user(username="x"), **kwargs)
+    assert HelpRequest.objects.count() == 1

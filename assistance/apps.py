@@ -6,3 +6,11 @@ class AssistanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assistance"
     verbose_name = _("Help requests")
+
+    def ready(self):
+        from volunteers.services import invitation_declined
+
+        from .services import hand_on_declined_delivery
+
+        invitation_declined.connect(hand_on_declined_delivery,
+                                    dispatch_uid="assistance_hand_on_declined_delivery")

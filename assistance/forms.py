@@ -120,7 +120,8 @@ class OwnHelpRequestForm(forms.Form):
                 self.add_error(f"quantity_{i}", _("How many?"))
             if quantity and not item and f"quantity_{i}" not in self.errors:
                 self.add_error(f"item_{i}", _("Choose the item."))
-        if not self.errors and not self.lines() and not (data.get("need") or "").strip():
+        line_errors = any(k.startswith(("item_", "quantity_")) for k in self.errors)
+        if not line_errors and not self.lines() and not (data.get("need") or "").strip():
             self.add_error("need", _("Say what is needed: items from the catalogue or a "
                                      "description."))
         return data

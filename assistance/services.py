@@ -255,3 +255,33 @@ def own_requests(user):
     if not user.is_authenticated:
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(requester=user)
+
+
+def hand_on_declined_delivery(sender, signup, sent, **kwargs):
+    """The assigned volunteer declined the delivery invitation: the request goes to whoever
+    was invited next (volunteers.services.offer_after_decline), or back to new for the
+    coordinator when nobody could be invited."""
+    from portal.notify import notify
+
+    requests = HelpRequest.objects.filter(
+        delivery_shift_id=signup.shift_id, status=HelpRequest.Status.ASSIGNED,
+        assigned_volunteer_id=signup.profile_id)
+    for request in requests:
+        if sent:
+            profile = sent[0].profile
+            moved = HelpRequest.objects.filter(
+                pk=request.pk, status=HelpRequest.Status.ASSIGNED,
+                assigned_volunteer_id=signup.profile_id,
+            ).update(assigned_volunteer=profile, assigned_at=timezone.now())
+            if moved and profile.user_id:
+                from volunteers.services import _site_link
+
+                notify(profile.user, "assistance/notify/assigned", {
+                    "number": request.pk, "compound": request.compound.name,
+                    "link": _site_link("assistance:request", request.pk),
+                })
+        else:
+            HelpRequest.objects.filter(
+                pk=request.pk, status=HelpRequest.Status.ASSIGNED,
+                assigned_volunteer_id=signup.profile_id,
+            ).update(status=HelpRequest.Status.NEW, assigned_volunteer=None, assigned_at=None)

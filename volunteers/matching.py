@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, F, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -475,9 +476,13 @@ def send_invitations(pairs, by):
 def offer_declined_places(shift, by):
     """Offer the places still open (after declines) to the next best volunteers, excluding
     everyone who declined. Returns the invitations sent."""
-    spec = shift_specs(_shift_rows(Shift.objects.filter(pk=shift.pk)))[shift.pk]
-    if spec.places <= 0:
-        return []
-    suggestions = rank_for_shift(shift, top=spec.places)
-    sent, _refused = send_invitations([(shift.pk, s.profile.pk) for s in suggestions], by)
+    with transaction.atomic():
+        # One offer at a time per shift: two declines at once cannot both fill the same place.
+        Shift.objects.select_for_update().filter(pk=shift.pk).first()
+        spec = shift_specs(_shift_rows(Shift.objects.filter(pk=shift.pk)))[shift.pk]
+        if spec.places <= 0:
+            return []
+        on_shift = Signup.objects.filter(shift=shift).values_list("profile_id", flat=True)
+        suggestions = rank_for_shift(shift, top=spec.places, exclude=set(on_shift))
+        sent, _refused = send_invitations([(shift.pk, s.profile.pk) for s in suggestions], by)
     return sent

@@ -7,6 +7,7 @@ volunteer's overlapping-shift check runs while their profile row is locked (sele
 so two sign-ups of the same person are serialised and the last place goes to exactly one.
 """
 
+import logging
 import secrets
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, Q, Sum
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -444,8 +446,33 @@ def decline_invitation(profile, signup):
             status=Signup.Status.DECLINED, ended_at=timezone.now())
         if not declined:
             raise SignupError(_("This invitation is no longer open."), code="state")
+        transaction.on_commit(lambda: offer_after_decline(signup.pk))
     signup.status = Signup.Status.DECLINED
     return signup
+
+
+# Sent after a declined place was offered again: sender=Signup, signup (the declined one),
+# sent (the new invitations). The assistance app hands a help request's delivery on with it.
+invitation_declined = Signal()
+logger = logging.getLogger(__name__)
+
+
+def offer_after_decline(signup_id):
+    """After a decline commits: the place goes to the next best volunteer (never the one who
+    declined, never someone already on or invited to the shift), invited in the name of the
+    coordinator who sent the declined invitation. A failure here never undoes the decline."""
+    from .matching import offer_declined_places
+
+    signup = Signup.objects.select_related("shift", "invited_by", "profile").get(pk=signup_id)
+    sent = []
+    if signup.invited_by is not None and not signup.shift.is_cancelled:
+        try:
+            sent = offer_declined_places(signup.shift, signup.invited_by)
+        except (PermissionDenied, ValidationError):
+            logger.warning("No new invitation after decline of signup %s", signup_id,
+                           exc_info=True)
+    invitation_declined.send(sender=Signup, signup=signup, sent=sent)
+    return sent
 
 
 # --- Check-in and hours -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from portal import demo
 
-APP_LOADERS = ["content.demo", "volunteers.demo", "donations.demo"]
+APP_LOADERS = ["content.demo", "volunteers.demo", "donations.demo", "assistance.demo"]
 
 
 class Command(BaseCommand):

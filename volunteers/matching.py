@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, TextField
+from django.db.models import Count, Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import format_html
@@ -80,6 +80,27 @@ def _availability_slots(grid):
     return frozenset(slots)
 
 
+def _day_hours(ranges):
+    """The clock hours of one weekday's ranges, as `_availability_slots` reads them; the usual
+    "HH:MM" strings are read directly, anything else goes through `_availability_slots`."""
+    hours = set()
+    try:
+        for begin, end in ranges:
+            if not (type(begin) is str and type(end) is str and len(begin) == 5 == len(end)
+                    and begin[2] == ":" == end[2] and (begin[:2] + begin[3:] + end[:2]
+                                                       + end[3:]).isdigit()
+                    and (begin + end).isascii()):
+                raise ValueError
+            h0, h1 = int(begin[:2]), int(end[:2])
+            last = h1 if end[3:] == "00" else h1 + 1
+            if last <= h0:
+                last = 24
+            hours.update(range(h0, min(last, 24)))
+    except (TypeError, ValueError):
+        return frozenset(h for _d, h in _availability_slots({"0": ranges}))
+    return frozenset(hours)
+
+
 class AvailabilityGrid:
     """The weekly availability as the core reads it - `(weekday, hour) in grid`, iteration,
     truth - decoded lazily from the stored JSON text: ranking one shift asks about a few slots
@@ -101,8 +122,7 @@ class AvailabilityGrid:
                 except ValueError:
                     grid = {}
                 self._grid = grid if isinstance(grid, dict) else {}
-            hours = _availability_slots({"0": self._grid.get(str(day)) or ()})
-            ranges = self._days[day] = frozenset(h for _d, h in hours)
+            ranges = self._days[day] = _day_hours(self._grid.get(str(day)) or ())
         return ranges
 
     def __contains__(self, key):
@@ -172,8 +192,8 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
     now = timezone.now()
     rows = list(profiles.annotate(availability_text=Cast(F("availability"), TextField()))
-                .values("id", "user_id", "community_id", "compound_id", "availability_text",
-                        "is_party_member", "status").order_by("id"))
+                .values_list("id", "user_id", "community_id", "compound_id", "availability_text",
+                             "is_party_member", "status").order_by("id"))
     ids = profiles.values("id")
     skills = defaultdict(set)
     for pid, sid in VolunteerProfile.skills.through.objects.filter(
@@ -216,18 +236,19 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
             attended=Count("id", filter=Q(attendance__check_in_at__isnull=False)))
     }
     cap = weekly_cap()
+    verified = VolunteerProfile.Status.VERIFIED
     candidates = []
-    for row in rows:
-        total, attended = record.get(row["id"], (0, 0))
+    for pid, user_id, community_id, compound_id, availability, party, status in rows:
+        total, attended = record.get(pid, (0, 0))
         candidates.append(core.Candidate(
-            id=row["id"], community_id=row["community_id"], compound_id=row["compound_id"],
-            skills=skills.get(row["id"], ()),
-            available=AvailabilityGrid(row["availability_text"]),
-            party_member=row["is_party_member"], hours_this_week=hours.get(row["id"], 0.0),
+            id=pid, community_id=community_id, compound_id=compound_id,
+            skills=skills.get(pid, ()),
+            available=AvailabilityGrid(availability),
+            party_member=party, hours_this_week=hours.get(pid, 0.0),
             # attended / past shifts, pulled towards 0.5 for people with little history
             reliability=(attended + 1) / (total + 2),
-            completed_courses=courses.get(row["user_id"], ()),
-            weekly_cap_hours=cap, verified=row["status"] == VolunteerProfile.Status.VERIFIED,
+            completed_courses=courses.get(user_id, ()),
+            weekly_cap_hours=cap, verified=status == verified,
         ))
     return candidates, {k: v for k, v in commitments.items()}
 
@@ -239,6 +260,24 @@ def _profiles_for(specs):
     if accepted and all(a is not None for a in accepted):
         qs = qs.filter(community_id__in=set().union(*accepted))
     return qs
+
+
+def _eligible_profiles(spec, statuses=LIVE_STATUSES):
+    """Verified volunteers `spec` accepts who hold its required skills, completed its required
+    courses and have no booking (sign-up of `statuses`) overlapping it: the hard rules but the
+    weekly cap, in SQL, so only those rows are read. The core checks every rule again."""
+    from content.models import CourseCompletion
+
+    qs = _profiles_for([spec])
+    for skill_id in sorted(spec.required_skills):
+        qs = qs.filter(Exists(VolunteerProfile.skills.through.objects.filter(
+            volunteerprofile_id=OuterRef("pk"), skill_id=skill_id)))
+    for course_id in sorted(spec.required_courses):
+        qs = qs.filter(Exists(CourseCompletion.objects.filter(
+            user_id=OuterRef("user_id"), course_id=course_id)))
+    return qs.exclude(Exists(Signup.objects.filter(
+        profile_id=OuterRef("pk"), status__in=statuses, shift__cancelled_at__isnull=True,
+        shift__start__lt=spec.end, shift__end__gt=spec.start)))
 
 
 # --- reasons ------------------------------------------------------------------------------
@@ -365,7 +404,7 @@ def rank_for_shift(shift, top=20, exclude=()):
     A fixed number of queries whatever the number of volunteers."""
     shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
     spec = shift_specs([shift], open_places=False)[shift.pk]
-    candidates, commitments = load_candidates(_profiles_for([spec]),
+    candidates, commitments = load_candidates(_eligible_profiles(spec),
                                               _week_window([shift.start, shift.end]))
     ranked = core.rank(candidates, spec, weights(), top=top, commitments=commitments,
                        exclude=set(exclude) | _excluded(shift))

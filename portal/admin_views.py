@@ -155,7 +155,7 @@ class PostViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, ModelViewSet):
     name = "posts"
     url_prefix = "places/posts"
     model = Post
-    icon = "pick"
+    icon = "thumbtack"
     menu_order = 400
     form_fields = ["compound", "name", "kind", "is_party_post", "active"]
     list_display = ["name", "compound", "kind",

@@ -18,11 +18,12 @@ from portal.importexport import (
     ImportExportViewSetMixin,
     PortalResource,
     TextWidget,
+    describe_problems,
     read_dataset,
     run_import,
 )
 from portal.models import Community, Compound, Post, Subdistrict
-from portal.resources import CommunityResource, CompoundResource, PostResource
+from portal.resources import CommunityResource, CompoundResource
 from tests.factories import CompoundFactory, PostFactory, SubdistrictFactory, make_user
 
 COMPOUND_HEADERS = ["社区", "小区", "地址", "户数"]
@@ -319,20 +320,29 @@ def test_resource_import_with_a_bad_row_rolls_back_every_row():
     assert Compound.objects.filter(community=community).count() == 2
 
 
+class ExplodingCompoundResource(CompoundResource):
+    """Fails while saving one row, as a database or service error would."""
+
+    def do_instance_save(self, instance, is_create):
+        if instance.name == "坏区":
+            raise RuntimeError("disk full")
+        super().do_instance_save(instance, is_create)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_resource_import_rolls_back_on_a_database_error():
-    community = Community.objects.create(
-        subdistrict=SubdistrictFactory(), name="民岳家园社区", slug="minyue"
-    )
-    resource = PostResource()
-    dataset = read_dataset(xlsx(POST_HEADERS, [
-        ["民岳家园社区", "一区", "东门", "", "", ""],
-    ]), "xlsx", resource)
-    Compound.objects.create(community=community, name="一区")
-    dataset.append(["民岳家园社区", "一区", "x" * 200, "", "", ""])  # too long for the column
+def test_resource_import_rolls_back_when_saving_a_row_fails():
+    Community.objects.create(subdistrict=SubdistrictFactory(), name="民岳家园社区", slug="minyue")
+    resource = ExplodingCompoundResource()
+    dataset = _compound_dataset([
+        ["民岳家园社区", "一区", "", 10],
+        ["民岳家园社区", "坏区", "", 20],
+        ["民岳家园社区", "三区", "", 30],
+    ])
     result = run_import(resource, dataset, dry_run=False)
-    assert result.has_validation_errors() or result.has_errors()
-    assert Post.objects.count() == 0
+    assert result.has_errors()
+    assert Compound.objects.count() == 0
+    problems = [str(p) for p in describe_problems(resource, result)]
+    assert problems == ["第 3 行：此行无法保存（disk full）"]
 
 
 def test_dry_run_writes_nothing(compound):

@@ -235,6 +235,7 @@ def run():
 
 
 def main():
+    matching_core.silence_highs_banner()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -118,7 +118,7 @@ def make_subdistrict(n_volunteers, n_shifts, n_communities=37, seed=42):
     return candidates, shifts, commitments
 
 
-def _silence_highs_banner():
+def silence_highs_banner():
     """highspy prints a banner on the first Highs() of a process; send it to /dev/null so the
     JSON line is the only output."""
     try:
@@ -137,7 +137,7 @@ def _silence_highs_banner():
 
 
 def main():
-    _silence_highs_banner()
+    silence_highs_banner()
     seed = 42
     if "--seed" in sys.argv:
         seed = int(sys.argv[sys.argv.index("--seed") + 1])

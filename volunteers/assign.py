@@ -650,14 +650,32 @@ class CandidatePool:
         ref = np.where(np.isfinite(cap) & (cap > 0), cap, w.load_reference_hours)
         load = np.clip(1.0 - hours_all[idx] / ref, 0.0, 1.0)
         party = (self.party[idx] & bool(shift.party_post)).astype(np.float64)
-        return (
-            close
-            + w.availability * avail
-            + w.optional_skills * opt_share
-            + w.fairness * load
-            + w.reliability * self.rel[idx]
-            + w.party_priority * party
-        )
+        return combine_scores(w, close, avail, opt_share, load, self.rel[idx], party)
+
+
+def combine_scores(w: Weights, close, avail, opt_share, load, rel, party) -> np.ndarray:
+    """The score from its components (arrays, one entry per candidate): `score()` vectorised.
+
+    Every vectorised scorer goes through here, so rankings built from other sources of the
+    same components (volunteers.matching reads them from SQL) order candidates identically."""
+    return (
+        close
+        + w.availability * avail
+        + w.optional_skills * opt_share
+        + w.fairness * load
+        + w.reliability * rel
+        + w.party_priority * party
+    )
+
+
+def top_order(keys: np.ndarray, scores: np.ndarray, top: int) -> np.ndarray:
+    """Positions of the `top` best scores, best first; ties go to the smaller key."""
+    if keys.size > 4 * top:
+        # Keep everything at least as good as the top-th score, then order exactly.
+        thr = np.partition(scores, keys.size - top)[keys.size - top]
+        kept = np.flatnonzero(scores >= thr)
+        return kept[np.lexsort((keys[kept], -scores[kept]))[:top]]
+    return np.lexsort((keys, -scores))[:top]
 
 
 def rank(
@@ -680,12 +698,7 @@ def rank(
     idx, sc = pool.evaluate(shift, w, exclude)
     if idx.size == 0 or top <= 0:
         return []
-    if idx.size > 4 * top:
-        # Keep everything at least as good as the top-th score, then order exactly.
-        thr = np.partition(sc, idx.size - top)[idx.size - top]
-        m = sc >= thr
-        idx, sc = idx[m], sc[m]
-    order = np.lexsort((idx, -sc))[:top]
+    order = top_order(idx, sc, top)
     out = []
     slots = _slots(shift.start, shift.end)
     for k in order:

@@ -14,20 +14,34 @@ Every loader reads whole sets with a fixed number of queries (profiles, their sk
 completions, commitments, attendance record), never one query per volunteer.
 """
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from . import assign as core
+from .availability import WeeklyMask
 from .models import Shift, Signup, Skill, Task, VolunteerProfile
 
 LIVE_STATUSES = ("invited", "confirmed", "no_show")
@@ -56,89 +70,6 @@ def _week_window(starts):
     tz = timezone.get_current_timezone()
     return (timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
             timezone.make_aware(datetime.combine(last, datetime.min.time()), tz))
-
-
-def _availability_slots(grid):
-    """{"0": [["07:00", "12:00"]]} -> {(0, 7), ..., (0, 11)} (weekday, clock hour)."""
-    slots = set()
-    for day, ranges in (grid or {}).items():
-        try:
-            weekday = int(day)
-        except (TypeError, ValueError):
-            continue
-        for pair in ranges or ():
-            try:
-                begin, end = pair[0], pair[1]
-                h0, m0 = (int(x) for x in str(begin).split(":")[:2])
-                h1, m1 = (int(x) for x in str(end).split(":")[:2])
-            except (TypeError, ValueError, IndexError):
-                continue
-            last = h1 if m1 == 0 else h1 + 1
-            if last <= h0:
-                last = 24
-            slots.update((weekday, h) for h in range(h0, min(last, 24)))
-    return frozenset(slots)
-
-
-def _day_hours(ranges):
-    """The clock hours of one weekday's ranges, as `_availability_slots` reads them; the usual
-    "HH:MM" strings are read directly, anything else goes through `_availability_slots`."""
-    hours = set()
-    try:
-        for begin, end in ranges:
-            if not (type(begin) is str and type(end) is str and len(begin) == 5 == len(end)
-                    and begin[2] == ":" == end[2] and (begin[:2] + begin[3:] + end[:2]
-                                                       + end[3:]).isdigit()
-                    and (begin + end).isascii()):
-                raise ValueError
-            h0, h1 = int(begin[:2]), int(end[:2])
-            last = h1 if end[3:] == "00" else h1 + 1
-            if last <= h0:
-                last = 24
-            hours.update(range(h0, min(last, 24)))
-    except (TypeError, ValueError):
-        return frozenset(h for _d, h in _availability_slots({"0": ranges}))
-    return frozenset(hours)
-
-
-class AvailabilityGrid:
-    """The weekly availability as the core reads it - `(weekday, hour) in grid`, iteration,
-    truth - decoded lazily from the stored JSON text: ranking one shift asks about a few slots
-    of every candidate, so only the weekday asked about is parsed (and often not even that)."""
-
-    __slots__ = ("raw", "_grid", "_days")
-
-    def __init__(self, raw):
-        self.raw = raw or ""
-        self._grid = None
-        self._days = {}
-
-    def _day(self, day):
-        ranges = self._days.get(day)
-        if ranges is None:
-            if self._grid is None:
-                try:
-                    grid = json.loads(self.raw) if self.raw else {}
-                except ValueError:
-                    grid = {}
-                self._grid = grid if isinstance(grid, dict) else {}
-            ranges = self._days[day] = _day_hours(self._grid.get(str(day)) or ())
-        return ranges
-
-    def __contains__(self, key):
-        day, hour = key
-        if f'"{day}"' not in self.raw:
-            return False
-        return hour in self._day(day)
-
-    def __iter__(self):
-        return iter([(d, h) for d in range(7) if f'"{d}"' in self.raw
-                     for h in sorted(self._day(d))])
-
-    def __bool__(self):
-        # cheap on purpose (the core asks every candidate); an empty-lists grid is truthy
-        # but contains nothing, which scores the same
-        return self.raw not in ("", "{}")
 
 
 # --- shifts -> ShiftSpec ----------------------------------------------------------------------
@@ -191,9 +122,9 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     commitments: the intervals each person is booked on within `window` (sign-ups of
     `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
     now = timezone.now()
-    rows = list(profiles.annotate(availability_text=Cast(F("availability"), TextField()))
-                .values_list("id", "user_id", "community_id", "compound_id", "availability_text",
-                             "is_party_member", "status").order_by("id"))
+    rows = list(profiles.values_list("id", "user_id", "community_id", "compound_id",
+                                     "availability_mask", "is_party_member", "status")
+                .order_by("id"))
     ids = profiles.values("id")
     skills = defaultdict(set)
     for pid, sid in VolunteerProfile.skills.through.objects.filter(
@@ -205,7 +136,7 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     for uid, cid in CourseCompletion.objects.filter(
             user__volunteer_profile__in=ids).values_list("user_id", "course_id"):
         courses[uid].add(cid)
-    commitments, hours = defaultdict(list), defaultdict(lambda: defaultdict(float))
+    commitments, seconds = defaultdict(list), defaultdict(lambda: defaultdict(float))
     booked = Signup.objects.filter(
         profile_id__in=ids, status__in=statuses, shift__cancelled_at__isnull=True,
         shift__start__lt=window[1], shift__end__gt=window[0],
@@ -226,7 +157,10 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
         commitments[pid].append((start, end))
         index = int((start - origin).total_seconds() // 604800)
         key = week_keys[index] if 0 <= index < len(week_keys) else _week_key(start)
-        hours[pid][key] += (end - start).total_seconds() / 3600
+        seconds[pid][key] += (end - start).total_seconds()
+    # seconds first, hours at the end: the same float as ranking's SQL sum (_rank_rows)
+    hours = {pid: {key: total / 3600 for key, total in weeks.items()}
+             for pid, weeks in seconds.items()}
     record = {
         row["profile_id"]: (row["total"], row["attended"])
         for row in Signup.objects.filter(profile_id__in=ids, status__in=HOLDING_STATUSES,
@@ -243,7 +177,7 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
         candidates.append(core.Candidate(
             id=pid, community_id=community_id, compound_id=compound_id,
             skills=skills.get(pid, ()),
-            available=AvailabilityGrid(availability),
+            available=WeeklyMask(availability),
             party_member=party, hours_this_week=hours.get(pid, 0.0),
             # attended / past shifts, pulled towards 0.5 for people with little history
             reliability=(attended + 1) / (total + 2),
@@ -392,29 +326,112 @@ class Suggestion:
     reasons: list
 
 
-def _excluded(shift):
-    """People who declined (or were taken off) this shift are not suggested again."""
-    return set(Signup.objects.filter(shift=shift, status__in=("declined", "cancelled", "withdrawn"))
-               .values_list("profile_id", flat=True))
+DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
 
 
-def rank_for_shift(shift, top=20, exclude=()):
+def _rank_rows(spec, slots, exclude):
+    """One query: for every volunteer who passes `spec`'s hard rules in SQL, the components of
+    the score as numbers, ordered by id - closeness tier (2 same compound, 1 same community,
+    0 elsewhere), free hours of the shift's slots (from the availability mask), optional skills
+    held, party member, past shifts held and attended, and the seconds booked in the shift's
+    ISO week. Nothing is decoded per volunteer in Python."""
+    monday, next_monday = _week_window([spec.start])
+    now = timezone.now()
+    tiers = [When(community_id=spec.community_id, then=Value(1))]
+    if spec.compound_id is not None:
+        tiers.insert(0, When(compound_id=spec.compound_id, then=Value(2)))
+    flags = [Case(When(Exact(Substr("availability_mask", slot + 1, 1), "1"), then=Value(1)),
+                  default=Value(0)) for slot in slots]
+    flags_opt = [Case(When(Exists(VolunteerProfile.skills.through.objects.filter(
+        volunteerprofile_id=OuterRef("pk"), skill_id=skill_id)), then=Value(1)),
+        default=Value(0)) for skill_id in sorted(spec.optional_skills)]
+    # the sign-ups are joined once and counted per volunteer (GROUP BY the profile)
+    past = Q(signups__status__in=HOLDING_STATUSES, signups__shift__end__lt=now,
+             signups__shift__cancelled_at__isnull=True)
+    week = Q(signups__status__in=LIVE_STATUSES, signups__shift__cancelled_at__isnull=True,
+             signups__shift__start__gte=monday, signups__shift__start__lt=next_monday)
+    qs = _eligible_profiles(spec)
+    if exclude is not None:
+        qs = qs.exclude(exclude)
+    return qs.annotate(
+        tier=Case(*tiers, default=Value(0), output_field=IntegerField()),
+        free=sum(flags[1:], flags[0]) if flags else Value(0),
+        held=sum(flags_opt[1:], flags_opt[0]) if flags_opt else Value(0),
+        past_total=Count("signups", filter=past),
+        past_attended=Count("signups",
+                            filter=past & Q(signups__attendance__check_in_at__isnull=False)),
+        booked=Sum(F("signups__shift__end") - F("signups__shift__start"), filter=week,
+                   output_field=DurationField()),
+    ).values_list("id", "tier", "free", "held", "is_party_member", "past_total",
+                  "past_attended", "booked").order_by("id")
+
+
+def _ranked_ids(spec, w, top, exclude):
+    """[(profile id, score)] of the `top` best for `spec`: the arithmetic of
+    volunteers.assign.CandidatePool on the numbers of `_rank_rows`, through the same
+    combine_scores and top_order, so the answer is the core's."""
+    slots = core._slots(spec.start, spec.end)
+    rows = list(_rank_rows(spec, slots, exclude))
+    if not rows or top <= 0:
+        return []
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    tier = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    free = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    held = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
+    party = np.fromiter((bool(r[4]) for r in rows), dtype=bool, count=len(rows))
+    total = np.fromiter((r[5] for r in rows), dtype=np.float64, count=len(rows))
+    attended = np.fromiter((r[6] for r in rows), dtype=np.float64, count=len(rows))
+    hours = np.fromiter((r[7].total_seconds() if r[7] else 0.0 for r in rows),
+                        dtype=np.float64, count=len(rows)) / 3600
+    cap = weekly_cap()
+    if cap is not None:
+        keep = hours + spec.hours <= cap + core._EPS
+        ids, tier, free, held, party, total, attended, hours = (
+            a[keep] for a in (ids, tier, free, held, party, total, attended, hours))
+        if not ids.size:
+            return []
+    close = np.choose(tier, [w.elsewhere, w.same_community, w.same_compound])
+    avail = free / len(slots) if slots else np.zeros(ids.size)
+    opt = spec.optional_skills
+    opt_share = held / len(opt) if opt else np.zeros(ids.size)
+    ref = cap if (cap is not None and cap > 0) else w.load_reference_hours
+    load = np.clip(1.0 - hours / ref, 0.0, 1.0)
+    rel = np.clip((attended + 1) / (total + 2), 0, 1)
+    party = (party & bool(spec.party_post)).astype(np.float64)
+    scores = core.combine_scores(w, close, avail, opt_share, load, rel, party)
+    order = core.top_order(ids, scores, top)
+    return [(int(ids[k]), float(scores[k])) for k in order]
+
+
+def rank_for_shift(shift, top=20, exclude=None):
     """Suggested volunteers for `shift`, best first: [Suggestion(profile, score, reasons)].
 
-    A fixed number of queries whatever the number of volunteers."""
+    The score of everyone eligible is computed from one query (`_rank_rows`); only the top are
+    read in full, for their reasons. A fixed number of queries whatever the number of
+    volunteers."""
     shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
     spec = shift_specs([shift], open_places=False)[shift.pk]
-    candidates, commitments = load_candidates(_eligible_profiles(spec),
-                                              _week_window([shift.start, shift.end]))
-    ranked = core.rank(candidates, spec, weights(), top=top, commitments=commitments,
-                       exclude=set(exclude) | _excluded(shift))
+    w = weights()
+    declined = Signup.objects.filter(shift=shift, status__in=DECLINED_STATUSES)
+    excluded = Q(pk__in=declined.values("profile_id"))
+    if exclude is not None:
+        # ids or a values_list queryset (read as a subquery)
+        excluded |= Q(pk__in=exclude)
+    best = _ranked_ids(spec, w, top, excluded)
+    if not best:
+        return []
+    candidates, _commitments = load_candidates(
+        VolunteerProfile.objects.filter(pk__in=[pid for pid, _score in best]),
+        _week_window([shift.start, shift.end]))
+    by_id = {c.id: c for c in candidates}
+    codes = {pid: core.score(by_id[pid], spec, w)[1] for pid, _score in best}
     profiles = VolunteerProfile.objects.select_related("community", "compound").in_bulk(
-        [r.candidate_id for r in ranked])
-    skills, courses = _names([code for r in ranked for code in r.reasons])
+        [pid for pid, _score in best])
+    skills, courses = _names([code for reasons in codes.values() for code in reasons])
     return [
-        Suggestion(profiles[r.candidate_id], round(r.score, 2),
-                   [reason_text(code, skills, courses) for code in r.reasons])
-        for r in ranked
+        Suggestion(profiles[pid], round(score, 2),
+                   [reason_text(code, skills, courses) for code in codes[pid]])
+        for pid, score in best
     ]
 
 
@@ -522,6 +539,6 @@ def offer_declined_places(shift, by):
         if spec.places <= 0:
             return []
         on_shift = Signup.objects.filter(shift=shift).values_list("profile_id", flat=True)
-        suggestions = rank_for_shift(shift, top=spec.places, exclude=set(on_shift))
+        suggestions = rank_for_shift(shift, top=spec.places, exclude=on_shift)
         sent, _refused = send_invitations([(shift.pk, s.profile.pk) for s in suggestions], by)
     return sent

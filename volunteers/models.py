@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
 
+from .availability import EMPTY_MASK, availability_mask
+
 # Slots of the weekly availability grid; availability is stored as
 # {"0": [["07:00", "12:00"], ...], ...} with Monday = "0", so matching can read real times.
 AVAILABILITY_SLOTS = [
@@ -50,6 +52,15 @@ class Skill(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class VolunteerProfileQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): keep the availability mask in step here too
+        objs = list(objs)
+        for profile in objs:
+            profile.availability_mask = availability_mask(profile.availability)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class VolunteerProfile(models.Model):
@@ -87,6 +98,9 @@ class VolunteerProfile(models.Model):
                                     verbose_name=_("skills"))
     # {"0": [["07:00", "12:00"]], ...}: weekday (Monday = "0") -> free time ranges.
     availability = models.JSONField(_("weekly availability"), default=dict, blank=True)
+    # The same grid as 168 "0"/"1" characters (weekday * 24 + hour), kept by save() and
+    # bulk_create, so ranking scores availability in SQL (volunteers.availability).
+    availability_mask = models.CharField(max_length=168, default=EMPTY_MASK, editable=False)
     is_party_member = models.BooleanField(_("in-service party member"), default=False)
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
     id_number = models.CharField(_("ID card number"), max_length=18, blank=True,
@@ -113,6 +127,8 @@ class VolunteerProfile(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = VolunteerProfileQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
@@ -121,6 +137,13 @@ class VolunteerProfile(models.Model):
 
     def __str__(self):
         return self.real_name
+
+    def save(self, *args, **kwargs):
+        self.availability_mask = availability_mask(self.availability)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "availability" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "availability_mask"}
+        super().save(*args, **kwargs)
 
     @property
     def is_verified(self):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.notify import notify
 from portal.scoping import can_access
 
+from .availability import EMPTY_MASK
 from .models import (
     ACTIVE_SIGNUP_STATUSES,
     Attendance,
@@ -197,7 +198,7 @@ def delete_account(user):
             profile.skills.clear()
             VolunteerProfile.objects.filter(pk=profile.pk).update(
                 user=None, real_name=ANONYMOUS_NAME, mobile="", compound=None, availability={},
-                id_number="", emergency_contact_name="", emergency_contact_phone="",
+                availability_mask=EMPTY_MASK, id_number="", emergency_contact_name="", emergency_contact_phone="",
                 status=VolunteerProfile.Status.DELETED, calendar_token=secrets.token_urlsafe(24),
             )
             Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)

@@ -128,6 +128,11 @@ def database_from_url(url):
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # JIT compilation pays off for long analytical queries; a web request's queries run
+            # in milliseconds, and the planner's high cost estimate for correlated subqueries
+            # (ranking volunteers, say) would make PostgreSQL spend ~25 ms compiling each one.
+            config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 

@@ -64,6 +64,8 @@ def test_database_and_redis_urls_are_read_from_the_environment():
     assert config["cache_location"] == "redis://cache.internal:6379/2"
     assert config["session"] == "django.contrib.sessions.backends.cache"
     assert config["email_host"] == "smtp.example.org"
+    # short web queries: no JIT compilation on PostgreSQL
+    assert config["options"]["options"] == "-c jit=off"
 
 
 def test_base_settings_are_secure_by_default():

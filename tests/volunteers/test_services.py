@@ -329,8 +329,8 @@ def test_lock_contention_is_retried_then_refused_as_busy(monkeypatch, volunteer,
         calls.append(1)
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "_sign_up", contended)
-    monkeypatch.setattr(services.transaction, "get_connection",
+    monkeypatch.setattr(services.signups, "_sign_up", contended)
+    monkeypatch.setattr(services.signups.transaction, "get_connection",
                         lambda *args, **kwargs: SimpleNamespace(in_atomic_block=False))
     with pytest.raises(services.SignupError) as error:
         services.sign_up(volunteer, shift)

@@ -1,0 +1,111 @@
+"""Volunteering operations: the public pages, the back office, imports and commands all call
+these. Each is atomic and raises a VolunteerError (SignupError for taking places) whose message
+is translated and shown to the person as it is.
+
+  base        errors, notification links and wording
+  profiles    sign-up as a volunteer, edits, verification, moving community, deleting the account
+  shifts      tasks, shifts and templates
+  signups     places on shifts, invitations, declines (the counting rule is in its docstring)
+  attendance  check-in/out, confirmations, corrections, minutes served
+  reports     certificates, the party-member report, reminders
+"""
+
+from .attendance import (
+    check_in_or_out,
+    confirm_attendance,
+    correct_attendance,
+    mark_no_show,
+    minutes_by_kind,
+    minutes_served,
+)
+from .base import (
+    ANONYMOUS_NAME,
+    CHECK_IN_EARLY,
+    CHECK_OUT_LATE,
+    SignupError,
+    VolunteerError,
+    _site_link,
+    withdraw_cutoff,
+)
+from .profiles import (
+    PROFILE_FIELDS,
+    create_profile,
+    delete_account,
+    move_community,
+    reject_profile,
+    update_profile,
+    verify_profile,
+)
+from .reports import (
+    due_reminders,
+    first_of_month,
+    issue_certificate,
+    month_bounds,
+    party_report,
+    send_shift_reminders,
+    task_for_post,
+)
+from .shifts import (
+    _parse_time,
+    cancel_shift,
+    create_shift,
+    generate_from_template,
+    template_slots,
+    update_template,
+)
+from .signups import (
+    accept_invitation,
+    decline_invitation,
+    invitation_declined,
+    invite,
+    logger,
+    offer_after_decline,
+    remove_from_shift,
+    sign_up,
+    withdraw,
+)
+
+__all__ = [
+    "ANONYMOUS_NAME",
+    "CHECK_IN_EARLY",
+    "CHECK_OUT_LATE",
+    "VolunteerError",
+    "SignupError",
+    "withdraw_cutoff",
+    "_site_link",
+    "PROFILE_FIELDS",
+    "create_profile",
+    "update_profile",
+    "verify_profile",
+    "reject_profile",
+    "move_community",
+    "delete_account",
+    "create_shift",
+    "_parse_time",
+    "template_slots",
+    "generate_from_template",
+    "update_template",
+    "cancel_shift",
+    "sign_up",
+    "withdraw",
+    "remove_from_shift",
+    "invite",
+    "accept_invitation",
+    "decline_invitation",
+    "invitation_declined",
+    "logger",
+    "offer_after_decline",
+    "check_in_or_out",
+    "confirm_attendance",
+    "mark_no_show",
+    "correct_attendance",
+    "minutes_served",
+    "minutes_by_kind",
+    "month_bounds",
+    "issue_certificate",
+    "party_report",
+    "due_reminders",
+    "send_shift_reminders",
+    "task_for_post",
+    "first_of_month",
+]

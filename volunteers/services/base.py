@@ -1,0 +1,53 @@
+"""What every volunteering operation shares: its errors and the links and wording of its
+notifications."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.scoping import can_access
+
+ANONYMOUS_NAME = "已注销志愿者"
+# A volunteer may check in this long before the shift starts, and check out this long after.
+CHECK_IN_EARLY = timedelta(minutes=60)
+CHECK_OUT_LATE = timedelta(hours=3)
+
+
+class VolunteerError(ValidationError):
+    """A rule of volunteering was broken; the message is for the person who tried."""
+
+
+class SignupError(VolunteerError):
+    pass
+
+
+def withdraw_cutoff():
+    return timedelta(hours=getattr(settings, "VOLUNTEERS_WITHDRAW_CUTOFF_HOURS", 12))
+
+
+def _site_link(name, *args):
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(name, args=args)
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _shift_context(shift):
+    start = timezone.localtime(shift.start)
+    end = timezone.localtime(shift.end)
+    return {
+        "task": shift.task.title,
+        "place": shift.task.place_name,
+        "community": shift.task.community.name,
+        "date": start.strftime("%Y-%m-%d"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "shift_id": shift.pk,
+    }
+
+
+def _ensure_staff(user, obj):
+    if user is not None and not can_access(user, obj):
+        raise PermissionDenied

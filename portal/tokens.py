@@ -7,6 +7,11 @@ URL-safe characters (base64url and ":"), so they go in a URL path as they are:
 
     url = settings.SITE_URL + reverse("donations:verify", args=[sign("receipt", receipt.serial)])
     serial = verify("receipt", token)     # InvalidToken if forged, altered or of another kind
+
+A token is the same every time the same value is signed, so a post's poster or a receipt
+printed twice carries the same QR code. Tokens meant to age are signed with `expires=True`
+(they carry the time of signing) and verified with `max_age`. Tokens signed with a timestamp
+before this rule still verify.
 """
 
 from django.core import signing
@@ -24,18 +29,28 @@ def _salt(kind):
     return SALT_PREFIX + kind
 
 
-def sign(kind, value):
-    """A token carrying `value` (anything JSON can hold) for documents of `kind`."""
-    return signing.dumps(value, salt=_salt(kind), compress=True)
+def sign(kind, value, *, expires=False):
+    """A token carrying `value` (anything JSON can hold) for documents of `kind`; with
+    `expires`, it also carries the time of signing, for `verify(..., max_age=...)`."""
+    if expires:
+        return signing.dumps(value, salt=_salt(kind), compress=True)
+    return signing.Signer(salt=_salt(kind)).sign_object(value, compress=True)
 
 
 def verify(kind, token, *, max_age=None):
     """The signed value, or InvalidToken when the token was forged, altered, expired or is
-    of another kind. `max_age` (seconds or a timedelta) limits how old the token may be."""
+    of another kind. With `max_age` (seconds or a timedelta) only a token signed with
+    `expires=True` and no older than that is accepted."""
     salt = _salt(kind)
     if not isinstance(token, str) or not token:
         raise InvalidToken("no token")
+    # "payload:signature" is signed without a time, "payload:time:signature" with one
+    timed = token.count(":") == 2
+    if max_age is not None and not timed:
+        raise InvalidToken("this token carries no time to check its age against")
     try:
-        return signing.loads(token, salt=salt, max_age=max_age)
+        if timed:
+            return signing.loads(token, salt=salt, max_age=max_age)
+        return signing.Signer(salt=salt).unsign_object(token)
     except (signing.BadSignature, ValueError) as error:
         raise InvalidToken(str(error)) from error

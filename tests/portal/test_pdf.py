@@ -387,9 +387,25 @@ def test_token_signed_with_another_secret_is_invalid(settings):
         tokens.verify("receipt", token)
 
 
+def test_the_same_value_always_gives_the_same_token():
+    """A poster or a receipt printed twice carries the same QR code."""
+    assert tokens.sign("volunteers.post", 17) == tokens.sign("volunteers.post", 17)
+    assert tokens.sign("volunteers.post", 17) != tokens.sign("volunteers.post", 18)
+
+
+def test_tokens_signed_with_their_time_still_verify():
+    from django.core import signing
+
+    older = signing.dumps("JZ-2026-000123", salt=tokens.SALT_PREFIX + "receipt", compress=True)
+    assert tokens.verify("receipt", older) == "JZ-2026-000123"
+
+
 def test_token_older_than_max_age_is_invalid(monkeypatch):
-    token = tokens.sign("receipt", "JZ-1")
+    token = tokens.sign("receipt", "JZ-1", expires=True)
     assert tokens.verify("receipt", token, max_age=60) == "JZ-1"
+    # a token without a time cannot prove its age
+    with pytest.raises(tokens.InvalidToken):
+        tokens.verify("receipt", tokens.sign("receipt", "JZ-1"), max_age=60)
     later = time.time() + 3600
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
     with pytest.raises(tokens.InvalidToken):

@@ -67,8 +67,8 @@ def release_allocation(request, pk):
 
 class TransferForm(forms.Form):
     lot = forms.ModelChoiceField(label=gettext_lazy("Lot"), queryset=None)
-    from_location = forms.ModelChoiceField(label=gettext_lazy("From"), queryset=None)
-    to_location = forms.ModelChoiceField(label=gettext_lazy("To"), queryset=None)
+    from_location = forms.ModelChoiceField(label=gettext_lazy("Move from"), queryset=None)
+    to_location = forms.ModelChoiceField(label=gettext_lazy("Move to"), queryset=None)
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 

@@ -161,7 +161,7 @@ def request_detail(request, pk):
             if request.POST.get("action") == "dispatch":
                 pending = list(Allocation.objects.filter(
                     request_line__request=supply_request, dispatch__isnull=True,
-                    pk__in=request.POST.getlist("allocation")))
+                    released_at__isnull=True, pk__in=request.POST.getlist("allocation")))
                 by_source = {}
                 for allocation in pending:
                     by_source.setdefault(allocation.location_id, []).append(allocation)
@@ -193,7 +193,7 @@ def request_detail(request, pk):
         line.stock = stock.get(line.item_id, [])
     return _render(request, "request_detail.html", str(supply_request), {
         "supply_request": supply_request, "lines": lines, "allocations": allocations,
-        "can_allocate": can_allocate,
+        "can_allocate": can_allocate, "can_release": request.user.has_perm("donations.change_allocation"),
     }, icon="list-ul")
 
 

@@ -98,3 +98,8 @@ class PledgeUploadForm(PledgeForm):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+class CancelPledgeForm(forms.Form):
+    reason = forms.CharField(label=_("Why are you cancelling this pledge?"), max_length=200,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}))

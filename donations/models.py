@@ -204,6 +204,8 @@ class Pledge(models.Model):
         PARTIAL = "partial", _("Partly received")
         RECEIVED = "received", _("Received")
         CANCELLED = "cancelled", _("Cancelled")
+        # Partly received, and the rest is no longer expected (services.close_pledge).
+        CLOSED = "closed", _("Closed short")
 
     donor = models.ForeignKey(
         Donor, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("donor")
@@ -212,10 +214,19 @@ class Pledge(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Walk-in donations are entered by staff on the donor's behalf.
     walk_in = models.BooleanField(_("walk-in donation"), default=False)
-    # Moves forward with receiving (services.receive): pledged -> partial -> received.
+    # Moves forward with receiving (services.receive): pledged -> partial -> received. It ends
+    # early as cancelled (nothing received, services.cancel_pledge) or closed (partly received,
+    # the rest no longer expected, services.close_pledge); neither takes goods any more.
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLEDGED
     )
+    # Who cancelled the pledge or closed its remainder, when and why (empty while it is open).
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("cancelled or closed by"),
+    )
+    ended_at = models.DateTimeField(_("cancelled or closed at"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for cancelling or closing"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"),
@@ -229,6 +240,10 @@ class Pledge(models.Model):
 
     def __str__(self):
         return _("Pledge #%(pk)s from %(donor)s") % {"pk": self.pk, "donor": self.donor}
+
+    @property
+    def ended(self):
+        return self.status in (self.Status.CANCELLED, self.Status.CLOSED)
 
 
 class PledgeLine(models.Model):
@@ -514,7 +529,7 @@ class Dispatch(models.Model):
 
 class Allocation(models.Model):
     """Units of one lot at one location set aside for a request line (stock `reserved`); it
-    leaves on a dispatch note."""
+    leaves on a dispatch note, or is released back to free stock before that."""
 
     community_lookup = "request_line__request__community"
     warehouse_visible = True
@@ -533,6 +548,14 @@ class Allocation(models.Model):
         Dispatch, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations",
         verbose_name=_("dispatch note"),
     )
+    # Set when the reservation is given back to free stock before dispatch
+    # (services.release_allocation); a released allocation no longer counts for its line.
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("released by"),
+    )
+    release_reason = models.CharField(_("reason for release"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         verbose_name=_("allocated by"),
@@ -693,8 +716,8 @@ class Movement(models.Model):
 
     Effect on Balance: `quantity` units of `lot` leave `from_location` and arrive at
     `to_location` (either may be empty: goods entering or leaving the books). An `allocate`
-    movement only reserves units at `from_location`; a `dispatch` also releases that
-    reservation. The source document is the one explicit foreign key that is set.
+    movement only reserves units at `from_location` and a `release` gives them back to free
+    stock there; a `dispatch` takes the reserved units away. The source document is the one explicit foreign key that is set.
     """
 
     warehouse_visible = True
@@ -703,6 +726,7 @@ class Movement(models.Model):
     class Kind(models.TextChoices):
         RECEIVE = "receive", _("Received from donor")
         ALLOCATE = "allocate", _("Allocated")
+        RELEASE = "release", _("Allocation released")
         DISPATCH = "dispatch", _("Dispatched")
         RECEIVE_AT_COMMUNITY = "receive_at_community", _("Received by community")
         DISTRIBUTE = "distribute", _("Handed out")

@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
 
 from donations import services
@@ -171,7 +171,7 @@ class MovementExportResource(resources.ModelResource):
     expiry = fields.Field(attribute="lot__expiry", column_name=gettext_lazy("Expiry date"))
     donor = fields.Field(attribute="lot__donor__name", column_name=gettext_lazy("Donor"))
     quantity = fields.Field(attribute="quantity", column_name=gettext_lazy("Quantity"))
-    from_location = fields.Field(attribute="from_location__name", column_name=gettext_lazy("From"))
+    from_location = fields.Field(attribute="from_location__name", column_name=pgettext_lazy("stock location", "From"))
     to_location = fields.Field(attribute="to_location__name", column_name=gettext_lazy("To"))
     community = fields.Field(attribute="community__name", column_name=gettext_lazy("Community"))
     reason = fields.Field(attribute="reason", column_name=gettext_lazy("Reason"))

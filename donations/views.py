@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from donations import charts, documents, services
 from donations.forms import (
+    CancelPledgeForm,
     DonorForm,
     DonorPreferencesForm,
     PledgeForm,
@@ -129,11 +130,32 @@ def load_dataset(upload):
 
 
 @login_required
-def pledge_detail(request, pk):
+def pledge_detail(request, pk, cancel_form=None):
     pledge = _scoped(Pledge, request.user, pk=pk)
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     lots = Lot.objects.filter(pledge_line__pledge=pledge).select_related("item")
-    return render(request, "donations/pledge_detail.html", {"pledge": pledge, "entry": entry, "lots": lots})
+    # Only the donor's own representatives cancel, and only while nothing has arrived.
+    can_cancel = pledge.status == Pledge.Status.PLEDGED and pledge.donor_id in donor_ids(request.user)
+    return render(request, "donations/pledge_detail.html", {
+        "pledge": pledge, "entry": entry, "lots": lots,
+        "cancel_form": (cancel_form or CancelPledgeForm()) if can_cancel else None,
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def pledge_cancel(request, pk):
+    pledge = get_object_or_404(Pledge.objects.filter(donor__in=_my_donors(request.user)), pk=pk)
+    form = CancelPledgeForm(request.POST)
+    if not form.is_valid():
+        return pledge_detail(request, pk, cancel_form=form)
+    try:
+        services.cancel_pledge(pledge, user=request.user, reason=form.cleaned_data["reason"])
+    except services.StockError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your pledge has been cancelled."))
+    return redirect("donations:pledge", pk=pledge.pk)
 
 
 @login_required

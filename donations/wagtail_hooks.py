@@ -6,6 +6,7 @@ ledger and receipts are read-only here; they change only through the operations 
 admin_views (which call donations.services)."""
 
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 from portal.scoping import can_access, scope
 
-from . import admin_views
+from . import admin_ops, admin_views
 from .models import (
     Balance,
     Dispatch,
@@ -89,6 +90,22 @@ def _link(url_name, label):
     return lambda obj: format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.pk]), label)
 
 
+def _pledge_status(pledge):
+    """Cancelled and closed pledges stay in the list, greyed, with their reason."""
+    if not pledge.ended:
+        return pledge.get_status_display()
+    return format_html('<span class="d-ended">{} · {}</span>', pledge.get_status_display(),
+                       pledge.end_reason)
+
+
+def _pledge_action(pledge):
+    if pledge.status == Pledge.Status.PLEDGED:
+        return _link("donations_admin:pledge_end", _("Cancel"))(pledge)
+    if pledge.status == Pledge.Status.PARTIAL:
+        return _link("donations_admin:pledge_end", _("Close the remainder"))(pledge)
+    return ""
+
+
 class DonorViewSet(ScopedViewSet):
     model = Donor
     icon = "user"
@@ -139,8 +156,11 @@ class PledgeViewSet(ImportExportViewSetMixin, ScopedViewSet):
     list_display = [
         TitleColumn("pledge", label=_("pledge"), accessor=str,
                     get_url=lambda p: reverse("donations_admin:receive", args=[p.pk])),
-        "donor", "expected_date", "status", "walk_in", "created_at",
-        Column("receive", label=_("Receive"), accessor=_link("donations_admin:receive", _("Receive"))),
+        "donor", "expected_date", Column("status", label=_("status"), accessor=_pledge_status),
+        "walk_in", "created_at",
+        Column("receive", label=_("Receive"),
+               accessor=lambda p: "" if p.ended else _link("donations_admin:receive", _("Receive"))(p)),
+        Column("end", label=_("Cancel or close"), accessor=_pledge_action),
     ]
     list_filter = ["status", "walk_in"]
     search_fields = ["donor__name", "note"]
@@ -174,6 +194,9 @@ class BalanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
         "location", "item", "lot", Column("donor", label=_("donor"), accessor="lot.donor.name"),
         "quantity", "reserved", Column("available", label=_("available")),
         Column("adjust", label=_("Correct"), accessor=_link("donations_admin:adjust", _("Correct"))),
+        Column("transfer", label=_("Transfer"), accessor=lambda b: format_html(
+            '<a href="{}?balance={}">{}</a>', reverse("donations_admin:transfer"), b.pk, _("Transfer"))
+            if b.available > 0 and b.location.kind != Location.Kind.TRANSIT else ""),
     ]
     list_filter = ["location", "item"]
     search_fields = ["item__name", "lot__lot_number", "lot__donor__name"]
@@ -254,18 +277,26 @@ def register_viewsets():
     return DonationsGroup()
 
 
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("donations/css/admin.css"))
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
     urls = [
         path("donors/<int:pk>/verify/", admin_views.verify_donor, name="verify_donor"),
         path("pledges/new/", admin_views.pledge_create, name="pledge_create"),
         path("pledges/<int:pk>/receive/", admin_views.receive, name="receive"),
+        path("pledges/<int:pk>/end/", admin_ops.pledge_end, name="pledge_end"),
         path("requests/new/", admin_views.request_create, name="request_create"),
         path("requests/<int:pk>/", admin_views.request_detail, name="request"),
+        path("allocations/<int:pk>/release/", admin_ops.release_allocation, name="release"),
         path("dispatches/<int:pk>/note.pdf", admin_views.dispatch_pdf, name="dispatch_pdf"),
         path("dispatches/<int:pk>/confirm/", admin_views.confirm_receipt, name="confirm_receipt"),
         path("distributions/new/", admin_views.distribute, name="distribute"),
         path("stock/<int:pk>/correct/", admin_views.adjust_balance, name="adjust"),
+        path("stock/transfer/", admin_ops.transfer, name="transfer"),
         path("export/ledger.xlsx", admin_views.export_ledger, name="export_ledger"),
         path("export/balances.xlsx", admin_views.export_balances, name="export_balances"),
     ]
@@ -276,6 +307,7 @@ _ACTIONS = [
     (_("Walk-in donation"), "donations_admin:pledge_create", "plus", "donations.add_pledge"),
     (_("Request supplies"), "donations_admin:request_create", "plus", "donations.add_supplyrequest"),
     (_("Record a distribution"), "donations_admin:distribute", "plus", "donations.add_distribution"),
+    (_("Transfer stock"), "donations_admin:transfer", "resubmit", "donations.add_movement"),
     (_("Export the ledger (台账)"), "donations_admin:export_ledger", "download", "donations.view_movement"),
     (_("Export stock balances"), "donations_admin:export_balances", "download", "donations.view_balance"),
 ]

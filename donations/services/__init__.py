@@ -4,7 +4,7 @@ Views, the Wagtail back office, the spreadsheet import, demo data and benchmarks
 nothing else changes stock or writes the ledger.
 """
 
-from .donors import pledge, receive, register_donor, verify_donor
+from .donors import cancel_pledge, close_pledge, pledge, receive, register_donor, verify_donor
 from .errors import StockError
 from .ledger import adjust, check_balances, discard, next_serial, transfer
 from .supply import (
@@ -12,15 +12,15 @@ from .supply import (
     confirm_receipt,
     dispatch,
     distribute,
+    release_allocation,
     request_line_progress,
     request_supplies,
 )
 from .trace import board_data, donor_trace, public_figures, trace_lot
 
 __all__ = [
-    "StockError", "adjust", "allocate", "board_data", "check_balances", "confirm_receipt",
-    "discard", "dispatch", "distribute", "donor_trace", "next_serial", "pledge", "public_figures",
-    "receive",
-    "register_donor", "request_line_progress", "request_supplies", "trace_lot", "transfer",
-    "verify_donor",
+    "StockError", "adjust", "allocate", "board_data", "cancel_pledge", "check_balances",
+    "close_pledge", "confirm_receipt", "discard", "dispatch", "distribute", "donor_trace",
+    "next_serial", "pledge", "public_figures", "receive", "register_donor", "release_allocation",
+    "request_line_progress", "request_supplies", "trace_lot", "transfer", "verify_donor",
 ]

@@ -115,6 +115,8 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
         raise StockError(_("This donor has not been verified yet; its goods cannot be received."), code="unverified")
     if pledge.status == Pledge.Status.CANCELLED:
         raise StockError(_("This pledge was cancelled."), code="cancelled")
+    if pledge.status == Pledge.Status.CLOSED:
+        raise StockError(_("This pledge was closed; the rest is no longer expected."), code="closed")
     if location.kind == Location.Kind.TRANSIT:
         raise StockError(_("Goods are received at a warehouse or a community store."), code="location")
     pledge_lines = {line.pk: line for line in pledge.lines.select_related("item")}
@@ -167,3 +169,53 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
         notify.notify(rep.user, "donations/notify/received",
                       {"donor": donor.name, "serial": receipt.serial, "pledge": pledge.pk})
     return receipt
+
+
+def _lock_for_ending(pledge, reason):
+    if not (reason or "").strip():
+        raise StockError(_("Give a reason."), code="reason")
+    # The same lock as receive(): a delivery and a cancellation of one pledge never overlap.
+    return Pledge.objects.select_for_update(of=("self",)).get(pk=pledge.pk)
+
+
+def _end(pledge, status, user, reason):
+    Pledge.objects.filter(pk=pledge.pk).update(
+        status=status, ended_by=user, ended_at=timezone.now(), end_reason=reason.strip()[:200]
+    )
+    pledge.refresh_from_db()
+    return pledge
+
+
+@transaction.atomic
+def cancel_pledge(pledge, *, user, reason):
+    """Cancel a pledge of which nothing has been received. Cancelling twice changes nothing;
+    once goods have arrived the pledge can only be closed (close_pledge)."""
+    pledge = _lock_for_ending(pledge, reason)
+    if pledge.status == Pledge.Status.CANCELLED:
+        return pledge
+    if pledge.status == Pledge.Status.CLOSED:
+        raise StockError(_("This pledge was already closed."), code="closed")
+    if pledge.receipts.exists():
+        raise StockError(
+            _("Goods of this pledge have already been received, so it cannot be cancelled. "
+              "Staff can close the remainder instead."), code="received",
+        )
+    return _end(pledge, Pledge.Status.CANCELLED, user, reason)
+
+
+@transaction.atomic
+def close_pledge(pledge, *, user, reason):
+    """A partly received pledge: the rest is no longer expected. What arrived stays; the
+    pledge takes no more deliveries. Closing twice changes nothing."""
+    pledge = _lock_for_ending(pledge, reason)
+    if pledge.status == Pledge.Status.CLOSED:
+        return pledge
+    if pledge.status == Pledge.Status.CANCELLED:
+        raise StockError(_("This pledge was cancelled."), code="cancelled")
+    if pledge.status == Pledge.Status.RECEIVED:
+        raise StockError(_("This pledge has been received in full; nothing is left to close."),
+                         code="complete")
+    if not pledge.receipts.exists():
+        raise StockError(_("Nothing of this pledge has been received yet; cancel it instead."),
+                         code="nothing_received")
+    return _end(pledge, Pledge.Status.CLOSED, user, reason)

@@ -14,6 +14,10 @@ from donations.models import Balance, Location, Movement, SerialCounter
 from .errors import StockError
 
 Kind = Movement.Kind
+# Kinds that change only what is reserved at `from_location`, never what is on hand.
+RESERVING_KINDS = (Kind.ALLOCATE, Kind.RELEASE)
+# Sign of each kind's effect on the reserved units at `from_location`.
+RESERVED_SIGN = {Kind.ALLOCATE: 1, Kind.RELEASE: -1, Kind.DISPATCH: -1}
 
 
 def next_serial(series, prefix):
@@ -75,6 +79,15 @@ def _reserve(lot, location, quantity):
         raise _short(lot, location)
 
 
+def _unreserve(lot, location, quantity):
+    """Give reserved units back to free stock (an allocation released before dispatch)."""
+    done = Balance.objects.filter(lot=lot, location=location, reserved__gte=quantity).update(
+        reserved=F("reserved") - quantity
+    )
+    if done != 1:
+        raise _short(lot, location)
+
+
 def _release_and_take(lot, location, quantity):
     done = Balance.objects.filter(
         lot=lot, location=location, reserved__gte=quantity, quantity__gte=quantity
@@ -90,11 +103,13 @@ def record(kind, lot, quantity, *, user=None, from_location=None, to_location=No
         raise StockError(_("The quantity must be a positive whole number."), code="quantity")
     if kind == Kind.ALLOCATE:
         _reserve(lot, from_location, quantity)
+    elif kind == Kind.RELEASE:
+        _unreserve(lot, from_location, quantity)
     elif kind == Kind.DISPATCH:
         _release_and_take(lot, from_location, quantity)
     elif from_location is not None:
         _take(lot, from_location, quantity)
-    if to_location is not None and kind != Kind.ALLOCATE:
+    if to_location is not None and kind not in RESERVING_KINDS:
         _add(lot, to_location, quantity)
     return Movement.objects.create(
         kind=kind, item_id=lot.item_id, lot=lot, quantity=quantity,
@@ -126,8 +141,12 @@ def discard(lot, location, quantity, *, reason, user):
 
 @transaction.atomic
 def transfer(lot, from_location, to_location, quantity, *, user, reason=""):
+    """Move free units of a lot between two stores (not reserved ones, not into transit:
+    goods in transit travel only on a dispatch note)."""
     if from_location == to_location:
         raise StockError(_("Choose two different locations."), code="same_location")
+    if Location.Kind.TRANSIT in (from_location.kind, to_location.kind):
+        raise StockError(_("Goods in transit move only on a dispatch note."), code="location")
     return record(Kind.TRANSFER, lot, quantity, from_location=from_location,
                   to_location=to_location, reason=reason, user=user,
                   community=to_location.community or from_location.community)
@@ -137,19 +156,19 @@ def ledger_totals():
     """{(lot_id, location_id): [quantity, reserved]} computed from the movements alone."""
     totals = defaultdict(lambda: [0, 0])
     moves = Movement.objects.order_by()
-    for row in moves.exclude(kind=Kind.ALLOCATE).exclude(to_location=None).values(
+    on_hand = moves.exclude(kind__in=RESERVING_KINDS)
+    for row in on_hand.exclude(to_location=None).values(
         "lot_id", "to_location_id"
     ).annotate(n=Sum("quantity")):
         totals[(row["lot_id"], row["to_location_id"])][0] += row["n"]
-    for row in moves.exclude(kind=Kind.ALLOCATE).exclude(from_location=None).values(
+    for row in on_hand.exclude(from_location=None).values(
         "lot_id", "from_location_id"
     ).annotate(n=Sum("quantity")):
         totals[(row["lot_id"], row["from_location_id"])][0] -= row["n"]
-    for row in moves.filter(kind__in=[Kind.ALLOCATE, Kind.DISPATCH]).values(
+    for row in moves.filter(kind__in=list(RESERVED_SIGN)).values(
         "lot_id", "from_location_id", "kind"
     ).annotate(n=Sum("quantity")):
-        sign = 1 if row["kind"] == Kind.ALLOCATE else -1
-        totals[(row["lot_id"], row["from_location_id"])][1] += sign * row["n"]
+        totals[(row["lot_id"], row["from_location_id"])][1] += RESERVED_SIGN[row["kind"]] * row["n"]
     return totals
 
 

@@ -43,7 +43,8 @@ def request_line_progress(lines):
     ids = [line.pk for line in lines]
     rows = {
         row["request_line"]: row
-        for row in Allocation.objects.filter(request_line__in=ids).values("request_line").annotate(
+        for row in Allocation.objects.filter(request_line__in=ids, released_at__isnull=True)
+        .values("request_line").annotate(
             allocated=Sum("quantity"),
             dispatched=Sum("quantity", filter=Q(dispatch__isnull=False)),
             received=Sum("community_receipt_line__received"),
@@ -70,7 +71,7 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None, at=
     line = SupplyRequestLine.objects.select_for_update(of=("self",)).select_related("request__community", "item").get(
         pk=request_line.pk
     )
-    allocated = line.allocations.aggregate(n=Sum("quantity"))["n"] or 0
+    allocated = line.allocations.filter(released_at__isnull=True).aggregate(n=Sum("quantity"))["n"] or 0
     open_quantity = line.quantity - allocated
     if open_quantity <= 0:
         raise StockError(_("This request line is already fully allocated."), code="full")
@@ -148,6 +149,8 @@ def dispatch(allocations, *, user, dispatched_at=None):
         "lot__item", "location", "request_line__request__community").order_by("pk"))
     if len(locked) != len(ids) or any(a.dispatch_id for a in locked):
         raise StockError(_("Some of these allocations have already been dispatched."), code="dispatched")
+    if any(a.released_at for a in locked):
+        raise StockError(_("Some of these allocations have been released."), code="released")
     communities = {a.request_line.request.community_id for a in rows}
     sources = {a.location_id for a in rows}
     if len(communities) != 1 or len(sources) != 1:
@@ -158,7 +161,8 @@ def dispatch(allocations, *, user, dispatched_at=None):
         to_location=community_store(community), dispatched_by=user,
         dispatched_at=dispatched_at or timezone.now(),
     )
-    if Allocation.objects.filter(pk__in=ids, dispatch__isnull=True).update(dispatch=note) != len(ids):
+    undispatched = Allocation.objects.filter(pk__in=ids, dispatch__isnull=True, released_at__isnull=True)
+    if undispatched.update(dispatch=note) != len(ids):
         raise StockError(_("Some of these allocations have already been dispatched."), code="dispatched")
     transit = transit_location()
     for allocation in rows:
@@ -166,6 +170,31 @@ def dispatch(allocations, *, user, dispatched_at=None):
                to_location=transit, community=community, user=user, dispatch=note, at=note.dispatched_at,
                reason=note.serial)
     return note
+
+
+@transaction.atomic
+def release_allocation(allocation, *, user, reason):
+    """Give an allocation that has not left back to free stock: a `release` movement lowers
+    the reserved units and the request line's allocated figure goes down with it. Releasing
+    twice changes nothing; a dispatched allocation is refused."""
+    if not (reason or "").strip():
+        raise StockError(_("Say why the allocation is released."), code="reason")
+    # The same row lock as dispatch(): a release and a dispatch of it never overlap.
+    allocation = Allocation.objects.select_for_update(of=("self",)).select_related(
+        "lot__item", "location", "request_line__request__community").get(pk=allocation.pk)
+    if allocation.dispatch_id:
+        raise StockError(_("This allocation has already been dispatched; it cannot be released."),
+                         code="dispatched")
+    if allocation.released_at:
+        return allocation
+    now = timezone.now()
+    Allocation.objects.filter(pk=allocation.pk).update(
+        released_at=now, released_by=user, release_reason=reason.strip()[:200])
+    record(Kind.RELEASE, allocation.lot, allocation.quantity, from_location=allocation.location,
+           community=allocation.request_line.request.community, user=user, reason=reason.strip(),
+           allocation=allocation, at=now)
+    allocation.refresh_from_db()
+    return allocation
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from donations.models import Balance, Donor, Item, Location, Lot, Movement, Pled
 
 Kind = Movement.Kind
 # The kinds a donor follows on their page, in the order goods travel.
-PATH_KINDS = [Kind.RECEIVE, Kind.ALLOCATE, Kind.DISPATCH, Kind.RECEIVE_AT_COMMUNITY,
+PATH_KINDS = [Kind.RECEIVE, Kind.ALLOCATE, Kind.RELEASE, Kind.DISPATCH, Kind.RECEIVE_AT_COMMUNITY,
               Kind.DISTRIBUTE, Kind.DISCARD, Kind.ADJUST, Kind.TRANSFER]
 
 

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -84,6 +83,10 @@ ItemLineFormSet = _item_formset(ItemLineForm)
 StaffItemLineFormSet = _item_formset(StaffItemLineForm)
 
 
+def _labelled(label, error):
+    return _("%(field)s: %(error)s") % {"field": label, "error": error}
+
+
 class WithItemLines:
     """A form that carries its item rows as a formset (`self.items`): valid only when both
     are, and either an item or the free text `need` must say what is needed.
@@ -138,24 +141,24 @@ class WithItemLines:
         return list(totals.values())
 
     def error_summary(self):
-        """Every error as (id of the field to jump to or "", text), in page order."""
-        summary = []
-        for name, errors in self.errors.items():
-            if name == NON_FIELD_ERRORS:
-                summary += [("", str(error)) for error in errors]
-            elif name != "need":
-                summary += [(self._anchor(self[name]), f"{self[name].label}: {error}")
-                            for error in errors]
+        """Every error as (id of the field to jump to, or "" for none, text), in page order:
+        the item rows come just before the free text `need`."""
+        summary = [("", str(error)) for error in self.non_field_errors()]
+        for name in self.fields:
+            if name == "need":
+                summary += self._item_errors()
+            summary += [(self._anchor(self[name]), _labelled(self[name].label, error))
+                        for error in self.errors.get(name, [])]
+        return summary
+
+    def _item_errors(self):
+        summary = [(f"{ITEMS_PREFIX}-rows", str(error))
+                   for error in self.items.non_form_errors()]
         for number, row in enumerate(self.items.forms, start=1):
             for name, errors in row.errors.items():
                 label = _("Item %(number)s, %(field)s") % {
                     "number": number, "field": row.fields[name].label}
-                summary += [(self._anchor(row[name]), f"{label}: {error}") for error in errors]
-        summary += [(f"{ITEMS_PREFIX}-rows", str(error))
-                    for error in self.items.non_form_errors()]
-        if "need" in self.errors:  # the free text comes after the item rows on the page
-            summary += [(self._anchor(self["need"]), f"{self['need'].label}: {error}")
-                        for error in self.errors["need"]]
+                summary += [(self._anchor(row[name]), _labelled(label, error)) for error in errors]
         return summary
 
     @staticmethod

@@ -216,3 +216,12 @@ def test_coordinator_form_refuses_a_bad_row(client, community, compound, coordin
         "items-0-item": items[0].pk, "items-0-quantity": "0"})
     assert response.status_code == 200 and not HelpRequest.objects.exists()
     assert 'href="#id_items-0-quantity"' in response.content.decode()
+
+
+def test_error_summary_follows_the_page_order(client, resident, community, compound, items):
+    client.force_login(resident)
+    response = client.post(URL, _data(community, compound, contact_phone="12345",
+                                      **_rows([(items[0], "0")])))
+    summary = response.context["form"].error_summary()
+    assert [anchor for anchor, _text in summary] == ["id_items-0-quantity", "id_contact_phone"]
+    assert summary[0][1].startswith("物资 1，数量：")

@@ -16,7 +16,7 @@ from volunteers.models import Shift, VolunteerProfile
 from volunteers.services import SignupError
 
 from . import services
-from .forms import AutoAssignForm, HelpRequestForm
+from .forms import MAX_LINES, AutoAssignForm, HelpRequestForm
 from .models import HelpRequest
 
 
@@ -38,6 +38,14 @@ def request_list(request):
 
 @permission_required("assistance.add_helprequest", raise_exception=True)
 def request_create(request):
+    if request.method == "POST" and "add_item" in request.POST:
+        # "+ add another item" without JavaScript: the same form with one more row.
+        form, added = HelpRequestForm.with_another_row(request.POST, user=request.user)
+        if not added:
+            messages.warning(request, _("At most %(max)s items in one request; describe anything "
+                                        "else in the free text.") % {"max": MAX_LINES})
+        return render(request, "assistance/admin/request_form.html", {
+            "title": _("Record a help request"), "form": form})
     form = HelpRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

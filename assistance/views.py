@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.scoping import scope
 
 from . import services
-from .forms import OwnHelpRequestForm
+from .forms import MAX_LINES, OwnHelpRequestForm
 from .models import HelpRequest
 
 
@@ -48,7 +48,17 @@ NAV_LABEL = _lazy("Ask for help")
 
 @login_required
 def ask_for_help(request):
-    if request.method == "POST":
+    if request.method == "POST" and "add_item" in request.POST:
+        # "+ add another item" without JavaScript: show the form again with one more row,
+        # keeping what was typed; nothing is validated or recorded yet.
+        form, added = OwnHelpRequestForm.with_another_row(request.POST)
+        if not _is_uuid(form.initial.get("token")):
+            form.initial["token"] = uuid.uuid4()
+        if not added:
+            messages.warning(request, _("You can ask for at most %(max)s items in one request; "
+                                        "describe anything else in the free text.")
+                             % {"max": MAX_LINES})
+    elif request.method == "POST":
         form = OwnHelpRequestForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -69,6 +79,14 @@ def ask_for_help(request):
         phone = getattr(request.user, "phone", "") or ""
         form = OwnHelpRequestForm(initial={"token": uuid.uuid4(), "contact_phone": phone})
     return render(request, "assistance/ask.html", {"form": form})
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 @login_required

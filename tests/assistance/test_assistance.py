@@ -125,6 +125,8 @@ def test_coordinator_records_through_the_back_office(client, community, compound
     response = client.post("/admin/assistance/new/", {
         "community": community.pk, "compound": compound.pk, "building": "1号楼101",
         "contact_phone": "13800002222", "urgency": "normal", "need": "送医",
+        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
+        "items-0-item": "", "items-0-quantity": "",
     })
     assert response.status_code == 302
     assert HelpRequest.objects.get().need == "送医"

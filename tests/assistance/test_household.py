@@ -14,21 +14,21 @@ URL = "/assistance/help/"
 
 
 @pytest.fixture
-def resident(db):
-    return make_user(username="resident", phone="13911112222")
-
-
-@pytest.fixture
 def milk(db):
     return Item.objects.create(name="婴儿奶粉", category=Item.Category.FOOD, unit="罐")
 
 
-def _data(community, compound, **extra):
-    return {"community": community.pk, "compound": compound.pk, "building": "3-2-501",
+def _data(community, compound, rows=1, **extra):
+    """The form as the browser sends it: `rows` item rows (the formset), blank unless given in
+    `extra` (e.g. items-0-item)."""
+    data = {"community": community.pk, "compound": compound.pk, "building": "3-2-501",
             "need": "降压药", "urgency": "urgent", "contact_name": "王阿姨",
             "contact_phone": "139 1111 2222", "token": str(uuid.uuid4()),
-            "item_0": "", "quantity_0": "", "item_1": "", "quantity_1": "",
-            "item_2": "", "quantity_2": "", **extra}
+            "items-TOTAL_FORMS": str(rows), "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "10"}
+    for i in range(rows):
+        data |= {f"items-{i}-item": "", f"items-{i}-quantity": ""}
+    return data | extra
 
 
 def test_sign_in_is_required(client):
@@ -46,7 +46,7 @@ def test_form_is_labelled_in_chinese(client, resident, community, compound):
 def test_submit_creates_one_request_in_the_community(client, resident, community, compound,
                                                      other_community, milk):
     client.force_login(resident)
-    data = _data(community, compound, item_0=milk.pk, quantity_0="2")
+    data = _data(community, compound, **{"items-0-item": milk.pk, "items-0-quantity": "2"})
     response = client.post(URL, data)
     help_request = HelpRequest.objects.get()
     assert response.status_code == 302
@@ -75,7 +75,8 @@ def test_bad_phone_is_refused_next_to_the_field(client, resident, community, com
     html = response.content.decode()
     assert "请输入有效的" in html or "手机号" in html
     phone_at = html.index('id="id_contact_phone"')
-    assert html.index('class="errorlist"', phone_at) < html.index('type="submit"')
+    # Next to the field, before the send button ("+ add another item" is a submit button too).
+    assert html.index('class="errorlist"', phone_at) < html.index("data-send")
     assert not HelpRequest.objects.exists()
 
 

@@ -183,6 +183,12 @@ def _end(pledge, status, user, reason):
         status=status, ended_by=user, ended_at=timezone.now(), end_reason=reason.strip()[:200]
     )
     pledge.refresh_from_db()
+    # the firm's people hear of it, except the one who did it
+    for rep in pledge.donor.representatives.select_related("user").exclude(user=user):
+        notify.notify(rep.user, "donations/notify/ended", {
+            "donor": pledge.donor.name, "pledge": pledge.pk,
+            "closed": status == Pledge.Status.CLOSED, "reason": pledge.end_reason,
+        })
     return pledge
 
 

@@ -194,3 +194,28 @@ def test_transfer_refusals_change_nothing(stocked, warehouse, store, warehouse_k
             services.transfer(lot, warehouse, target, quantity, user=warehouse_keeper)
     assert not Movement.objects.filter(kind=Movement.Kind.TRANSFER).exists()
     assert Balance.objects.get(lot=lot, location=warehouse).quantity == 200
+
+
+def test_the_firm_hears_when_staff_end_its_pledge(open_pledge, donor_user, warehouse,
+                                                  warehouse_keeper, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from portal import sms
+
+    mail.outbox.clear()
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_pledge(open_pledge, user=warehouse_keeper, reason="厂家停产")
+    assert [m.to for m in mail.outbox] == [[donor_user.email]]
+    assert "已取消" in mail.outbox[0].subject and "厂家停产" in mail.outbox[0].body
+    assert len(sms.outbox) == 1 and "厂家停产" in sms.outbox[0].text
+
+
+def test_the_representative_who_cancels_is_not_told_again(open_pledge, donor_user,
+                                                          django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_pledge(open_pledge, user=donor_user, reason="不捐了")
+    assert mail.outbox == []

@@ -76,9 +76,26 @@ def ask_for_help(request):
             else:
                 return redirect("assistance:my_request", pk=help_request.pk)
     else:
-        phone = getattr(request.user, "phone", "") or ""
-        form = OwnHelpRequestForm(initial={"token": uuid.uuid4(), "contact_phone": phone})
+        form = OwnHelpRequestForm(initial={"token": uuid.uuid4(), **_known_to_us(request.user)})
     return render(request, "assistance/ask.html", {"form": form})
+
+
+def _known_to_us(user):
+    """Where this person lives and how to reach them, as far as we know, so nothing is asked
+    twice: their last request (unless anonymised since), else their volunteer profile."""
+    from volunteers.models import VolunteerProfile
+
+    known = {"contact_phone": getattr(user, "phone", "") or ""}
+    last = HelpRequest.objects.filter(requester=user, anonymised_at__isnull=True).first()
+    if last is not None:
+        return {**known, "community": last.community_id, "compound": last.compound_id,
+                "building": last.building, "contact_name": last.contact_name,
+                "contact_phone": last.contact_phone or known["contact_phone"]}
+    profile = VolunteerProfile.objects.filter(user=user).exclude(status="deleted").first()
+    if profile is not None:
+        known.update(community=profile.community_id, compound=profile.compound_id,
+                     contact_name=profile.real_name)
+    return known
 
 
 def _is_uuid(value):

@@ -129,3 +129,31 @@ def test_service_token_belongs_to_its_requester(resident, community, compound):
     with pytest.raises(services.PermissionDenied):
         services.record_request(by=make_user(username="x"), **kwargs)
     assert HelpRequest.objects.count() == 1
+
+
+def test_what_we_know_is_filled_in(client, resident, community, compound, milk):
+    """Nothing asked twice: a volunteer's community and compound, then the last request's
+    address - until that request is anonymised."""
+    from django.utils import timezone
+
+    from tests.factories import VolunteerProfileFactory
+
+    client.force_login(resident)
+    form = client.get(URL).context["form"]
+    assert form.initial.get("community") is None
+    assert form.initial["contact_phone"] == "13911112222"
+
+    VolunteerProfileFactory(user=resident, real_name="王阿姨", community=community,
+                            compound=compound)
+    form = client.get(URL).context["form"]
+    assert (form.initial["community"], form.initial["compound"]) == (community.pk, compound.pk)
+    assert form.initial["contact_name"] == "王阿姨" and not form.initial.get("building")
+
+    client.post(URL, _data(community, compound, **{"items-0-item": milk.pk,
+                                                   "items-0-quantity": "1"}))
+    form = client.get(URL).context["form"]
+    assert form.initial["building"] == "3-2-501"
+    HelpRequest.objects.update(building="", contact_phone="", contact_name="",
+                               anonymised_at=timezone.now())
+    form = client.get(URL).context["form"]
+    assert not form.initial.get("building") and form.initial["contact_name"] == "王阿姨"

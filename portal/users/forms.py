@@ -35,6 +35,11 @@ class AccountFieldsMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved_phone = self.instance.phone
+        if "username" in self.fields:  # Wagtail's help text has no Chinese translation
+            self.fields["username"].help_text = _(
+                "Required. Can be used with a password to log in; letters, digits and "
+                "@/./+/-/_ only."
+            )
         # A mobile number is enough to log in (the common case), so email is optional here.
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional when a mobile number is given.")

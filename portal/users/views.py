@@ -59,7 +59,10 @@ class IndexView(wagtail_users.IndexView):
 
 
 class CreateView(RaceSafeSaveMixin, wagtail_users.CreateView):
-    pass
+    def get_breadcrumbs_items(self):
+        # Wagtail 8 has no Chinese for its generic "New: %(model_name)s"; "Add user" has one.
+        items = super().get_breadcrumbs_items()
+        return [*items[:-1], {**items[-1], "label": self.page_title}]
 
 
 class EditView(RaceSafeSaveMixin, wagtail_users.EditView):

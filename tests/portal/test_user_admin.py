@@ -75,6 +75,8 @@ def test_add_user_form_shows_mobile_number_and_language_in_chinese(admin_client)
     assert 'name="language"' in html and 'value="en"' in html
     assert "手机号" in html
     assert "短信验证码" in html  # the help text says how they will log in
+    assert "添加用户" in html and "New:" not in html
+    assert "Letters, digits" not in html  # Wagtail's untranslated username help is replaced
     # Neither the password nor the email is required; the number comes before the email.
     form = response.context["form"]
     assert not form.fields["password1"].required

@@ -1,6 +1,7 @@
 """Wagtail's user screens with the portal's forms, the masked mobile number in the listing and
 search by number (see portal/users/__init__.py)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,20 @@ class RaceSafeSaveMixin:
             return self.form_invalid(form)
 
 
+class SuperuserGuardMixin:
+    """Only a superuser makes somebody a superuser. Wagtail lets anyone who may change users
+    tick "Administrator"; a subdistrict admin (街道管理员) may manage accounts and roles, but
+    must not be able to lift an account, their own included, above the roles."""
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        field = form.fields.get("is_superuser")
+        if field is not None and not self.request.user.is_superuser:
+            field.disabled = True  # shown, but the posted value is ignored
+            field.help_text = _("Only an administrator can change this.")
+        return form
+
+
 class IndexView(wagtail_users.IndexView):
     @cached_property
     def columns(self):
@@ -47,7 +62,6 @@ class IndexView(wagtail_users.IndexView):
                 label=_("Mobile number"),
                 sort_key="phone",
                 classname="phone",
-                width="15%",
             ),
         )
         return columns
@@ -58,15 +72,20 @@ class IndexView(wagtail_users.IndexView):
         return None if fields is None else fields | {"phone"}
 
 
-class CreateView(RaceSafeSaveMixin, wagtail_users.CreateView):
+class CreateView(SuperuserGuardMixin, RaceSafeSaveMixin, wagtail_users.CreateView):
     def get_breadcrumbs_items(self):
         # Wagtail 8 has no Chinese for its generic "New: %(model_name)s"; "Add user" has one.
         items = super().get_breadcrumbs_items()
         return [*items[:-1], {**items[-1], "label": self.page_title}]
 
 
-class EditView(RaceSafeSaveMixin, wagtail_users.EditView):
-    pass
+class EditView(SuperuserGuardMixin, RaceSafeSaveMixin, wagtail_users.EditView):
+    def dispatch(self, request, *args, **kwargs):
+        # A superuser's number or password, changed by somebody else, would hand them the
+        # account: as Wagtail already refuses to let them delete it, refuse editing it.
+        if self.object.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class UserViewSet(wagtail_users.UserViewSet):

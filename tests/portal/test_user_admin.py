@@ -119,6 +119,22 @@ def test_account_made_in_the_admin_logs_in_by_sms_code_and_the_number_becomes_ve
 
 
 @pytest.mark.django_db
+def test_a_password_log_in_still_asks_for_the_sms_code_of_an_unverified_number(admin_client):
+    # The admin gave a password too: the number typed in by the admin is proven all the same.
+    password = "Zhufang-2022!"
+    admin_client.post(ADD_URL, new_account(password1=password, password2=password))
+    person = Client()
+    response = person.post("/accounts/login/", {"login": "13812345678", "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/phone/verify/"
+    assert "_auth_user_id" not in person.session
+    code = re.search(r"(?<!\d)(\d{6})(?!\d)", sms.outbox[-1].text).group(1)
+    response = person.post("/accounts/phone/verify/", {"code": code})
+    assert response.status_code == 302
+    assert User.objects.get(username="wangfang").phone_verified
+
+
+@pytest.mark.django_db
 def test_superuser_adds_an_email_only_account_with_a_password(client):
     client.force_login(UserFactory(is_superuser=True))
     response = client.post(
@@ -304,3 +320,37 @@ def test_a_volunteer_is_refused(client):
     response = client.post(ADD_URL, new_account())
     assert response.status_code in (302, 403)
     assert not User.objects.filter(username="wangfang").exists()
+
+
+@pytest.mark.django_db
+def test_a_subdistrict_admin_cannot_make_anyone_a_superuser(admin_client, subdistrict_admin):
+    response = admin_client.get(ADD_URL)
+    assert response.context["form"].fields["is_superuser"].disabled
+    response = admin_client.post(ADD_URL, new_account(is_superuser="on"))
+    assert response.status_code == 302
+    assert not User.objects.get(username="wangfang").is_superuser
+
+    data = edit_data(subdistrict_admin, is_superuser="on")
+    response = admin_client.post(edit_url(subdistrict_admin), data)
+    subdistrict_admin.refresh_from_db()
+    assert not subdistrict_admin.is_superuser
+
+
+@pytest.mark.django_db
+def test_a_subdistrict_admin_cannot_take_over_a_superuser_account(admin_client):
+    superuser = UserFactory(is_superuser=True, phone="13700002222")
+    response = admin_client.get(edit_url(superuser))
+    assert response.status_code == 302  # Wagtail's "no permission": back to the dashboard
+    assert response["Location"] == "/admin/"
+    response = admin_client.post(edit_url(superuser), edit_data(superuser, phone="13812345678"))
+    assert response.status_code == 302
+    superuser.refresh_from_db()
+    assert superuser.phone == "13700002222"
+
+
+@pytest.mark.django_db
+def test_a_superuser_can_make_a_superuser(client):
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.post(ADD_URL, new_account(is_superuser="on"))
+    assert response.status_code == 302
+    assert User.objects.get(username="wangfang").is_superuser

@@ -23,6 +23,8 @@ wagtail.users app config in apps.py) add what a portal account lives by:
   by SMS code like everybody else, so the admin may leave the password empty; the account then
   gets an unusable password (as a phone sign-up does), never an empty one. An admin may still
   set one, and the person can set or reset their own through allauth.
+- **Names**: the surname is optional, so a name kept whole in the given-name field (as the
+  demo staff's are) does not block every edit; the given name stays required, as in Wagtail.
 - **Language for messages** (zh-hans or en): what SMS and mail are written in; at the first
   log-in it also becomes the admin's language (portal.accounts.adapter.set_admin_language).
 

@@ -43,6 +43,9 @@ class AccountFieldsMixin(forms.Form):
         # A mobile number is enough to log in (the common case), so email is optional here.
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional when a mobile number is given.")
+        # A name may sit whole in the given-name field (as the demo staff's do): the surname
+        # is not forced on every edit.
+        self.fields["last_name"].required = False
         self.fields["language"].help_text = _(
             "SMS and email messages are written in this language."
         )

@@ -267,6 +267,15 @@ def test_editing_to_a_number_of_another_account_is_refused(admin_client, coordin
 
 
 @pytest.mark.django_db
+def test_a_name_kept_whole_in_the_given_name_field_can_be_saved(admin_client, coordinator):
+    data = edit_data(coordinator, last_name="", first_name="民岳家园社区工作人员")
+    response = admin_client.post(edit_url(coordinator), data)
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert str(coordinator) == "民岳家园社区工作人员"
+
+
+@pytest.mark.django_db
 def test_removing_the_number_of_an_email_account_is_allowed(admin_client, coordinator):
     response = admin_client.post(edit_url(coordinator), edit_data(coordinator, phone=""))
     assert response.status_code == 302

@@ -53,7 +53,8 @@ class IndexView(wagtail_users.IndexView):
     def columns(self):
         columns = list(super().columns)
         names = [column.name for column in columns]
-        position = names.index(self.model.USERNAME_FIELD) + 1 if "username" in names else 2
+        username = self.model.USERNAME_FIELD
+        position = names.index(username) + 1 if username in names else 2
         columns.insert(
             position,
             Column(

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.users.apps.PortalUsersAppConfig",  # wagtail.users, with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -235,6 +235,9 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Staff reset passwords through allauth (rate-limited), not through Wagtail's own views.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Staff log in by SMS code like everybody else: an admin adding an account may leave the
+# password empty (the account then has an unusable password). See portal/users/__init__.py.
+WAGTAILUSERS_PASSWORD_REQUIRED = False
 
 # SMS goes through one adapter (portal.sms); the console backend logs messages.
 SMS_BACKEND = env("SMS_BACKEND", "portal.sms.ConsoleBackend")

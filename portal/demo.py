@@ -47,6 +47,8 @@ DEMO_ACCOUNTS = [
     ("community_editor", roles.EDITOR, "13800000005", "minyue-editor@example.org", "民岳家园社区编辑", "minyue-jiayuan"),
     ("volunteer", roles.VOLUNTEER, "13800000006", "volunteer@example.org", "志愿者", None),
     ("donor", roles.DONOR_REP, "13800000007", "donor@example.org", "北京公交捐赠联系人", None),
+    # a resident with no role: a household in home quarantine asking for help (journey 6)
+    ("household", None, "13800000008", "household@example.org", "居家隔离住户", None),
 ]
 
 
@@ -82,7 +84,8 @@ def load_accounts():
             user.set_password(DEMO_PASSWORD)
             user.save()
             _verify_email(user)
-        user.groups.add(Group.objects.get(name=role))
+        if role:
+            user.groups.add(Group.objects.get(name=role))
         if slug:
             StaffMembership.objects.get_or_create(
                 user=user, community=Community.objects.get(slug=slug)

@@ -29,6 +29,8 @@ def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
         assert User.objects.filter(groups__name=role).exists(), role
     assert Site.objects.get(is_default_site=True).root_page.specific.__class__.__name__ == "HomePage"
 
+    household = User.objects.get(username="household")  # a resident: no role, no staff rights
+    assert not household.groups.exists() and not household.is_staff
     coordinator = User.objects.get(username="coordinator")
     assert list(coordinator.memberships.values_list("community__name", flat=True)) == ["民岳家园社区"]
 

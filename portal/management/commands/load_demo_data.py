@@ -42,5 +42,5 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号 / Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, phone, email, _display, slug in demo.DEMO_ACCOUNTS:
             where = f" [{slug}]" if slug else ""
-            self.stdout.write(f"  {role:<8} {username:<17} {phone}  {email}{where}")
+            self.stdout.write(f"  {role or '居民':<8} {username:<17} {phone}  {email}{where}")
         self.stdout.write("后台 / Back office: http://127.0.0.1:8000/admin/")

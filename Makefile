@@ -7,16 +7,24 @@ PORT ?= 8000
 PYTHON ?= python3
 APPS := portal content volunteers donations assistance
 
-.PHONY: run test serve setup system-deps messages migrate demo lint format bench check-deploy clean
+.PHONY: run test serve setup system-deps test-system-deps install-debian messages migrate demo lint format bench check-deploy clean
 
 run: setup migrate demo serve
 
 setup: system-deps $(VENV)/.installed messages
 
-# Debian packages WeasyPrint and gettext need; installed only when missing.
+# Debian packages WeasyPrint and gettext need; installed only when missing. The tests also need
+# a browser (tests/browser), which `make run` does not.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils
+TEST_SYSTEM_PACKAGES := chromium chromium-driver
 system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-debian PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-system-deps:
+	@$(MAKE) --no-print-directory install-debian PACKAGES="$(TEST_SYSTEM_PACKAGES)"
+
+install-debian:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -49,7 +57,7 @@ demo: migrate
 serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup test-system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -1,0 +1,45 @@
+"""A real browser (Debian's headless Chromium through Selenium) at a phone's width, against
+pytest-django's live server: what the test client cannot see - JavaScript, and layout.
+
+`make test` installs chromium and chromium-driver (Makefile SYSTEM_PACKAGES); run elsewhere
+without them, these tests are skipped and say why."""
+
+import shutil
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+PHONE_WIDTH = 375
+
+
+@pytest.fixture
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("needs chromium and chromium-driver (make test installs them)")
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--lang=zh-CN"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
+    driver.set_window_size(PHONE_WIDTH, 900)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def sign_in(browser, live_server, client):
+    """sign_in(user): the browser carries a session of `user` (made by the test client)."""
+
+    def sign_in(user):
+        client.force_login(user)
+        browser.get(live_server.url + "/robots.txt")  # any page of the domain, to set a cookie
+        browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
+                            "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
+
+    return sign_in

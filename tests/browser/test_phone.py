@@ -1,0 +1,82 @@
+"""Journeys' pages on a 375 px phone in a real browser: nothing wider than the screen, and the
+help form's item rows added and removed by its script."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from assistance.models import HelpRequest
+from donations.models import Item
+from tests.factories import make_user
+
+from .conftest import PHONE_WIDTH
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _width_overflow(browser):
+    """How far the page sticks out beyond the screen, in CSS pixels (0 when it fits)."""
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_public_pages_fit_a_phone_screen(browser, live_server, community, compound):
+    from portal.models import Community
+
+    from volunteers.models import Task
+
+    Task.objects.create(community=community, compound=compound, title="北门值守")
+    assert browser.execute_script("return window.innerWidth") == PHONE_WIDTH
+    slug = Community.objects.get(pk=community.pk).slug
+    for path in (f"/volunteers/join/{slug}/", "/donations/", "/donations/board/",
+                 "/accounts/login/", "/en/volunteers/join/" + slug + "/"):
+        browser.get(live_server.url + path)
+        assert browser.find_element(By.TAG_NAME, "h1").text, path
+        assert _width_overflow(browser) <= 0, path
+
+
+def test_help_form_rows_are_added_and_removed_in_the_page(browser, live_server, sign_in,
+                                                          community, compound):
+    milk = Item.objects.create(name="婴儿奶粉", category=Item.Category.FOOD, unit="罐")
+    bread = Item.objects.create(name="面包", category=Item.Category.FOOD, unit="袋")
+    resident = make_user(username="resident", phone="13911112222")
+    sign_in(resident)
+    browser.get(live_server.url + "/assistance/help/")
+    assert _width_overflow(browser) <= 0
+
+    def rows():
+        return browser.find_elements(By.CSS_SELECTOR, "[data-rows] [data-item-row]")
+
+    def total():
+        return browser.find_element(By.NAME, "items-TOTAL_FORMS").get_attribute("value")
+
+    assert len(rows()) == 1 and total() == "1"
+    add = browser.find_element(By.CSS_SELECTOR, "[data-add-row]")
+    add.click()
+    add.click()
+    assert len(rows()) == 3 and total() == "3"
+    # focus went to the new row, and the change was announced
+    assert browser.switch_to.active_element.get_attribute("name") == "items-2-item"
+    status = browser.find_element(By.CSS_SELECTOR, "[data-row-status]")
+    WebDriverWait(browser, 5).until(lambda _b: "3" in status.text)
+    # take out the middle row: the last one is numbered 1 again
+    rows()[1].find_element(By.CSS_SELECTOR, "[data-remove-row]").click()
+    assert len(rows()) == 2 and total() == "2"
+    names = [el.get_attribute("name") for el in browser.find_elements(
+        By.CSS_SELECTOR, "[data-rows] select")]
+    assert names == ["items-0-item", "items-1-item"]
+
+    Select(browser.find_element(By.NAME, "community")).select_by_value(str(community.pk))
+    Select(browser.find_element(By.NAME, "compound")).select_by_value(str(compound.pk))
+    browser.find_element(By.NAME, "building").send_keys("3-2-501")
+    Select(browser.find_element(By.NAME, "items-0-item")).select_by_value(str(milk.pk))
+    browser.find_element(By.NAME, "items-0-quantity").send_keys("2")
+    Select(browser.find_element(By.NAME, "items-1-item")).select_by_value(str(bread.pk))
+    browser.find_element(By.NAME, "items-1-quantity").send_keys("1")
+    browser.find_element(By.CSS_SELECTOR, "[data-send]").click()
+    WebDriverWait(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
+
+    help_request = HelpRequest.objects.get()
+    assert help_request.requester == resident and help_request.building == "3-2-501"
+    assert sorted((line.item.name, line.quantity) for line in help_request.lines.all()) == [
+        ("婴儿奶粉", 2), ("面包", 1)]

@@ -22,7 +22,6 @@ def _width_overflow(browser):
 
 def test_public_pages_fit_a_phone_screen(browser, live_server, community, compound):
     from portal.models import Community
-
     from volunteers.models import Task
 
     Task.objects.create(community=community, compound=compound, title="北门值守")

@@ -1,6 +1,7 @@
 """The add-user and edit-user forms of the Wagtail admin (see portal/users/__init__.py)."""
 
 from allauth.account.models import EmailAddress
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -104,11 +105,26 @@ class UserCreationForm(AccountFieldsMixin, wagtail_forms.UserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # People log in by number or email; the username is only a handle, so it may be left
+        # for the portal to make up, as a phone sign-up does.
+        self.fields["username"].required = False
+        self.fields["username"].help_text = _(
+            "Optional: made up from the email address or mobile number when left empty. "
+            "Letters, digits and @/./+/-/_ only."
+        )
         if "password1" in self.fields and not self.fields["password1"].required:
             self.fields["password1"].help_text = _(
                 "Optional: staff log in with an SMS code. Leave both password fields empty "
                 "unless this person needs a password."
             )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("username") and not self.has_error("username"):
+            email = cleaned_data.get("email") or ""
+            cleaned_data["username"] = get_adapter().generate_unique_username(
+                [email.split("@")[0], cleaned_data.get("phone") or "", "staff"])
+        return cleaned_data
 
     def save(self, commit=True):
         user = super().save(commit=False)

@@ -363,3 +363,17 @@ def test_a_superuser_can_make_a_superuser(client):
     response = client.post(ADD_URL, new_account(is_superuser="on"))
     assert response.status_code == 302
     assert User.objects.get(username="wangfang").is_superuser
+
+
+@pytest.mark.django_db
+def test_the_username_may_be_left_for_the_portal_to_make_up(admin_client):
+    UserFactory(username="13812345678")
+    response = admin_client.post(ADD_URL, new_account(username=""))
+    assert response.status_code == 302, response.context["form"].errors
+    user = User.objects.get(phone="13812345678")
+    assert user.username and user.username != "13812345678"  # unique, from the number
+    assert "13812345678" in user.username
+    response = admin_client.post(ADD_URL, new_account(username="", phone="",
+                                                      email="Li.Na@Example.org"))
+    assert response.status_code == 302
+    assert User.objects.get(email="li.na@example.org").username.startswith("li.na")

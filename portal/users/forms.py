@@ -1,7 +1,7 @@
 """The add-user and edit-user forms of the Wagtail admin (see portal/users/__init__.py)."""
 
-from allauth.account.models import EmailAddress
 from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _

@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from faker import Faker
 
-from content import services
+from content import demo_images, services
 from content.models import (
     CommunitySectionPage,
     CourseIndexPage,
@@ -39,11 +39,14 @@ def _question(text, choices, correct, explanation=""):
     }}
 
 
-def child(parent, model, slug, **fields):
-    """The live child of `parent` with `slug`, created and published when missing."""
+def child(parent, model, slug, banner=None, **fields):
+    """The live child of `parent` with `slug`, created and published when missing; `banner`
+    (tagline, palette) gives it a listing image drawn with its title (content.demo_images)."""
     existing = model.objects.child_of(parent).filter(slug=slug).first()
     if existing is not None:
         return existing
+    if banner is not None:
+        fields["listing_image"] = demo_images.banner(fields["title"], *banner)
     targets = fields.pop("target_communities", None)
     page = model(slug=slug, **fields)
     if targets is not None:
@@ -77,7 +80,8 @@ def load_notices(index, sections):
     minyue = Community.objects.filter(slug="minyue-jiayuan").first()
     weiyuan = Community.objects.filter(slug="weiyuan").first()
     child(
-        index, NoticePage, "compound-closed-management", title="关于辖区小区实行封闭式管理的紧急通知",
+        index, NoticePage, "compound-closed-management", banner=("通知公告 · 卢沟桥街道", "notice"),
+        title="关于辖区小区实行封闭式管理的紧急通知",
         urgent=True, date=today, valid_from=now - datetime.timedelta(days=1),
         valid_until=now + datetime.timedelta(days=30),
         summary="即日起，辖区各小区只保留一个出入口，居民凭出入证进出，请配合测温登记。",
@@ -91,7 +95,8 @@ def load_notices(index, sections):
     )
     if minyue and "minyue-jiayuan" in sections:
         child(
-            sections["minyue-jiayuan"], NoticePage, "south-gate-2200", title="民岳家园南门每晚22:00关闭",
+            sections["minyue-jiayuan"], NoticePage, "south-gate-2200", banner=("通知公告 · 民岳家园社区", "notice"),
+        title="民岳家园南门每晚22:00关闭",
             urgent=True, date=today, valid_from=now + datetime.timedelta(days=1),
             summary="自明日起，民岳家园南门每晚22:00关闭，次日06:00开启，夜间请走北门。",
             body=_p("各位居民：为加强夜间值守，自明日起，民岳家园小区南门每晚22:00关闭，次日06:00开启。",
@@ -99,14 +104,16 @@ def load_notices(index, sections):
         )
     targets = [c for c in (minyue, weiyuan) if c]
     child(
-        index, NoticePage, "volunteers-wanted", title="民岳家园、蔚园社区招募卡口值守志愿者",
+        index, NoticePage, "volunteers-wanted", banner=("志愿者招募", "notice"),
+        title="民岳家园、蔚园社区招募卡口值守志愿者",
         date=today - datetime.timedelta(days=1), target_communities=targets,
         summary="两个社区的卡口每天需要早晚两班志愿者，欢迎身体健康的居民报名。",
         body=_p("民岳家园社区和蔚园社区共有7个出入口，每天分 07:00-12:00 和 12:00-19:00 两个班次，每班2人。",
                 "报名前请先学习防疫课堂中的《卡口值守规范》课程。扫描社区张贴的二维码即可报名。"),
     )
     child(
-        index, NoticePage, "returning-residents", title="返京人员请主动向社区报备",
+        index, NoticePage, "returning-residents", banner=("通知公告 · 卢沟桥街道", "notice"),
+        title="返京人员请主动向社区报备",
         date=today - datetime.timedelta(days=3),
         summary="从外地返京的居民，请在抵京前主动联系所在社区登记，并按要求居家观察。",
         body=_p("从外地返京的居民，请在抵京前通过电话向所在社区报备姓名、住址、行程和返京时间。",
@@ -116,7 +123,8 @@ def load_notices(index, sections):
 
 def load_courses(index):
     disinfection = child(
-        index, CoursePage, "disinfection", title="社区消杀：84消毒液的使用",
+        index, CoursePage, "disinfection", banner=("防疫课堂 · 志愿者培训", "course"),
+        title="社区消杀：84消毒液的使用",
         summary="怎样配比84消毒液，楼道、电梯按钮和门把手多久消毒一次，做好个人防护。",
         pass_mark=80,
         intro=_p("参加社区消杀任务的志愿者，请先学完本课程并通过小测验。课程约15分钟。"),
@@ -173,7 +181,8 @@ def load_courses(index):
                 "用过的抹布、拖把用消毒液浸泡30分钟后清洗晾干。"),
     )
     gate = child(
-        index, CoursePage, "gate-duty", title="卡口值守规范",
+        index, CoursePage, "gate-duty", banner=("防疫课堂 · 志愿者培训", "course"),
+        title="卡口值守规范",
         summary="卡口志愿者上岗前必学：测温登记、出入证查验、礼貌劝导。",
         pass_mark=100,
         intro=_p("卡口是社区防控的第一道防线。上岗前请学完本课程。"),
@@ -202,7 +211,8 @@ def load_stories(index, sections):
     today = timezone.localdate()
     parent = sections.get("minyue-jiayuan", index)
     child(
-        parent, StoryPage, "bag-of-masks", title="一袋口罩，没有留下名字",
+        parent, StoryPage, "bag-of-masks", banner=("暖心故事 · 民岳家园社区", "story"),
+        title="一袋口罩，没有留下名字",
         date=today - datetime.timedelta(days=2),
         summary="一位年轻小伙把一袋口罩放在社区办公室门口，转身就走了。",
         body=_p("那天上午，一位二十多岁的小伙子拎着一个大塑料袋走进社区办公室，放下就要走。工作人员打开一看，是整整两百只口罩。",
@@ -212,7 +222,8 @@ def load_stories(index, sections):
                                               "consent": False, "note": "捐赠口罩200只"}}],
     )
     child(
-        parent, StoryPage, "hot-tea-in-snow", title="雪中的一壶热茶",
+        parent, StoryPage, "hot-tea-in-snow", banner=("暖心故事 · 民岳家园社区", "story"),
+        title="雪中的一壶热茶",
         date=today - datetime.timedelta(days=1),
         summary="大雪天，住在3号楼的居民给北门值守的志愿者送来了热茶。",
         body=_p("正月的一场大雪，北门卡口的志愿者已经在雪里站了三个小时。",
@@ -226,7 +237,8 @@ def load_stories(index, sections):
         ],
     )
     child(
-        index, StoryPage, "thank-you-firms", title="感谢爱心企业的防疫物资捐赠",
+        index, StoryPage, "thank-you-firms", banner=("暖心故事 · 卢沟桥街道", "story"),
+        title="感谢爱心企业的防疫物资捐赠",
         date=today,
         summary="北京公交集团、依文集团、中都投资集团和东大桥卫生服务站捐赠了口罩、护目镜和84消毒液。",
         body=_p("疫情防控期间，多家企业和单位向卢沟桥街道捐赠防疫物资，物资已全部登记入库，按各社区需求分配到卡口和居家隔离家庭。",

@@ -34,5 +34,16 @@ def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
     coordinator = User.objects.get(username="coordinator")
     assert list(coordinator.memberships.values_list("community__name", flat=True)) == ["民岳家园社区"]
 
+    # notices, courses and stories come with a banner image, drawn once
+    from wagtail.images.models import Image
+
+    from content.models import CoursePage, NoticePage, StoryPage
+
+    for model in (NoticePage, CoursePage, StoryPage):
+        assert not model.objects.filter(listing_image__isnull=True).exists(), model
+    images = Image.objects.count()
+    assert images >= 9 and Image.objects.first().width == 1200
+
     call_command("load_demo_data", quiet=True)
     assert counts() == first
+    assert Image.objects.count() == images

@@ -14,8 +14,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 PHONE_WIDTH = 375
 
 
-@pytest.fixture
-def browser():
+def _chromium(javascript=True):
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("needs chromium and chromium-driver (make test installs them)")
     from selenium import webdriver
@@ -25,21 +24,36 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
                      "--disable-dev-shm-usage", "--lang=zh-CN"):
         options.add_argument(argument)
+    if not javascript:
+        options.add_argument("--blink-settings=scriptEnabled=false")
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
     driver.set_window_size(PHONE_WIDTH, 900)
-    driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = _chromium()
     yield driver
     driver.quit()
 
 
 @pytest.fixture
-def sign_in(browser, live_server, client):
-    """sign_in(user): the browser carries a session of `user` (made by the test client)."""
+def browser_without_js():
+    driver = _chromium(javascript=False)
+    yield driver
+    driver.quit()
 
-    def sign_in(user):
+
+@pytest.fixture
+def sign_in(live_server, client):
+    """sign_in(driver, user): the browser carries a session of `user` (made by the test
+    client)."""
+
+    def sign_in(driver, user):
         client.force_login(user)
-        browser.get(live_server.url + "/robots.txt")  # any page of the domain, to set a cookie
-        browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
-                            "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
+        driver.get(live_server.url + "/robots.txt")  # any URL of the site, to set its cookie
+        driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
+                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
 
     return sign_in

@@ -39,7 +39,7 @@ def test_help_form_rows_are_added_and_removed_in_the_page(browser, live_server, 
     milk = Item.objects.create(name="婴儿奶粉", category=Item.Category.FOOD, unit="罐")
     bread = Item.objects.create(name="面包", category=Item.Category.FOOD, unit="袋")
     resident = make_user(username="resident", phone="13911112222")
-    sign_in(resident)
+    sign_in(browser, resident)
     browser.get(live_server.url + "/assistance/help/")
     assert _width_overflow(browser) <= 0
 
@@ -79,3 +79,22 @@ def test_help_form_rows_are_added_and_removed_in_the_page(browser, live_server, 
     assert help_request.requester == resident and help_request.building == "3-2-501"
     assert sorted((line.item.name, line.quantity) for line in help_request.lines.all()) == [
         ("婴儿奶粉", 2), ("面包", 1)]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_enter_in_a_field_sends_the_help_form(request, live_server, sign_in, community,
+                                              compound, javascript):
+    """Enter sends the request - it does not press "+ add another item", the first visible
+    submit button - with JavaScript or without."""
+    from selenium.webdriver.common.keys import Keys
+
+    browser = request.getfixturevalue("browser" if javascript else "browser_without_js")
+    sign_in(browser, make_user(username="resident", phone="13911112222"))
+    browser.get(live_server.url + "/assistance/help/")
+    Select(browser.find_element(By.NAME, "community")).select_by_value(str(community.pk))
+    Select(browser.find_element(By.NAME, "compound")).select_by_value(str(compound.pk))
+    browser.find_element(By.NAME, "building").send_keys("5-1-302")
+    browser.find_element(By.NAME, "need").send_keys("降压药一盒")
+    browser.find_element(By.NAME, "contact_name").send_keys("李阿姨" + Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
+    assert HelpRequest.objects.get().building == "5-1-302"

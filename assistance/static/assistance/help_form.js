@@ -87,20 +87,6 @@
       say(box.getAttribute("data-removed"));
     });
 
-    // Enter in a one-line field sends the form, as on any form: without this the browser
-    // would "click" the first submit button in the form, which is "+ add another item".
-    var form = box.closest("form");
-    var send = form && form.querySelector("[data-send]");
-    if (send) {
-      form.addEventListener("keydown", function (event) {
-        var field = event.target;
-        if (event.key !== "Enter" || event.isComposing || !field.matches("input") ||
-            field.type === "checkbox" || field.type === "radio" || field.type === "hidden") return;
-        event.preventDefault();
-        if (form.requestSubmit) form.requestSubmit(send); else send.click();
-      });
-    }
-
     renumber();
   }
 

@@ -70,23 +70,29 @@ def update_profile(profile, data, skills=None):
     return profile
 
 
-def verify_profile(profile, by):
-    _ensure_staff(by, profile)
+def _decide(profile, by, *, was, becomes, rejection_reason, refusal, message, **context):
+    """Move `profile` from one of `was` to `becomes` (a coordinator's decision), once: a
+    conditional UPDATE, so two coordinators deciding at once cannot both succeed."""
     with transaction.atomic():
-        updated = VolunteerProfile.objects.filter(
-            pk=profile.pk, status__in=[VolunteerProfile.Status.PENDING,
-                                       VolunteerProfile.Status.REJECTED],
-        ).update(status=VolunteerProfile.Status.VERIFIED, verified_by=by,
-                 verified_at=timezone.now(), rejection_reason="")
+        updated = VolunteerProfile.objects.filter(pk=profile.pk, status__in=was).update(
+            status=becomes, verified_by=by, verified_at=timezone.now(),
+            rejection_reason=rejection_reason)
         if not updated:
-            raise VolunteerError(_("This volunteer cannot be verified now."), code="state")
+            raise VolunteerError(refusal, code="state")
         profile.refresh_from_db()
         if profile.user_id:
-            notify(profile.user, "volunteers/notify/verified", {
-                "name": profile.real_name, "community": profile.community.name,
-                "link": _site_link("volunteers:shifts"),
+            notify(profile.user, message, {
+                "name": profile.real_name, "community": profile.community.name, **context,
             })
     return profile
+
+
+def verify_profile(profile, by):
+    _ensure_staff(by, profile)
+    Status = VolunteerProfile.Status
+    return _decide(profile, by, was=[Status.PENDING, Status.REJECTED], becomes=Status.VERIFIED,
+                   rejection_reason="", refusal=_("This volunteer cannot be verified now."),
+                   message="volunteers/notify/verified", link=_site_link("volunteers:shifts"))
 
 
 def reject_profile(profile, by, reason):
@@ -94,21 +100,11 @@ def reject_profile(profile, by, reason):
     reason = (reason or "").strip()
     if not reason:
         raise VolunteerError(_("Please give a reason for the rejection."), code="reason")
-    with transaction.atomic():
-        updated = VolunteerProfile.objects.filter(
-            pk=profile.pk, status__in=[VolunteerProfile.Status.PENDING,
-                                       VolunteerProfile.Status.VERIFIED],
-        ).update(status=VolunteerProfile.Status.REJECTED, verified_by=by,
-                 verified_at=timezone.now(), rejection_reason=reason)
-        if not updated:
-            raise VolunteerError(_("This volunteer cannot be rejected now."), code="state")
-        profile.refresh_from_db()
-        if profile.user_id:
-            notify(profile.user, "volunteers/notify/rejected", {
-                "name": profile.real_name, "community": profile.community.name,
-                "reason": reason, "link": _site_link("volunteers:profile"),
-            })
-    return profile
+    Status = VolunteerProfile.Status
+    return _decide(profile, by, was=[Status.PENDING, Status.VERIFIED], becomes=Status.REJECTED,
+                   rejection_reason=reason, refusal=_("This volunteer cannot be rejected now."),
+                   message="volunteers/notify/rejected", reason=reason,
+                   link=_site_link("volunteers:profile"))
 
 
 def move_community(profile, community, compound=None):

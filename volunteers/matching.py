@@ -116,12 +116,39 @@ def _shift_rows(queryset):
 
 # --- profiles -> Candidate ----------------------------------------------------------------------
 
+def reliability_since():
+    """Reliability counts the shifts of the last MATCHING_RELIABILITY_DAYS (by start): recent
+    behaviour, and a bounded amount of history to read however long the portal has run."""
+    return timezone.now() - timedelta(days=getattr(settings, "MATCHING_RELIABILITY_DAYS", 60))
+
+
+def _attendance_record(signups):
+    """{profile id: (past shifts held, attended)} among `signups`: confirmed or no-show places
+    on shifts that started since reliability_since(), have ended and were not cancelled."""
+    rows = (signups.filter(status__in=HOLDING_STATUSES, shift__start__gte=reliability_since(),
+                           shift__end__lt=timezone.now(), shift__cancelled_at__isnull=True)
+            .values("profile_id")
+            .annotate(total=Count("id"),
+                      attended=Count("id", filter=Q(attendance__check_in_at__isnull=False)))
+            .values_list("profile_id", "total", "attended"))
+    return {pid: (total, attended) for pid, total, attended in rows}
+
+
+def _attendance_record_of(profile_ids, batch=5000):
+    """_attendance_record of these volunteers, asked for in batches (SQLite caps the number of
+    query parameters)."""
+    record = {}
+    for k in range(0, len(profile_ids), batch):
+        record.update(_attendance_record(
+            Signup.objects.filter(profile_id__in=profile_ids[k:k + batch])))
+    return record
+
+
 def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=None):
     """(candidates, commitments) for a VolunteerProfile queryset; six queries in all.
 
     commitments: the intervals each person is booked on within `window` (sign-ups of
     `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
-    now = timezone.now()
     rows = list(profiles.values_list("id", "user_id", "community_id", "compound_id",
                                      "availability_mask", "is_party_member", "status")
                 .order_by("id"))
@@ -161,14 +188,7 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     # seconds first, hours at the end: the same float as ranking's SQL sum (_rank_rows)
     hours = {pid: {key: total / 3600 for key, total in weeks.items()}
              for pid, weeks in seconds.items()}
-    record = {
-        row["profile_id"]: (row["total"], row["attended"])
-        for row in Signup.objects.filter(profile_id__in=ids, status__in=HOLDING_STATUSES,
-                                         shift__end__lt=now, shift__cancelled_at__isnull=True)
-        .values("profile_id").annotate(
-            total=Count("id"),
-            attended=Count("id", filter=Q(attendance__check_in_at__isnull=False)))
-    }
+    record = _attendance_record(Signup.objects.filter(profile_id__in=ids))
     cap = weekly_cap()
     verified = VolunteerProfile.Status.VERIFIED
     candidates = []
@@ -330,13 +350,10 @@ DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
 
 
 def _rank_rows(spec, slots, exclude):
-    """One query: for every volunteer who passes `spec`'s hard rules in SQL, the components of
-    the score as numbers, ordered by id - closeness tier (2 same compound, 1 same community,
+    """For every volunteer who passes `spec`'s hard rules in SQL, the profile's components of
+    the score as numbers, ordered by id: closeness tier (2 same compound, 1 same community,
     0 elsewhere), free hours of the shift's slots (from the availability mask), optional skills
-    held, party member, past shifts held and attended, and the seconds booked in the shift's
-    ISO week. Nothing is decoded per volunteer in Python."""
-    monday, next_monday = _week_window([spec.start])
-    now = timezone.now()
+    held, party member. Nothing is decoded per volunteer in Python."""
     tiers = [When(community_id=spec.community_id, then=Value(1))]
     if spec.compound_id is not None:
         tiers.insert(0, When(compound_id=spec.compound_id, then=Value(2)))
@@ -345,11 +362,6 @@ def _rank_rows(spec, slots, exclude):
     flags_opt = [Case(When(Exists(VolunteerProfile.skills.through.objects.filter(
         volunteerprofile_id=OuterRef("pk"), skill_id=skill_id)), then=Value(1)),
         default=Value(0)) for skill_id in sorted(spec.optional_skills)]
-    # the sign-ups are joined once and counted per volunteer (GROUP BY the profile)
-    past = Q(signups__status__in=HOLDING_STATUSES, signups__shift__end__lt=now,
-             signups__shift__cancelled_at__isnull=True)
-    week = Q(signups__status__in=LIVE_STATUSES, signups__shift__cancelled_at__isnull=True,
-             signups__shift__start__gte=monday, signups__shift__start__lt=next_monday)
     qs = _eligible_profiles(spec)
     if exclude is not None:
         qs = qs.exclude(exclude)
@@ -357,37 +369,45 @@ def _rank_rows(spec, slots, exclude):
         tier=Case(*tiers, default=Value(0), output_field=IntegerField()),
         free=sum(flags[1:], flags[0]) if flags else Value(0),
         held=sum(flags_opt[1:], flags_opt[0]) if flags_opt else Value(0),
-        past_total=Count("signups", filter=past),
-        past_attended=Count("signups",
-                            filter=past & Q(signups__attendance__check_in_at__isnull=False)),
-        booked=Sum(F("signups__shift__end") - F("signups__shift__start"), filter=week,
-                   output_field=DurationField()),
-    ).values_list("id", "tier", "free", "held", "is_party_member", "past_total",
-                  "past_attended", "booked").order_by("id")
+    ).values_list("id", "tier", "free", "held", "is_party_member").order_by("id")
+
+
+def _booked_seconds(week):
+    """{profile id: seconds booked on shifts starting in `week`} (live sign-ups), everyone's:
+    bounded by one week of shifts, whatever the history. The week's shifts are found by their
+    start (indexed) first, then their sign-ups by shift (indexed)."""
+    shifts = Shift.objects.filter(start__gte=week[0], start__lt=week[1],
+                                  cancelled_at__isnull=True)
+    rows = (Signup.objects.filter(status__in=LIVE_STATUSES, shift__in=shifts.values("pk"))
+            .values("profile_id")
+            .annotate(booked=Sum(F("shift__end") - F("shift__start"),
+                                 output_field=DurationField()))
+            .values_list("profile_id", "booked"))
+    return {pid: booked.total_seconds() for pid, booked in rows if booked}
 
 
 def _ranked_ids(spec, w, top, exclude):
     """[(profile id, score)] of the `top` best for `spec`: the arithmetic of
-    volunteers.assign.CandidatePool on the numbers of `_rank_rows`, through the same
-    combine_scores and top_order, so the answer is the core's."""
+    volunteers.assign.CandidatePool on the numbers of `_rank_rows`, the attendance record and
+    the week's bookings, through the same combine_scores and top_order, so the answer is the
+    core's."""
     slots = core._slots(spec.start, spec.end)
     rows = list(_rank_rows(spec, slots, exclude))
     if not rows or top <= 0:
         return []
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    tier = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    free = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
-    held = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
-    party = np.fromiter((bool(r[4]) for r in rows), dtype=bool, count=len(rows))
-    total = np.fromiter((r[5] for r in rows), dtype=np.float64, count=len(rows))
-    attended = np.fromiter((r[6] for r in rows), dtype=np.float64, count=len(rows))
-    hours = np.fromiter((r[7].total_seconds() if r[7] else 0.0 for r in rows),
-                        dtype=np.float64, count=len(rows)) / 3600
+    booked = _booked_seconds(_week_window([spec.start]))
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    tier = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+    free = np.fromiter((r[2] for r in rows), dtype=np.float64, count=n)
+    held = np.fromiter((r[3] for r in rows), dtype=np.float64, count=n)
+    party = np.fromiter((bool(r[4]) for r in rows), dtype=bool, count=n)
+    hours = np.fromiter((booked.get(pid, 0.0) for pid in ids.tolist()), np.float64, n) / 3600
     cap = weekly_cap()
     if cap is not None:
         keep = hours + spec.hours <= cap + core._EPS
-        ids, tier, free, held, party, total, attended, hours = (
-            a[keep] for a in (ids, tier, free, held, party, total, attended, hours))
+        ids, tier, free, held, party, hours = (
+            a[keep] for a in (ids, tier, free, held, party, hours))
         if not ids.size:
             return []
     close = np.choose(tier, [w.elsewhere, w.same_community, w.same_compound])
@@ -396,8 +416,22 @@ def _ranked_ids(spec, w, top, exclude):
     opt_share = held / len(opt) if opt else np.zeros(ids.size)
     ref = cap if (cap is not None and cap > 0) else w.load_reference_hours
     load = np.clip(1.0 - hours / ref, 0.0, 1.0)
-    rel = np.clip((attended + 1) / (total + 2), 0, 1)
     party = (party & bool(spec.party_post)).astype(np.float64)
+    # Reliability (0..1) is the one part read from the sign-up history. Everyone's score lies
+    # in [without it, without it + w.reliability]; whoever's best cannot reach the top-th
+    # lowest is out, so only the rest's history is read.
+    without = core.combine_scores(w, close, avail, opt_share, load, np.zeros(ids.size), party)
+    if ids.size > top:
+        floor = np.partition(without, ids.size - top)[ids.size - top]
+        keep = without + w.reliability >= floor - 1e-9
+        ids, close, avail, opt_share, load, party = (
+            a[keep] for a in (ids, close, avail, opt_share, load, party))
+    record = _attendance_record_of(ids.tolist())
+    total = np.fromiter((record.get(pid, (0, 0))[0] for pid in ids.tolist()), np.float64,
+                        ids.size)
+    attended = np.fromiter((record.get(pid, (0, 0))[1] for pid in ids.tolist()), np.float64,
+                           ids.size)
+    rel = np.clip((attended + 1) / (total + 2), 0, 1)
     scores = core.combine_scores(w, close, avail, opt_share, load, rel, party)
     order = core.top_order(ids, scores, top)
     return [(int(ids[k]), float(scores[k])) for k in order]

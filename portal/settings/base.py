@@ -326,7 +326,7 @@ MATCHING_WEEKLY_HOURS_CAP = float(env("MATCHING_WEEKLY_HOURS_CAP", "30"))
 #   + availability * share of the shift inside the volunteer's stated weekly availability
 #   + optional_skills * share of the task's skills the volunteer has
 #   + fairness * (1 - hours this week / weekly cap)
-#   + reliability * share of past shifts attended
+#   + reliability * share of past shifts attended (those of the last MATCHING_RELIABILITY_DAYS)
 #   + party_priority if the post is a party-member post (党员先锋岗) and the volunteer a member.
 MATCHING_WEIGHTS = {
     "same_compound": 4.0,
@@ -340,6 +340,9 @@ MATCHING_WEIGHTS = {
     "light_load_share": 0.25,
     "reliable_threshold": 0.9,
 }
+# Reliability counts the shifts that started in the last this many days: recent behaviour, and
+# ranking reads a bounded amount of history however long the portal has been running.
+MATCHING_RELIABILITY_DAYS = int(env("MATCHING_RELIABILITY_DAYS", "60"))
 # Auto-assign stops the solver after this many seconds and keeps the best found so far.
 MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
 # An urgent help request not assigned within this many minutes is flagged on the dashboard.

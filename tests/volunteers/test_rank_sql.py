@@ -208,3 +208,33 @@ def test_deleted_account_clears_the_mask(community):
                                       availability={"3": [["08:00", "10:00"]]})
     services.delete_account(profile.user)
     assert VolunteerProfile.objects.get(pk=profile.pk).availability_mask == EMPTY_MASK
+
+
+def test_reliability_counts_the_recent_window_only(community, compound, settings):
+    """Shifts older than MATCHING_RELIABILITY_DAYS no longer count, in ranking and in
+    load_candidates alike; a recent missed shift does."""
+    settings.MATCHING_RELIABILITY_DAYS = 60
+    task = TaskFactory(community=community, compound=compound)
+    missed_long_ago, newcomer = (VolunteerProfileFactory(community=community, compound=compound)
+                                 for _ in range(2))
+
+    def missed(profile, days):
+        start = timezone.now() - timedelta(days=days)
+        SignupFactory(profile=profile,
+                      shift=ShiftFactory(task=task, start=start, end=start + timedelta(hours=3)))
+
+    for _ in range(3):
+        missed(missed_long_ago, days=70)
+    shift = ShiftFactory(task=task, start=timezone.now() + timedelta(days=2))
+    scores = {s.profile: s.score for s in matching.rank_for_shift(shift)}
+    assert scores[missed_long_ago] == scores[newcomer]
+    reliability = {c.id: c.reliability for c in matching.load_candidates(
+        VolunteerProfile.objects.all(), matching._week_window([shift.start]))[0]}
+    assert reliability[missed_long_ago.pk] == reliability[newcomer.pk] == 0.5
+
+    missed(missed_long_ago, days=10)
+    scores = {s.profile: s.score for s in matching.rank_for_shift(shift)}
+    assert scores[missed_long_ago] < scores[newcomer]
+    assert [(pid, score) for pid, score in
+            ((s.profile.pk, s.score) for s in matching.rank_for_shift(shift))] == \
+        _core_ranking(shift, 20)

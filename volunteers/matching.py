@@ -46,6 +46,8 @@ from .models import Shift, Signup, Skill, Task, VolunteerProfile
 
 LIVE_STATUSES = ("invited", "confirmed", "no_show")
 HOLDING_STATUSES = ("confirmed", "no_show")
+# people who declined a shift or were taken off it are not suggested or proposed for it again
+DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
 
 
 def weights():
@@ -346,9 +348,6 @@ class Suggestion:
     reasons: list
 
 
-DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
-
-
 def _rank_rows(spec, slots, exclude):
     """For every volunteer who passes `spec`'s hard rules in SQL, the profile's components of
     the score as numbers, ordered by id: closeness tier (2 same compound, 1 same community,
@@ -522,7 +521,7 @@ def propose(shifts, *, time_limit=None):
         _profiles_for(spec_list),
         _week_window([s.start for s in rows] + [s.end for s in rows]))
     excluded = set(Signup.objects.filter(
-        shift__in=[s.id for s in spec_list], status__in=("declined", "cancelled", "withdrawn"),
+        shift__in=[s.id for s in spec_list], status__in=DECLINED_STATUSES,
     ).values_list("profile_id", "shift_id"))
     if excluded:
         # a person who declined a shift is not proposed for it again

@@ -26,14 +26,23 @@ def _errors(request, error):
 
 @permission_required("assistance.view_helprequest", raise_exception=True)
 def request_list(request):
-    qs = scope(HelpRequest.objects.select_related("community", "compound",
-                                                  "assigned_volunteer"), request.user)
+    qs = scope(
+        HelpRequest.objects.select_related("community", "compound", "assigned_volunteer"),
+        request.user,
+    )
     show = request.GET.get("show", "open")
     listed = qs if show == "all" else qs.exclude(status=HelpRequest.Status.CLOSED)
     overdue = set(services.overdue_urgent(qs).values_list("pk", flat=True))
-    return render(request, "assistance/admin/request_list.html", {
-        "title": _("Help requests"), "requests": listed[:200], "overdue": overdue, "show": show,
-    })
+    return render(
+        request,
+        "assistance/admin/request_list.html",
+        {
+            "title": _("Help requests"),
+            "requests": listed[:200],
+            "overdue": overdue,
+            "show": show,
+        },
+    )
 
 
 @permission_required("assistance.add_helprequest", raise_exception=True)
@@ -42,34 +51,54 @@ def request_create(request):
         # "+ add another item" without JavaScript: the same form with one more row.
         form, added = HelpRequestForm.with_another_row(request.POST, user=request.user)
         if not added:
-            messages.warning(request, _("At most %(max)s items in one request; describe anything "
-                                        "else in the free text.") % {"max": MAX_LINES})
-        return render(request, "assistance/admin/request_form.html", {
-            "title": _("Record a help request"), "form": form})
+            messages.warning(
+                request,
+                _("At most %(max)s items in one request; describe anything else in the free text.")
+                % {"max": MAX_LINES},
+            )
+        return render(
+            request,
+            "assistance/admin/request_form.html",
+            {"title": _("Record a help request"), "form": form},
+        )
     form = HelpRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             created = services.record_request(
-                community=data["community"], compound=data["compound"],
-                building=data["building"], contact_phone=data["contact_phone"],
-                contact_name=data["contact_name"], need=data["need"], urgency=data["urgency"],
-                lines=form.lines(), by=request.user)
+                community=data["community"],
+                compound=data["compound"],
+                building=data["building"],
+                contact_phone=data["contact_phone"],
+                contact_name=data["contact_name"],
+                need=data["need"],
+                urgency=data["urgency"],
+                lines=form.lines(),
+                by=request.user,
+            )
         except services.AssistanceError as error:
             _errors(request, error)
         else:
             messages.success(request, _("The request is recorded."))
             return redirect("assistance_admin:request", pk=created.pk)
-    return render(request, "assistance/admin/request_form.html", {
-        "title": _("Record a help request"), "form": form})
+    return render(
+        request,
+        "assistance/admin/request_form.html",
+        {"title": _("Record a help request"), "form": form},
+    )
 
 
 @permission_required("assistance.change_helprequest", raise_exception=True)
 def request_detail(request, pk):
     help_request = get_object_or_404(
-        scope(HelpRequest.objects.select_related("community", "compound", "assigned_volunteer",
-                                                 "distribution", "delivery_shift"),
-              request.user), pk=pk)
+        scope(
+            HelpRequest.objects.select_related(
+                "community", "compound", "assigned_volunteer", "distribution", "delivery_shift"
+            ),
+            request.user,
+        ),
+        pk=pk,
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -92,18 +121,24 @@ def request_detail(request, pk):
     suggestions = []
     if help_request.delivery_shift_id and help_request.status == HelpRequest.Status.NEW:
         suggestions = matching.rank_for_shift(help_request.delivery_shift, top=10)
-    return render(request, "assistance/admin/request_detail.html", {
-        "title": _("Help request #%(number)s") % {"number": help_request.pk},
-        "help_request": help_request, "lines": help_request.lines.select_related("item"),
-        "suggestions": suggestions,
-        "overdue": services.overdue_urgent(HelpRequest.objects.filter(pk=pk)).exists(),
-    })
+    return render(
+        request,
+        "assistance/admin/request_detail.html",
+        {
+            "title": _("Help request #%(number)s") % {"number": help_request.pk},
+            "help_request": help_request,
+            "lines": help_request.lines.select_related("item"),
+            "suggestions": suggestions,
+            "overdue": services.overdue_urgent(HelpRequest.objects.filter(pk=pk)).exists(),
+        },
+    )
 
 
 @permission_required("volunteers.change_shift", raise_exception=True)
 def shift_suggestions(request, pk):
-    shift = get_object_or_404(scope(Shift.objects.select_related("task__community"),
-                                    request.user), pk=pk)
+    shift = get_object_or_404(
+        scope(Shift.objects.select_related("task__community"), request.user), pk=pk
+    )
     if request.method == "POST":
         if request.POST.get("action") == "offer":
             sent = matching.offer_declined_places(shift, request.user)
@@ -116,10 +151,15 @@ def shift_suggestions(request, pk):
             if sent:
                 messages.success(request, _("%(name)s is invited.") % {"name": profile.real_name})
         return redirect("assistance_admin:shift_suggestions", pk=pk)
-    return render(request, "assistance/admin/shift_suggestions.html", {
-        "title": _("Suggested volunteers"), "shift": shift,
-        "suggestions": matching.rank_for_shift(shift, top=20),
-    })
+    return render(
+        request,
+        "assistance/admin/shift_suggestions.html",
+        {
+            "title": _("Suggested volunteers"),
+            "shift": shift,
+            "suggestions": matching.rank_for_shift(shift, top=20),
+        },
+    )
 
 
 def _day_start(day):
@@ -136,8 +176,11 @@ def auto_assign(request):
             shift_id, _sep, profile_id = key.partition(":")
             if shift_id.isdigit() and profile_id.isdigit():
                 pairs.append((int(shift_id), int(profile_id)))
-        allowed = set(scope(Shift.objects.filter(pk__in=[s for s, _p in pairs]), request.user)
-                      .values_list("pk", flat=True))
+        allowed = set(
+            scope(Shift.objects.filter(pk__in=[s for s, _p in pairs]), request.user).values_list(
+                "pk", flat=True
+            )
+        )
         if any(s not in allowed for s, _p in pairs):
             raise PermissionDenied
         sent, refused = matching.send_invitations(pairs, request.user)
@@ -147,13 +190,23 @@ def auto_assign(request):
         return redirect("assistance_admin:auto_assign")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        shifts = scope(Shift.objects.filter(
-            start__gte=_day_start(data["start"]),
-            start__lt=_day_start(data["end"] + timedelta(days=1))), request.user)
+        shifts = scope(
+            Shift.objects.filter(
+                start__gte=_day_start(data["start"]),
+                start__lt=_day_start(data["end"] + timedelta(days=1)),
+            ),
+            request.user,
+        )
         if data.get("community"):
             shifts = shifts.filter(task__community=data["community"])
         proposals, result = matching.propose(shifts)
-    return render(request, "assistance/admin/auto_assign.html", {
-        "title": _("Auto-assign volunteers"), "form": form, "proposals": proposals,
-        "result": result,
-    })
+    return render(
+        request,
+        "assistance/admin/auto_assign.html",
+        {
+            "title": _("Auto-assign volunteers"),
+            "form": form,
+            "proposals": proposals,
+            "result": result,
+        },
+    )

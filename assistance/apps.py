@@ -12,5 +12,6 @@ class AssistanceConfig(AppConfig):
 
         from .services import hand_on_declined_delivery
 
-        invitation_declined.connect(hand_on_declined_delivery,
-                                    dispatch_uid="assistance_hand_on_declined_delivery")
+        invitation_declined.connect(
+            hand_on_declined_delivery, dispatch_uid="assistance_hand_on_declined_delivery"
+        )

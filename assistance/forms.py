@@ -19,17 +19,23 @@ ITEMS_PREFIX = "items"
 class ItemLineForm(forms.Form):
     """One row of a request: a catalogue item and how many. A row left blank is ignored."""
 
-    item = forms.ModelChoiceField(queryset=None, required=False,
-                                  label=_("supplies from the list"), empty_label=_("(none)"))
+    item = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("supplies from the list"), empty_label=_("(none)")
+    )
     quantity = forms.IntegerField(
-        min_value=1, max_value=99, required=False, label=_("quantity"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        label=_("quantity"),
         error_messages={
             "invalid": _("Enter a whole number."),
             "min_value": _("The quantity must be at least 1."),
-            "max_value": _("At most %(limit_value)s of one item; describe larger needs in "
-                           "the free text."),
+            "max_value": _(
+                "At most %(limit_value)s of one item; describe larger needs in the free text."
+            ),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,12 +56,18 @@ class ItemLineForm(forms.Form):
 class StaffItemLineForm(ItemLineForm):
     """The coordinator's row: no upper limit on the quantity (a building's order by phone)."""
 
-    item = forms.ModelChoiceField(queryset=None, required=False,
-                                  label=_("item from the catalogue"), empty_label=_("(none)"))
+    item = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("item from the catalogue"), empty_label=_("(none)")
+    )
     quantity = forms.IntegerField(
-        min_value=1, required=False, label=_("quantity"),
-        error_messages={"invalid": _("Enter a whole number."),
-                        "min_value": _("The quantity must be at least 1.")})
+        min_value=1,
+        required=False,
+        label=_("quantity"),
+        error_messages={
+            "invalid": _("Enter a whole number."),
+            "min_value": _("The quantity must be at least 1."),
+        },
+    )
 
 
 class BaseItemLineFormSet(forms.BaseFormSet):
@@ -63,11 +75,14 @@ class BaseItemLineFormSet(forms.BaseFormSet):
     as a new one, so no row counts as an "initial" form."""
 
     default_error_messages = {
-        "missing_management_form": _("The list of items was incomplete. Check it and send "
-                                     "the form again."),
+        "missing_management_form": _(
+            "The list of items was incomplete. Check it and send the form again."
+        ),
         "too_many_forms": ngettext_lazy(
             "You can ask for at most %(num)d item in one request.",
-            "You can ask for at most %(num)d items in one request.", "num"),
+            "You can ask for at most %(num)d items in one request.",
+            "num",
+        ),
     }
 
     def initial_form_count(self):
@@ -75,8 +90,14 @@ class BaseItemLineFormSet(forms.BaseFormSet):
 
 
 def _item_formset(form_class):
-    return forms.formset_factory(form_class, formset=BaseItemLineFormSet, extra=1,
-                                 max_num=MAX_LINES, validate_max=True, absolute_max=MAX_LINES)
+    return forms.formset_factory(
+        form_class,
+        formset=BaseItemLineFormSet,
+        extra=1,
+        max_num=MAX_LINES,
+        validate_max=True,
+        absolute_max=MAX_LINES,
+    )
 
 
 ItemLineFormSet = _item_formset(ItemLineForm)
@@ -98,8 +119,9 @@ class WithItemLines:
 
     def __init__(self, *args, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = self.item_formset(self.data if self.is_bound else None,
-                                       prefix=ITEMS_PREFIX, initial=rows or None)
+        self.items = self.item_formset(
+            self.data if self.is_bound else None, prefix=ITEMS_PREFIX, initial=rows or None
+        )
         if rows:
             self.items.extra = len(rows)
 
@@ -124,10 +146,15 @@ class WithItemLines:
 
     def clean(self):
         data = super().clean()
-        if (self.items.is_valid() and not self.lines()
-                and not (data.get("need") or "").strip() and "need" not in self.errors):
-            self.add_error("need", _("Say what is needed: items from the catalogue or a "
-                                     "description."))
+        if (
+            self.items.is_valid()
+            and not self.lines()
+            and not (data.get("need") or "").strip()
+            and "need" not in self.errors
+        ):
+            self.add_error(
+                "need", _("Say what is needed: items from the catalogue or a description.")
+            )
         return data
 
     def lines(self):
@@ -147,17 +174,20 @@ class WithItemLines:
         for name in self.fields:
             if name == "need":
                 summary += self._item_errors()
-            summary += [(self._anchor(self[name]), _labelled(self[name].label, error))
-                        for error in self.errors.get(name, [])]
+            summary += [
+                (self._anchor(self[name]), _labelled(self[name].label, error))
+                for error in self.errors.get(name, [])
+            ]
         return summary
 
     def _item_errors(self):
-        summary = [(f"{ITEMS_PREFIX}-rows", str(error))
-                   for error in self.items.non_form_errors()]
+        summary = [(f"{ITEMS_PREFIX}-rows", str(error)) for error in self.items.non_form_errors()]
         for number, row in enumerate(self.items.forms, start=1):
             for name, errors in row.errors.items():
                 label = _("Item %(number)s, %(field)s") % {
-                    "number": number, "field": row.fields[name].label}
+                    "number": number,
+                    "field": row.fields[name].label,
+                }
                 summary += [(self._anchor(row[name]), _labelled(label, error)) for error in errors]
         return summary
 
@@ -174,8 +204,11 @@ class HelpRequestForm(WithItemLines, forms.Form):
     contact_name = forms.CharField(label=_("contact name"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("contact phone"), max_length=20)
     urgency = forms.ChoiceField(label=_("urgency"), choices=HelpRequest.Urgency.choices)
-    need = forms.CharField(label=_("what is needed (free text)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    need = forms.CharField(
+        label=_("what is needed (free text)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     item_formset = StaffItemLineFormSet
 
@@ -184,7 +217,8 @@ class HelpRequestForm(WithItemLines, forms.Form):
         communities = communities_for(user)
         self.fields["community"].queryset = communities
         self.fields["compound"].queryset = Compound.objects.filter(
-            community__in=communities).select_related("community")
+            community__in=communities
+        ).select_related("community")
 
 
 def _next_monday():
@@ -193,12 +227,17 @@ def _next_monday():
 
 
 class AutoAssignForm(forms.Form):
-    start = forms.DateField(label=_("from"), initial=_next_monday,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("until"), initial=lambda: _next_monday() + timedelta(days=6),
-                          widget=forms.DateInput(attrs={"type": "date"}))
-    community = forms.ModelChoiceField(queryset=None, required=False, label=_("community"),
-                                       empty_label=_("All my communities"))
+    start = forms.DateField(
+        label=_("from"), initial=_next_monday, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("until"),
+        initial=lambda: _next_monday() + timedelta(days=6),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    community = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("community"), empty_label=_("All my communities")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,23 +253,38 @@ class AutoAssignForm(forms.Form):
 class OwnHelpRequestForm(WithItemLines, forms.Form):
     """A resident asks for help on the website (mobile first: few fields, labelled)."""
 
-    community = forms.ModelChoiceField(queryset=None, label=_("community"),
-                                       empty_label=_("Choose your community"))
-    compound = forms.ModelChoiceField(queryset=None, label=_("compound"),
-                                      empty_label=_("Choose your compound"))
-    building = forms.CharField(label=_("building, unit and room"), max_length=100,
-                               widget=forms.TextInput(attrs={"placeholder": _("e.g. 3-2-501")}))
+    community = forms.ModelChoiceField(
+        queryset=None, label=_("community"), empty_label=_("Choose your community")
+    )
+    compound = forms.ModelChoiceField(
+        queryset=None, label=_("compound"), empty_label=_("Choose your compound")
+    )
+    building = forms.CharField(
+        label=_("building, unit and room"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 3-2-501")}),
+    )
     need = forms.CharField(
-        label=_("what is needed (free text)"), required=False,
+        label=_("what is needed (free text)"),
+        required=False,
         help_text=_("e.g. milk powder, medicine, vegetables, a ride to hospital"),
-        widget=forms.Textarea(attrs={"rows": 3}))
-    urgency = forms.ChoiceField(label=_("urgency"), choices=HelpRequest.Urgency.choices,
-                                initial=HelpRequest.Urgency.NORMAL, widget=forms.RadioSelect)
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("urgency"),
+        choices=HelpRequest.Urgency.choices,
+        initial=HelpRequest.Urgency.NORMAL,
+        widget=forms.RadioSelect,
+    )
     contact_name = forms.CharField(label=_("contact name"), max_length=50, required=False)
     contact_phone = forms.CharField(
-        label=_("contact phone"), max_length=20, validators=[validate_mobile],
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric",
-                                      "autocomplete": "tel"}))
+        label=_("contact phone"),
+        max_length=20,
+        validators=[validate_mobile],
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
+        ),
+    )
     token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

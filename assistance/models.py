@@ -25,42 +25,81 @@ class HelpRequest(models.Model):
         DELIVERED = "delivered", _("Delivered")
         CLOSED = "closed", _("Closed")
 
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="help_requests", verbose_name=_("community"))
-    compound = models.ForeignKey("portal.Compound", on_delete=models.PROTECT,
-                                 related_name="help_requests", verbose_name=_("compound"))
+    community = models.ForeignKey(
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+        verbose_name=_("community"),
+    )
+    compound = models.ForeignKey(
+        "portal.Compound",
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+        verbose_name=_("compound"),
+    )
     building = models.CharField(_("building, unit and room"), max_length=100)
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20)
-    need = models.TextField(_("what is needed (free text)"), blank=True,
-                            help_text=_("e.g. a ride to hospital, medicine, vegetables"))
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices,
-                               default=Urgency.NORMAL, db_index=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.NEW, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("recorded by"))
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="help_requests",
-                                  verbose_name=_("resident who asked"),
-                                  help_text=_("Set when the household asked on the website."))
-    submission_token = models.UUIDField(_("submission token"), null=True, blank=True,
-                                        unique=True, editable=False)
+    need = models.TextField(
+        _("what is needed (free text)"),
+        blank=True,
+        help_text=_("e.g. a ride to hospital, medicine, vegetables"),
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL, db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+        verbose_name=_("resident who asked"),
+        help_text=_("Set when the household asked on the website."),
+    )
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     assigned_volunteer = models.ForeignKey(
-        "volunteers.VolunteerProfile", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="help_requests", verbose_name=_("assigned volunteer"))
+        "volunteers.VolunteerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+        verbose_name=_("assigned volunteer"),
+    )
     delivery_shift = models.ForeignKey(
-        "volunteers.Shift", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="help_requests", verbose_name=_("delivery shift"))
+        "volunteers.Shift",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+        verbose_name=_("delivery shift"),
+    )
     distribution = models.ForeignKey(
-        "donations.Distribution", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="help_requests", verbose_name=_("distribution from stock"))
+        "donations.Distribution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+        verbose_name=_("distribution from stock"),
+    )
 
     class Meta:
         verbose_name = _("help request")
@@ -69,9 +108,10 @@ class HelpRequest(models.Model):
         indexes = [models.Index(fields=["community", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="assigned") | Q(assigned_at__isnull=False,
-                                                    assigned_volunteer__isnull=False),
-                name="helprequest_assigned_has_volunteer"),
+                condition=~Q(status="assigned")
+                | Q(assigned_at__isnull=False, assigned_volunteer__isnull=False),
+                name="helprequest_assigned_has_volunteer",
+            ),
         ]
 
     def __str__(self):
@@ -83,17 +123,22 @@ class HelpRequestLine(models.Model):
 
     community_lookup = "request__community"
 
-    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="lines",
-                                verbose_name=_("help request"))
-    item = models.ForeignKey("donations.Item", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("item"))
+    request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("help request")
+    )
+    item = models.ForeignKey(
+        "donations.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
         verbose_name = _("requested item")
         verbose_name_plural = _("requested items")
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0),
-                                              name="helprequestline_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="helprequestline_quantity_positive"
+            )
+        ]
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"

@@ -3,8 +3,11 @@ is staffed by coordinators, so the coordinator role records requests."""
 
 from portal import roles
 
-_ALL = [f"assistance.{a}_{m}" for m in ("helprequest", "helprequestline")
-        for a in ("add", "change", "view")]
+_ALL = [
+    f"assistance.{a}_{m}"
+    for m in ("helprequest", "helprequestline")
+    for a in ("add", "change", "view")
+]
 
 PERMISSIONS = {
     roles.COORDINATOR: _ALL,

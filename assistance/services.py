@@ -30,18 +30,31 @@ def _ensure_staff(user, obj):
 
 def _move(request, from_statuses, to_status, **fields):
     moved = HelpRequest.objects.filter(pk=request.pk, status__in=from_statuses).update(
-        status=to_status, **fields)
+        status=to_status, **fields
+    )
     if not moved:
-        raise AssistanceError(_("This request cannot be changed in its current state."),
-                              code="state")
+        raise AssistanceError(
+            _("This request cannot be changed in its current state."), code="state"
+        )
     request.refresh_from_db()
     return request
 
 
 @transaction.atomic
-def record_request(*, community, compound, building, contact_phone, lines=(), need="",
-                   urgency=HelpRequest.Urgency.NORMAL, contact_name="", by, own=False,
-                   token=None):
+def record_request(
+    *,
+    community,
+    compound,
+    building,
+    contact_phone,
+    lines=(),
+    need="",
+    urgency=HelpRequest.Urgency.NORMAL,
+    contact_name="",
+    by,
+    own=False,
+    token=None,
+):
     """A coordinator (or the hotline) records a household's need: catalogue items
     [(item, quantity)] and/or free text. With `own=True` a signed-in resident records their
     own need (no staff rights needed; the request is theirs: `requester`); `token` makes a
@@ -64,16 +77,25 @@ def record_request(*, community, compound, building, contact_phone, lines=(), ne
         raise AssistanceError(_("This compound is not in the chosen community."), code="compound")
     lines = [(item, int(q)) for item, q in lines if item is not None and q]
     if not lines and not need.strip():
-        raise AssistanceError(_("Say what is needed: items from the catalogue or a description."),
-                              code="empty")
+        raise AssistanceError(
+            _("Say what is needed: items from the catalogue or a description."), code="empty"
+        )
     if any(q <= 0 for _item, q in lines):
         raise AssistanceError(_("The quantity must be a positive whole number."), code="quantity")
     if not building.strip() or not contact_phone.strip():
         raise AssistanceError(_("Enter the building and a contact phone."), code="address")
-    request = HelpRequest(community=community, compound=compound, building=building.strip(),
-                          contact_phone=contact_phone.strip(), contact_name=contact_name.strip(),
-                          need=need.strip(), urgency=urgency, created_by=by,
-                          requester=by if own else None, submission_token=token if own else None)
+    request = HelpRequest(
+        community=community,
+        compound=compound,
+        building=building.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_name=contact_name.strip(),
+        need=need.strip(),
+        urgency=urgency,
+        created_by=by,
+        requester=by if own else None,
+        submission_token=token if own else None,
+    )
     if not own:
         _ensure_staff(by, community)
     if own and token is not None:
@@ -89,7 +111,8 @@ def record_request(*, community, compound, building, contact_phone, lines=(), ne
     else:
         request.save()
     HelpRequestLine.objects.bulk_create(
-        [HelpRequestLine(request=request, item=item, quantity=q) for item, q in lines])
+        [HelpRequestLine(request=request, item=item, quantity=q) for item, q in lines]
+    )
     return request
 
 
@@ -106,16 +129,22 @@ def fulfil_from_stock(request, *, by, location=None):
     if request.status == HelpRequest.Status.CLOSED or request.anonymised_at:
         raise AssistanceError(_("This request is closed."), code="closed")
     if request.distribution_id:
-        raise AssistanceError(_("The items of this request were already handed out."),
-                              code="duplicate")
+        raise AssistanceError(
+            _("The items of this request were already handed out."), code="duplicate"
+        )
     lines = [(line.item, line.quantity) for line in request.lines.select_related("item")]
     if not lines:
         raise AssistanceError(_("This request has no catalogue items."), code="empty")
     try:
         distribution = distribute(
-            request.community, location or community_store(request.community), lines,
-            recipient=Distribution.Recipient.HOUSEHOLD, user=by, compound=request.compound,
-            building=request.building, note=f"居民求助 #{request.pk}",
+            request.community,
+            location or community_store(request.community),
+            lines,
+            recipient=Distribution.Recipient.HOUSEHOLD,
+            user=by,
+            compound=request.compound,
+            building=request.building,
+            note=f"居民求助 #{request.pk}",
         )
     except StockError as error:
         raise AssistanceError(error.messages[0], code="stock") from error
@@ -134,13 +163,21 @@ def delivery_shift(request, *, by):
         if request.delivery_shift_id:
             return request.delivery_shift
         task = Task.objects.create(
-            community=request.community, compound=request.compound, kind=Task.Kind.DELIVERY,
+            community=request.community,
+            compound=request.compound,
+            kind=Task.Kind.DELIVERY,
             title=f"居民求助配送 #{request.pk}",
-            instructions=str(_("Delivery for a help request; the address is on the request "
-                               "page once it is yours.")))
+            instructions=str(
+                _(
+                    "Delivery for a help request; the address is on the request "
+                    "page once it is yours."
+                )
+            ),
+        )
         start = timezone.now() + timedelta(minutes=5)
-        shift = Shift.objects.create(task=task, start=start,
-                                     end=start + timedelta(hours=DELIVERY_HOURS), places=1)
+        shift = Shift.objects.create(
+            task=task, start=start, end=start + timedelta(hours=DELIVERY_HOURS), places=1
+        )
         HelpRequest.objects.filter(pk=request.pk).update(delivery_shift=shift)
     return shift
 
@@ -162,15 +199,25 @@ def assign_volunteer(request, profile, *, by):
     _ensure_staff(by, request)
     shift = delivery_shift(request, by=by)
     invite(shift, profile, by)
-    _move(request, [HelpRequest.Status.NEW], HelpRequest.Status.ASSIGNED,
-          assigned_volunteer=profile, assigned_at=timezone.now())
+    _move(
+        request,
+        [HelpRequest.Status.NEW],
+        HelpRequest.Status.ASSIGNED,
+        assigned_volunteer=profile,
+        assigned_at=timezone.now(),
+    )
     if profile.user_id:
         from volunteers.services import _site_link
 
-        notify(profile.user, "assistance/notify/assigned", {
-            "number": request.pk, "compound": request.compound.name,
-            "link": _site_link("assistance:request", request.pk),
-        })
+        notify(
+            profile.user,
+            "assistance/notify/assigned",
+            {
+                "number": request.pk,
+                "compound": request.compound.name,
+                "link": _site_link("assistance:request", request.pk),
+            },
+        )
     return request
 
 
@@ -181,16 +228,22 @@ def mark_delivered(request, *, by):
     is_assignee = volunteer is not None and request.assigned_volunteer_id == volunteer.pk
     if not is_assignee:
         _ensure_staff(by, request)
-    return _move(request, [HelpRequest.Status.ASSIGNED] if is_assignee else
-                 [HelpRequest.Status.NEW, HelpRequest.Status.ASSIGNED],
-                 HelpRequest.Status.DELIVERED, delivered_at=timezone.now())
+    return _move(
+        request,
+        [HelpRequest.Status.ASSIGNED]
+        if is_assignee
+        else [HelpRequest.Status.NEW, HelpRequest.Status.ASSIGNED],
+        HelpRequest.Status.DELIVERED,
+        delivered_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def close_request(request, *, by):
     _ensure_staff(by, request)
-    return _move(request, [HelpRequest.Status.DELIVERED], HelpRequest.Status.CLOSED,
-                 closed_at=timezone.now())
+    return _move(
+        request, [HelpRequest.Status.DELIVERED], HelpRequest.Status.CLOSED, closed_at=timezone.now()
+    )
 
 
 def anonymise_closed(now=None):
@@ -199,7 +252,9 @@ def anonymise_closed(now=None):
     now = now or timezone.now()
     cutoff = now - timedelta(days=getattr(settings, "ASSISTANCE_RETENTION_DAYS", 30))
     return HelpRequest.objects.filter(
-        status=HelpRequest.Status.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True,
+        status=HelpRequest.Status.CLOSED,
+        closed_at__lt=cutoff,
+        anonymised_at__isnull=True,
     ).update(building="", contact_phone="", contact_name="", anonymised_at=now)
 
 
@@ -207,8 +262,11 @@ def overdue_urgent(queryset, now=None):
     """Urgent requests still not assigned MATCHING_URGENT_MINUTES after they were recorded."""
     now = now or timezone.now()
     minutes = getattr(settings, "MATCHING_URGENT_MINUTES", 30)
-    return queryset.filter(urgency=HelpRequest.Urgency.URGENT, status=HelpRequest.Status.NEW,
-                           created_at__lt=now - timedelta(minutes=minutes))
+    return queryset.filter(
+        urgency=HelpRequest.Urgency.URGENT,
+        status=HelpRequest.Status.NEW,
+        created_at__lt=now - timedelta(minutes=minutes),
+    )
 
 
 def low_stock(requests):
@@ -216,28 +274,43 @@ def low_stock(requests):
     than requested: [{community, item, requested, free}]."""
     from donations.models import Balance, Location
 
-    open_lines = (HelpRequestLine.objects.filter(request__in=requests.exclude(
-        status=HelpRequest.Status.CLOSED).filter(distribution__isnull=True))
+    open_lines = (
+        HelpRequestLine.objects.filter(
+            request__in=requests.exclude(status=HelpRequest.Status.CLOSED).filter(
+                distribution__isnull=True
+            )
+        )
         .values("request__community_id", "request__community__name", "item_id", "item__name")
-        .annotate(requested=Sum("quantity")))
+        .annotate(requested=Sum("quantity"))
+    )
     rows = list(open_lines)
     if not rows:
         return []
     free = {}
-    for row in (Balance.objects.filter(
+    for row in (
+        Balance.objects.filter(
             location__kind=Location.Kind.COMMUNITY,
             location__community_id__in={r["request__community_id"] for r in rows},
-            item_id__in={r["item_id"] for r in rows})
-            .values("location__community_id", "item_id")
-            .annotate(on_hand=Sum("quantity"), reserved=Sum("reserved"))):
-        free[(row["location__community_id"], row["item_id"])] = (
-            (row["on_hand"] or 0) - (row["reserved"] or 0))
+            item_id__in={r["item_id"] for r in rows},
+        )
+        .values("location__community_id", "item_id")
+        .annotate(on_hand=Sum("quantity"), reserved=Sum("reserved"))
+    ):
+        free[(row["location__community_id"], row["item_id"])] = (row["on_hand"] or 0) - (
+            row["reserved"] or 0
+        )
     out = []
     for r in rows:
         have = free.get((r["request__community_id"], r["item_id"]), 0)
         if have < r["requested"]:
-            out.append({"community": r["request__community__name"], "item": r["item__name"],
-                        "requested": r["requested"], "free": have})
+            out.append(
+                {
+                    "community": r["request__community__name"],
+                    "item": r["item__name"],
+                    "requested": r["requested"],
+                    "free": have,
+                }
+            )
     return out
 
 
@@ -264,24 +337,33 @@ def hand_on_declined_delivery(sender, signup, sent, **kwargs):
     from portal.notify import notify
 
     requests = HelpRequest.objects.filter(
-        delivery_shift_id=signup.shift_id, status=HelpRequest.Status.ASSIGNED,
-        assigned_volunteer_id=signup.profile_id)
+        delivery_shift_id=signup.shift_id,
+        status=HelpRequest.Status.ASSIGNED,
+        assigned_volunteer_id=signup.profile_id,
+    )
     for request in requests:
         if sent:
             profile = sent[0].profile
             moved = HelpRequest.objects.filter(
-                pk=request.pk, status=HelpRequest.Status.ASSIGNED,
+                pk=request.pk,
+                status=HelpRequest.Status.ASSIGNED,
                 assigned_volunteer_id=signup.profile_id,
             ).update(assigned_volunteer=profile, assigned_at=timezone.now())
             if moved and profile.user_id:
                 from volunteers.services import _site_link
 
-                notify(profile.user, "assistance/notify/assigned", {
-                    "number": request.pk, "compound": request.compound.name,
-                    "link": _site_link("assistance:request", request.pk),
-                })
+                notify(
+                    profile.user,
+                    "assistance/notify/assigned",
+                    {
+                        "number": request.pk,
+                        "compound": request.compound.name,
+                        "link": _site_link("assistance:request", request.pk),
+                    },
+                )
         else:
             HelpRequest.objects.filter(
-                pk=request.pk, status=HelpRequest.Status.ASSIGNED,
+                pk=request.pk,
+                status=HelpRequest.Status.ASSIGNED,
                 assigned_volunteer_id=signup.profile_id,
             ).update(status=HelpRequest.Status.NEW, assigned_volunteer=None, assigned_at=None)

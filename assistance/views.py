@@ -20,12 +20,16 @@ from .models import HelpRequest
 @login_required
 def request_detail(request, pk):
     help_request = get_object_or_404(
-        services.visible_to_volunteer(request.user).select_related("compound", "community"),
-        pk=pk)
-    return render(request, "assistance/request_detail.html", {
-        "help_request": help_request,
-        "lines": help_request.lines.select_related("item"),
-    })
+        services.visible_to_volunteer(request.user).select_related("compound", "community"), pk=pk
+    )
+    return render(
+        request,
+        "assistance/request_detail.html",
+        {
+            "help_request": help_request,
+            "lines": help_request.lines.select_related("item"),
+        },
+    )
 
 
 @login_required
@@ -55,23 +59,39 @@ def ask_for_help(request):
         if not _is_uuid(form.initial.get("token")):
             form.initial["token"] = uuid.uuid4()
         if not added:
-            messages.warning(request, _("You can ask for at most %(max)s items in one request; "
-                                        "describe anything else in the free text.")
-                             % {"max": MAX_LINES})
+            messages.warning(
+                request,
+                _(
+                    "You can ask for at most %(max)s items in one request; "
+                    "describe anything else in the free text."
+                )
+                % {"max": MAX_LINES},
+            )
     elif request.method == "POST":
         form = OwnHelpRequestForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 help_request = services.record_request(
-                    community=data["community"], compound=data["compound"],
-                    building=data["building"], contact_phone=data["contact_phone"],
-                    contact_name=data["contact_name"], need=data["need"],
-                    urgency=data["urgency"], lines=form.lines(), by=request.user, own=True,
-                    token=data["token"])
+                    community=data["community"],
+                    compound=data["compound"],
+                    building=data["building"],
+                    contact_phone=data["contact_phone"],
+                    contact_name=data["contact_name"],
+                    need=data["need"],
+                    urgency=data["urgency"],
+                    lines=form.lines(),
+                    by=request.user,
+                    own=True,
+                    token=data["token"],
+                )
             except services.AssistanceError as error:
-                field = {"phone": "contact_phone", "compound": "compound",
-                         "address": "building", "empty": "need"}.get(error.code)
+                field = {
+                    "phone": "contact_phone",
+                    "compound": "compound",
+                    "address": "building",
+                    "empty": "need",
+                }.get(error.code)
                 form.add_error(field, error.messages)
             else:
                 return redirect("assistance:my_request", pk=help_request.pk)
@@ -88,13 +108,21 @@ def _known_to_us(user):
     known = {"contact_phone": getattr(user, "phone", "") or ""}
     last = HelpRequest.objects.filter(requester=user, anonymised_at__isnull=True).first()
     if last is not None:
-        return {**known, "community": last.community_id, "compound": last.compound_id,
-                "building": last.building, "contact_name": last.contact_name,
-                "contact_phone": last.contact_phone or known["contact_phone"]}
+        return {
+            **known,
+            "community": last.community_id,
+            "compound": last.compound_id,
+            "building": last.building,
+            "contact_name": last.contact_name,
+            "contact_phone": last.contact_phone or known["contact_phone"],
+        }
     profile = VolunteerProfile.objects.filter(user=user).exclude(status="deleted").first()
     if profile is not None:
-        known.update(community=profile.community_id, compound=profile.compound_id,
-                     contact_name=profile.real_name)
+        known.update(
+            community=profile.community_id,
+            compound=profile.compound_id,
+            contact_name=profile.real_name,
+        )
     return known
 
 
@@ -108,17 +136,30 @@ def _is_uuid(value):
 
 @login_required
 def my_requests(request):
-    return render(request, "assistance/my_requests.html", {
-        "requests": services.own_requests(request.user).select_related("community", "compound")
-        .prefetch_related("lines__item"),
-    })
+    return render(
+        request,
+        "assistance/my_requests.html",
+        {
+            "requests": services.own_requests(request.user)
+            .select_related("community", "compound")
+            .prefetch_related("lines__item"),
+        },
+    )
 
 
 @login_required
 def my_request(request, pk):
     help_request = get_object_or_404(
-        scope(HelpRequest.objects.select_related("community", "compound"), request.user)
-        .filter(requester=request.user), pk=pk)
-    return render(request, "assistance/my_request.html", {
-        "help_request": help_request, "lines": help_request.lines.select_related("item"),
-    })
+        scope(HelpRequest.objects.select_related("community", "compound"), request.user).filter(
+            requester=request.user
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "assistance/my_request.html",
+        {
+            "help_request": help_request,
+            "lines": help_request.lines.select_related("item"),
+        },
+    )

@@ -31,8 +31,12 @@ from django.test.utils import (
 CHILDREN = 200
 DURATION = float(os.environ.get("BENCH_SECONDS", "3"))
 DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                      "LOCATION": "bench-content"}}
+LOCMEM = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bench-content",
+    }
+}
 
 
 def build():
@@ -43,15 +47,32 @@ def build():
     demo.load_places()
     home = demo.load_site()
     notices, _courses, stories = content_demo.load_indexes(home)
-    body = [{"type": "paragraph_block",
-             "value": "<p>感谢每一位在寒风中值守卡口的志愿者，感谢每一家捐赠口罩和84消毒液的企业。</p>"}]
+    body = [
+        {
+            "type": "paragraph_block",
+            "value": "<p>感谢每一位在寒风中值守卡口的志愿者，感谢每一家捐赠口罩和84消毒液的企业。</p>",
+        }
+    ]
     for n in range(CHILDREN):
-        notices.add_child(instance=NoticePage(
-            title=f"关于第{n}号小区封闭管理的通知", slug=f"notice-{n}", live=True,
-            summary="即日起实行封闭式管理。", body=body, urgent=n % 10 == 0))
-        stories.add_child(instance=StoryPage(
-            title=f"暖心故事第{n}篇", slug=f"story-{n}", live=True,
-            summary="一袋口罩，没有留下名字。", body=body))
+        notices.add_child(
+            instance=NoticePage(
+                title=f"关于第{n}号小区封闭管理的通知",
+                slug=f"notice-{n}",
+                live=True,
+                summary="即日起实行封闭式管理。",
+                body=body,
+                urgent=n % 10 == 0,
+            )
+        )
+        stories.add_child(
+            instance=StoryPage(
+                title=f"暖心故事第{n}篇",
+                slug=f"story-{n}",
+                live=True,
+                summary="一袋口罩，没有留下名字。",
+                body=body,
+            )
+        )
     return StoryPage.objects.get(slug=f"story-{CHILDREN // 2}").url
 
 

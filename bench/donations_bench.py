@@ -58,13 +58,38 @@ def base_data(lots=4, per_lot=10_000):
     item = Item.objects.create(name="医用外科口罩", category="masks", unit="只")
     warehouse = Location.objects.create(name="基准物资库", kind=Location.Kind.WAREHOUSE)
     code = "91110000123456700"
-    donor = Donor.objects.create(name="北京公共交通控股(集团)有限公司", kind="firm",
-                                 credit_code=code[:17] + uscc_check_char(code[:17]),
-                                 contact_name="王女士", contact_phone="13700000000", verified=True)
+    donor = Donor.objects.create(
+        name="北京公共交通控股(集团)有限公司",
+        kind="firm",
+        credit_code=code[:17] + uscc_check_char(code[:17]),
+        contact_name="王女士",
+        contact_phone="13700000000",
+        verified=True,
+    )
     today = timezone.localdate()
-    pledge = services.pledge(donor, [
-        {"item": item, "quantity": per_lot, "lot_number": f"B{i}", "expiry": today + datetime.timedelta(days=100 + i)}
-        for i in range(lots)], user=keeper)
-    services.receive(pledge, warehouse, [{"pledge_line": line, "accepted": line.quantity}
-                                         for line in pledge.lines.all()], user=keeper)
-    return {"keeper": keeper, "item": item, "warehouse": warehouse, "donor": donor, "pledge": pledge}
+    pledge = services.pledge(
+        donor,
+        [
+            {
+                "item": item,
+                "quantity": per_lot,
+                "lot_number": f"B{i}",
+                "expiry": today + datetime.timedelta(days=100 + i),
+            }
+            for i in range(lots)
+        ],
+        user=keeper,
+    )
+    services.receive(
+        pledge,
+        warehouse,
+        [{"pledge_line": line, "accepted": line.quantity} for line in pledge.lines.all()],
+        user=keeper,
+    )
+    return {
+        "keeper": keeper,
+        "item": item,
+        "warehouse": warehouse,
+        "donor": donor,
+        "pledge": pledge,
+    }

@@ -24,7 +24,14 @@ def spreadsheet(rows, bad_row=None):
         name = "医用外科口罩" if i % 3 else "84消毒液"
         if bad_row is not None and i == bad_row:
             name = "不存在的物资"
-        data.append((name, 100 + i % 500, f"L{i:05d}", (today + datetime.timedelta(days=200 + i % 300)).isoformat()))
+        data.append(
+            (
+                name,
+                100 + i % 500,
+                f"L{i:05d}",
+                (today + datetime.timedelta(days=200 + i % 300)).isoformat(),
+            )
+        )
     return data.export("xlsx")
 
 
@@ -58,11 +65,16 @@ def main():
     before = PledgeLine.objects.count()
     dataset = load_dataset(Upload(bad, "pledge.xlsx"))
     result = PledgeImportResource(donor=donor, user=keeper).import_data(
-        dataset, dry_run=False, raise_errors=False, use_transactions=True)
+        dataset, dry_run=False, raise_errors=False, use_transactions=True
+    )
     problems = import_errors(result)
-    return {"rows": ROWS, "seconds": round(seconds, 2), "rows_per_s": round(ROWS / seconds, 1),
-            "bad_file_rows_written": PledgeLine.objects.count() - before,
-            "bad_file_errors": [[n, m] for n, m in problems][:3]}
+    return {
+        "rows": ROWS,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(ROWS / seconds, 1),
+        "bad_file_rows_written": PledgeLine.objects.count() - before,
+        "bad_file_errors": [[n, m] for n, m in problems][:3],
+    }
 
 
 if __name__ == "__main__":

@@ -34,8 +34,10 @@ def main():
     data = base_data(lots=LOTS, per_lot=PER_LOT)
     keeper, item, warehouse = data["keeper"], data["item"], data["warehouse"]
     subdistrict = Subdistrict.objects.get(name="基准街道")
-    communities = [Community.objects.create(subdistrict=subdistrict, name=f"基准{i}社区", slug=f"bench-{i}")
-                   for i in range(THREADS)]
+    communities = [
+        Community.objects.create(subdistrict=subdistrict, name=f"基准{i}社区", slug=f"bench-{i}")
+        for i in range(THREADS)
+    ]
     counts = {"refused": 0, "errors": 0}
     lock = threading.Lock()
 
@@ -45,13 +47,17 @@ def main():
             for round_number in range(ROUNDS):
                 try:
                     if index % 2 == 0:
-                        request = services.request_supplies(community, [(item, 40)], purpose="基准", user=keeper)
+                        request = services.request_supplies(
+                            community, [(item, 40)], purpose="基准", user=keeper
+                        )
                         allocations = services.allocate(request.lines.get(), user=keeper)
                         if round_number % 3 == 0:
                             note = services.dispatch(allocations, user=keeper)
                             services.confirm_receipt(note, {}, user=keeper)
                     else:
-                        services.distribute(community, warehouse, [(item, 30)], recipient="volunteers", user=keeper)
+                        services.distribute(
+                            community, warehouse, [(item, 30)], recipient="volunteers", user=keeper
+                        )
                 except StockError:
                     with lock:
                         counts["refused"] += 1
@@ -72,16 +78,31 @@ def main():
     seconds = time.perf_counter() - started
     movements = Movement.objects.count() - before
     received = LOTS * PER_LOT
-    out = Movement.objects.filter(kind__in=["distribute", "discard"]).aggregate(n=Sum("quantity"))["n"] or 0
+    out = (
+        Movement.objects.filter(kind__in=["distribute", "discard"]).aggregate(n=Sum("quantity"))[
+            "n"
+        ]
+        or 0
+    )
     on_hand = Balance.objects.aggregate(n=Sum("quantity"))["n"] or 0
-    oversells = Balance.objects.filter(quantity__lt=0).count() + Balance.objects.filter(reserved__lt=0).count()
+    oversells = (
+        Balance.objects.filter(quantity__lt=0).count()
+        + Balance.objects.filter(reserved__lt=0).count()
+    )
     if out + on_hand != received or on_hand < 0:
         oversells += 1
     mismatches = len(services.check_balances())
-    return {"threads": THREADS, "movements": movements, "seconds": round(seconds, 3),
-            "movements_per_s": round(movements / seconds, 1), "oversells": oversells,
-            "mismatches": mismatches, "refused": counts["refused"], "errors": counts["errors"],
-            "database": connection.vendor}
+    return {
+        "threads": THREADS,
+        "movements": movements,
+        "seconds": round(seconds, 3),
+        "movements_per_s": round(movements / seconds, 1),
+        "oversells": oversells,
+        "mismatches": mismatches,
+        "refused": counts["refused"],
+        "errors": counts["errors"],
+        "database": connection.vendor,
+    }
 
 
 if __name__ == "__main__":

@@ -25,16 +25,22 @@ def main():
     receipt_seconds = (time.perf_counter() - started) / COUNT
     letter = len(documents.thank_you_pdf(receipt)[2])
 
-    community = Community.objects.create(subdistrict=Subdistrict.objects.get(), name="民岳家园社区", slug="minyue")
+    community = Community.objects.create(
+        subdistrict=Subdistrict.objects.get(), name="民岳家园社区", slug="minyue"
+    )
     request = services.request_supplies(community, [(item, 4500)], purpose="卡口", user=keeper)
     note = services.dispatch(services.allocate(request.lines.get(), user=keeper), user=keeper)
     started = time.perf_counter()
     note_sizes = [len(documents.dispatch_note_pdf(note)[2]) for _ in range(COUNT)]
     note_seconds = (time.perf_counter() - started) / COUNT
-    return {"documents": COUNT, "seconds_per_receipt": round(receipt_seconds, 3),
-            "bytes_per_receipt": round(sum(sizes) / COUNT), "bytes_per_thank_you": letter,
-            "seconds_per_dispatch_note": round(note_seconds, 3),
-            "bytes_per_dispatch_note": round(sum(note_sizes) / COUNT)}
+    return {
+        "documents": COUNT,
+        "seconds_per_receipt": round(receipt_seconds, 3),
+        "bytes_per_receipt": round(sum(sizes) / COUNT),
+        "bytes_per_thank_you": letter,
+        "seconds_per_dispatch_note": round(note_seconds, 3),
+        "bytes_per_dispatch_note": round(sum(note_sizes) / COUNT),
+    }
 
 
 if __name__ == "__main__":

@@ -72,39 +72,65 @@ def build(seed=42):
         return timezone.make_aware(dt, tz)
 
     subdistrict = Subdistrict.objects.create(name="基准街道")
-    communities = Community.objects.bulk_create([
-        Community(subdistrict=subdistrict, name=f"基准社区{k}", slug=f"bench-{k}")
-        for k in range(37)])
-    compound_names = sorted({c.compound_id for c in cands} | {s.compound_id for s in specs
-                                                              if s.compound_id})
+    communities = Community.objects.bulk_create(
+        [
+            Community(subdistrict=subdistrict, name=f"基准社区{k}", slug=f"bench-{k}")
+            for k in range(37)
+        ]
+    )
+    compound_names = sorted(
+        {c.compound_id for c in cands} | {s.compound_id for s in specs if s.compound_id}
+    )
     compounds = {}
     for name in compound_names:
         k = int(name[1:].split("-")[0])
         compounds[name] = Compound(community=communities[k], name=name)
     Compound.objects.bulk_create(compounds.values())
-    skills = {code: Skill.objects.get_or_create(code=f"bench-{code}", defaults={"name": code})[0]
-              for code in matching_core.SKILLS}
+    skills = {
+        code: Skill.objects.get_or_create(code=f"bench-{code}", defaults={"name": code})[0]
+        for code in matching_core.SKILLS
+    }
     home = demo.load_site()
     course_index = content_demo.load_indexes(home)[1]
-    courses = {code: add_course(course_index, title=code, slug=f"bench-{code}", publish=False)
-               for code in matching_core.COURSES}
+    courses = {
+        code: add_course(course_index, title=code, slug=f"bench-{code}", publish=False)
+        for code in matching_core.COURSES
+    }
 
     users = User.objects.bulk_create([User(username=f"bench{c.id}") for c in cands])
-    profiles = VolunteerProfile.objects.bulk_create([
-        VolunteerProfile(
-            user=u, real_name=f"志愿者{c.id}", community=communities[c.community_id],
-            compound=compounds[c.compound_id], is_party_member=c.party_member, consent=True,
-            status="verified", calendar_token=f"bench-{c.id}",
-            availability=_availability(c.available))
-        for c, u in zip(cands, users, strict=True)])
+    profiles = VolunteerProfile.objects.bulk_create(
+        [
+            VolunteerProfile(
+                user=u,
+                real_name=f"志愿者{c.id}",
+                community=communities[c.community_id],
+                compound=compounds[c.compound_id],
+                is_party_member=c.party_member,
+                consent=True,
+                status="verified",
+                calendar_token=f"bench-{c.id}",
+                availability=_availability(c.available),
+            )
+            for c, u in zip(cands, users, strict=True)
+        ]
+    )
     through = VolunteerProfile.skills.through
-    through.objects.bulk_create([
-        through(volunteerprofile_id=p.pk, skill_id=skills[s].pk)
-        for c, p in zip(cands, profiles, strict=True) for s in c.skills], batch_size=5000)
-    CourseCompletion.objects.bulk_create([
-        CourseCompletion(user_id=u.pk, course_id=courses[co].pk)
-        for c, u in zip(cands, users, strict=True) for co in c.completed_courses],
-        batch_size=5000)
+    through.objects.bulk_create(
+        [
+            through(volunteerprofile_id=p.pk, skill_id=skills[s].pk)
+            for c, p in zip(cands, profiles, strict=True)
+            for s in c.skills
+        ],
+        batch_size=5000,
+    )
+    CourseCompletion.objects.bulk_create(
+        [
+            CourseCompletion(user_id=u.pk, course_id=courses[co].pk)
+            for c, u in zip(cands, users, strict=True)
+            for co in c.completed_courses
+        ],
+        batch_size=5000,
+    )
 
     party_posts = {}
     tasks = []
@@ -113,14 +139,22 @@ def build(seed=42):
         post = None
         if s.party_post:
             compound = compounds.get(s.compound_id) or next(
-                v for v in compounds.values() if v.community_id == community.pk)
+                v for v in compounds.values() if v.community_id == community.pk
+            )
             post = party_posts.get(compound.pk)
             if post is None:
                 post = party_posts[compound.pk] = Post.objects.create(
-                    compound=compound, name=f"党员先锋岗{compound.pk}", is_party_post=True)
-        tasks.append(Task(community=community, title=str(s.id),
-                          compound=compounds.get(s.compound_id), post=post,
-                          own_community_only=s.accepted_community_ids is not None))
+                    compound=compound, name=f"党员先锋岗{compound.pk}", is_party_post=True
+                )
+        tasks.append(
+            Task(
+                community=community,
+                title=str(s.id),
+                compound=compounds.get(s.compound_id),
+                post=post,
+                own_community_only=s.accepted_community_ids is not None,
+            )
+        )
     Task.objects.bulk_create(tasks)
     rows = []
     for s, t in zip(specs, tasks, strict=True):
@@ -128,28 +162,48 @@ def build(seed=42):
         rows += [("preferred_skills", t.pk, skills[x].pk) for x in s.optional_skills]
         rows += [("required_courses", t.pk, courses[x].pk) for x in s.required_courses]
     Task.skills.through.objects.bulk_create(
-        [Task.skills.through(task_id=a, skill_id=b) for f, a, b in rows if f == "skills"])
+        [Task.skills.through(task_id=a, skill_id=b) for f, a, b in rows if f == "skills"]
+    )
     Task.preferred_skills.through.objects.bulk_create(
-        [Task.preferred_skills.through(task_id=a, skill_id=b)
-         for f, a, b in rows if f == "preferred_skills"])
+        [
+            Task.preferred_skills.through(task_id=a, skill_id=b)
+            for f, a, b in rows
+            if f == "preferred_skills"
+        ]
+    )
     Task.required_courses.through.objects.bulk_create(
-        [Task.required_courses.through(task_id=a, coursepage_id=b)
-         for f, a, b in rows if f == "required_courses"])
-    Shift.objects.bulk_create([
-        Shift(task=t, start=aware(s.start), end=aware(s.end), places=s.places)
-        for s, t in zip(specs, tasks, strict=True)])
+        [
+            Task.required_courses.through(task_id=a, coursepage_id=b)
+            for f, a, b in rows
+            if f == "required_courses"
+        ]
+    )
+    Shift.objects.bulk_create(
+        [
+            Shift(task=t, start=aware(s.start), end=aware(s.end), places=s.places)
+            for s, t in zip(specs, tasks, strict=True)
+        ]
+    )
 
     # existing commitments: confirmed places on other shifts of a "booked" task
     booked_task = Task.objects.create(community=communities[0], title="已排班")
     booked = []
     for cid, intervals in commitments.items():
         for start, end in intervals:
-            booked.append((cid, Shift(task=booked_task, start=aware(start), end=aware(end),
-                                      places=1, taken=1)))
+            booked.append(
+                (
+                    cid,
+                    Shift(task=booked_task, start=aware(start), end=aware(end), places=1, taken=1),
+                )
+            )
     Shift.objects.bulk_create([sh for _cid, sh in booked], batch_size=5000)
-    Signup.objects.bulk_create([
-        Signup(shift=sh, profile=profiles[cid], status="confirmed", confirmed_at=timezone.now())
-        for cid, sh in booked], batch_size=5000)
+    Signup.objects.bulk_create(
+        [
+            Signup(shift=sh, profile=profiles[cid], status="confirmed", confirmed_at=timezone.now())
+            for cid, sh in booked
+        ],
+        batch_size=5000,
+    )
     return Shift.objects.exclude(task=booked_task)
 
 
@@ -218,9 +272,11 @@ def run():
     specs = matching.shift_specs(rows)
     window = matching._week_window([s.start for s in rows] + [s.end for s in rows])
     cands, commitments = matching.load_candidates(
-        VolunteerProfile.objects.filter(status="verified"), window)
-    out["violations"] = core.check_violations(list(result), cands, list(specs.values()),
-                                              commitments)
+        VolunteerProfile.objects.filter(status="verified"), window
+    )
+    out["violations"] = core.check_violations(
+        list(result), cands, list(specs.values()), commitments
+    )
 
     # small instance, same adapter: 2,000 volunteers x 300 shifts
     small_rows = sorted(rows, key=lambda s: s.pk)[:300]
@@ -254,23 +310,33 @@ def add_history(per_volunteer, seed=7):
 
     rnd = random.Random(seed)
     now = timezone.now()
-    task = Task.objects.create(community_id=Task.objects.values_list("community_id",
-                                                                     flat=True).first(),
-                               title="往期班次")
+    task = Task.objects.create(
+        community_id=Task.objects.values_list("community_id", flat=True).first(), title="往期班次"
+    )
     shifts, owners = [], []
     for pid in VolunteerProfile.objects.values_list("id", flat=True):
         for _ in range(per_volunteer):
             start = now - timedelta(days=rnd.randint(1, 180), hours=rnd.randint(4, 12))
-            shifts.append(Shift(task=task, start=start, end=start + timedelta(hours=4),
-                                places=1, taken=1))
+            shifts.append(
+                Shift(task=task, start=start, end=start + timedelta(hours=4), places=1, taken=1)
+            )
             owners.append(pid)
     Shift.objects.bulk_create(shifts, batch_size=10000)
     signups = Signup.objects.bulk_create(
-        [Signup(shift=sh, profile_id=pid, status="confirmed", confirmed_at=sh.start)
-         for sh, pid in zip(shifts, owners, strict=True)], batch_size=10000)
+        [
+            Signup(shift=sh, profile_id=pid, status="confirmed", confirmed_at=sh.start)
+            for sh, pid in zip(shifts, owners, strict=True)
+        ],
+        batch_size=10000,
+    )
     Attendance.objects.bulk_create(
-        [Attendance(signup=su, check_in_at=su.shift.start, check_out_at=su.shift.end)
-         for su in signups if rnd.random() < 0.8], batch_size=10000)
+        [
+            Attendance(signup=su, check_in_at=su.shift.start, check_out_at=su.shift.end)
+            for su in signups
+            if rnd.random() < 0.8
+        ],
+        batch_size=10000,
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

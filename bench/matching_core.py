@@ -47,8 +47,18 @@ from volunteers.assign import (  # noqa: I001
     rank,
 )
 
-SKILLS = ["driving", "medical", "nursing", "translation", "it", "logistics", "psychology",
-          "elderly_care", "electrician", "cooking"]
+SKILLS = [
+    "driving",
+    "medical",
+    "nursing",
+    "translation",
+    "it",
+    "logistics",
+    "psychology",
+    "elderly_care",
+    "electrician",
+    "cooking",
+]
 COURSES = ["disinfection", "ppe", "first_aid", "data_privacy", "cold_chain"]
 WEEK_START = datetime(2026, 12, 7)  # a Monday
 CAP_HOURS = 20.0
@@ -60,8 +70,16 @@ TASKS = [
     ("testing_site", 20, [(7, 4), (11, 4), (15, 4)], (3, 8), [], ["medical", "it"], ["ppe"], 0.2),
     ("disinfection", 10, [(8, 3), (14, 3)], (1, 3), [], ["logistics"], ["disinfection"], 0.1),
     ("delivery", 15, [(9, 3), (13, 3), (17, 3)], (1, 4), ["driving"], ["logistics"], [], 0.1),
-    ("hotline", 8, [(8, 4), (12, 4), (16, 4), (20, 3)], (1, 2), [], ["psychology", "translation"],
-     ["data_privacy"], 0.0),
+    (
+        "hotline",
+        8,
+        [(8, 4), (12, 4), (16, 4), (20, 3)],
+        (1, 2),
+        [],
+        ["psychology", "translation"],
+        ["data_privacy"],
+        0.0,
+    ),
     ("medical_support", 7, [(9, 4), (14, 4)], (1, 3), ["medical"], ["nursing"], ["ppe"], 0.2),
 ]
 
@@ -81,12 +99,20 @@ def make_subdistrict(n_volunteers, n_shifts, n_communities=37, seed=42):
         h1 = min(24, h0 + rnd.randint(3, 10))
         available = {(d, h) for d in days for h in range(h0, h1)}
         hours = float(rnd.choice([0, 0, 0, 2, 3, 4, 5, 6, 8, 10, 12]))
-        candidates.append(Candidate(
-            id=i, community_id=k, compound_id=rnd.choice(compounds[k]), skills=skills,
-            available=available, party_member=rnd.random() < 0.25, hours_this_week=hours,
-            reliability=round(rnd.betavariate(5, 1.5), 2), completed_courses=courses,
-            weekly_cap_hours=CAP_HOURS,
-        ))
+        candidates.append(
+            Candidate(
+                id=i,
+                community_id=k,
+                compound_id=rnd.choice(compounds[k]),
+                skills=skills,
+                available=available,
+                party_member=rnd.random() < 0.25,
+                hours_this_week=hours,
+                reliability=round(rnd.betavariate(5, 1.5), 2),
+                completed_courses=courses,
+                weekly_cap_hours=CAP_HOURS,
+            )
+        )
         booked = []
         for _ in range(rnd.choice([0, 0, 1, 1, 2])):
             d, h = rnd.randrange(7), rnd.randrange(6, 20)
@@ -108,13 +134,21 @@ def make_subdistrict(n_volunteers, n_shifts, n_communities=37, seed=42):
             accepted = {k, (k + 1) % n_communities, (k - 1) % n_communities}
         else:
             accepted = None  # whole subdistrict
-        shifts.append(ShiftSpec(
-            id=f"s{j}", community_id=k,
-            compound_id=rnd.choice(compounds[k]) if name in ("gate", "disinfection") else None,
-            accepted_community_ids=accepted, start=start, end=start + timedelta(hours=length),
-            places=rnd.randint(p0, p1), required_skills=set(req), optional_skills=set(opt),
-            required_courses=set(courses), party_post=rnd.random() < party_share,
-        ))
+        shifts.append(
+            ShiftSpec(
+                id=f"s{j}",
+                community_id=k,
+                compound_id=rnd.choice(compounds[k]) if name in ("gate", "disinfection") else None,
+                accepted_community_ids=accepted,
+                start=start,
+                end=start + timedelta(hours=length),
+                places=rnd.randint(p0, p1),
+                required_skills=set(req),
+                optional_skills=set(opt),
+                required_courses=set(courses),
+                party_post=rnd.random() < party_share,
+            )
+        )
     return candidates, shifts, commitments
 
 
@@ -208,8 +242,9 @@ def main():
     exact = exact_optimum(cands, shifts, weights, commitments, time_limit=300)
     runs = {
         # the large-instance path: top-K shortlists, LP relaxation, LP-and-fix, local moves
-        "auto": auto_assign(cands, shifts, weights, commitments, prune=True,
-                            strategy="lp_fix", time_limit=60),
+        "auto": auto_assign(
+            cands, shifts, weights, commitments, prune=True, strategy="lp_fix", time_limit=60
+        ),
         # auto_assign's own choice at this size (all pairs, branch and cut)
         "default": auto_assign(cands, shifts, weights, commitments, time_limit=60),
         # the fallback alone (no LP/MIP time): greedy + local improvement

@@ -49,17 +49,33 @@ def build():
     community = Community.objects.create(subdistrict=subdistrict, name="基准社区", slug="bench")
     task = Task.objects.create(community=community, title="卡口值守", kind="gate_duty")
     start = timezone.now() + timedelta(days=1)
-    shifts = Shift.objects.bulk_create([
-        Shift(task=task, start=start + timedelta(hours=2 * (i % SLOTS)),
-              end=start + timedelta(hours=2 * (i % SLOTS) + 3), places=PLACES)
-        for i in range(SHIFTS)
-    ])
-    users = User.objects.bulk_create([
-        User(username=f"bench{i}", phone=f"1380000{i:04d}") for i in range(VOLUNTEERS)])
-    profiles = VolunteerProfile.objects.bulk_create([
-        VolunteerProfile(user=u, real_name=f"志愿者{i}", community=community, consent=True,
-                         status="verified", calendar_token=f"bench-{i}")
-        for i, u in enumerate(users)])
+    shifts = Shift.objects.bulk_create(
+        [
+            Shift(
+                task=task,
+                start=start + timedelta(hours=2 * (i % SLOTS)),
+                end=start + timedelta(hours=2 * (i % SLOTS) + 3),
+                places=PLACES,
+            )
+            for i in range(SHIFTS)
+        ]
+    )
+    users = User.objects.bulk_create(
+        [User(username=f"bench{i}", phone=f"1380000{i:04d}") for i in range(VOLUNTEERS)]
+    )
+    profiles = VolunteerProfile.objects.bulk_create(
+        [
+            VolunteerProfile(
+                user=u,
+                real_name=f"志愿者{i}",
+                community=community,
+                consent=True,
+                status="verified",
+                calendar_token=f"bench-{i}",
+            )
+            for i, u in enumerate(users)
+        ]
+    )
     return shifts, profiles
 
 
@@ -109,12 +125,17 @@ def double_bookings():
 
     from volunteers.models import Shift, Signup
 
-    over = Shift.objects.annotate(
-        people=Count("signups", filter=Q(signups__status="confirmed"))
-    ).filter(Q(people__gt=F("places")) | ~Q(people=F("taken"))).count()
+    over = (
+        Shift.objects.annotate(people=Count("signups", filter=Q(signups__status="confirmed")))
+        .filter(Q(people__gt=F("places")) | ~Q(people=F("taken")))
+        .count()
+    )
     overlapping = 0
-    live = list(Signup.objects.filter(status="confirmed").select_related("shift")
-                .order_by("profile_id", "shift__start"))
+    live = list(
+        Signup.objects.filter(status="confirmed")
+        .select_related("shift")
+        .order_by("profile_id", "shift__start")
+    )
     for before, after in zip(live, live[1:], strict=False):
         if before.profile_id == after.profile_id and after.shift.start < before.shift.end:
             overlapping += 1

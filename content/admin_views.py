@@ -16,8 +16,9 @@ from portal.scoping import communities_for
 
 def community_sections(request):
     user = request.user
-    if not (roles.is_subdistrict_admin(user) or roles.has_role(user, roles.COORDINATOR,
-                                                                roles.EDITOR)):
+    if not (
+        roles.is_subdistrict_admin(user) or roles.has_role(user, roles.COORDINATOR, roles.EDITOR)
+    ):
         raise PermissionDenied
     if request.method == "POST":
         if not roles.is_subdistrict_admin(user):
@@ -33,7 +34,12 @@ def community_sections(request):
         for section in CommunitySectionPage.objects.filter(community__in=communities)
     }
     rows = [(community, sections.get(community.pk)) for community in communities]
-    return TemplateResponse(request, "content/admin/community_sections.html", {
-        "rows": rows, "can_set_up": roles.is_subdistrict_admin(user),
-        "header_title": _("Community sections and posters"),
-    })
+    return TemplateResponse(
+        request,
+        "content/admin/community_sections.html",
+        {
+            "rows": rows,
+            "can_set_up": roles.is_subdistrict_admin(user),
+            "header_title": _("Community sections and posters"),
+        },
+    )

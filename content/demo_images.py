@@ -25,8 +25,10 @@ def _gradient(top, bottom):
     draw = ImageDraw.Draw(image)
     for y in range(HEIGHT):
         t = y / (HEIGHT - 1)
-        draw.line([(0, y), (WIDTH, y)],
-                  fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+        draw.line(
+            [(0, y), (WIDTH, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
     return image
 
 
@@ -75,6 +77,11 @@ def banner(title, tagline, palette):
     draw_banner(title, tagline, palette).save(buffer, format="JPEG", quality=85)
     name = f"demo-{palette}-{hashlib.sha256(title.encode()).hexdigest()[:10]}.jpg"
     # the title is what matters: cropped thumbnails (fill-…) keep it in view
-    return Image.objects.create(title=title, file=ImageFile(buffer, name=name),
-                                focal_point_x=420, focal_point_y=240, focal_point_width=640,
-                                focal_point_height=240)
+    return Image.objects.create(
+        title=title,
+        file=ImageFile(buffer, name=name),
+        focal_point_x=420,
+        focal_point_y=240,
+        focal_point_width=640,
+        focal_point_height=240,
+    )

@@ -50,10 +50,7 @@ def search_pages(query):
             # The child table's search_text, reached through the multi-table join from Page.
             any_model |= Q(**{f"{model._meta.model_name}__search_text__icontains": term})
         condition &= any_model
-    return (
-        Page.objects.live().public().filter(condition)
-        .order_by("-first_published_at", "-pk")
-    )
+    return Page.objects.live().public().filter(condition).order_by("-first_published_at", "-pk")
 
 
 def highlight(text, query, width=EXCERPT_CHARS):
@@ -64,7 +61,7 @@ def highlight(text, query, width=EXCERPT_CHARS):
     positions = [lowered.find(term.lower()) for term in terms]
     positions = [pos for pos in positions if pos >= 0]
     start = max(min(positions) - width // 3, 0) if positions else 0
-    excerpt = text[start:start + width]
+    excerpt = text[start : start + width]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
     # Mark matches on the plain excerpt, escaping the pieces in between.
@@ -77,7 +74,7 @@ def highlight(text, query, width=EXCERPT_CHARS):
             (needle for needle in needles if lowered_excerpt.startswith(needle, index)), None
         )
         if match:
-            pieces.append(f"<mark>{escape(excerpt[index:index + len(match)])}</mark>")
+            pieces.append(f"<mark>{escape(excerpt[index : index + len(match)])}</mark>")
             index += len(match)
         else:
             pieces.append(escape(excerpt[index]))

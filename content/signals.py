@@ -27,7 +27,5 @@ def _page_moved(sender, instance, **kwargs):
     for page in pages:
         page = page.specific
         if isinstance(page, SectionMembershipMixin):
-            type(page).objects.filter(pk=page.pk).update(
-                community_id=page.section_community_id()
-            )
+            type(page).objects.filter(pk=page.pk).update(community_id=page.section_community_id())
     bump_content_version()

@@ -30,9 +30,13 @@ def search(request):
         ids = [page.pk for page in results.object_list]
         pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
         results.hits = [
-            {"page": pages[pk], "excerpt": highlight(pages[pk].search_text, query),
-             "kind": pages[pk]._meta.verbose_name}
-            for pk in ids if pk in pages
+            {
+                "page": pages[pk],
+                "excerpt": highlight(pages[pk].search_text, query),
+                "kind": pages[pk]._meta.verbose_name,
+            }
+            for pk in ids
+            if pk in pages
         ]
     return render(request, "content/search.html", {"query": query, "results": results})
 
@@ -88,16 +92,24 @@ def _done_message(user, lesson):
 def my_courses(request):
     completions = (
         CourseCompletion.objects.filter(user=request.user, course__live=True)
-        .select_related("course").order_by("-completed_at")
+        .select_related("course")
+        .order_by("-completed_at")
     )
     lessons = (
         LessonCompletion.objects.filter(user=request.user, lesson__live=True)
-        .select_related("lesson").order_by("-completed_at")[:20]
+        .select_related("lesson")
+        .order_by("-completed_at")[:20]
     )
     notices = services.notices_for_user(request.user)[:10]
-    return render(request, "content/my_courses.html", {
-        "completions": completions, "lesson_completions": lessons, "notices": notices,
-    })
+    return render(
+        request,
+        "content/my_courses.html",
+        {
+            "completions": completions,
+            "lesson_completions": lessons,
+            "notices": notices,
+        },
+    )
 
 
 def can_print_poster(user, community):
@@ -131,8 +143,13 @@ def poster(request, slug):
     url = join_url(community)
     result = render_pdf(
         "content/pdf/poster.html",
-        {"community": community, "url": url, "qr": qr_svg(url, omitsize=True),
-         "subdistrict_name": community.subdistrict.name, "document_title": "志愿者招募"},
+        {
+            "community": community,
+            "url": url,
+            "qr": qr_svg(url, omitsize=True),
+            "subdistrict_name": community.subdistrict.name,
+            "document_title": "志愿者招募",
+        },
         f"{community.slug}-volunteer-poster.pdf",
         language="zh-hans",
     )

@@ -10,8 +10,11 @@ from portal import roles
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
-        path("content/communities/", admin_views.community_sections,
-             name="content_community_sections"),
+        path(
+            "content/communities/",
+            admin_views.community_sections,
+            name="content_community_sections",
+        ),
     ]
 
 
@@ -19,12 +22,15 @@ class StaffMenuItem(MenuItem):
     def is_shown(self, request):
         user = request.user
         return roles.is_subdistrict_admin(user) or roles.has_role(
-            user, roles.COORDINATOR, roles.EDITOR)
+            user, roles.COORDINATOR, roles.EDITOR
+        )
 
 
 @hooks.register("register_admin_menu_item")
 def register_community_sections_menu_item():
     return StaffMenuItem(
-        _("Community sections and posters"), reverse("content_community_sections"),
-        icon_name="doc-full-inverse", order=250,
+        _("Community sections and posters"),
+        reverse("content_community_sections"),
+        icon_name="doc-full-inverse",
+        order=250,
     )

@@ -23,47 +23,76 @@ class ReasonForm(forms.Form):
 
 # --- Pledges ---------------------------------------------------------------------------------
 
+
 @permission_required("donations.change_pledge", raise_exception=True)
 def pledge_end(request, pk):
     """Cancel a pledge of which nothing arrived, or close the remainder of a partial one."""
     pledge = _scoped(request, Pledge.objects.select_related("donor", "ended_by"), pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        operation = services.close_pledge if request.POST.get("action") == "close" else services.cancel_pledge
+        operation = (
+            services.close_pledge
+            if request.POST.get("action") == "close"
+            else services.cancel_pledge
+        )
         try:
             pledge = operation(pledge, user=request.user, reason=form.cleaned_data["reason"])
         except services.StockError as error:
             _error(request, error)
         else:
-            messages.success(request, _("%(pledge)s: %(status)s.")
-                             % {"pledge": pledge, "status": pledge.get_status_display()})
+            messages.success(
+                request,
+                _("%(pledge)s: %(status)s.")
+                % {"pledge": pledge, "status": pledge.get_status_display()},
+            )
             return redirect("donations_pledges:index")
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
-    return _render(request, "pledge_end.html", _("Cancel or close a pledge"),
-                   {"pledge": pledge, "entry": entry, "form": form}, icon="cross")
+    return _render(
+        request,
+        "pledge_end.html",
+        _("Cancel or close a pledge"),
+        {"pledge": pledge, "entry": entry, "form": form},
+        icon="cross",
+    )
 
 
 # --- Allocations -----------------------------------------------------------------------------
 
+
 @permission_required("donations.change_allocation", raise_exception=True)
 def release_allocation(request, pk):
-    allocation = _scoped(request, Allocation.objects.select_related(
-        "lot__item", "location", "dispatch", "request_line__request__community"), pk=pk)
+    allocation = _scoped(
+        request,
+        Allocation.objects.select_related(
+            "lot__item", "location", "dispatch", "request_line__request__community"
+        ),
+        pk=pk,
+    )
     supply_request = allocation.request_line.request
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.release_allocation(allocation, user=request.user, reason=form.cleaned_data["reason"])
+            services.release_allocation(
+                allocation, user=request.user, reason=form.cleaned_data["reason"]
+            )
         except services.StockError as error:
             _error(request, error)
         else:
-            messages.success(request, _("Released %(n)s back to free stock.") % {"n": allocation.quantity})
+            messages.success(
+                request, _("Released %(n)s back to free stock.") % {"n": allocation.quantity}
+            )
             return redirect("donations_admin:request", pk=supply_request.pk)
-    return _render(request, "release.html", _("Release an allocation"), {
-        "allocation": allocation, "supply_request": supply_request, "form": form}, icon="rotate")
+    return _render(
+        request,
+        "release.html",
+        _("Release an allocation"),
+        {"allocation": allocation, "supply_request": supply_request, "form": form},
+        icon="rotate",
+    )
 
 
 # --- Transfer ----------------------------------------------------------------------------------
+
 
 class TransferForm(forms.Form):
     lot = forms.ModelChoiceField(label=gettext_lazy("Lot"), queryset=None)
@@ -78,8 +107,9 @@ class TransferForm(forms.Form):
         self.fields["from_location"].queryset = stores
         self.fields["to_location"].queryset = stores
         # Lots with free units somewhere the user may move stock from.
-        self.fields["lot"].queryset = scope(Lot.objects.filter(
-            balances__location__in=stores, balances__quantity__gt=0).distinct(), user
+        self.fields["lot"].queryset = scope(
+            Lot.objects.filter(balances__location__in=stores, balances__quantity__gt=0).distinct(),
+            user,
         ).select_related("item")
 
     def clean(self):
@@ -91,8 +121,11 @@ class TransferForm(forms.Form):
             balance = Balance.objects.filter(lot=lot, location=source).first()
             free = balance.available if balance else 0
             if data["quantity"] > free:
-                self.add_error("quantity", _("Only %(n)s of this lot are free at %(location)s.")
-                               % {"n": free, "location": source.name})
+                self.add_error(
+                    "quantity",
+                    _("Only %(n)s of this lot are free at %(location)s.")
+                    % {"n": free, "location": source.name},
+                )
         return data
 
 
@@ -100,20 +133,37 @@ class TransferForm(forms.Form):
 def transfer(request):
     balance = None
     if request.GET.get("balance", "").isdigit():
-        balance = _scoped(request, Balance.objects.select_related("lot__item", "location"),
-                          pk=request.GET["balance"])
+        balance = _scoped(
+            request,
+            Balance.objects.select_related("lot__item", "location"),
+            pk=request.GET["balance"],
+        )
     initial = {"lot": balance.lot_id, "from_location": balance.location_id} if balance else {}
     form = TransferForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.transfer(data["lot"], data["from_location"], data["to_location"], data["quantity"],
-                              user=request.user, reason=data["reason"])
+            services.transfer(
+                data["lot"],
+                data["from_location"],
+                data["to_location"],
+                data["quantity"],
+                user=request.user,
+                reason=data["reason"],
+            )
         except services.StockError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Moved %(n)s to %(location)s.")
-                             % {"n": data["quantity"], "location": data["to_location"].name})
+            messages.success(
+                request,
+                _("Moved %(n)s to %(location)s.")
+                % {"n": data["quantity"], "location": data["to_location"].name},
+            )
             return redirect("donations_balances:index")
-    return _render(request, "transfer.html", _("Transfer stock"),
-                   {"form": form, "balance": balance}, icon="resubmit")
+    return _render(
+        request,
+        "transfer.html",
+        _("Transfer stock"),
+        {"form": form, "balance": balance},
+        icon="resubmit",
+    )

@@ -50,6 +50,7 @@ def _render(request, template, title, context, icon="doc-full"):
 
 # --- Donors and pledges -----------------------------------------------------------------------
 
+
 @permission_required("donations.change_donor", raise_exception=True)
 def verify_donor(request, pk):
     donor = _scoped(request, Donor, pk=pk)
@@ -57,8 +58,13 @@ def verify_donor(request, pk):
         services.verify_donor(donor, user=request.user)
         messages.success(request, _("%(donor)s is verified.") % {"donor": donor})
         return redirect("donations_donors:index")
-    return _render(request, "verify_donor.html", _("Verify donor"), {"donor": donor,
-                   "representatives": donor.representatives.select_related("user")}, icon="user")
+    return _render(
+        request,
+        "verify_donor.html",
+        _("Verify donor"),
+        {"donor": donor, "representatives": donor.representatives.select_related("user")},
+        icon="user",
+    )
 
 
 class WalkInForm(PledgeForm):
@@ -80,7 +86,9 @@ def pledge_create(request):
         else:
             messages.success(request, _("Pledge recorded; you can receive it now."))
             return redirect("donations_admin:receive", pk=pledge.pk)
-    return _render(request, "pledge_create.html", _("Walk-in donation"), {"form": form, "lines": lines})
+    return _render(
+        request, "pledge_create.html", _("Walk-in donation"), {"form": form, "lines": lines}
+    )
 
 
 @permission_required("donations.add_receipt", raise_exception=True)
@@ -92,23 +100,34 @@ def receive(request, pk):
         rows = []
         for row in entry["lines"]:
             key = row["line"].pk
-            rows.append({
-                "pledge_line": row["line"], "accepted": _int(request.POST.get(f"accepted-{key}")),
-                "rejected": _int(request.POST.get(f"rejected-{key}")),
-                "reason": request.POST.get(f"reason-{key}", ""),
-                "lot_number": request.POST.get(f"lot-{key}", "").strip() or None,
-            })
+            rows.append(
+                {
+                    "pledge_line": row["line"],
+                    "accepted": _int(request.POST.get(f"accepted-{key}")),
+                    "rejected": _int(request.POST.get(f"rejected-{key}")),
+                    "reason": request.POST.get(f"reason-{key}", ""),
+                    "lot_number": request.POST.get(f"lot-{key}", "").strip() or None,
+                }
+            )
         try:
             location = get_object_or_404(locations, pk=request.POST.get("location"))
-            receipt = services.receive(pledge, location, rows, user=request.user,
-                                       note=request.POST.get("note", ""))
+            receipt = services.receive(
+                pledge, location, rows, user=request.user, note=request.POST.get("note", "")
+            )
         except services.StockError as error:
             _error(request, error)
         else:
-            messages.success(request, _("Received; receipt %(serial)s.") % {"serial": receipt.serial})
+            messages.success(
+                request, _("Received; receipt %(serial)s.") % {"serial": receipt.serial}
+            )
             return redirect("donations_pledges:index")
-    return _render(request, "receive.html", _("Receive goods"),
-                   {"pledge": pledge, "entry": entry, "locations": locations}, icon="download")
+    return _render(
+        request,
+        "receive.html",
+        _("Receive goods"),
+        {"pledge": pledge, "entry": entry, "locations": locations},
+        icon="download",
+    )
 
 
 def _int(value):
@@ -120,14 +139,19 @@ def _int(value):
 
 # --- Requests, allocation, dispatch ------------------------------------------------------------
 
+
 class RequestForm(forms.Form):
     community = forms.ModelChoiceField(label=gettext_lazy("Community"), queryset=None)
     purpose = forms.CharField(label=gettext_lazy("Purpose"), max_length=200)
-    urgency = forms.ChoiceField(label=gettext_lazy("Urgency"), choices=SupplyRequest.Urgency.choices)
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=SupplyRequest.Urgency.choices
+    )
 
 
 class RequestLineForm(forms.Form):
-    item = forms.ModelChoiceField(label=gettext_lazy("Item"), queryset=Item.objects.filter(active=True), required=False)
+    item = forms.ModelChoiceField(
+        label=gettext_lazy("Item"), queryset=Item.objects.filter(active=True), required=False
+    )
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, required=False)
 
 
@@ -140,16 +164,23 @@ def request_create(request):
     form.fields["community"].queryset = communities_for(request.user)
     lines = RequestLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
-        pairs = [(f.cleaned_data["item"], f.cleaned_data["quantity"]) for f in lines.forms
-                 if f.cleaned_data.get("item") and f.cleaned_data.get("quantity")]
+        pairs = [
+            (f.cleaned_data["item"], f.cleaned_data["quantity"])
+            for f in lines.forms
+            if f.cleaned_data.get("item") and f.cleaned_data.get("quantity")
+        ]
         try:
-            supply_request = services.request_supplies(user=request.user, lines=pairs, **form.cleaned_data)
+            supply_request = services.request_supplies(
+                user=request.user, lines=pairs, **form.cleaned_data
+            )
         except services.StockError as error:
             _error(request, error)
         else:
             messages.success(request, _("Request sent to the warehouse."))
             return redirect("donations_admin:request", pk=supply_request.pk)
-    return _render(request, "request_create.html", _("Request supplies"), {"form": form, "lines": lines})
+    return _render(
+        request, "request_create.html", _("Request supplies"), {"form": form, "lines": lines}
+    )
 
 
 @permission_required("donations.view_supplyrequest", raise_exception=True)
@@ -159,42 +190,70 @@ def request_detail(request, pk):
     if request.method == "POST" and can_allocate:
         try:
             if request.POST.get("action") == "dispatch":
-                pending = list(Allocation.objects.filter(
-                    request_line__request=supply_request, dispatch__isnull=True,
-                    released_at__isnull=True, pk__in=request.POST.getlist("allocation")))
+                pending = list(
+                    Allocation.objects.filter(
+                        request_line__request=supply_request,
+                        dispatch__isnull=True,
+                        released_at__isnull=True,
+                        pk__in=request.POST.getlist("allocation"),
+                    )
+                )
                 by_source = {}
                 for allocation in pending:
                     by_source.setdefault(allocation.location_id, []).append(allocation)
-                notes = [services.dispatch(group, user=request.user) for group in by_source.values()]
+                notes = [
+                    services.dispatch(group, user=request.user) for group in by_source.values()
+                ]
                 if not notes:
                     raise services.StockError(_("Choose the allocations to dispatch."))
-                messages.success(request, _("Dispatched on %(notes)s.") % {"notes": "、".join(n.serial for n in notes)})
+                messages.success(
+                    request,
+                    _("Dispatched on %(notes)s.") % {"notes": "、".join(n.serial for n in notes)},
+                )
             else:
                 line = get_object_or_404(supply_request.lines, pk=request.POST.get("line"))
-                lot_id, quantity = request.POST.get("lot"), _int(request.POST.get("quantity")) or None
+                lot_id, quantity = (
+                    request.POST.get("lot"),
+                    _int(request.POST.get("quantity")) or None,
+                )
                 lots = None
                 if lot_id:
                     lots = [(get_object_or_404(Lot, pk=lot_id, item=line.item), quantity or 0)]
                 made = services.allocate(line, quantity, user=request.user, lots=lots)
-                messages.success(request, _("Allocated %(n)s.") % {"n": sum(a.quantity for a in made)})
+                messages.success(
+                    request, _("Allocated %(n)s.") % {"n": sum(a.quantity for a in made)}
+                )
         except services.StockError as error:
             _error(request, error)
         return redirect("donations_admin:request", pk=pk)
     lines = services.request_line_progress(list(supply_request.lines.select_related("item")))
-    allocations = list(Allocation.objects.filter(request_line__request=supply_request).select_related(
-        "lot__item", "lot__donor", "location", "dispatch"))
+    allocations = list(
+        Allocation.objects.filter(request_line__request=supply_request).select_related(
+            "lot__item", "lot__donor", "location", "dispatch"
+        )
+    )
     stock = {}
     if can_allocate:
-        for balance in Balance.objects.filter(item__in=[line.item for line in lines],
-                                              location__kind=Location.Kind.WAREHOUSE).select_related("lot", "location"):
+        for balance in Balance.objects.filter(
+            item__in=[line.item for line in lines], location__kind=Location.Kind.WAREHOUSE
+        ).select_related("lot", "location"):
             if balance.available > 0:
                 stock.setdefault(balance.item_id, []).append(balance)
     for line in lines:
         line.stock = stock.get(line.item_id, [])
-    return _render(request, "request_detail.html", str(supply_request), {
-        "supply_request": supply_request, "lines": lines, "allocations": allocations,
-        "can_allocate": can_allocate, "can_release": request.user.has_perm("donations.change_allocation"),
-    }, icon="list-ul")
+    return _render(
+        request,
+        "request_detail.html",
+        str(supply_request),
+        {
+            "supply_request": supply_request,
+            "lines": lines,
+            "allocations": allocations,
+            "can_allocate": can_allocate,
+            "can_release": request.user.has_perm("donations.change_allocation"),
+        },
+        icon="list-ul",
+    )
 
 
 @permission_required("donations.view_dispatch", raise_exception=True)
@@ -208,38 +267,62 @@ def confirm_receipt(request, pk):
     note = _scoped(request, Dispatch.objects.select_related("community", "from_location"), pk=pk)
     allocations = list(note.allocations.select_related("lot__item").order_by("pk"))
     if request.method == "POST":
-        received = {a.pk: (_int(request.POST.get(f"received-{a.pk}", a.quantity)),
-                           request.POST.get(f"reason-{a.pk}", "")) for a in allocations}
+        received = {
+            a.pk: (
+                _int(request.POST.get(f"received-{a.pk}", a.quantity)),
+                request.POST.get(f"reason-{a.pk}", ""),
+            )
+            for a in allocations
+        }
         try:
-            services.confirm_receipt(note, received, user=request.user,
-                                     note_text=request.POST.get("note", ""))
+            services.confirm_receipt(
+                note, received, user=request.user, note_text=request.POST.get("note", "")
+            )
         except services.StockError as error:
             _error(request, error)
         else:
-            messages.success(request, _("Receipt of %(serial)s confirmed.") % {"serial": note.serial})
+            messages.success(
+                request, _("Receipt of %(serial)s confirmed.") % {"serial": note.serial}
+            )
             return redirect("donations_dispatches:index")
-    return _render(request, "confirm_receipt.html", _("Confirm receipt"),
-                   {"note": note, "allocations": allocations}, icon="tick")
+    return _render(
+        request,
+        "confirm_receipt.html",
+        _("Confirm receipt"),
+        {"note": note, "allocations": allocations},
+        icon="tick",
+    )
 
 
 # --- Distribution and stock corrections ---------------------------------------------------------
 
+
 class DistributionForm(forms.Form):
     community = forms.ModelChoiceField(label=gettext_lazy("Community"), queryset=None)
     location = forms.ModelChoiceField(label=gettext_lazy("From store"), queryset=None)
-    recipient = forms.ChoiceField(label=gettext_lazy("Given to"), choices=Distribution.Recipient.choices)
+    recipient = forms.ChoiceField(
+        label=gettext_lazy("Given to"), choices=Distribution.Recipient.choices
+    )
     post = forms.ModelChoiceField(label=gettext_lazy("Post"), queryset=None, required=False)
     compound = forms.ModelChoiceField(label=gettext_lazy("Compound"), queryset=None, required=False)
-    building = forms.CharField(label=gettext_lazy("Building / entrance"), max_length=30, required=False)
+    building = forms.CharField(
+        label=gettext_lazy("Building / entrance"), max_length=30, required=False
+    )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         communities = communities_for(user)
         self.fields["community"].queryset = communities
-        self.fields["location"].queryset = scope(Location.objects.exclude(kind=Location.Kind.TRANSIT), user)
-        self.fields["post"].queryset = Post.objects.filter(compound__community__in=communities).select_related("compound")
-        self.fields["compound"].queryset = Compound.objects.filter(community__in=communities).select_related("community")
+        self.fields["location"].queryset = scope(
+            Location.objects.exclude(kind=Location.Kind.TRANSIT), user
+        )
+        self.fields["post"].queryset = Post.objects.filter(
+            compound__community__in=communities
+        ).select_related("compound")
+        self.fields["compound"].queryset = Compound.objects.filter(
+            community__in=communities
+        ).select_related("community")
 
 
 @permission_required("donations.add_distribution", raise_exception=True)
@@ -248,22 +331,34 @@ def distribute(request):
     lines = RequestLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = dict(form.cleaned_data)
-        pairs = [(f.cleaned_data["item"], f.cleaned_data["quantity"]) for f in lines.forms
-                 if f.cleaned_data.get("item") and f.cleaned_data.get("quantity")]
+        pairs = [
+            (f.cleaned_data["item"], f.cleaned_data["quantity"])
+            for f in lines.forms
+            if f.cleaned_data.get("item") and f.cleaned_data.get("quantity")
+        ]
         try:
-            services.distribute(data.pop("community"), data.pop("location"), pairs, user=request.user, **data)
+            services.distribute(
+                data.pop("community"), data.pop("location"), pairs, user=request.user, **data
+            )
         except services.StockError as error:
             _error(request, error)
         else:
             messages.success(request, _("Distribution recorded."))
             return redirect("donations_distributions:index")
-    return _render(request, "distribute.html", _("Record a distribution"), {"form": form, "lines": lines})
+    return _render(
+        request, "distribute.html", _("Record a distribution"), {"form": form, "lines": lines}
+    )
 
 
 class AdjustForm(forms.Form):
-    action = forms.ChoiceField(label=gettext_lazy("What happened"), choices=[
-        ("found", gettext_lazy("Stock-take: more found")), ("missing", gettext_lazy("Stock-take: missing")),
-        ("discard", gettext_lazy("Broken, spoiled or expired"))])
+    action = forms.ChoiceField(
+        label=gettext_lazy("What happened"),
+        choices=[
+            ("found", gettext_lazy("Stock-take: more found")),
+            ("missing", gettext_lazy("Stock-take: missing")),
+            ("discard", gettext_lazy("Broken, spoiled or expired")),
+        ],
+    )
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
@@ -276,19 +371,26 @@ def adjust_balance(request, pk):
         action, quantity, reason = (form.cleaned_data[k] for k in ("action", "quantity", "reason"))
         try:
             if action == "discard":
-                services.discard(balance.lot, balance.location, quantity, reason=reason, user=request.user)
+                services.discard(
+                    balance.lot, balance.location, quantity, reason=reason, user=request.user
+                )
             else:
                 delta = quantity if action == "found" else -quantity
-                services.adjust(balance.lot, balance.location, delta, reason=reason, user=request.user)
+                services.adjust(
+                    balance.lot, balance.location, delta, reason=reason, user=request.user
+                )
         except services.StockError as error:
             _error(request, error)
         else:
             messages.success(request, _("Recorded in the ledger."))
             return redirect("donations_balances:index")
-    return _render(request, "adjust.html", _("Correct stock"), {"balance": balance, "form": form}, icon="edit")
+    return _render(
+        request, "adjust.html", _("Correct stock"), {"balance": balance, "form": form}, icon="edit"
+    )
 
 
 # --- Exports (台账) --------------------------------------------------------------------------
+
 
 def _xlsx(dataset, name):
     response = HttpResponse(
@@ -312,5 +414,7 @@ def export_ledger(request):
 
 @permission_required("donations.view_balance", raise_exception=True)
 def export_balances(request):
-    dataset = BalanceExportResource().export(BalanceExportResource.queryset(scope(Balance.objects.all(), request.user)))
+    dataset = BalanceExportResource().export(
+        BalanceExportResource.queryset(scope(Balance.objects.all(), request.user))
+    )
     return _xlsx(dataset, f"库存-{timezone.localdate():%Y%m%d}.xlsx")

@@ -61,21 +61,40 @@ def load(home=None, stdout=None):
     items = {}
     for name, category, unit, spec, expiry in ITEMS:
         items[name], _ = Item.objects.get_or_create(
-            name=name, defaults={"category": category, "unit": unit, "specification": spec,
-                                 "tracks_expiry": expiry, "tracks_lots": True})
-    warehouse, _ = Location.objects.get_or_create(name="卢沟桥街道物资仓库",
-                                                  defaults={"kind": Location.Kind.WAREHOUSE})
+            name=name,
+            defaults={
+                "category": category,
+                "unit": unit,
+                "specification": spec,
+                "tracks_expiry": expiry,
+                "tracks_lots": True,
+            },
+        )
+    warehouse, _ = Location.objects.get_or_create(
+        name="卢沟桥街道物资仓库", defaults={"kind": Location.Kind.WAREHOUSE}
+    )
     fake = Faker("zh_CN")
     fake.seed_instance(2020)
     donors = {}
     for name, kind, code, phone, address, consent in DONORS:
-        donors[name], _ = Donor.objects.get_or_create(name=name, defaults={
-            "kind": kind, "credit_code": code, "contact_name": fake.name(), "contact_phone": phone,
-            "address": address, "public_name_consent": consent, "verified": True,
-            "verified_at": _ago(30),
-        })
-    person, _ = Donor.objects.get_or_create(name=fake.name(), kind="person", defaults={
-        "contact_name": "同上", "contact_phone": "13910010005", "verified": True})
+        donors[name], _ = Donor.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "credit_code": code,
+                "contact_name": fake.name(),
+                "contact_phone": phone,
+                "address": address,
+                "public_name_consent": consent,
+                "verified": True,
+                "verified_at": _ago(30),
+            },
+        )
+    person, _ = Donor.objects.get_or_create(
+        name=fake.name(),
+        kind="person",
+        defaults={"contact_name": "同上", "contact_phone": "13910010005", "verified": True},
+    )
     rep = User.objects.filter(username="donor").first()
     if rep:
         DonorRepresentative.objects.get_or_create(user=rep, donor=donors[BUS])
@@ -88,73 +107,165 @@ def load(home=None, stdout=None):
     baoli = Community.objects.get(slug="baoli-yifeng")
 
     def received(donor, lines, days, rejects=None, pending=False):
-        pledge = services.pledge(donor, [
-            {"item": items[item], "quantity": qty, "lot_number": lot, "expiry": expiry}
-            for item, qty, lot, expiry in lines], user=keeper, expected_date=_ago(days + 1).date())
+        pledge = services.pledge(
+            donor,
+            [
+                {"item": items[item], "quantity": qty, "lot_number": lot, "expiry": expiry}
+                for item, qty, lot, expiry in lines
+            ],
+            user=keeper,
+            expected_date=_ago(days + 1).date(),
+        )
         if pending:
             return pledge, None
         rejects = rejects or {}
         rows = []
         for line in pledge.lines.order_by("pk"):
             rejected, reason = rejects.get(line.item.name, (0, ""))
-            rows.append({"pledge_line": line, "accepted": line.quantity - rejected,
-                         "rejected": rejected, "reason": reason})
-        return pledge, services.receive(pledge, warehouse, rows, user=keeper, received_at=_ago(days))
+            rows.append(
+                {
+                    "pledge_line": line,
+                    "accepted": line.quantity - rejected,
+                    "rejected": rejected,
+                    "reason": reason,
+                }
+            )
+        return pledge, services.receive(
+            pledge, warehouse, rows, user=keeper, received_at=_ago(days)
+        )
 
     # Journey 3: 5,000 masks (200 not medical grade) and 200 bottles of 84 disinfectant.
-    received(donors[BUS], [("医用外科口罩", 5000, "GJ20260301", _in_days(150)),
-                           ("84消毒液", 200, "84-2603", _in_days(500))], 40,
-             rejects={"医用外科口罩": (200, "非医用级，不符合YY 0469标准")})
-    received(donors[YIWEN], [("医用外科口罩", 3000, "YW-0215", _in_days(400)),
-                             ("护目镜", 500, "", None)], 33)
-    received(donors[ZHONGDU], [("N95口罩", 2000, "ZD-N95-01", _in_days(600)),
-                               ("护目镜", 300, "", None)], 26)
+    received(
+        donors[BUS],
+        [
+            ("医用外科口罩", 5000, "GJ20260301", _in_days(150)),
+            ("84消毒液", 200, "84-2603", _in_days(500)),
+        ],
+        40,
+        rejects={"医用外科口罩": (200, "非医用级，不符合YY 0469标准")},
+    )
+    received(
+        donors[YIWEN],
+        [("医用外科口罩", 3000, "YW-0215", _in_days(400)), ("护目镜", 500, "", None)],
+        33,
+    )
+    received(
+        donors[ZHONGDU],
+        [("N95口罩", 2000, "ZD-N95-01", _in_days(600)), ("护目镜", 300, "", None)],
+        26,
+    )
     received(donors[DONGDAQIAO], [("84消毒液", 300, "DDQ-84-02", _in_days(300))], 19)
-    received(person, [("婴幼儿配方奶粉", 6, "NF2026", _in_days(240)),
-                      ("感冒清热颗粒", 50, "GM-11", _in_days(365))], 12)
+    received(
+        person,
+        [
+            ("婴幼儿配方奶粉", 6, "NF2026", _in_days(240)),
+            ("感冒清热颗粒", 50, "GM-11", _in_days(365)),
+        ],
+        12,
+    )
     # A pledge still on its way.
     received(donors[BUS], [("免洗洗手液", 400, "XS-0410", _in_days(700))], 0, pending=True)
 
     def supply(community, lines, purpose, urgency, days, broken=None, user=None):
-        request = services.request_supplies(community, [(items[n], q) for n, q in lines],
-                                            purpose=purpose, urgency=urgency, user=user or keeper)
+        request = services.request_supplies(
+            community,
+            [(items[n], q) for n, q in lines],
+            purpose=purpose,
+            urgency=urgency,
+            user=user or keeper,
+        )
         allocations = []
         for line in request.lines.order_by("pk"):
             allocations += services.allocate(line, user=keeper, at=_ago(days, 9))
         note = services.dispatch(allocations, user=keeper, dispatched_at=_ago(days, 11))
         broken = broken or {}
-        confirm = {a.pk: (a.quantity - broken[a.lot.item.name][0], broken[a.lot.item.name][1])
-                   for a in note.allocations.select_related("lot__item") if a.lot.item.name in broken}
+        confirm = {
+            a.pk: (a.quantity - broken[a.lot.item.name][0], broken[a.lot.item.name][1])
+            for a in note.allocations.select_related("lot__item")
+            if a.lot.item.name in broken
+        }
         services.confirm_receipt(note, confirm, user=user or keeper, received_at=_ago(days, 15))
         return note
 
     # Journey 4: 民岳家园社区 asks for masks and disinfectant for the gate volunteers.
-    note = supply(minyue, [("医用外科口罩", 1000), ("84消毒液", 50)], "卡口值守志愿者防护", "urgent", 30,
-                  broken={"84消毒液": (2, "运输途中破损2瓶")}, user=coordinator)
+    note = supply(
+        minyue,
+        [("医用外科口罩", 1000), ("84消毒液", 50)],
+        "卡口值守志愿者防护",
+        "urgent",
+        30,
+        broken={"84消毒液": (2, "运输途中破损2瓶")},
+        user=coordinator,
+    )
     supply(weiyuan, [("医用外科口罩", 800), ("护目镜", 60)], "测温点位", "normal", 24)
-    supply(minyue, [("N95口罩", 300), ("婴幼儿配方奶粉", 2)], "居家隔离户保障", "critical", 10,
-           user=coordinator)
+    supply(
+        minyue,
+        [("N95口罩", 300), ("婴幼儿配方奶粉", 2)],
+        "居家隔离户保障",
+        "critical",
+        10,
+        user=coordinator,
+    )
     # An open request the warehouse has not allocated yet.
-    services.request_supplies(baoli, [(items["护目镜"], 100), (items["医用手套"], 500)],
-                              purpose="楼门消杀", urgency="normal", user=keeper)
+    services.request_supplies(
+        baoli,
+        [(items["护目镜"], 100), (items["医用手套"], 500)],
+        purpose="楼门消杀",
+        urgency="normal",
+        user=keeper,
+    )
 
     store = note.to_location
     north_gate = Post.objects.filter(compound__community=minyue, name="北门").first()
     compounds = list(Compound.objects.filter(community=minyue).order_by("name"))
-    services.distribute(minyue, store, [(items["医用外科口罩"], 400), (items["84消毒液"], 20)],
-                        recipient="post", post=north_gate, user=coordinator, distributed_at=_ago(28, 8))
-    services.distribute(minyue, store, [(items["医用外科口罩"], 300)], recipient="volunteers",
-                        user=coordinator, distributed_at=_ago(21, 8))
+    services.distribute(
+        minyue,
+        store,
+        [(items["医用外科口罩"], 400), (items["84消毒液"], 20)],
+        recipient="post",
+        post=north_gate,
+        user=coordinator,
+        distributed_at=_ago(28, 8),
+    )
+    services.distribute(
+        minyue,
+        store,
+        [(items["医用外科口罩"], 300)],
+        recipient="volunteers",
+        user=coordinator,
+        distributed_at=_ago(21, 8),
+    )
     for index, building in enumerate(["3号楼2单元", "5号楼1单元", "7号楼3单元"]):
-        services.distribute(minyue, store, [(items["医用外科口罩"], 20), (items["84消毒液"], 2)],
-                            recipient="household", compound=compounds[index % len(compounds)],
-                            building=building, user=coordinator, distributed_at=_ago(14 - index * 3, 19))
+        services.distribute(
+            minyue,
+            store,
+            [(items["医用外科口罩"], 20), (items["84消毒液"], 2)],
+            recipient="household",
+            compound=compounds[index % len(compounds)],
+            building=building,
+            user=coordinator,
+            distributed_at=_ago(14 - index * 3, 19),
+        )
     # Journey 6: a can of milk powder for a quarantined household at night.
-    services.distribute(minyue, store, [(items["婴幼儿配方奶粉"], 1)], recipient="household",
-                        compound=compounds[0], building="2号楼4单元", user=coordinator,
-                        note="居家隔离，夜间急需", distributed_at=_ago(2, 2))
+    services.distribute(
+        minyue,
+        store,
+        [(items["婴幼儿配方奶粉"], 1)],
+        recipient="household",
+        compound=compounds[0],
+        building="2号楼4单元",
+        user=coordinator,
+        note="居家隔离，夜间急需",
+        distributed_at=_ago(2, 2),
+    )
     weiyuan_store = Location.objects.get(kind=Location.Kind.COMMUNITY, community=weiyuan)
-    services.distribute(weiyuan, weiyuan_store, [(items["医用外科口罩"], 500), (items["护目镜"], 40)],
-                        recipient="volunteers", user=keeper, distributed_at=_ago(20, 9))
+    services.distribute(
+        weiyuan,
+        weiyuan_store,
+        [(items["医用外科口罩"], 500), (items["护目镜"], 40)],
+        recipient="volunteers",
+        user=keeper,
+        distributed_at=_ago(20, 9),
+    )
     if stdout:
         stdout.write("捐赠演示数据已就绪 / Donations demo data ready.")

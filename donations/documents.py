@@ -39,33 +39,57 @@ def _receipt_context(receipt):
     lines = list(receipt.lines.select_related("pledge_line__item", "lot").order_by("pk"))
     url = verification_url(receipt)
     return {
-        "receipt": receipt, "donor": receipt.pledge.donor, "lines": lines,
+        "receipt": receipt,
+        "donor": receipt.pledge.donor,
+        "lines": lines,
         "accepted_lines": [line for line in lines if line.accepted],
-        "verify_url": url, "subdistrict_name": SUBDISTRICT_OFFICE,
-        "document_number": receipt.serial, "today": timezone.localdate(),
+        "verify_url": url,
+        "subdistrict_name": SUBDISTRICT_OFFICE,
+        "document_number": receipt.serial,
+        "today": timezone.localdate(),
         "received_date": timezone.localtime(receipt.received_at).date(),
     }
 
 
 def receipt_pdf(receipt, language="zh-hans"):
     context = {**_receipt_context(receipt), "document_title": _in(language, "Donation receipt")}
-    return render_pdf("donations/pdf/receipt.html", context,
-                      f"捐赠接收凭证-{context['receipt'].serial}.pdf", language=language)
+    return render_pdf(
+        "donations/pdf/receipt.html",
+        context,
+        f"捐赠接收凭证-{context['receipt'].serial}.pdf",
+        language=language,
+    )
 
 
 def thank_you_pdf(receipt, language="zh-hans"):
     context = {**_receipt_context(receipt), "document_title": _in(language, "Thank-you letter")}
-    return render_pdf("donations/pdf/thank_you.html", context,
-                      f"感谢信-{context['receipt'].serial}.pdf", language=language)
+    return render_pdf(
+        "donations/pdf/thank_you.html",
+        context,
+        f"感谢信-{context['receipt'].serial}.pdf",
+        language=language,
+    )
 
 
 def dispatch_note_pdf(note, language="zh-hans"):
-    note = Dispatch.objects.select_related("community", "from_location", "to_location", "dispatched_by").get(pk=note.pk)
-    allocations = list(note.allocations.select_related(
-        "lot__item", "lot__donor", "request_line__request").order_by("lot__item__name", "pk"))
-    return render_pdf("donations/pdf/dispatch_note.html",
-                      {"note": note, "allocations": allocations,
-                       "dispatched_date": timezone.localtime(note.dispatched_at).date(),
-                       "subdistrict_name": SUBDISTRICT_OFFICE, "document_title": _in(language, "Dispatch note"),
-                       "document_number": note.serial},
-                      f"出库单-{note.serial}.pdf", language=language)
+    note = Dispatch.objects.select_related(
+        "community", "from_location", "to_location", "dispatched_by"
+    ).get(pk=note.pk)
+    allocations = list(
+        note.allocations.select_related(
+            "lot__item", "lot__donor", "request_line__request"
+        ).order_by("lot__item__name", "pk")
+    )
+    return render_pdf(
+        "donations/pdf/dispatch_note.html",
+        {
+            "note": note,
+            "allocations": allocations,
+            "dispatched_date": timezone.localtime(note.dispatched_at).date(),
+            "subdistrict_name": SUBDISTRICT_OFFICE,
+            "document_title": _in(language, "Dispatch note"),
+            "document_number": note.serial,
+        },
+        f"出库单-{note.serial}.pdf",
+        language=language,
+    )

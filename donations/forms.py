@@ -8,12 +8,21 @@ from portal.validators import validate_uscc
 class DonorForm(forms.ModelForm):
     class Meta:
         model = Donor
-        fields = ["kind", "name", "credit_code", "contact_name", "contact_phone", "address",
-                  "public_name_consent"]
+        fields = [
+            "kind",
+            "name",
+            "credit_code",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "public_name_consent",
+        ]
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "name": _("The full registered name of the firm, or your name."),
-            "public_name_consent": _("If unticked, the public board lists your donation as from an anonymous donor."),
+            "public_name_consent": _(
+                "If unticked, the public board lists your donation as from an anonymous donor."
+            ),
         }
 
     def clean_credit_code(self):
@@ -43,21 +52,27 @@ class DonorPreferencesForm(forms.ModelForm):
 
 class PledgeForm(forms.Form):
     expected_date = forms.DateField(
-        label=_("Expected delivery date"), required=False,
+        label=_("Expected delivery date"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PledgeLineForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.filter(active=True),
-                                  required=False)
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=Item.objects.filter(active=True), required=False
+    )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
     lot_number = forms.CharField(label=_("Lot number"), max_length=50, required=False)
-    expiry = forms.DateField(label=_("Expiry date"), required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))
-    photo = forms.ImageField(label=_("Photo of goods or certificate"), required=False,
-                             validators=[validate_photo])
+    expiry = forms.DateField(
+        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    photo = forms.ImageField(
+        label=_("Photo of goods or certificate"), required=False, validators=[validate_photo]
+    )
 
     def clean(self):
         data = super().clean()
@@ -77,18 +92,25 @@ class BasePledgeLineFormSet(forms.BaseFormSet):
 
     def lines(self):
         return [
-            {key: form.cleaned_data.get(key) for key in ("item", "quantity", "lot_number", "expiry", "photo")}
-            for form in self.forms if form.cleaned_data.get("item")
+            {
+                key: form.cleaned_data.get(key)
+                for key in ("item", "quantity", "lot_number", "expiry", "photo")
+            }
+            for form in self.forms
+            if form.cleaned_data.get("item")
         ]
 
 
-PledgeLineFormSet = forms.formset_factory(PledgeLineForm, formset=BasePledgeLineFormSet, extra=3,
-                                          max_num=50)
+PledgeLineFormSet = forms.formset_factory(
+    PledgeLineForm, formset=BasePledgeLineFormSet, extra=3, max_num=50
+)
 
 
 class PledgeUploadForm(PledgeForm):
-    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"),
-                           help_text=_("Columns: 物资名称, 数量, 批号, 有效期至 (the first row holds the headers)."))
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_("Columns: 物资名称, 数量, 批号, 有效期至 (the first row holds the headers)."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -101,5 +123,8 @@ class PledgeUploadForm(PledgeForm):
 
 
 class CancelPledgeForm(forms.Form):
-    reason = forms.CharField(label=_("Why are you cancelling this pledge?"), max_length=200,
-                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    reason = forms.CharField(
+        label=_("Why are you cancelling this pledge?"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

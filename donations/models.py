@@ -62,21 +62,28 @@ class Donor(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIRM)
     name = models.CharField(_("name"), max_length=150)
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True,
-        validators=[validate_uscc], help_text=_("18 characters, for a firm or organisation."),
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("18 characters, for a firm or organisation."),
     )
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=11, validators=[validate_mobile])
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=11, validators=[validate_mobile]
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     # Whether the board (物资公示) may show the name; otherwise it shows "anonymous".
-    public_name_consent = models.BooleanField(
-        _("show our name on the public board"), default=False
-    )
+    public_name_consent = models.BooleanField(_("show our name on the public board"), default=False)
     # Set by subdistrict staff (services.verify_donor); a firm's pledges wait for it.
     verified = models.BooleanField(_("verified"), default=False)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("verified by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -87,7 +94,9 @@ class Donor(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~Q(credit_code=""), name="unique_donor_credit_code"
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="unique_donor_credit_code",
             ),
             models.CheckConstraint(
                 condition=Q(kind="person") | ~Q(credit_code=""), name="firm_has_credit_code"
@@ -99,7 +108,9 @@ class Donor(models.Model):
 
     def clean(self):
         if self.kind == self.Kind.FIRM and not self.credit_code:
-            raise ValidationError({"credit_code": _("A firm needs its unified social credit code.")})
+            raise ValidationError(
+                {"credit_code": _("A firm needs its unified social credit code.")}
+            )
 
     @property
     def can_pledge(self):
@@ -116,8 +127,10 @@ class DonorRepresentative(models.Model):
     donor_lookup = "donor"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-        related_name="donor_representations", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="donor_representations",
+        verbose_name=_("user"),
     )
     donor = models.ForeignKey(
         Donor, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("donor")
@@ -180,8 +193,12 @@ class Location(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="stores", verbose_name=_("community"),
+        "portal.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stores",
+        verbose_name=_("community"),
     )
 
     class Meta:
@@ -222,14 +239,22 @@ class Pledge(models.Model):
     )
     # Who cancelled the pledge or closed its remainder, when and why (empty while it is open).
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("cancelled or closed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled or closed by"),
     )
     ended_at = models.DateTimeField(_("cancelled or closed at"), null=True, blank=True)
     end_reason = models.CharField(_("reason for cancelling or closing"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -256,20 +281,26 @@ class PledgeLine(models.Model):
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, related_name="lines", verbose_name=_("pledge")
     )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     lot_number = models.CharField(_("lot number"), max_length=50, blank=True)
     expiry = models.DateField(_("expiry date"), null=True, blank=True)
     photo = models.ImageField(
-        _("photo of goods or certificate"), upload_to="donations/pledges/%Y/%m/",
-        blank=True, validators=[validate_photo],
+        _("photo of goods or certificate"),
+        upload_to="donations/pledges/%Y/%m/",
+        blank=True,
+        validators=[validate_photo],
     )
 
     class Meta:
         verbose_name = _("pledge line")
         verbose_name_plural = _("pledge lines")
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="pledge_line_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="pledge_line_positive")
+        ]
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
@@ -305,7 +336,10 @@ class Receipt(models.Model):
         Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
     )
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("received by"),
     )
     received_at = models.DateTimeField(_("received at"))
@@ -335,14 +369,20 @@ class ReceivingLine(models.Model):
         Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt")
     )
     pledge_line = models.ForeignKey(
-        PledgeLine, on_delete=models.PROTECT, related_name="receiving_lines",
+        PledgeLine,
+        on_delete=models.PROTECT,
+        related_name="receiving_lines",
         verbose_name=_("pledge line"),
     )
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
     lot = models.ForeignKey(
-        "Lot", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "Lot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("lot"),
     )
 
@@ -367,10 +407,18 @@ class Lot(models.Model):
     donor_lookup = "donor"
     warehouse_visible = True
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots", verbose_name=_("item"))
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="lots", verbose_name=_("donor"))
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="lots", verbose_name=_("item")
+    )
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="lots", verbose_name=_("donor")
+    )
     pledge_line = models.ForeignKey(
-        PledgeLine, on_delete=models.PROTECT, null=True, blank=True, related_name="lots",
+        PledgeLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lots",
         verbose_name=_("pledge line"),
     )
     lot_number = models.CharField(_("lot number"), max_length=50, blank=True)
@@ -398,8 +446,12 @@ class Balance(models.Model):
     warehouse_visible = True
     community_lookup = "location__community"
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances", verbose_name=_("lot"))
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="balances", verbose_name=_("lot")
+    )
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="balances", verbose_name=_("location")
     )
@@ -442,7 +494,9 @@ class SupplyRequest(models.Model):
         CRITICAL = "critical", _("Critical")
 
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, related_name="supply_requests",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="supply_requests",
         verbose_name=_("community"),
     )
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -450,7 +504,10 @@ class SupplyRequest(models.Model):
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -461,7 +518,10 @@ class SupplyRequest(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return _("Request #%(pk)s from %(community)s") % {"pk": self.pk, "community": self.community}
+        return _("Request #%(pk)s from %(community)s") % {
+            "pk": self.pk,
+            "community": self.community,
+        }
 
 
 class SupplyRequestLine(models.Model):
@@ -473,14 +533,18 @@ class SupplyRequestLine(models.Model):
     request = models.ForeignKey(
         SupplyRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("request")
     )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
         verbose_name = _("requested item")
         verbose_name_plural = _("requested items")
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="request_line_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="request_line_positive")
+        ]
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
@@ -499,7 +563,9 @@ class Dispatch(models.Model):
 
     serial = models.CharField(_("serial number"), max_length=30, unique=True)
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, related_name="dispatches",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="dispatches",
         verbose_name=_("community"),
     )
     from_location = models.ForeignKey(
@@ -513,7 +579,10 @@ class Dispatch(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DISPATCHED
     )
     dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("dispatched by"),
     )
     dispatched_at = models.DateTimeField(_("dispatched at"))
@@ -535,29 +604,44 @@ class Allocation(models.Model):
     warehouse_visible = True
 
     request_line = models.ForeignKey(
-        SupplyRequestLine, on_delete=models.PROTECT, related_name="allocations",
+        SupplyRequestLine,
+        on_delete=models.PROTECT,
+        related_name="allocations",
         verbose_name=_("requested item"),
     )
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("lot"))
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("lot")
+    )
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     # Empty until the allocation leaves on a dispatch note (services.dispatch).
     dispatch = models.ForeignKey(
-        Dispatch, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations",
+        Dispatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
         verbose_name=_("dispatch note"),
     )
     # Set when the reservation is given back to free stock before dispatch
     # (services.release_allocation); a released allocation no longer counts for its line.
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("released by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
     )
     release_reason = models.CharField(_("reason for release"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("allocated by"),
     )
     created_at = models.DateTimeField(_("allocated at"), auto_now_add=True)
@@ -566,7 +650,9 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="allocation_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="allocation_positive")
+        ]
 
     def __str__(self):
         return f"{self.lot} × {self.quantity}"
@@ -580,11 +666,16 @@ class CommunityReceipt(models.Model):
     warehouse_visible = True
 
     dispatch = models.OneToOneField(
-        Dispatch, on_delete=models.PROTECT, related_name="community_receipt",
+        Dispatch,
+        on_delete=models.PROTECT,
+        related_name="community_receipt",
         verbose_name=_("dispatch note"),
     )
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("received by"),
     )
     received_at = models.DateTimeField(_("received at"))
@@ -609,7 +700,9 @@ class CommunityReceiptLine(models.Model):
         CommunityReceipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt")
     )
     allocation = models.OneToOneField(
-        Allocation, on_delete=models.PROTECT, related_name="community_receipt_line",
+        Allocation,
+        on_delete=models.PROTECT,
+        related_name="community_receipt_line",
         verbose_name=_("allocation"),
     )
     received = models.PositiveIntegerField(_("received"))
@@ -638,7 +731,9 @@ class Distribution(models.Model):
         HOUSEHOLD = "household", _("A household")
 
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, related_name="distributions",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="distributions",
         verbose_name=_("community"),
     )
     location = models.ForeignKey(
@@ -646,17 +741,28 @@ class Distribution(models.Model):
     )
     recipient = models.CharField(_("given to"), max_length=20, choices=Recipient.choices)
     post = models.ForeignKey(
-        "portal.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "portal.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("post"),
     )
     compound = models.ForeignKey(
-        "portal.Compound", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "portal.Compound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("compound"),
     )
     building = models.CharField(_("building / entrance"), max_length=30, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     distributed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     distributed_at = models.DateTimeField(_("handed out at"))
@@ -735,35 +841,89 @@ class Movement(models.Model):
         DISCARD = "discard", _("Discarded or expired")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="movements", verbose_name=_("lot"))
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="movements", verbose_name=_("lot")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     from_location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("from"),
     )
     to_location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("to"),
     )
     # The community the goods are for or at, for scoping and the board.
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("community"),
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("by"),
     )
     # When it happened (the receiving, dispatch or hand-out time of its document).
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # Source documents: exactly one is set for the kinds that have one.
-    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("donation receipt"))
-    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("allocation"))
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("dispatch note"))
-    community_receipt = models.ForeignKey(CommunityReceipt, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("community receipt"))
-    distribution = models.ForeignKey(Distribution, on_delete=models.PROTECT, null=True, blank=True, related_name="movements", verbose_name=_("distribution"))
+    receipt = models.ForeignKey(
+        Receipt,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("donation receipt"),
+    )
+    allocation = models.ForeignKey(
+        Allocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("allocation"),
+    )
+    dispatch = models.ForeignKey(
+        Dispatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("dispatch note"),
+    )
+    community_receipt = models.ForeignKey(
+        CommunityReceipt,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("community receipt"),
+    )
+    distribution = models.ForeignKey(
+        Distribution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("distribution"),
+    )
 
     objects = MovementQuerySet.as_manager()
 

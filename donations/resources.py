@@ -41,7 +41,9 @@ class ItemWidget(widgets.Widget):
             raise ValueError(_("Enter the item name."))
         item = self._items.get(name)
         if item is None:
-            raise ValueError(_("There is no item called “%(name)s” in the catalogue.") % {"name": name})
+            raise ValueError(
+                _("There is no item called “%(name)s” in the catalogue.") % {"name": name}
+            )
         return item
 
     def render(self, value, obj=None, **kwargs):
@@ -87,7 +89,9 @@ class PledgeImportResource(resources.ModelResource):
 
     item = fields.Field(attribute="item", column_name="物资名称", widget=ItemWidget())
     quantity = fields.Field(attribute="quantity", column_name="数量", widget=QuantityWidget())
-    lot_number = fields.Field(attribute="lot_number", column_name="批号", widget=widgets.CharWidget())
+    lot_number = fields.Field(
+        attribute="lot_number", column_name="批号", widget=widgets.CharWidget()
+    )
     expiry = fields.Field(attribute="expiry", column_name="有效期至", widget=ExpiryWidget())
 
     class Meta:
@@ -109,12 +113,19 @@ class PledgeImportResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         # Accept English headers too, and ignore stray spaces.
         aliases = {alias.lower(): names[0] for names in COLUMNS.values() for alias in names}
-        dataset.headers = [aliases.get(str(h or "").strip().lower(), str(h or "").strip())
-                           for h in dataset.headers]
-        missing = [names[0] for names in COLUMNS.values()
-                   if names[0] not in dataset.headers and names[0] in ("物资名称", "数量")]
+        dataset.headers = [
+            aliases.get(str(h or "").strip().lower(), str(h or "").strip()) for h in dataset.headers
+        ]
+        missing = [
+            names[0]
+            for names in COLUMNS.values()
+            if names[0] not in dataset.headers and names[0] in ("物资名称", "数量")
+        ]
         if missing:
-            raise ValueError(_("The spreadsheet needs the columns: %(columns)s.") % {"columns": "、".join(missing)})
+            raise ValueError(
+                _("The spreadsheet needs the columns: %(columns)s.")
+                % {"columns": "、".join(missing)}
+            )
 
     def get_instance(self, instance_loader, row):
         return None  # every row is a new line
@@ -126,8 +137,14 @@ class PledgeImportResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         # Nothing is written per row: the lines are kept until the whole file is known good.
-        self.lines.append({"item": instance.item, "quantity": instance.quantity,
-                           "lot_number": instance.lot_number or "", "expiry": instance.expiry})
+        self.lines.append(
+            {
+                "item": instance.item,
+                "quantity": instance.quantity,
+                "lot_number": instance.lot_number or "",
+                "expiry": instance.expiry,
+            }
+        )
 
     def save_m2m(self, instance, row, **kwargs):
         return None
@@ -137,9 +154,14 @@ class PledgeImportResource(resources.ModelResource):
             return
         if not self.lines:
             raise ValueError(_("The spreadsheet has no lines."))
-        self.pledge = services.pledge(self.donor, self.lines, user=self.user,
-                                      expected_date=self.expected_date, note=self.note,
-                                      walk_in=self.walk_in)
+        self.pledge = services.pledge(
+            self.donor,
+            self.lines,
+            user=self.user,
+            expected_date=self.expected_date,
+            note=self.note,
+            walk_in=self.walk_in,
+        )
 
 
 def import_errors(result):
@@ -155,9 +177,13 @@ def import_errors(result):
         for field, messages in invalid.error_dict.items():
             label = COLUMNS.get(field, [field])[0]
             for message in messages:
-                text = message.message % message.params if getattr(message, "params", None) else getattr(message, "message", message)
+                text = (
+                    message.message % message.params
+                    if getattr(message, "params", None)
+                    else getattr(message, "message", message)
+                )
                 problems.append((invalid.number + 1, f"{label}：{text}"))
-    return sorted(problems, key=lambda p: (p[0] or 0))
+    return sorted(problems, key=lambda p: p[0] or 0)
 
 
 class MovementExportResource(resources.ModelResource):
@@ -171,7 +197,9 @@ class MovementExportResource(resources.ModelResource):
     expiry = fields.Field(attribute="lot__expiry", column_name=gettext_lazy("Expiry date"))
     donor = fields.Field(attribute="lot__donor__name", column_name=gettext_lazy("Donor"))
     quantity = fields.Field(attribute="quantity", column_name=gettext_lazy("Quantity"))
-    from_location = fields.Field(attribute="from_location__name", column_name=pgettext_lazy("stock location", "From"))
+    from_location = fields.Field(
+        attribute="from_location__name", column_name=pgettext_lazy("stock location", "From")
+    )
     to_location = fields.Field(attribute="to_location__name", column_name=gettext_lazy("To"))
     community = fields.Field(attribute="community__name", column_name=gettext_lazy("Community"))
     reason = fields.Field(attribute="reason", column_name=gettext_lazy("Reason"))
@@ -185,8 +213,21 @@ class MovementExportResource(resources.ModelResource):
 
     class Meta:
         model = Movement
-        fields = ("created_at", "kind", "item", "unit", "lot", "expiry", "donor", "quantity",
-                  "from_location", "to_location", "community", "reason", "created_by")
+        fields = (
+            "created_at",
+            "kind",
+            "item",
+            "unit",
+            "lot",
+            "expiry",
+            "donor",
+            "quantity",
+            "from_location",
+            "to_location",
+            "community",
+            "reason",
+            "created_by",
+        )
 
     def dehydrate_created_at(self, movement):
         return timezone.localtime(movement.created_at).strftime("%Y-%m-%d %H:%M")
@@ -199,8 +240,9 @@ class MovementExportResource(resources.ModelResource):
 
     @staticmethod
     def queryset(base):
-        return base.select_related("item", "lot__donor", "from_location", "to_location", "community",
-                                   "created_by").order_by("created_at", "pk")
+        return base.select_related(
+            "item", "lot__donor", "from_location", "to_location", "community", "created_by"
+        ).order_by("created_at", "pk")
 
 
 class BalanceExportResource(resources.ModelResource):
@@ -220,12 +262,25 @@ class BalanceExportResource(resources.ModelResource):
 
     class Meta:
         model = Balance
-        fields = ("location", "item", "unit", "lot", "expiry", "donor", "quantity", "reserved", "available")
+        fields = (
+            "location",
+            "item",
+            "unit",
+            "lot",
+            "expiry",
+            "donor",
+            "quantity",
+            "reserved",
+            "available",
+        )
 
     @staticmethod
     def queryset(base):
-        return base.select_related("item", "lot__donor", "location").filter(quantity__gt=0).order_by(
-            "location__name", "item__name", "lot__expiry")
+        return (
+            base.select_related("item", "lot__donor", "location")
+            .filter(quantity__gt=0)
+            .order_by("location__name", "item__name", "lot__expiry")
+        )
 
 
 class PledgeAdminImportResource(PortalResource):
@@ -234,11 +289,14 @@ class PledgeAdminImportResource(PortalResource):
     when the whole file is right, each donor's rows become one pledge through
     services.pledge. Plugged into the Pledges listing through portal.importexport."""
 
-    donor = fields.Field(attribute="import_donor", column_name="捐赠方",
-                         widget=LookupWidget(Donor, field="name"))
+    donor = fields.Field(
+        attribute="import_donor", column_name="捐赠方", widget=LookupWidget(Donor, field="name")
+    )
     item = fields.Field(attribute="item", column_name="物资名称", widget=ItemWidget())
     quantity = fields.Field(attribute="quantity", column_name="数量", widget=QuantityWidget())
-    lot_number = fields.Field(attribute="lot_number", column_name="批号", widget=widgets.CharWidget())
+    lot_number = fields.Field(
+        attribute="lot_number", column_name="批号", widget=widgets.CharWidget()
+    )
     expiry = fields.Field(attribute="expiry", column_name="有效期至", widget=ExpiryWidget())
 
     class Meta:
@@ -272,10 +330,17 @@ class PledgeAdminImportResource(PortalResource):
         if donor is None:
             raise ValidationError({"donor": [_("Enter the donor.")]})
         if self.user is not None and not can_access(self.user, donor):
-            raise ValidationError({"donor": [_("There is no donor called “%(name)s”.") % {"name": donor.name}]})
+            raise ValidationError(
+                {"donor": [_("There is no donor called “%(name)s”.") % {"name": donor.name}]}
+            )
         self.lines_by_donor.setdefault(donor, []).append(
-            {"item": instance.item, "quantity": instance.quantity,
-             "lot_number": instance.lot_number or "", "expiry": instance.expiry})
+            {
+                "item": instance.item,
+                "quantity": instance.quantity,
+                "lot_number": instance.lot_number or "",
+                "expiry": instance.expiry,
+            }
+        )
 
     def save_m2m(self, instance, row, **kwargs):
         return None

@@ -2,10 +2,27 @@
 
 from portal import roles
 
-_ALL = ["donor", "donorrepresentative", "item", "location", "pledge", "pledgeline", "receipt",
-        "receivingline", "lot", "balance", "movement", "supplyrequest", "supplyrequestline",
-        "allocation", "dispatch", "communityreceipt", "communityreceiptline", "distribution",
-        "distributionline"]
+_ALL = [
+    "donor",
+    "donorrepresentative",
+    "item",
+    "location",
+    "pledge",
+    "pledgeline",
+    "receipt",
+    "receivingline",
+    "lot",
+    "balance",
+    "movement",
+    "supplyrequest",
+    "supplyrequestline",
+    "allocation",
+    "dispatch",
+    "communityreceipt",
+    "communityreceiptline",
+    "distribution",
+    "distributionline",
+]
 
 
 def _perms(actions, models):
@@ -15,13 +32,38 @@ def _perms(actions, models):
 PERMISSIONS = {
     # The warehouse keeper receives, keeps, allocates and dispatches; verifies donors.
     roles.WAREHOUSE: _perms(["view"], _ALL)
-    + _perms(["add", "change"], ["donor", "item", "location", "pledge", "pledgeline", "receipt",
-                                 "allocation", "dispatch", "movement"])
+    + _perms(
+        ["add", "change"],
+        [
+            "donor",
+            "item",
+            "location",
+            "pledge",
+            "pledgeline",
+            "receipt",
+            "allocation",
+            "dispatch",
+            "movement",
+        ],
+    )
     + _perms(["add"], ["distribution"]),
     # A community coordinator requests supplies, confirms receipt and records distribution.
-    roles.COORDINATOR: _perms(["view"], ["item", "location", "balance", "movement", "supplyrequest",
-                                         "supplyrequestline", "allocation", "dispatch",
-                                         "communityreceipt", "distribution", "lot"])
+    roles.COORDINATOR: _perms(
+        ["view"],
+        [
+            "item",
+            "location",
+            "balance",
+            "movement",
+            "supplyrequest",
+            "supplyrequestline",
+            "allocation",
+            "dispatch",
+            "communityreceipt",
+            "distribution",
+            "lot",
+        ],
+    )
     + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"]),
     roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL),
 }

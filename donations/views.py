@@ -54,7 +54,12 @@ def donor_register(request):
             if donor.can_pledge:
                 messages.success(request, _("Thank you. You can pledge donations now."))
             else:
-                messages.success(request, _("Thank you. The subdistrict office will verify your firm; you can already enter your pledge."))
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The subdistrict office will verify your firm; you can already enter your pledge."
+                    ),
+                )
             return redirect("donations:mine")
     return render(request, "donations/donor_form.html", {"form": form})
 
@@ -76,9 +81,13 @@ def mine(request):
     donors = list(_my_donors(request.user))
     if not donors:
         return redirect("donations:donor_register")
-    return render(request, "donations/mine.html", {
-        "entries": [(donor, services.donor_trace(donor)) for donor in donors],
-    })
+    return render(
+        request,
+        "donations/mine.html",
+        {
+            "entries": [(donor, services.donor_trace(donor)) for donor in donors],
+        },
+    )
 
 
 @login_required
@@ -95,7 +104,9 @@ def pledge_new(request, donor_pk):
         else:
             messages.success(request, _("Thank you! Your pledge has been recorded."))
             return redirect("donations:pledge", pk=pledge.pk)
-    return render(request, "donations/pledge_form.html", {"donor": donor, "form": form, "lines": lines})
+    return render(
+        request, "donations/pledge_form.html", {"donor": donor, "form": form, "lines": lines}
+    )
 
 
 @login_required
@@ -111,15 +122,26 @@ def pledge_upload(request, donor_pk):
         except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
             form.add_error("file", _("This file could not be read as a spreadsheet."))
         else:
-            resource = PledgeImportResource(donor=donor, user=request.user,
-                                            expected_date=form.cleaned_data["expected_date"],
-                                            note=form.cleaned_data["note"])
-            result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
+            resource = PledgeImportResource(
+                donor=donor,
+                user=request.user,
+                expected_date=form.cleaned_data["expected_date"],
+                note=form.cleaned_data["note"],
+            )
+            result = resource.import_data(
+                dataset, dry_run=False, raise_errors=False, use_transactions=True
+            )
             problems = import_errors(result)
             if not problems and resource.pledge:
-                messages.success(request, _("%(n)s lines imported.") % {"n": resource.pledge.lines.count()})
+                messages.success(
+                    request, _("%(n)s lines imported.") % {"n": resource.pledge.lines.count()}
+                )
                 return redirect("donations:pledge", pk=resource.pledge.pk)
-    return render(request, "donations/pledge_upload.html", {"donor": donor, "form": form, "problems": problems})
+    return render(
+        request,
+        "donations/pledge_upload.html",
+        {"donor": donor, "form": form, "problems": problems},
+    )
 
 
 def load_dataset(upload):
@@ -135,11 +157,19 @@ def pledge_detail(request, pk, cancel_form=None):
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     lots = Lot.objects.filter(pledge_line__pledge=pledge).select_related("item")
     # Only the donor's own representatives cancel, and only while nothing has arrived.
-    can_cancel = pledge.status == Pledge.Status.PLEDGED and pledge.donor_id in donor_ids(request.user)
-    return render(request, "donations/pledge_detail.html", {
-        "pledge": pledge, "entry": entry, "lots": lots,
-        "cancel_form": (cancel_form or CancelPledgeForm()) if can_cancel else None,
-    })
+    can_cancel = pledge.status == Pledge.Status.PLEDGED and pledge.donor_id in donor_ids(
+        request.user
+    )
+    return render(
+        request,
+        "donations/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "entry": entry,
+            "lots": lots,
+            "cancel_form": (cancel_form or CancelPledgeForm()) if can_cancel else None,
+        },
+    )
 
 
 @login_required
@@ -189,11 +219,16 @@ def board(request):
     items = [row for row in data["items"] if row["item"] is not None]
     selected = None
     if request.GET.get("item", "").isdigit():
-        selected = next((row["item"] for row in items if row["item"].pk == int(request.GET["item"])), None)
+        selected = next(
+            (row["item"] for row in items if row["item"].pk == int(request.GET["item"])), None
+        )
     if selected is None and items:
         selected = items[0]["item"]
     item_chart = charts.paired_bars(
-        [(f"{row['item'].name}（{row['item'].unit}）", row["received"], row["distributed"]) for row in items],
+        [
+            (f"{row['item'].name}（{row['item'].unit}）", row["received"], row["distributed"])
+            for row in items
+        ],
         title=_("Received and handed out, by item"),
     )
     timeline_chart = community_chart = ""
@@ -204,13 +239,23 @@ def board(request):
             title=_("%(item)s by week") % {"item": selected.name},
         )
         community_chart = charts.paired_bars(
-            [(row["community__name"], row["received"] or 0, row["distributed"] or 0)
-             for row in data["communities"] if row["item__name"] == selected.name],
+            [
+                (row["community__name"], row["received"] or 0, row["distributed"] or 0)
+                for row in data["communities"]
+                if row["item__name"] == selected.name
+            ],
             title=_("%(item)s by community") % {"item": selected.name},
         )
-    return render(request, "donations/board.html", {
-        "data": data, "items": items, "selected": selected, "item_chart": item_chart,
-        "timeline_chart": timeline_chart, "community_chart": community_chart,
-        "board_url": reverse("donations:board"),
-    })
-
+    return render(
+        request,
+        "donations/board.html",
+        {
+            "data": data,
+            "items": items,
+            "selected": selected,
+            "item_chart": item_chart,
+            "timeline_chart": timeline_chart,
+            "community_chart": community_chart,
+            "board_url": reverse("donations:board"),
+        },
+    )

@@ -94,8 +94,9 @@ def _pledge_status(pledge):
     """Cancelled and closed pledges stay in the list, greyed, with their reason."""
     if not pledge.ended:
         return pledge.get_status_display()
-    return format_html('<span class="d-ended">{} · {}</span>', pledge.get_status_display(),
-                       pledge.end_reason)
+    return format_html(
+        '<span class="d-ended">{} · {}</span>', pledge.get_status_display(), pledge.end_reason
+    )
 
 
 def _pledge_action(pledge):
@@ -111,14 +112,31 @@ class DonorViewSet(ScopedViewSet):
     icon = "user"
     menu_label = _("Donors")
     name = "donations_donors"
-    form_fields = ["kind", "name", "credit_code", "contact_name", "contact_phone", "address",
-                   "public_name_consent"]
+    form_fields = [
+        "kind",
+        "name",
+        "credit_code",
+        "contact_name",
+        "contact_phone",
+        "address",
+        "public_name_consent",
+    ]
     list_display = [
-        "name", "kind", "credit_code", "contact_name",
-        Column("verified", label=_("verified"), accessor=lambda d: _("Yes") if d.verified else _("No")),
-        Column("public_name_consent", label=_("named on the board"),
-               accessor=lambda d: _("Yes") if d.public_name_consent else _("No")),
-        Column("verify", label=_("Verify"), accessor=_link("donations_admin:verify_donor", _("Verify"))),
+        "name",
+        "kind",
+        "credit_code",
+        "contact_name",
+        Column(
+            "verified", label=_("verified"), accessor=lambda d: _("Yes") if d.verified else _("No")
+        ),
+        Column(
+            "public_name_consent",
+            label=_("named on the board"),
+            accessor=lambda d: _("Yes") if d.public_name_consent else _("No"),
+        ),
+        Column(
+            "verify", label=_("Verify"), accessor=_link("donations_admin:verify_donor", _("Verify"))
+        ),
     ]
     list_filter = ["kind", "verified", "public_name_consent"]
     search_fields = ["name", "credit_code", "contact_name"]
@@ -129,7 +147,15 @@ class ItemViewSet(ScopedViewSet):
     icon = "tag"
     menu_label = _("Supply items")
     name = "donations_items"
-    form_fields = ["name", "category", "unit", "specification", "tracks_lots", "tracks_expiry", "active"]
+    form_fields = [
+        "name",
+        "category",
+        "unit",
+        "specification",
+        "tracks_lots",
+        "tracks_expiry",
+        "active",
+    ]
     list_display = ["name", "category", "unit", "specification", "active"]
     list_filter = ["category", "active"]
     search_fields = ["name", "specification"]
@@ -154,12 +180,22 @@ class PledgeViewSet(ImportExportViewSetMixin, ScopedViewSet):
     related = ("donor",)
     import_resource_class = PledgeAdminImportResource  # a spreadsheet of lines, all or nothing
     list_display = [
-        TitleColumn("pledge", label=_("pledge"), accessor=str,
-                    get_url=lambda p: reverse("donations_admin:receive", args=[p.pk])),
-        "donor", "expected_date", Column("status", label=_("status"), accessor=_pledge_status),
-        "walk_in", "created_at",
-        Column("receive", label=_("Receive"),
-               accessor=lambda p: "" if p.ended else _link("donations_admin:receive", _("Receive"))(p)),
+        TitleColumn(
+            "pledge",
+            label=_("pledge"),
+            accessor=str,
+            get_url=lambda p: reverse("donations_admin:receive", args=[p.pk]),
+        ),
+        "donor",
+        "expected_date",
+        Column("status", label=_("status"), accessor=_pledge_status),
+        "walk_in",
+        "created_at",
+        Column(
+            "receive",
+            label=_("Receive"),
+            accessor=lambda p: "" if p.ended else _link("donations_admin:receive", _("Receive"))(p),
+        ),
         Column("end", label=_("Cancel or close"), accessor=_pledge_action),
     ]
     list_filter = ["status", "walk_in"]
@@ -174,7 +210,9 @@ class ReceiptViewSet(ScopedViewSet):
     read_only = True
     related = ("pledge__donor", "location")
     list_display = [
-        "serial", Column("donor", label=_("donor"), accessor="pledge.donor.name"), "location",
+        "serial",
+        Column("donor", label=_("donor"), accessor="pledge.donor.name"),
+        "location",
         "received_at",
         Column("pdf", label=_("PDF"), accessor=_link("donations:receipt_pdf", _("Receipt"))),
     ]
@@ -191,12 +229,30 @@ class BalanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     related = ("item", "lot__donor", "location")
     export_resource_class = BalanceExportResource  # the listing as filtered, as xlsx or csv
     list_display = [
-        "location", "item", "lot", Column("donor", label=_("donor"), accessor="lot.donor.name"),
-        "quantity", "reserved", Column("available", label=_("available")),
-        Column("adjust", label=_("Correct"), accessor=_link("donations_admin:adjust", _("Correct"))),
-        Column("transfer", label=_("Transfer"), accessor=lambda b: format_html(
-            '<a href="{}?balance={}">{}</a>', reverse("donations_admin:transfer"), b.pk, _("Transfer"))
-            if b.available > 0 and b.location.kind != Location.Kind.TRANSIT else ""),
+        "location",
+        "item",
+        "lot",
+        Column("donor", label=_("donor"), accessor="lot.donor.name"),
+        "quantity",
+        "reserved",
+        Column("available", label=_("available")),
+        Column(
+            "adjust", label=_("Correct"), accessor=_link("donations_admin:adjust", _("Correct"))
+        ),
+        Column(
+            "transfer",
+            label=_("Transfer"),
+            accessor=lambda b: (
+                format_html(
+                    '<a href="{}?balance={}">{}</a>',
+                    reverse("donations_admin:transfer"),
+                    b.pk,
+                    _("Transfer"),
+                )
+                if b.available > 0 and b.location.kind != Location.Kind.TRANSIT
+                else ""
+            ),
+        ),
     ]
     list_filter = ["location", "item"]
     search_fields = ["item__name", "lot__lot_number", "lot__donor__name"]
@@ -210,10 +266,24 @@ class MovementViewSet(ImportExportViewSetMixin, ScopedViewSet):
     read_only = True
     related = ("item", "lot__donor", "from_location", "to_location", "community", "created_by")
     export_resource_class = MovementExportResource  # 台账: the listing as filtered
-    list_display = ["created_at", "kind", "item", "lot", "quantity", "from_location", "to_location",
-                    "community", "reason", "created_by"]
-    list_filter = {"kind": ["exact"], "item": ["exact"], "community": ["exact"],
-                   "created_at": ["date__gte", "date__lte"]}
+    list_display = [
+        "created_at",
+        "kind",
+        "item",
+        "lot",
+        "quantity",
+        "from_location",
+        "to_location",
+        "community",
+        "reason",
+        "created_by",
+    ]
+    list_filter = {
+        "kind": ["exact"],
+        "item": ["exact"],
+        "community": ["exact"],
+        "created_at": ["date__gte", "date__lte"],
+    }
     search_fields = ["reason", "lot__lot_number", "item__name"]
 
 
@@ -225,9 +295,16 @@ class SupplyRequestViewSet(ScopedViewSet):
     read_only = True
     related = ("community",)
     list_display = [
-        TitleColumn("request", label=_("request"), accessor=str,
-                    get_url=lambda r: reverse("donations_admin:request", args=[r.pk])),
-        "community", "urgency", "purpose", "created_at",
+        TitleColumn(
+            "request",
+            label=_("request"),
+            accessor=str,
+            get_url=lambda r: reverse("donations_admin:request", args=[r.pk]),
+        ),
+        "community",
+        "urgency",
+        "purpose",
+        "created_at",
     ]
     list_filter = ["urgency", "community"]
     search_fields = ["purpose", "community__name"]
@@ -241,11 +318,29 @@ class DispatchViewSet(ScopedViewSet):
     read_only = True
     related = ("community", "from_location")
     list_display = [
-        "serial", "community", "from_location", "dispatched_at", "status",
-        Column("pdf", label=_("PDF"), accessor=_link("donations_admin:dispatch_pdf", _("Dispatch note"))),
-        Column("confirm", label=_("Confirm receipt"),
-               accessor=lambda d: format_html('<a href="{}">{}</a>', reverse("donations_admin:confirm_receipt", args=[d.pk]),
-                                              _("Confirm receipt")) if d.status == Dispatch.Status.DISPATCHED else ""),
+        "serial",
+        "community",
+        "from_location",
+        "dispatched_at",
+        "status",
+        Column(
+            "pdf",
+            label=_("PDF"),
+            accessor=_link("donations_admin:dispatch_pdf", _("Dispatch note")),
+        ),
+        Column(
+            "confirm",
+            label=_("Confirm receipt"),
+            accessor=lambda d: (
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("donations_admin:confirm_receipt", args=[d.pk]),
+                    _("Confirm receipt"),
+                )
+                if d.status == Dispatch.Status.DISPATCHED
+                else ""
+            ),
+        ),
     ]
     list_filter = ["status", "community"]
     search_fields = ["serial", "community__name"]
@@ -258,8 +353,14 @@ class DistributionViewSet(ScopedViewSet):
     name = "donations_distributions"
     read_only = True
     related = ("community", "location", "post__compound", "compound")
-    list_display = ["distributed_at", "community", "recipient",
-                    Column("to", label=_("to"), accessor="recipient_label"), "location", "note"]
+    list_display = [
+        "distributed_at",
+        "community",
+        "recipient",
+        Column("to", label=_("to"), accessor="recipient_label"),
+        "location",
+        "note",
+    ]
     list_filter = ["recipient", "community"]
     search_fields = ["building", "note", "community__name"]
 
@@ -268,8 +369,18 @@ class DonationsGroup(ViewSetGroup):
     menu_label = _("Donations and supplies")
     menu_icon = "pick"
     menu_order = 220
-    items = [DonorViewSet, PledgeViewSet, ReceiptViewSet, BalanceViewSet, MovementViewSet,
-             SupplyRequestViewSet, DispatchViewSet, DistributionViewSet, ItemViewSet, LocationViewSet]
+    items = [
+        DonorViewSet,
+        PledgeViewSet,
+        ReceiptViewSet,
+        BalanceViewSet,
+        MovementViewSet,
+        SupplyRequestViewSet,
+        DispatchViewSet,
+        DistributionViewSet,
+        ItemViewSet,
+        LocationViewSet,
+    ]
 
 
 @hooks.register("register_admin_viewset")
@@ -305,19 +416,40 @@ def register_urls():
 
 _ACTIONS = [
     (_("Walk-in donation"), "donations_admin:pledge_create", "plus", "donations.add_pledge"),
-    (_("Request supplies"), "donations_admin:request_create", "plus", "donations.add_supplyrequest"),
-    (_("Record a distribution"), "donations_admin:distribute", "plus", "donations.add_distribution"),
+    (
+        _("Request supplies"),
+        "donations_admin:request_create",
+        "plus",
+        "donations.add_supplyrequest",
+    ),
+    (
+        _("Record a distribution"),
+        "donations_admin:distribute",
+        "plus",
+        "donations.add_distribution",
+    ),
     (_("Transfer stock"), "donations_admin:transfer", "resubmit", "donations.add_movement"),
-    (_("Export the ledger (台账)"), "donations_admin:export_ledger", "download", "donations.view_movement"),
-    (_("Export stock balances"), "donations_admin:export_balances", "download", "donations.view_balance"),
+    (
+        _("Export the ledger (台账)"),
+        "donations_admin:export_ledger",
+        "download",
+        "donations.view_movement",
+    ),
+    (
+        _("Export stock balances"),
+        "donations_admin:export_balances",
+        "download",
+        "donations.view_balance",
+    ),
 ]
 
 
 def _menu_hook(label, url_name, icon, permission, order):
     @hooks.register("register_admin_menu_item")
     def register():
-        return PermissionMenuItem(label, reverse(url_name), icon_name=icon, order=order,
-                                  permission=permission)
+        return PermissionMenuItem(
+            label, reverse(url_name), icon_name=icon, order=order, permission=permission
+        )
 
     return register
 

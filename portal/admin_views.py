@@ -82,9 +82,7 @@ def _scoped_communities(request):
 
 
 class CompoundFilterSet(WagtailFilterSet):
-    community = django_filters.ModelChoiceFilter(
-        label=_("community"), queryset=_scoped_communities
-    )
+    community = django_filters.ModelChoiceFilter(label=_("community"), queryset=_scoped_communities)
 
     class Meta:
         model = Compound
@@ -158,9 +156,13 @@ class PostViewSet(ScopedViewSetMixin, ImportExportViewSetMixin, ModelViewSet):
     icon = "thumbtack"
     menu_order = 400
     form_fields = ["compound", "name", "kind", "is_party_post", "active"]
-    list_display = ["name", "compound", "kind",
-                    BooleanColumn("is_party_post", label=_("party-member post")),
-                    BooleanColumn("active", label=_("active"))]
+    list_display = [
+        "name",
+        "compound",
+        "kind",
+        BooleanColumn("is_party_post", label=_("party-member post")),
+        BooleanColumn("active", label=_("active")),
+    ]
     filterset_class = PostFilterSet
     search_fields = ["name", "compound__name", "compound__community__name"]
     import_resource_class = PostResource
@@ -181,8 +183,13 @@ class StaffMembershipViewSet(ScopedViewSetMixin, ModelViewSet):
     form_fields = ["user", "community"]
     list_display = ["user", "community", "created_at"]
     filterset_class = MembershipFilterSet
-    search_fields = ["user__username", "user__last_name", "user__first_name", "user__phone",
-                     "community__name"]
+    search_fields = [
+        "user__username",
+        "user__last_name",
+        "user__first_name",
+        "user__phone",
+        "community__name",
+    ]
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
@@ -194,6 +201,10 @@ class PlacesViewSetGroup(ModelViewSetGroup):
     menu_label = _("Places")
     menu_icon = "site"
     menu_order = 250
-    items = (SubdistrictViewSet, CommunityViewSet, CompoundViewSet, PostViewSet,
-             StaffMembershipViewSet)
-
+    items = (
+        SubdistrictViewSet,
+        CommunityViewSet,
+        CompoundViewSet,
+        PostViewSet,
+        StaffMembershipViewSet,
+    )

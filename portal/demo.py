@@ -20,17 +20,35 @@ NAMED_COMMUNITIES = [
     ("科兴佳园社区", "kexing-jiayuan"),
 ]
 OTHER_COMMUNITIES = [
-    ("五里店第一社区", "wulidian-1"), ("六里桥社区", "liuliqiao"), ("小屯社区", "xiaotun"),
-    ("大井社区", "dajing"), ("靛厂社区", "dianchang"), ("莲花池社区", "lianhuachi"),
-    ("太平桥社区", "taipingqiao"), ("青塔社区", "qingta"), ("岳各庄社区", "yuegezhuang"),
-    ("西府景园社区", "xifu-jingyuan"), ("万柳园社区", "wanliuyuan"), ("晓月苑社区", "xiaoyueyuan"),
-    ("丰益花园社区", "fengyi-huayuan"), ("京铁和园社区", "jingtie-heyuan"),
-    ("丽泽雅园社区", "lize-yayuan"), ("天伦锦城社区", "tianlun-jincheng"),
-    ("金家村社区", "jinjiacun"), ("郑常庄社区", "zhengchangzhuang"),
-    ("马连道社区", "maliandao"), ("卢沟新桥社区", "lugou-xinqiao"), ("城南嘉园社区", "chengnan-jiayuan"),
-    ("建邦枫景社区", "jianbang-fengjing"), ("首汇健康城社区", "shouhui"),
-    ("万泉寺社区", "wanquansi"), ("桥南社区", "qiaonan"), ("东管头社区", "dongguantou"),
-    ("丽景苑社区", "lijingyuan"), ("玉璞家园社区", "yupu-jiayuan"), ("晓月中路社区", "xiaoyue-zhonglu"),
+    ("五里店第一社区", "wulidian-1"),
+    ("六里桥社区", "liuliqiao"),
+    ("小屯社区", "xiaotun"),
+    ("大井社区", "dajing"),
+    ("靛厂社区", "dianchang"),
+    ("莲花池社区", "lianhuachi"),
+    ("太平桥社区", "taipingqiao"),
+    ("青塔社区", "qingta"),
+    ("岳各庄社区", "yuegezhuang"),
+    ("西府景园社区", "xifu-jingyuan"),
+    ("万柳园社区", "wanliuyuan"),
+    ("晓月苑社区", "xiaoyueyuan"),
+    ("丰益花园社区", "fengyi-huayuan"),
+    ("京铁和园社区", "jingtie-heyuan"),
+    ("丽泽雅园社区", "lize-yayuan"),
+    ("天伦锦城社区", "tianlun-jincheng"),
+    ("金家村社区", "jinjiacun"),
+    ("郑常庄社区", "zhengchangzhuang"),
+    ("马连道社区", "maliandao"),
+    ("卢沟新桥社区", "lugou-xinqiao"),
+    ("城南嘉园社区", "chengnan-jiayuan"),
+    ("建邦枫景社区", "jianbang-fengjing"),
+    ("首汇健康城社区", "shouhui"),
+    ("万泉寺社区", "wanquansi"),
+    ("桥南社区", "qiaonan"),
+    ("东管头社区", "dongguantou"),
+    ("丽景苑社区", "lijingyuan"),
+    ("玉璞家园社区", "yupu-jiayuan"),
+    ("晓月中路社区", "xiaoyue-zhonglu"),
     ("青秀城社区", "qingxiucheng"),
 ]
 COMPOUND_SUFFIXES = ["一区", "二区", "三区", "四区", "东区", "西区"]
@@ -41,10 +59,24 @@ DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
 DEMO_ACCOUNTS = [
     # username, role, phone, email, display name, community slug (for staff)
     ("admin", roles.SUBDISTRICT_ADMIN, "13800000001", "admin@example.org", "街道管理员", None),
-    ("coordinator", roles.COORDINATOR, "13800000002", "minyue@example.org", "民岳家园社区工作人员", "minyue-jiayuan"),
+    (
+        "coordinator",
+        roles.COORDINATOR,
+        "13800000002",
+        "minyue@example.org",
+        "民岳家园社区工作人员",
+        "minyue-jiayuan",
+    ),
     ("warehouse", roles.WAREHOUSE, "13800000003", "warehouse@example.org", "物资管理员", None),
     ("editor", roles.EDITOR, "13800000004", "editor@example.org", "街道编辑", None),
-    ("community_editor", roles.EDITOR, "13800000005", "minyue-editor@example.org", "民岳家园社区编辑", "minyue-jiayuan"),
+    (
+        "community_editor",
+        roles.EDITOR,
+        "13800000005",
+        "minyue-editor@example.org",
+        "民岳家园社区编辑",
+        "minyue-jiayuan",
+    ),
     ("volunteer", roles.VOLUNTEER, "13800000006", "volunteer@example.org", "志愿者", None),
     ("donor", roles.DONOR_REP, "13800000007", "donor@example.org", "北京公交捐赠联系人", None),
     # a resident with no role: a household in home quarantine asking for help (journey 6)
@@ -68,7 +100,8 @@ def load_places():
             )
             for post_name, kind in POST_NAMES:
                 Post.objects.get_or_create(
-                    compound=compound, name=post_name,
+                    compound=compound,
+                    name=post_name,
                     defaults={"kind": kind, "is_party_post": post_name == "北门"},
                 )
     return subdistrict
@@ -79,8 +112,9 @@ def load_accounts():
     for username, role, phone, email, display, slug in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, phone=phone, phone_verified=True, email=email,
-                        first_name=display)
+            user = User(
+                username=username, phone=phone, phone_verified=True, email=email, first_name=display
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             _verify_email(user)
@@ -123,8 +157,13 @@ def load_site():
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="卢沟桥街道志愿与捐赠平台")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="卢沟桥街道志愿与捐赠平台",
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()

@@ -33,8 +33,9 @@ def text_field(attribute, column_name):
 
 
 class CommunityResource(PortalResource):
-    subdistrict = Field(attribute="subdistrict", column_name="街道",
-                        widget=LookupWidget(Subdistrict, field="name"))
+    subdistrict = Field(
+        attribute="subdistrict", column_name="街道", widget=LookupWidget(Subdistrict, field="name")
+    )
     name = text_field("name", COMMUNITY)
     slug = text_field("slug", "标识")
     address = text_field("address", "地址")
@@ -56,8 +57,9 @@ class CommunityResource(PortalResource):
 
 
 class CompoundResource(PortalResource):
-    community = Field(attribute="community", column_name=COMMUNITY,
-                      widget=LookupWidget(Community, field="name"))
+    community = Field(
+        attribute="community", column_name=COMMUNITY, widget=LookupWidget(Community, field="name")
+    )
     name = text_field("name", COMPOUND)
     address = text_field("address", "地址")
     households = Field(attribute="households", column_name="户数", widget=IntegerWidget())
@@ -80,24 +82,37 @@ class CompoundInCommunityWidget(LookupWidget):
 
     def not_found_message(self, value, row):
         return _("There is no compound named “%(value)s” in %(community)s.") % {
-            "value": value, "community": cell_text((row or {}).get(COMMUNITY)),
+            "value": value,
+            "community": cell_text((row or {}).get(COMMUNITY)),
         }
 
 
 class PostResource(PortalResource):
     # Written on export and read by the compound lookup on import; not a field of Post.
-    community = Field(attribute="compound__community__name", column_name=COMMUNITY,
-                      readonly=True, widget=TextWidget())
-    compound = Field(attribute="compound", column_name=COMPOUND,
-                     widget=CompoundInCommunityWidget())
+    community = Field(
+        attribute="compound__community__name",
+        column_name=COMMUNITY,
+        readonly=True,
+        widget=TextWidget(),
+    )
+    compound = Field(attribute="compound", column_name=COMPOUND, widget=CompoundInCommunityWidget())
     name = text_field("name", "点位")
     # An empty cell keeps the current value (or the default for a new post).
-    kind = Field(attribute="kind", column_name="类型", widget=ChoiceWidget(Post.Kind),
-                 saves_null_values=False)
-    is_party_post = Field(attribute="is_party_post", column_name="党员先锋岗",
-                          widget=YesNoWidget(), saves_null_values=False)
-    active = Field(attribute="active", column_name="启用", widget=YesNoWidget(),
-                   saves_null_values=False)
+    kind = Field(
+        attribute="kind",
+        column_name="类型",
+        widget=ChoiceWidget(Post.Kind),
+        saves_null_values=False,
+    )
+    is_party_post = Field(
+        attribute="is_party_post",
+        column_name="党员先锋岗",
+        widget=YesNoWidget(),
+        saves_null_values=False,
+    )
+    active = Field(
+        attribute="active", column_name="启用", widget=YesNoWidget(), saves_null_values=False
+    )
 
     class Meta:
         model = Post
@@ -114,8 +129,9 @@ class PostResource(PortalResource):
         if not name:
             raise ValidationError({"community": _("This column must not be empty.")})
         if not Community.objects.filter(name=name).exists():
-            raise ValidationError({"community": LookupWidget(Community, "name")
-                                   .not_found_message(name, row)})
+            raise ValidationError(
+                {"community": LookupWidget(Community, "name").not_found_message(name, row)}
+            )
 
     def get_queryset(self):
         return super().get_queryset().select_related("compound__community")

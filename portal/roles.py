@@ -24,20 +24,38 @@ STAFF_ROLES = [COORDINATOR, WAREHOUSE, EDITOR, SUBDISTRICT_ADMIN]
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 PERMISSIONS = {
-    COORDINATOR: [ADMIN_ACCESS, "portal.view_compound", "portal.view_post",
-                  "portal.add_post", "portal.change_post", "portal.view_community"],
+    COORDINATOR: [
+        ADMIN_ACCESS,
+        "portal.view_compound",
+        "portal.view_post",
+        "portal.add_post",
+        "portal.change_post",
+        "portal.view_community",
+    ],
     WAREHOUSE: [ADMIN_ACCESS, "portal.view_community", "portal.view_compound"],
-    EDITOR: [ADMIN_ACCESS, "wagtailimages.add_image", "wagtailimages.change_image",
-             "wagtailimages.choose_image", "wagtaildocs.add_document",
-             "wagtaildocs.change_document", "wagtaildocs.choose_document"],
+    EDITOR: [
+        ADMIN_ACCESS,
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
     SUBDISTRICT_ADMIN: [ADMIN_ACCESS],
     VOLUNTEER: [],
     DONOR_REP: [],
 }
 
 # The subdistrict admin may do everything with the place directory and accounts.
-ADMIN_MODELS = ["portal.subdistrict", "portal.community", "portal.compound", "portal.post",
-                "portal.staffmembership", "portal.user"]
+ADMIN_MODELS = [
+    "portal.subdistrict",
+    "portal.community",
+    "portal.compound",
+    "portal.post",
+    "portal.staffmembership",
+    "portal.user",
+]
 
 
 def role_permissions():

@@ -21,7 +21,8 @@ def normalize_mobile(value):
 def validate_mobile(value):
     if not MOBILE_RE.match(normalize_mobile(value)):
         raise ValidationError(
-            _("Enter a valid mainland China mobile number (11 digits starting with 1)."), code="invalid_mobile"
+            _("Enter a valid mainland China mobile number (11 digits starting with 1)."),
+            code="invalid_mobile",
         )
 
 
@@ -38,7 +39,10 @@ def validate_id_number(value):
     """A resident identity card number (18 characters, GB 11643 check character)."""
     value = (value or "").strip().upper()
     if not re.match(r"^\d{17}[\dX]$", value) or id_number_check_char(value[:17]) != value[17]:
-        raise ValidationError(_("This ID card number is not valid; please check it and try again."), code="invalid_id_number")
+        raise ValidationError(
+            _("This ID card number is not valid; please check it and try again."),
+            code="invalid_id_number",
+        )
 
 
 def mask_id_number(value):
@@ -71,5 +75,6 @@ def validate_uscc(value):
         or uscc_check_char(value[:17]) != value[17]
     ):
         raise ValidationError(
-            _("This unified social credit code is not valid; please check the 18 characters."), code="invalid_credit_code"
+            _("This unified social credit code is not valid; please check the 18 characters."),
+            code="invalid_credit_code",
         )

@@ -33,8 +33,11 @@ def _error(request, error):
 
 @permission_required("volunteers.change_volunteerprofile", raise_exception=True)
 def review_profile(request, pk):
-    profile = _scoped(request, VolunteerProfile.objects.select_related(
-        "community", "compound", "verified_by"), pk=pk)
+    profile = _scoped(
+        request,
+        VolunteerProfile.objects.select_related("community", "compound", "verified_by"),
+        pk=pk,
+    )
     reject_form = ReasonForm(request.POST if request.POST.get("action") == "reject" else None)
     if request.method == "POST":
         try:
@@ -48,19 +51,24 @@ def review_profile(request, pk):
                 return redirect("volunteers_profiles:index")
         except services.VolunteerError as error:
             _error(request, error)
-    return render(request, "volunteers/admin/review_profile.html", {
-        "profile": profile,
-        "id_number": profile.id_number_for(request.user),
-        "skills": profile.skills.all(),
-        "reject_form": reject_form,
-        "availability": sorted(profile.availability.items()),
-    })
+    return render(
+        request,
+        "volunteers/admin/review_profile.html",
+        {
+            "profile": profile,
+            "id_number": profile.id_number_for(request.user),
+            "skills": profile.skills.all(),
+            "reject_form": reject_form,
+            "availability": sorted(profile.availability.items()),
+        },
+    )
 
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def shift_people(request, pk):
-    shift = _scoped(request, Shift.objects.select_related("task__community",
-                                                          "task__post__compound"), pk=pk)
+    shift = _scoped(
+        request, Shift.objects.select_related("task__community", "task__post__compound"), pk=pk
+    )
     if request.method == "POST":
         if not request.user.has_perm("volunteers.change_shift"):
             raise Http404
@@ -76,8 +84,7 @@ def shift_people(request, pk):
             else:
                 signup = get_object_or_404(Signup, pk=request.POST.get("signup"), shift=shift)
                 if action == "remove":
-                    services.remove_from_shift(signup, request.user,
-                                               request.POST.get("reason", ""))
+                    services.remove_from_shift(signup, request.user, request.POST.get("reason", ""))
                     messages.success(request, _("Removed; the place is open again."))
                 elif action == "confirm":
                     services.confirm_attendance(signup, request.user)
@@ -88,16 +95,31 @@ def shift_people(request, pk):
         except services.VolunteerError as error:
             _error(request, error)
         return redirect("volunteers_admin:shift_people", pk=shift.pk)
-    signups = (shift.signups.exclude(status__in=["withdrawn", "declined"])
-               .select_related("profile", "attendance").order_by("status", "pk"))
-    candidates = (scope(VolunteerProfile.objects.filter(
-        status=VolunteerProfile.Status.VERIFIED, community=shift.task.community), request.user)
+    signups = (
+        shift.signups.exclude(status__in=["withdrawn", "declined"])
+        .select_related("profile", "attendance")
+        .order_by("status", "pk")
+    )
+    candidates = (
+        scope(
+            VolunteerProfile.objects.filter(
+                status=VolunteerProfile.Status.VERIFIED, community=shift.task.community
+            ),
+            request.user,
+        )
         .exclude(signups__shift=shift, signups__status__in=["invited", "confirmed"])
-        .order_by("real_name")[:200])
-    return render(request, "volunteers/admin/shift_people.html", {
-        "shift": shift, "signups": signups, "candidates": candidates,
-        "started": shift.start <= timezone.now(),
-    })
+        .order_by("real_name")[:200]
+    )
+    return render(
+        request,
+        "volunteers/admin/shift_people.html",
+        {
+            "shift": shift,
+            "signups": signups,
+            "candidates": candidates,
+            "started": shift.start <= timezone.now(),
+        },
+    )
 
 
 def _parse_local(value):
@@ -109,28 +131,38 @@ def _parse_local(value):
 
 @permission_required("volunteers.change_attendance", raise_exception=True)
 def correct_attendance(request, pk):
-    attendance = _scoped(request, Attendance.objects.select_related(
-        "signup__shift__task", "signup__profile"), pk=pk)
+    attendance = _scoped(
+        request, Attendance.objects.select_related("signup__shift__task", "signup__profile"), pk=pk
+    )
     if request.method == "POST":
         try:
             services.correct_attendance(
-                attendance, request.user, _parse_local(request.POST.get("check_in_at")),
-                _parse_local(request.POST.get("check_out_at")), request.POST.get("reason"))
+                attendance,
+                request.user,
+                _parse_local(request.POST.get("check_in_at")),
+                _parse_local(request.POST.get("check_out_at")),
+                request.POST.get("reason"),
+            )
         except (ValueError, services.VolunteerError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [_("Enter valid times.")])))
         else:
             messages.success(request, _("The times are corrected."))
             return redirect("volunteers_admin:shift_people", pk=attendance.signup.shift_id)
-    return render(request, "volunteers/admin/correct_attendance.html", {
-        "attendance": attendance, "corrections": attendance.corrections.select_related(
-            "changed_by"),
-    })
+    return render(
+        request,
+        "volunteers/admin/correct_attendance.html",
+        {
+            "attendance": attendance,
+            "corrections": attendance.corrections.select_related("changed_by"),
+        },
+    )
 
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def post_list(request):
-    posts = scope(Post.objects.select_related("compound__community").filter(active=True),
-                  request.user)
+    posts = scope(
+        Post.objects.select_related("compound__community").filter(active=True), request.user
+    )
     return render(request, "volunteers/admin/posts.html", {"posts": posts})
 
 
@@ -162,17 +194,36 @@ def party_report(request):
         from .resources import party_report_dataset
 
         dataset = party_report_dataset(units)
-        return _download(dataset.export("xlsx"), f"party-members-{start}-{end}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return _download(
+            dataset.export("xlsx"),
+            f"party-members-{start}-{end}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     if fmt == "pdf":
-        return pdf_response(render_pdf("volunteers/pdf/party_report.html", {
-            "units": units, "start": start, "end": end,
-        }, f"party-members-{start}-{end}.pdf"))
+        return pdf_response(
+            render_pdf(
+                "volunteers/pdf/party_report.html",
+                {
+                    "units": units,
+                    "start": start,
+                    "end": end,
+                },
+                f"party-members-{start}-{end}.pdf",
+            )
+        )
     query = request.GET.copy()
     query.pop("format", None)
-    return render(request, "volunteers/admin/party_report.html", {
-        "form": form, "units": units, "start": start, "end": end, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "volunteers/admin/party_report.html",
+        {
+            "form": form,
+            "units": units,
+            "start": start,
+            "end": end,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @permission_required("volunteers.view_attendance", raise_exception=True)
@@ -182,24 +233,34 @@ def attendance_ledger(request):
 
     _form, start, end = _period(request)
     tz = timezone.get_current_timezone()
-    queryset = scope(Attendance.objects.filter(
-        signup__shift__start__gte=timezone.make_aware(datetime.combine(start, time.min), tz),
-        signup__shift__start__lte=timezone.make_aware(datetime.combine(end, time.max), tz),
-    ), request.user)
+    queryset = scope(
+        Attendance.objects.filter(
+            signup__shift__start__gte=timezone.make_aware(datetime.combine(start, time.min), tz),
+            signup__shift__start__lte=timezone.make_aware(datetime.combine(end, time.max), tz),
+        ),
+        request.user,
+    )
     dataset = AttendanceResource(user=request.user).export(queryset=queryset)
-    return _download(dataset.export("xlsx"), f"attendance-{start}-{end}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _download(
+        dataset.export("xlsx"),
+        f"attendance-{start}-{end}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
 def volunteer_export(request):
     from .resources import VolunteerResource
 
-    queryset = scope(VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED),
-                     request.user)
+    queryset = scope(
+        VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED), request.user
+    )
     dataset = VolunteerResource(user=request.user).export(queryset=queryset)
-    return _download(dataset.export("xlsx"), "volunteers.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _download(
+        dataset.export("xlsx"),
+        "volunteers.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _download(content, filename, content_type):

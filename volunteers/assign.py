@@ -164,11 +164,26 @@ RELIABLE = "reliable"
 PARTY_MEMBER_PRIORITY = "party_member_priority"
 
 #: every eligibility code (those ending in ":" take a skill / course name after the colon)
-ELIGIBILITY_CODES = (NOT_VERIFIED, COMMUNITY_NOT_ACCEPTED, MISSING_SKILL + ":",
-                     MISSING_COURSE + ":", OVERLAPPING_COMMITMENT, WEEKLY_CAP_EXCEEDED)
+ELIGIBILITY_CODES = (
+    NOT_VERIFIED,
+    COMMUNITY_NOT_ACCEPTED,
+    MISSING_SKILL + ":",
+    MISSING_COURSE + ":",
+    OVERLAPPING_COMMITMENT,
+    WEEKLY_CAP_EXCEEDED,
+)
 #: every score reason code (same convention)
-SCORE_CODES = (SAME_COMPOUND, SAME_COMMUNITY, HAS_SKILL + ":", AVAILABLE, PARTLY_AVAILABLE,
-               COMPLETED_COURSE + ":", LIGHT_LOAD, RELIABLE, PARTY_MEMBER_PRIORITY)
+SCORE_CODES = (
+    SAME_COMPOUND,
+    SAME_COMMUNITY,
+    HAS_SKILL + ":",
+    AVAILABLE,
+    PARTLY_AVAILABLE,
+    COMPLETED_COURSE + ":",
+    LIGHT_LOAD,
+    RELIABLE,
+    PARTY_MEMBER_PRIORITY,
+)
 
 _EPS = 1e-9
 Commitments = Mapping[Hashable, Sequence[tuple[datetime, datetime]]]
@@ -297,8 +312,19 @@ class Assignment(list):
     when the places filled are provably maximal; None otherwise.
     """
 
-    def __init__(self, pairs=(), *, method="", optimal=False, places_filled=0, total_score=0.0,
-                 seconds=0.0, variables=0, pruned=False, score_bound=None):
+    def __init__(
+        self,
+        pairs=(),
+        *,
+        method="",
+        optimal=False,
+        places_filled=0,
+        total_score=0.0,
+        seconds=0.0,
+        variables=0,
+        pruned=False,
+        score_bound=None,
+    ):
         super().__init__(pairs)
         self.method = method
         self.optimal = optimal
@@ -479,8 +505,10 @@ class CandidatePool:
         self.by_comm = [order[bounds[k] : bounds[k + 1]] for k in range(len(self._comm_code))]
 
         # skills and courses, encoded lazily one name at a time
-        self._sets = {"skill": [c.skills or () for c in cands],
-                      "course": [c.completed_courses or () for c in cands]}
+        self._sets = {
+            "skill": [c.skills or () for c in cands],
+            "course": [c.completed_courses or () for c in cands],
+        }
         self._set_cols: dict[tuple[str, Hashable], np.ndarray] = {}
 
         # Stated availability, encoded lazily one weekly slot at a time (ranking one shift only
@@ -505,7 +533,9 @@ class CandidatePool:
         )
         hours = [c.hours_this_week for c in cands]
         self._hours_mapped = [
-            i for i, h in enumerate(hours) if not isinstance(h, int | float) and isinstance(h, Mapping)
+            i
+            for i, h in enumerate(hours)
+            if not isinstance(h, int | float) and isinstance(h, Mapping)
         ]
         for i in self._hours_mapped:
             hours[i] = 0.0
@@ -692,8 +722,10 @@ def rank(
     a `CandidatePool` (which carries its own) is passed.
     """
     w = weights or Weights()
-    pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(
-        candidates, commitments
+    pool = (
+        candidates
+        if isinstance(candidates, CandidatePool)
+        else CandidatePool(candidates, commitments)
     )
     idx, sc = pool.evaluate(shift, w, exclude)
     if idx.size == 0 or top <= 0:
@@ -1114,8 +1146,14 @@ def _run_mip(A, rhs, obj, time_limit, x0=None):
     return _run_highspy(A, rhs, obj, time_limit, x0, highspy)
 
 
-def _solve_model(inst: _Instance, cols: np.ndarray, deadline: float, start=None,
-                 strategy: str = "auto", full_mip_max: int = 25_000):
+def _solve_model(
+    inst: _Instance,
+    cols: np.ndarray,
+    deadline: float,
+    start=None,
+    strategy: str = "auto",
+    full_mip_max: int = 25_000,
+):
     """Solve the programme on the pair indices ``cols``.
 
     Returns (chosen pair indices | None, optimal on cols, LP bound | None, M, how).

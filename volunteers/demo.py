@@ -29,8 +29,14 @@ from .services import generate_from_template
 VOLUNTEERS = 300
 SEED = 20260101
 GATE_RANGES = [["07:00", "12:00"], ["12:00", "19:00"]]
-WORK_UNITS = ["丰台区税务局", "丰台区第八中学", "北京市丰台区人民医院", "卢沟桥街道办事处",
-              "丰台区市场监督管理局", "北京西站地区管委会"]
+WORK_UNITS = [
+    "丰台区税务局",
+    "丰台区第八中学",
+    "北京市丰台区人民医院",
+    "卢沟桥街道办事处",
+    "丰台区市场监督管理局",
+    "北京西站地区管委会",
+]
 
 
 def load(home=None, stdout=None):
@@ -54,8 +60,14 @@ def _volunteers(fake, rng, communities, named_communities):
     skills = list(Skill.objects.all())
     start = 1  # demo volunteers use 137 0000 xxxx
     users = [
-        User(username=f"vol{n:04d}", phone=f"1370000{n:04d}", phone_verified=True,
-             password=password, last_name="", first_name="")
+        User(
+            username=f"vol{n:04d}",
+            phone=f"1370000{n:04d}",
+            phone_verified=True,
+            password=password,
+            last_name="",
+            first_name="",
+        )
         for n in range(start, start + VOLUNTEERS)
     ]
     User.objects.bulk_create(users, ignore_conflicts=True)
@@ -65,11 +77,14 @@ def _volunteers(fake, rng, communities, named_communities):
     profiles = []
     for index, user in enumerate(users):
         # Most volunteers live in the seven named communities, the rest anywhere.
-        community = (named_communities[index % len(named_communities)]
-                     if index < VOLUNTEERS * 0.7 else rng.choice(communities))
+        community = (
+            named_communities[index % len(named_communities)]
+            if index < VOLUNTEERS * 0.7
+            else rng.choice(communities)
+        )
         compounds = list(community.compounds.all())
         roll = rng.random()
-        status = ("verified" if roll < 0.85 else "pending" if roll < 0.96 else "rejected")
+        status = "verified" if roll < 0.85 else "pending" if roll < 0.96 else "rejected"
         party = rng.random() < 0.25
         availability = {}
         for day in range(7):
@@ -78,31 +93,50 @@ def _volunteers(fake, rng, communities, named_communities):
                 availability[str(day)] = [[s[2], s[3]] for s in slots]
         name = fake.name()
         user.last_name, user.first_name = name[0], name[1:]
-        profiles.append(VolunteerProfile(
-            user=user, real_name=name, mobile=user.phone, community=community,
-            compound=rng.choice(compounds) if compounds else None, availability=availability,
-            is_party_member=party, work_unit=rng.choice(WORK_UNITS) if party else "",
-            emergency_contact_name=fake.name(), emergency_contact_phone=fake.phone_number(),
-            consent=True, consent_at=now - timedelta(days=rng.randint(1, 40)), status=status,
-            rejection_reason="请填写真实姓名" if status == "rejected" else "",
-            verified_by=coordinator if status != "pending" else None,
-            verified_at=now if status != "pending" else None,
-        ))
+        profiles.append(
+            VolunteerProfile(
+                user=user,
+                real_name=name,
+                mobile=user.phone,
+                community=community,
+                compound=rng.choice(compounds) if compounds else None,
+                availability=availability,
+                is_party_member=party,
+                work_unit=rng.choice(WORK_UNITS) if party else "",
+                emergency_contact_name=fake.name(),
+                emergency_contact_phone=fake.phone_number(),
+                consent=True,
+                consent_at=now - timedelta(days=rng.randint(1, 40)),
+                status=status,
+                rejection_reason="请填写真实姓名" if status == "rejected" else "",
+                verified_by=coordinator if status != "pending" else None,
+                verified_at=now if status != "pending" else None,
+            )
+        )
     User.objects.bulk_update(users, ["last_name", "first_name"])
     VolunteerProfile.objects.bulk_create(profiles)
     through = VolunteerProfile.skills.through
-    links = [through(volunteerprofile_id=p.pk, skill_id=s.pk)
-             for p in profiles for s in rng.sample(skills, min(len(skills), rng.randint(0, 3)))]
+    links = [
+        through(volunteerprofile_id=p.pk, skill_id=s.pk)
+        for p in profiles
+        for s in rng.sample(skills, min(len(skills), rng.randint(0, 3)))
+    ]
     through.objects.bulk_create(links)
     # The demo "volunteer" account is a verified volunteer of 民岳家园社区.
     account = User.objects.filter(username="volunteer").first()
     if account is not None and not VolunteerProfile.objects.filter(user=account).exists():
         minyue = next(c for c in named_communities if c.slug == "minyue-jiayuan")
         profile = VolunteerProfile.objects.create(
-            user=account, real_name="李晓红", mobile=account.phone, community=minyue,
+            user=account,
+            real_name="李晓红",
+            mobile=account.phone,
+            community=minyue,
             compound=minyue.compounds.order_by("name").first(),
             availability={str(d): [["07:00", "12:00"]] for d in range(7)},
-            consent=True, consent_at=now, status="verified", verified_by=coordinator,
+            consent=True,
+            consent_at=now,
+            status="verified",
+            verified_by=coordinator,
             verified_at=now,
         )
         profiles.append(profile)
@@ -111,29 +145,54 @@ def _volunteers(fake, rng, communities, named_communities):
 
 def _tasks_and_shifts(named_communities):
     today = timezone.localdate()
-    gates = Post.objects.filter(compound__community__in=named_communities,
-                                kind=Post.Kind.GATE).select_related("compound__community")
+    gates = Post.objects.filter(
+        compound__community__in=named_communities, kind=Post.Kind.GATE
+    ).select_related("compound__community")
     tasks = []
     for post in gates:
-        tasks.append(Task(
-            community=post.compound.community, compound=post.compound, post=post,
-            title=f"卡口值守 · {post.compound.name}{post.name}", kind=Task.Kind.GATE_DUTY,
-            instructions="查验出入证、测体温、登记外来人员。请佩戴口罩，提前5分钟到岗，扫码签到。",
-        ))
+        tasks.append(
+            Task(
+                community=post.compound.community,
+                compound=post.compound,
+                post=post,
+                title=f"卡口值守 · {post.compound.name}{post.name}",
+                kind=Task.Kind.GATE_DUTY,
+                instructions="查验出入证、测体温、登记外来人员。请佩戴口罩，提前5分钟到岗，扫码签到。",
+            )
+        )
     for community in named_communities:
         tasks += [
-            Task(community=community, title="楼道消杀", kind=Task.Kind.DISINFECTION,
-                 instructions="按1:100稀释84消毒液，擦拭电梯按钮和门把手，每天两次。"),
-            Task(community=community, title="隔离户物资配送", kind=Task.Kind.DELIVERY,
-                 instructions="将物资放在门口，敲门后离开，不与住户接触。"),
-            Task(community=community, title="返京人员电话排查", kind=Task.Kind.PHONE,
-                 instructions="按名单逐户电话询问，填写登记表。"),
+            Task(
+                community=community,
+                title="楼道消杀",
+                kind=Task.Kind.DISINFECTION,
+                instructions="按1:100稀释84消毒液，擦拭电梯按钮和门把手，每天两次。",
+            ),
+            Task(
+                community=community,
+                title="隔离户物资配送",
+                kind=Task.Kind.DELIVERY,
+                instructions="将物资放在门口，敲门后离开，不与住户接触。",
+            ),
+            Task(
+                community=community,
+                title="返京人员电话排查",
+                kind=Task.Kind.PHONE,
+                instructions="按名单逐户电话询问，填写登记表。",
+            ),
         ]
     Task.objects.bulk_create(tasks)
     templates = [
-        ShiftTemplate(task=task, weekdays=list(range(7)), time_ranges=GATE_RANGES, places=2,
-                      start_date=today - timedelta(days=7), end_date=today + timedelta(days=7))
-        for task in tasks if task.kind == Task.Kind.GATE_DUTY
+        ShiftTemplate(
+            task=task,
+            weekdays=list(range(7)),
+            time_ranges=GATE_RANGES,
+            places=2,
+            start_date=today - timedelta(days=7),
+            end_date=today + timedelta(days=7),
+        )
+        for task in tasks
+        if task.kind == Task.Kind.GATE_DUTY
     ]
     ShiftTemplate.objects.bulk_create(templates)
     tz = timezone.get_current_timezone()
@@ -146,8 +205,11 @@ def _tasks_and_shifts(named_communities):
             for begin, finish in GATE_RANGES:
                 start = timezone.make_aware(datetime.combine(day, _t(begin)), tz)
                 end = timezone.make_aware(datetime.combine(day, _t(finish)), tz)
-                past.append(Shift(task_id=template.task_id, template=template, start=start,
-                                  end=end, places=2))
+                past.append(
+                    Shift(
+                        task_id=template.task_id, template=template, start=start, end=end, places=2
+                    )
+                )
     for task in tasks:
         if task.kind == Task.Kind.GATE_DUTY:
             continue
@@ -178,14 +240,20 @@ def _signups(rng, profiles, shifts):
         for shift in rng.sample(options, min(len(options), 6)):
             spans = busy.setdefault(profile.pk, [])
             if taken[shift.pk] >= shift.places or any(
-                    shift.start < end and start < shift.end for start, end in spans):
+                shift.start < end and start < shift.end for start, end in spans
+            ):
                 continue
             spans.append((shift.start, shift.end))
             taken[shift.pk] += 1
             no_show = shift.end < now and rng.random() < 0.08
-            signups.append(Signup(shift=shift, profile=profile,
-                                  status="no_show" if no_show else "confirmed",
-                                  confirmed_at=shift.start - timedelta(days=2)))
+            signups.append(
+                Signup(
+                    shift=shift,
+                    profile=profile,
+                    status="no_show" if no_show else "confirmed",
+                    confirmed_at=shift.start - timedelta(days=2),
+                )
+            )
     Signup.objects.bulk_create(signups)
     for shift in shifts:
         shift.taken = taken[shift.pk]
@@ -195,8 +263,12 @@ def _signups(rng, profiles, shifts):
         if signup.status == "confirmed" and signup.shift.end < now:
             check_in = signup.shift.start + timedelta(minutes=rng.randint(-10, 5))
             check_out = signup.shift.end + timedelta(minutes=rng.randint(-5, 10))
-            item = Attendance(signup=signup, check_in_at=check_in, check_out_at=check_out,
-                              source=rng.choice(["qr", "qr", "qr", "coordinator"]))
+            item = Attendance(
+                signup=signup,
+                check_in_at=check_in,
+                check_out_at=check_out,
+                source=rng.choice(["qr", "qr", "qr", "coordinator"]),
+            )
             item.minutes = item.compute_minutes()
             attendance.append(item)
     Attendance.objects.bulk_create(attendance)
@@ -205,4 +277,5 @@ def _signups(rng, profiles, shifts):
 def counts():
     """A summary used by tests and the load command's output."""
     return VolunteerProfile.objects.aggregate(
-        total=Count("pk"), verified=Count("pk", filter=Q(status="verified")))
+        total=Count("pk"), verified=Count("pk", filter=Q(status="verified"))
+    )

@@ -11,8 +11,11 @@ SLOT_TIMES = {code: (start, end) for code, _label, start, end in AVAILABILITY_SL
 
 
 def availability_choices():
-    return [(f"{day}-{code}", f"{day_label} {label}")
-            for day, day_label in WEEKDAYS for code, label, _s, _e in AVAILABILITY_SLOTS]
+    return [
+        (f"{day}-{code}", f"{day_label} {label}")
+        for day, day_label in WEEKDAYS
+        for code, label, _s, _e in AVAILABILITY_SLOTS
+    ]
 
 
 def availability_to_json(values):
@@ -39,55 +42,77 @@ class ProfileForm(forms.ModelForm):
 
     mobile = MobileField()
     community = forms.ModelChoiceField(Community.objects.all(), label=_("Home community"))
-    compound = forms.ModelChoiceField(Compound.objects.none(), label=_("Compound"),
-                                      required=False,
-                                      empty_label=_("Choose your compound"))
+    compound = forms.ModelChoiceField(
+        Compound.objects.none(),
+        label=_("Compound"),
+        required=False,
+        empty_label=_("Choose your compound"),
+    )
     skills = forms.ModelMultipleChoiceField(
-        Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("What can you do?"),
     )
     availability = forms.MultipleChoiceField(
-        choices=availability_choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=availability_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("When are you usually free?"),
     )
     consent = forms.BooleanField(
-        label=_("I agree that the community and the subdistrict office keep and use these "
-                "details to arrange volunteer work and count my hours. They are not shared "
-                "with anyone else, and I can delete my account at any time."),
+        label=_(
+            "I agree that the community and the subdistrict office keep and use these "
+            "details to arrange volunteer work and count my hours. They are not shared "
+            "with anyone else, and I can delete my account at any time."
+        ),
         error_messages={"required": _("Please agree to the use of your personal data.")},
     )
 
     class Meta:
         model = VolunteerProfile
-        fields = ["real_name", "mobile", "community", "compound", "skills", "availability",
-                  "is_party_member", "work_unit", "id_number", "emergency_contact_name",
-                  "emergency_contact_phone"]
+        fields = [
+            "real_name",
+            "mobile",
+            "community",
+            "compound",
+            "skills",
+            "availability",
+            "is_party_member",
+            "work_unit",
+            "id_number",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+        ]
         widgets = {
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel",
-                                                              "inputmode": "numeric"}),
+            "emergency_contact_phone": forms.TextInput(
+                attrs={"type": "tel", "inputmode": "numeric"}
+            ),
         }
         help_texts = {
             "id_number": _("Optional. Stored safely and shown masked."),
             "work_unit": _("For in-service party members: where you work."),
         }
-        labels = {"is_party_member": _("I am an in-service party member (reporting to the "
-                                       "community)")}
+        labels = {
+            "is_party_member": _("I am an in-service party member (reporting to the community)")
+        }
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
         if community is not None and not self.is_bound:
             self.initial["community"] = getattr(community, "pk", community)
         if self.instance.pk:
-            self.initial.setdefault("availability",
-                                    availability_from_json(self.instance.availability))
+            self.initial.setdefault(
+                "availability", availability_from_json(self.instance.availability)
+            )
             self.fields.pop("consent")
             if self.instance.id_number:
                 # The number is never sent back in full, not even to its owner.
                 self.initial["id_number"] = ""
                 self.fields["id_number"].help_text = _(
-                    "Saved as %(masked)s. Leave empty to keep it.") % {
-                    "masked": self.instance.masked_id_number}
+                    "Saved as %(masked)s. Leave empty to keep it."
+                ) % {"masked": self.instance.masked_id_number}
         chosen = self.data.get("community") if self.is_bound else self.initial.get("community")
         if hasattr(chosen, "pk"):
             chosen = chosen.pk
@@ -104,8 +129,12 @@ class ProfileForm(forms.ModelForm):
         if value:
             validate_id_number(value)
         elif self.instance.pk:
-            value = VolunteerProfile.objects.filter(pk=self.instance.pk).values_list(
-                "id_number", flat=True).first() or ""
+            value = (
+                VolunteerProfile.objects.filter(pk=self.instance.pk)
+                .values_list("id_number", flat=True)
+                .first()
+                or ""
+            )
         return value
 
     def clean_emergency_contact_phone(self):
@@ -131,17 +160,26 @@ class ProfileForm(forms.ModelForm):
         value = self["availability"].value() or []
         chosen = set(availability_from_json(value) if isinstance(value, dict) else value)
         return [
-            (label, [(f"{day}-{code}", f"{day_label} {label}", f"{day}-{code}" in chosen)
-                     for day, day_label in WEEKDAYS])
+            (
+                label,
+                [
+                    (f"{day}-{code}", f"{day_label} {label}", f"{day}-{code}" in chosen)
+                    for day, day_label in WEEKDAYS
+                ],
+            )
             for code, label, _s, _e in AVAILABILITY_SLOTS
         ]
 
 
 class ShiftFilterForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("Kind of work"), required=False,
-                             choices=[("", _("All kinds"))] + list(Task.Kind.choices))
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of work"),
+        required=False,
+        choices=[("", _("All kinds"))] + list(Task.Kind.choices),
+    )
 
 
 class CertificateForm(forms.Form):

@@ -70,11 +70,14 @@ def _week_window(starts):
     first = min(days) - timedelta(days=min(days).weekday())
     last = max(days) - timedelta(days=max(days).weekday()) + timedelta(days=7)
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
-            timezone.make_aware(datetime.combine(last, datetime.min.time()), tz))
+    return (
+        timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
+        timezone.make_aware(datetime.combine(last, datetime.min.time()), tz),
+    )
 
 
 # --- shifts -> ShiftSpec ----------------------------------------------------------------------
+
 
 def shift_specs(shifts, *, open_places=True):
     """{shift pk: ShiftSpec} for a list of Shift rows (task and post selected), 3 queries.
@@ -83,26 +86,36 @@ def shift_specs(shifts, *, open_places=True):
     shifts = list(shifts)
     task_ids = {s.task_id for s in shifts}
     required, preferred, courses = defaultdict(set), defaultdict(set), defaultdict(set)
-    for task_id, skill_id in Task.skills.through.objects.filter(
-            task_id__in=task_ids).values_list("task_id", "skill_id"):
+    for task_id, skill_id in Task.skills.through.objects.filter(task_id__in=task_ids).values_list(
+        "task_id", "skill_id"
+    ):
         required[task_id].add(skill_id)
     for task_id, skill_id in Task.preferred_skills.through.objects.filter(
-            task_id__in=task_ids).values_list("task_id", "skill_id"):
+        task_id__in=task_ids
+    ).values_list("task_id", "skill_id"):
         preferred[task_id].add(skill_id)
     for task_id, course_id in Task.required_courses.through.objects.filter(
-            task_id__in=task_ids).values_list("task_id", "coursepage_id"):
+        task_id__in=task_ids
+    ).values_list("task_id", "coursepage_id"):
         courses[task_id].add(course_id)
-    invited = dict(Signup.objects.filter(shift__in=[s.pk for s in shifts], status="invited")
-                   .values("shift_id").annotate(n=Count("id")).values_list("shift_id", "n"))
+    invited = dict(
+        Signup.objects.filter(shift__in=[s.pk for s in shifts], status="invited")
+        .values("shift_id")
+        .annotate(n=Count("id"))
+        .values_list("shift_id", "n")
+    )
     specs = {}
     for s in shifts:
         task = s.task
         compound_id = task.compound_id or (task.post.compound_id if task.post_id else None)
         places = s.places - s.taken - invited.get(s.pk, 0) if open_places else s.places
         specs[s.pk] = core.ShiftSpec(
-            id=s.pk, community_id=task.community_id,
-            start=timezone.localtime(s.start), end=timezone.localtime(s.end),
-            places=max(places, 0), compound_id=compound_id,
+            id=s.pk,
+            community_id=task.community_id,
+            start=timezone.localtime(s.start),
+            end=timezone.localtime(s.end),
+            places=max(places, 0),
+            compound_id=compound_id,
             accepted_community_ids={task.community_id} if task.own_community_only else None,
             required_skills=frozenset(required[task.pk]),
             optional_skills=frozenset(preferred[task.pk] - required[task.pk]),
@@ -118,6 +131,7 @@ def _shift_rows(queryset):
 
 # --- profiles -> Candidate ----------------------------------------------------------------------
 
+
 def reliability_since():
     """Reliability counts the shifts of the last MATCHING_RELIABILITY_DAYS (by start): recent
     behaviour, and a bounded amount of history to read however long the portal has run."""
@@ -127,12 +141,19 @@ def reliability_since():
 def _attendance_record(signups):
     """{profile id: (past shifts held, attended)} among `signups`: confirmed or no-show places
     on shifts that started since reliability_since(), have ended and were not cancelled."""
-    rows = (signups.filter(status__in=HOLDING_STATUSES, shift__start__gte=reliability_since(),
-                           shift__end__lt=timezone.now(), shift__cancelled_at__isnull=True)
-            .values("profile_id")
-            .annotate(total=Count("id"),
-                      attended=Count("id", filter=Q(attendance__check_in_at__isnull=False)))
-            .values_list("profile_id", "total", "attended"))
+    rows = (
+        signups.filter(
+            status__in=HOLDING_STATUSES,
+            shift__start__gte=reliability_since(),
+            shift__end__lt=timezone.now(),
+            shift__cancelled_at__isnull=True,
+        )
+        .values("profile_id")
+        .annotate(
+            total=Count("id"), attended=Count("id", filter=Q(attendance__check_in_at__isnull=False))
+        )
+        .values_list("profile_id", "total", "attended")
+    )
     return {pid: (total, attended) for pid, total, attended in rows}
 
 
@@ -141,8 +162,9 @@ def _attendance_record_of(profile_ids, batch=5000):
     query parameters)."""
     record = {}
     for k in range(0, len(profile_ids), batch):
-        record.update(_attendance_record(
-            Signup.objects.filter(profile_id__in=profile_ids[k:k + batch])))
+        record.update(
+            _attendance_record(Signup.objects.filter(profile_id__in=profile_ids[k : k + batch]))
+        )
     return record
 
 
@@ -151,24 +173,37 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
 
     commitments: the intervals each person is booked on within `window` (sign-ups of
     `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
-    rows = list(profiles.values_list("id", "user_id", "community_id", "compound_id",
-                                     "availability_mask", "is_party_member", "status")
-                .order_by("id"))
+    rows = list(
+        profiles.values_list(
+            "id",
+            "user_id",
+            "community_id",
+            "compound_id",
+            "availability_mask",
+            "is_party_member",
+            "status",
+        ).order_by("id")
+    )
     ids = profiles.values("id")
     skills = defaultdict(set)
     for pid, sid in VolunteerProfile.skills.through.objects.filter(
-            volunteerprofile_id__in=ids).values_list("volunteerprofile_id", "skill_id"):
+        volunteerprofile_id__in=ids
+    ).values_list("volunteerprofile_id", "skill_id"):
         skills[pid].add(sid)
     from content.models import CourseCompletion
 
     courses = defaultdict(set)
-    for uid, cid in CourseCompletion.objects.filter(
-            user__volunteer_profile__in=ids).values_list("user_id", "course_id"):
+    for uid, cid in CourseCompletion.objects.filter(user__volunteer_profile__in=ids).values_list(
+        "user_id", "course_id"
+    ):
         courses[uid].add(cid)
     commitments, seconds = defaultdict(list), defaultdict(lambda: defaultdict(float))
     booked = Signup.objects.filter(
-        profile_id__in=ids, status__in=statuses, shift__cancelled_at__isnull=True,
-        shift__start__lt=window[1], shift__end__gt=window[0],
+        profile_id__in=ids,
+        status__in=statuses,
+        shift__cancelled_at__isnull=True,
+        shift__start__lt=window[1],
+        shift__end__gt=window[0],
     )
     if ignore_shift is not None:
         booked = booked.exclude(shift_id=ignore_shift)
@@ -178,9 +213,12 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
     monday = window[0]
     while monday < window[1]:
         week_keys.append(_week_key(monday))
-        monday = timezone.make_aware(datetime.combine(
-            timezone.localtime(monday).date() + timedelta(days=7), datetime.min.time()),
-            timezone.get_current_timezone())
+        monday = timezone.make_aware(
+            datetime.combine(
+                timezone.localtime(monday).date() + timedelta(days=7), datetime.min.time()
+            ),
+            timezone.get_current_timezone(),
+        )
     origin = window[0]
     for pid, start, end in booked.values_list("profile_id", "shift__start", "shift__end"):
         commitments[pid].append((start, end))
@@ -188,24 +226,31 @@ def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=No
         key = week_keys[index] if 0 <= index < len(week_keys) else _week_key(start)
         seconds[pid][key] += (end - start).total_seconds()
     # seconds first, hours at the end: the same float as ranking's SQL sum (_rank_rows)
-    hours = {pid: {key: total / 3600 for key, total in weeks.items()}
-             for pid, weeks in seconds.items()}
+    hours = {
+        pid: {key: total / 3600 for key, total in weeks.items()} for pid, weeks in seconds.items()
+    }
     record = _attendance_record(Signup.objects.filter(profile_id__in=ids))
     cap = weekly_cap()
     verified = VolunteerProfile.Status.VERIFIED
     candidates = []
     for pid, user_id, community_id, compound_id, availability, party, status in rows:
         total, attended = record.get(pid, (0, 0))
-        candidates.append(core.Candidate(
-            id=pid, community_id=community_id, compound_id=compound_id,
-            skills=skills.get(pid, ()),
-            available=WeeklyMask(availability),
-            party_member=party, hours_this_week=hours.get(pid, 0.0),
-            # attended / past shifts, pulled towards 0.5 for people with little history
-            reliability=(attended + 1) / (total + 2),
-            completed_courses=courses.get(user_id, ()),
-            weekly_cap_hours=cap, verified=status == verified,
-        ))
+        candidates.append(
+            core.Candidate(
+                id=pid,
+                community_id=community_id,
+                compound_id=compound_id,
+                skills=skills.get(pid, ()),
+                available=WeeklyMask(availability),
+                party_member=party,
+                hours_this_week=hours.get(pid, 0.0),
+                # attended / past shifts, pulled towards 0.5 for people with little history
+                reliability=(attended + 1) / (total + 2),
+                completed_courses=courses.get(user_id, ()),
+                weekly_cap_hours=cap,
+                verified=status == verified,
+            )
+        )
     return candidates, {k: v for k, v in commitments.items()}
 
 
@@ -226,17 +271,34 @@ def _eligible_profiles(spec, statuses=LIVE_STATUSES):
 
     qs = _profiles_for([spec])
     for skill_id in sorted(spec.required_skills):
-        qs = qs.filter(Exists(VolunteerProfile.skills.through.objects.filter(
-            volunteerprofile_id=OuterRef("pk"), skill_id=skill_id)))
+        qs = qs.filter(
+            Exists(
+                VolunteerProfile.skills.through.objects.filter(
+                    volunteerprofile_id=OuterRef("pk"), skill_id=skill_id
+                )
+            )
+        )
     for course_id in sorted(spec.required_courses):
-        qs = qs.filter(Exists(CourseCompletion.objects.filter(
-            user_id=OuterRef("user_id"), course_id=course_id)))
-    return qs.exclude(Exists(Signup.objects.filter(
-        profile_id=OuterRef("pk"), status__in=statuses, shift__cancelled_at__isnull=True,
-        shift__start__lt=spec.end, shift__end__gt=spec.start)))
+        qs = qs.filter(
+            Exists(
+                CourseCompletion.objects.filter(user_id=OuterRef("user_id"), course_id=course_id)
+            )
+        )
+    return qs.exclude(
+        Exists(
+            Signup.objects.filter(
+                profile_id=OuterRef("pk"),
+                status__in=statuses,
+                shift__cancelled_at__isnull=True,
+                shift__start__lt=spec.end,
+                shift__end__gt=spec.start,
+            )
+        )
+    )
 
 
 # --- reasons ------------------------------------------------------------------------------
+
 
 def _names(codes):
     """Skill and course names for the ids inside reason codes (two queries at most)."""
@@ -271,7 +333,8 @@ def reason_text(code, skills, courses):
     if kind == core.COMPLETED_COURSE:
         course = courses.get(int(value))
         return _("completed the course “%(course)s”") % {
-            "course": course.title if course else value}
+            "course": course.title if course else value
+        }
     if kind == core.LIGHT_LOAD:
         return _("few hours this week")
     if kind == core.RELIABLE:
@@ -294,11 +357,15 @@ def refusal(code, skills, courses, shift):
     if kind == core.NOT_VERIFIED:
         return _("Only verified volunteers can take shifts."), "not_verified"
     if kind == core.COMMUNITY_NOT_ACCEPTED:
-        return (_("This shift is for volunteers of %(community)s only.")
-                % {"community": shift.task.community.name}), "community"
+        return (
+            _("This shift is for volunteers of %(community)s only.")
+            % {"community": shift.task.community.name}
+        ), "community"
     if kind == core.MISSING_SKILL:
-        return (_("This shift needs the skill “%(skill)s”; add it to your profile if you have it.")
-                % {"skill": skills.get(int(value), value)}), "skill"
+        return (
+            _("This shift needs the skill “%(skill)s”; add it to your profile if you have it.")
+            % {"skill": skills.get(int(value), value)}
+        ), "skill"
     if kind == core.MISSING_COURSE:
         course = courses.get(int(value))
         title = course.title if course else value
@@ -310,12 +377,15 @@ def refusal(code, skills, courses, shift):
     if kind == core.OVERLAPPING_COMMITMENT:
         return _("This overlaps a shift you have already signed up for."), "overlap"
     if kind == core.WEEKLY_CAP_EXCEEDED:
-        return (_("This would take you over %(hours)s hours of shifts this week.")
-                % {"hours": f"{weekly_cap():g}"}), "weekly_cap"
+        return (
+            _("This would take you over %(hours)s hours of shifts this week.")
+            % {"hours": f"{weekly_cap():g}"}
+        ), "weekly_cap"
     return code, "ineligible"
 
 
 # --- eligibility at sign-up -----------------------------------------------------------------
+
 
 def check_eligibility(profile, shift):
     """Raise SignupError (first failed rule, translated) unless `profile` may take `shift`.
@@ -329,8 +399,11 @@ def check_eligibility(profile, shift):
     spec = shift_specs([shift], open_places=False)[shift.pk]
     window = _week_window([shift.start, shift.end])
     candidates, commitments = load_candidates(
-        VolunteerProfile.objects.filter(pk=profile.pk), window,
-        statuses=HOLDING_STATUSES, ignore_shift=shift.pk)
+        VolunteerProfile.objects.filter(pk=profile.pk),
+        window,
+        statuses=HOLDING_STATUSES,
+        ignore_shift=shift.pk,
+    )
     ok, reasons = core.eligibility(candidates[0], spec, commitments)
     if ok:
         return
@@ -340,6 +413,7 @@ def check_eligibility(profile, shift):
 
 
 # --- ranking -------------------------------------------------------------------------------
+
 
 @dataclass
 class Suggestion:
@@ -356,32 +430,52 @@ def _rank_rows(spec, slots, exclude):
     tiers = [When(community_id=spec.community_id, then=Value(1))]
     if spec.compound_id is not None:
         tiers.insert(0, When(compound_id=spec.compound_id, then=Value(2)))
-    flags = [Case(When(Exact(Substr("availability_mask", slot + 1, 1), "1"), then=Value(1)),
-                  default=Value(0)) for slot in slots]
-    flags_opt = [Case(When(Exists(VolunteerProfile.skills.through.objects.filter(
-        volunteerprofile_id=OuterRef("pk"), skill_id=skill_id)), then=Value(1)),
-        default=Value(0)) for skill_id in sorted(spec.optional_skills)]
+    flags = [
+        Case(
+            When(Exact(Substr("availability_mask", slot + 1, 1), "1"), then=Value(1)),
+            default=Value(0),
+        )
+        for slot in slots
+    ]
+    flags_opt = [
+        Case(
+            When(
+                Exists(
+                    VolunteerProfile.skills.through.objects.filter(
+                        volunteerprofile_id=OuterRef("pk"), skill_id=skill_id
+                    )
+                ),
+                then=Value(1),
+            ),
+            default=Value(0),
+        )
+        for skill_id in sorted(spec.optional_skills)
+    ]
     qs = _eligible_profiles(spec)
     if exclude is not None:
         qs = qs.exclude(exclude)
-    return qs.annotate(
-        tier=Case(*tiers, default=Value(0), output_field=IntegerField()),
-        free=sum(flags[1:], flags[0]) if flags else Value(0),
-        held=sum(flags_opt[1:], flags_opt[0]) if flags_opt else Value(0),
-    ).values_list("id", "tier", "free", "held", "is_party_member").order_by("id")
+    return (
+        qs.annotate(
+            tier=Case(*tiers, default=Value(0), output_field=IntegerField()),
+            free=sum(flags[1:], flags[0]) if flags else Value(0),
+            held=sum(flags_opt[1:], flags_opt[0]) if flags_opt else Value(0),
+        )
+        .values_list("id", "tier", "free", "held", "is_party_member")
+        .order_by("id")
+    )
 
 
 def _booked_seconds(week):
     """{profile id: seconds booked on shifts starting in `week`} (live sign-ups), everyone's:
     bounded by one week of shifts, whatever the history. The week's shifts are found by their
     start (indexed) first, then their sign-ups by shift (indexed)."""
-    shifts = Shift.objects.filter(start__gte=week[0], start__lt=week[1],
-                                  cancelled_at__isnull=True)
-    rows = (Signup.objects.filter(status__in=LIVE_STATUSES, shift__in=shifts.values("pk"))
-            .values("profile_id")
-            .annotate(booked=Sum(F("shift__end") - F("shift__start"),
-                                 output_field=DurationField()))
-            .values_list("profile_id", "booked"))
+    shifts = Shift.objects.filter(start__gte=week[0], start__lt=week[1], cancelled_at__isnull=True)
+    rows = (
+        Signup.objects.filter(status__in=LIVE_STATUSES, shift__in=shifts.values("pk"))
+        .values("profile_id")
+        .annotate(booked=Sum(F("shift__end") - F("shift__start"), output_field=DurationField()))
+        .values_list("profile_id", "booked")
+    )
     return {pid: booked.total_seconds() for pid, booked in rows if booked}
 
 
@@ -406,7 +500,8 @@ def _ranked_ids(spec, w, top, exclude):
     if cap is not None:
         keep = hours + spec.hours <= cap + core._EPS
         ids, tier, free, held, party, hours = (
-            a[keep] for a in (ids, tier, free, held, party, hours))
+            a[keep] for a in (ids, tier, free, held, party, hours)
+        )
         if not ids.size:
             return []
     close = np.choose(tier, [w.elsewhere, w.same_community, w.same_compound])
@@ -424,12 +519,13 @@ def _ranked_ids(spec, w, top, exclude):
         floor = np.partition(without, ids.size - top)[ids.size - top]
         keep = without + w.reliability >= floor - 1e-9
         ids, close, avail, opt_share, load, party = (
-            a[keep] for a in (ids, close, avail, opt_share, load, party))
+            a[keep] for a in (ids, close, avail, opt_share, load, party)
+        )
     record = _attendance_record_of(ids.tolist())
-    total = np.fromiter((record.get(pid, (0, 0))[0] for pid in ids.tolist()), np.float64,
-                        ids.size)
-    attended = np.fromiter((record.get(pid, (0, 0))[1] for pid in ids.tolist()), np.float64,
-                           ids.size)
+    total = np.fromiter((record.get(pid, (0, 0))[0] for pid in ids.tolist()), np.float64, ids.size)
+    attended = np.fromiter(
+        (record.get(pid, (0, 0))[1] for pid in ids.tolist()), np.float64, ids.size
+    )
     rel = np.clip((attended + 1) / (total + 2), 0, 1)
     scores = core.combine_scores(w, close, avail, opt_share, load, rel, party)
     order = core.top_order(ids, scores, top)
@@ -455,15 +551,20 @@ def rank_for_shift(shift, top=20, exclude=None):
         return []
     candidates, _commitments = load_candidates(
         VolunteerProfile.objects.filter(pk__in=[pid for pid, _score in best]),
-        _week_window([shift.start, shift.end]))
+        _week_window([shift.start, shift.end]),
+    )
     by_id = {c.id: c for c in candidates}
     codes = {pid: core.score(by_id[pid], spec, w)[1] for pid, _score in best}
     profiles = VolunteerProfile.objects.select_related("community", "compound").in_bulk(
-        [pid for pid, _score in best])
+        [pid for pid, _score in best]
+    )
     skills, courses = _names([code for reasons in codes.values() for code in reasons])
     return [
-        Suggestion(profiles[pid], round(score, 2),
-                   [reason_text(code, skills, courses) for code in codes[pid]])
+        Suggestion(
+            profiles[pid],
+            round(score, 2),
+            [reason_text(code, skills, courses) for code in codes[pid]],
+        )
         for pid, score in best
     ]
 
@@ -474,24 +575,36 @@ def recommend_for_profile(profile, top=5, days=14):
         return []
     now = timezone.now()
     shifts = _shift_rows(
-        Shift.objects.open().filter(start__lt=now + timedelta(days=days), task__active=True)
+        Shift.objects.open()
+        .filter(start__lt=now + timedelta(days=days), task__active=True)
         .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
-        .exclude(signups__profile=profile).order_by("start", "pk")[:500])
+        .exclude(signups__profile=profile)
+        .order_by("start", "pk")[:500]
+    )
     if not shifts:
         return []
     specs = shift_specs(shifts)
     candidates, commitments = load_candidates(
         VolunteerProfile.objects.filter(pk=profile.pk),
-        _week_window([s.start for s in shifts] + [s.end for s in shifts]))
-    best = core.recommend_shifts(candidates[0], [specs[s.pk] for s in shifts if specs[s.pk].places],
-                                 weights(), commitments, top=top)
+        _week_window([s.start for s in shifts] + [s.end for s in shifts]),
+    )
+    best = core.recommend_shifts(
+        candidates[0],
+        [specs[s.pk] for s in shifts if specs[s.pk].places],
+        weights(),
+        commitments,
+        top=top,
+    )
     by_id = {s.pk: s for s in shifts}
     skills, courses = _names([code for _sid, _sc, reasons in best for code in reasons])
-    return [(by_id[sid], [reason_text(c, skills, courses) for c in reasons])
-            for sid, _score, reasons in best]
+    return [
+        (by_id[sid], [reason_text(c, skills, courses) for c in reasons])
+        for sid, _score, reasons in best
+    ]
 
 
 # --- auto-assign ---------------------------------------------------------------------------
+
 
 @dataclass
 class Proposal:
@@ -509,8 +622,14 @@ def propose(shifts, *, time_limit=None):
     every hard rule respected (volunteers.assign.auto_assign). Nothing is written.
 
     Returns (proposals sorted by shift start, Assignment)."""
-    rows = [s for s in _shift_rows(shifts.filter(cancelled_at__isnull=True,
-                                                 start__gt=timezone.now()).order_by("start", "pk"))]
+    rows = [
+        s
+        for s in _shift_rows(
+            shifts.filter(cancelled_at__isnull=True, start__gt=timezone.now()).order_by(
+                "start", "pk"
+            )
+        )
+    ]
     if not rows:
         return [], core.Assignment()
     specs = shift_specs(rows)
@@ -518,22 +637,29 @@ def propose(shifts, *, time_limit=None):
     if not spec_list:
         return [], core.Assignment()
     candidates, commitments = load_candidates(
-        _profiles_for(spec_list),
-        _week_window([s.start for s in rows] + [s.end for s in rows]))
-    excluded = set(Signup.objects.filter(
-        shift__in=[s.id for s in spec_list], status__in=DECLINED_STATUSES,
-    ).values_list("profile_id", "shift_id"))
+        _profiles_for(spec_list), _week_window([s.start for s in rows] + [s.end for s in rows])
+    )
+    excluded = set(
+        Signup.objects.filter(
+            shift__in=[s.id for s in spec_list],
+            status__in=DECLINED_STATUSES,
+        ).values_list("profile_id", "shift_id")
+    )
     if excluded:
         # a person who declined a shift is not proposed for it again
         for pid, sid in excluded:
             commitments.setdefault(pid, []).append((specs[sid].start, specs[sid].end))
-    limit = time_limit if time_limit is not None else getattr(
-        settings, "MATCHING_ASSIGN_TIME_LIMIT", 8.0)
+    limit = (
+        time_limit
+        if time_limit is not None
+        else getattr(settings, "MATCHING_ASSIGN_TIME_LIMIT", 8.0)
+    )
     result = core.auto_assign(candidates, spec_list, weights(), commitments, time_limit=limit)
     by_cand = {c.id: c for c in candidates}
     w = weights()
     profiles = VolunteerProfile.objects.select_related("community").in_bulk(
-        [cid for cid, _sid in result])
+        [cid for cid, _sid in result]
+    )
     by_shift = {s.pk: s for s in rows}
     proposals = [
         Proposal(by_shift[sid], profiles[cid], round(core.score(by_cand[cid], specs[sid], w)[0], 2))

@@ -28,8 +28,13 @@ AVAILABILITY_SLOTS = [
     ("evening", _("Evening"), "19:00", "23:00"),
 ]
 WEEKDAYS = [
-    (0, _("Mon")), (1, _("Tue")), (2, _("Wed")), (3, _("Thu")),
-    (4, _("Fri")), (5, _("Sat")), (6, _("Sun")),
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
 ]
 
 
@@ -80,22 +85,34 @@ class VolunteerProfile(models.Model):
         DELETED = "deleted", _("Account deleted")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="volunteer_profile", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer_profile",
+        verbose_name=_("user"),
     )
     real_name = models.CharField(_("real name"), max_length=50)
-    mobile = models.CharField(_("mobile number"), max_length=11, blank=True,
-                              validators=[validate_mobile])
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
+    )
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.PROTECT, related_name="volunteers",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="volunteers",
         verbose_name=_("home community"),
     )
     compound = models.ForeignKey(
-        "portal.Compound", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="volunteers", verbose_name=_("compound"),
+        "portal.Compound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteers",
+        verbose_name=_("compound"),
     )
-    skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers",
-                                    verbose_name=_("skills"))
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="volunteers", verbose_name=_("skills")
+    )
     # {"0": [["07:00", "12:00"]], ...}: weekday (Monday = "0") -> free time ranges.
     availability = models.JSONField(_("weekly availability"), default=dict, blank=True)
     # The same grid as 168 "0"/"1" characters (weekday * 24 + hour), kept by save() and
@@ -103,8 +120,9 @@ class VolunteerProfile(models.Model):
     availability_mask = models.CharField(max_length=168, default=EMPTY_MASK, editable=False)
     is_party_member = models.BooleanField(_("in-service party member"), default=False)
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
-    id_number = models.CharField(_("ID card number"), max_length=18, blank=True,
-                                 validators=[validate_id_number])
+    id_number = models.CharField(
+        _("ID card number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=50, blank=True)
     emergency_contact_phone = models.CharField(
         _("emergency contact's phone"), max_length=11, blank=True, validators=[validate_mobile]
@@ -113,17 +131,21 @@ class VolunteerProfile(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     # pending -> verified | rejected (by a coordinator); moving community -> pending again;
     # deleting the account -> deleted (anonymised).
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("verified by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     # Private token of the volunteer's .ics calendar feed; regenerate to revoke.
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_token,
-                                      editable=False)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -179,32 +201,53 @@ class Task(models.Model):
         PUBLICITY = "publicity", _("Publicity")
         OTHER = "other", _("Other")
 
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="tasks", verbose_name=_("community"))
-    compound = models.ForeignKey("portal.Compound", on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="tasks", verbose_name=_("compound"))
-    post = models.ForeignKey("portal.Post", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="tasks", verbose_name=_("post"))
+    community = models.ForeignKey(
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("community"),
+    )
+    compound = models.ForeignKey(
+        "portal.Compound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("compound"),
+    )
+    post = models.ForeignKey(
+        "portal.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("post"),
+    )
     title = models.CharField(_("title"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
-                            default=Kind.GATE_DUTY)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="tasks",
-                                    verbose_name=_("skills needed"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GATE_DUTY)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="tasks", verbose_name=_("skills needed")
+    )
     instructions = models.TextField(_("instructions"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Matching (volunteers.matching): courses a volunteer must have completed to take a shift,
     # and whether volunteers of other communities of the subdistrict may take it.
     required_courses = models.ManyToManyField(
-        "content.CoursePage", blank=True, related_name="tasks",
+        "content.CoursePage",
+        blank=True,
+        related_name="tasks",
         verbose_name=_("required courses"),
     )
     preferred_skills = models.ManyToManyField(
-        Skill, blank=True, related_name="preferred_by_tasks",
+        Skill,
+        blank=True,
+        related_name="preferred_by_tasks",
         verbose_name=_("skills that help (optional)"),
     )
     own_community_only = models.BooleanField(
-        _("own community's volunteers only"), default=False,
+        _("own community's volunteers only"),
+        default=False,
     )
 
     class Meta:
@@ -230,8 +273,9 @@ class ShiftTemplate(models.Model):
 
     community_lookup = "task__community"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="templates",
-                             verbose_name=_("task"))
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="templates", verbose_name=_("task")
+    )
     # Monday = 0 ... Sunday = 6.
     weekdays = models.JSONField(_("weekdays"), default=list)
     # [["07:00", "12:00"], ["12:00", "19:00"]]; an end before its start ends the next day.
@@ -244,8 +288,9 @@ class ShiftTemplate(models.Model):
         verbose_name = _("shift template")
         verbose_name_plural = _("shift templates")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
-                                   name="template_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="template_dates_in_order"
+            ),
         ]
 
     def __str__(self):
@@ -256,8 +301,9 @@ class ShiftTemplate(models.Model):
 class ShiftQuerySet(models.QuerySet):
     def open(self):
         """Not cancelled, not started, with a free place."""
-        return self.filter(cancelled_at__isnull=True, start__gt=timezone.now(),
-                           taken__lt=models.F("places"))
+        return self.filter(
+            cancelled_at__isnull=True, start__gt=timezone.now(), taken__lt=models.F("places")
+        )
 
 
 class Shift(models.Model):
@@ -270,10 +316,17 @@ class Shift(models.Model):
 
     community_lookup = "task__community"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="shifts",
-                             verbose_name=_("task"))
-    template = models.ForeignKey(ShiftTemplate, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="shifts", verbose_name=_("template"))
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("task")
+    )
+    template = models.ForeignKey(
+        ShiftTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shifts",
+        verbose_name=_("template"),
+    )
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
     places = models.PositiveSmallIntegerField(_("people needed"), default=1)
@@ -289,10 +342,12 @@ class Shift(models.Model):
         verbose_name_plural = _("shifts")
         ordering = ["start", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
-                                   name="shift_taken_within_places"),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")),
-                                   name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(taken__lte=models.F("places")), name="shift_taken_within_places"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="shift_ends_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["task", "start"])]
 
@@ -330,18 +385,29 @@ class Signup(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
 
-    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups",
-                              verbose_name=_("shift"))
-    profile = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE,
-                                related_name="signups", verbose_name=_("volunteer"))
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="signups", verbose_name=_("shift")
+    )
+    profile = models.ForeignKey(
+        VolunteerProfile,
+        on_delete=models.CASCADE,
+        related_name="signups",
+        verbose_name=_("volunteer"),
+    )
     # invited -> confirmed | declined; confirmed -> withdrawn (by the volunteer) | cancelled
     # (shift cancelled or person removed by a coordinator) | no_show. Confirmed and no_show hold
     # a place (Shift.taken); an invitation does not until accepted.
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.CONFIRMED, db_index=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("invited by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED, db_index=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("withdrawn or cancelled at"), null=True, blank=True)
@@ -378,15 +444,20 @@ class Attendance(models.Model):
         QR = "qr", _("QR code at the post")
         COORDINATOR = "coordinator", _("Confirmed by the coordinator")
 
-    signup = models.OneToOneField(Signup, on_delete=models.CASCADE, related_name="attendance",
-                                  verbose_name=_("sign-up"))
+    signup = models.OneToOneField(
+        Signup, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("sign-up")
+    )
     check_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     check_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices,
-                              default=Source.QR)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("confirmed by"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.QR)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Derived from check_in_at/check_out_at on every save; never typed.
     minutes = models.PositiveIntegerField(_("minutes served"), default=0, editable=False)
@@ -397,8 +468,8 @@ class Attendance(models.Model):
         ordering = ["-check_in_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(check_out_at__isnull=True) | Q(check_in_at__isnull=False,
-                                                          check_out_at__gte=models.F("check_in_at")),
+                condition=Q(check_out_at__isnull=True)
+                | Q(check_in_at__isnull=False, check_out_at__gte=models.F("check_in_at")),
                 name="attendance_out_after_in",
             ),
         ]
@@ -427,10 +498,19 @@ class AttendanceCorrection(models.Model):
 
     community_lookup = "attendance__signup__shift__task__community"
 
-    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE,
-                                   related_name="corrections", verbose_name=_("attendance"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+", verbose_name=_("changed by"))
+    attendance = models.ForeignKey(
+        Attendance,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("attendance"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=200)
     old_check_in_at = models.DateTimeField(_("old check-in"), null=True, blank=True)
@@ -455,10 +535,15 @@ class Certificate(models.Model):
     owner_lookup = "profile__user"
 
     serial = models.CharField(_("serial number"), max_length=32, unique=True)
-    profile = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE,
-                                related_name="certificates", verbose_name=_("volunteer"))
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("community"))
+    profile = models.ForeignKey(
+        VolunteerProfile,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("volunteer"),
+    )
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
     name = models.CharField(_("name on the certificate"), max_length=50)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
@@ -481,5 +566,8 @@ class Certificate(models.Model):
 
     def hours_by_kind(self):
         labels = dict(Task.Kind.choices)
-        return [(labels.get(kind, kind), round(m / 60, 1))
-                for kind, m in sorted(self.minutes_by_kind.items()) if m]
+        return [
+            (labels.get(kind, kind), round(m / 60, 1))
+            for kind, m in sorted(self.minutes_by_kind.items())
+            if m
+        ]

@@ -96,16 +96,28 @@ class VolunteerResource(ScopedResource):
 
     class Meta:
         model = VolunteerProfile
-        fields = ["real_name", "mobile", "community", "compound", "skills", "is_party_member",
-                  "work_unit", "consent", "status"]
+        fields = [
+            "real_name",
+            "mobile",
+            "community",
+            "compound",
+            "skills",
+            "is_party_member",
+            "work_unit",
+            "consent",
+            "status",
+        ]
         import_id_fields = ["mobile"]
         skip_diff = True
         clean_model_instances = False  # services validate
 
     @staticmethod
     def prepare(queryset):
-        return (queryset.exclude(status=VolunteerProfile.Status.DELETED)
-                .select_related("community", "compound").prefetch_related("skills"))
+        return (
+            queryset.exclude(status=VolunteerProfile.Status.DELETED)
+            .select_related("community", "compound")
+            .prefetch_related("skills")
+        )
 
     def required_columns(self):
         return ["姓名", "手机号", "社区"]
@@ -162,12 +174,16 @@ class VolunteerResource(ScopedResource):
         compound_name = _text(row, "小区")
         data["compound"] = None
         if compound_name and community is not None:
-            data["compound"] = Compound.objects.filter(community=community,
-                                                       name=compound_name).first()
+            data["compound"] = Compound.objects.filter(
+                community=community, name=compound_name
+            ).first()
             if data["compound"] is None:
                 errors["compound"] = _("Unknown compound: %(name)s") % {"name": compound_name}
-        names = [n.strip() for n in _text(row, "技能").replace(",", "、").replace("，", "、")
-                 .split("、") if n.strip()]
+        names = [
+            n.strip()
+            for n in _text(row, "技能").replace(",", "、").replace("，", "、").split("、")
+            if n.strip()
+        ]
         skills = list(Skill.objects.filter(name__in=names))
         unknown = set(names) - {s.name for s in skills}
         if unknown:
@@ -190,10 +206,12 @@ class VolunteerResource(ScopedResource):
                 saved = services.create_profile(None, data, skills=skills)
             else:
                 saved = services.update_profile(
-                    VolunteerProfile.objects.get(pk=instance.pk), data, skills=skills)
+                    VolunteerProfile.objects.get(pk=instance.pk), data, skills=skills
+                )
         except ValidationError as error:
-            raise ValidationError(error.message_dict if hasattr(error, "error_dict")
-                                  else {"__all__": error.messages}) from error
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            ) from error
         instance.pk = saved.pk
 
     def save_m2m(self, instance, row, **kwargs):
@@ -218,20 +236,34 @@ class AttendanceResource(ScopedResource):
 
     class Meta:
         model = Attendance
-        fields = ["shift_id", "date", "community", "task", "place", "name", "mobile",
-                  "check_in_at", "check_out_at", "hours", "source"]
+        fields = [
+            "shift_id",
+            "date",
+            "community",
+            "task",
+            "place",
+            "name",
+            "mobile",
+            "check_in_at",
+            "check_out_at",
+            "hours",
+            "source",
+        ]
         skip_diff = True
         clean_model_instances = False
 
     @staticmethod
     def prepare(queryset):
         queryset = queryset.select_related(
-            "signup__profile", "signup__shift__task__community", "signup__shift__task__post",
+            "signup__profile",
+            "signup__shift__task__community",
+            "signup__shift__task__post",
             "signup__shift__task__compound",
         )
         # The admin listing's own ordering is kept; otherwise the ledger runs by shift.
-        return queryset if queryset.query.order_by else queryset.order_by(
-            "signup__shift__start", "pk")
+        return (
+            queryset if queryset.query.order_by else queryset.order_by("signup__shift__start", "pk")
+        )
 
     def required_columns(self):
         return ["班次编号", "手机号", "签到时间", "签退时间"]
@@ -258,12 +290,12 @@ class AttendanceResource(ScopedResource):
         return a.signup.profile.mobile
 
     def dehydrate_check_in_at(self, a):
-        return timezone.localtime(a.check_in_at).strftime("%Y-%m-%d %H:%M") if a.check_in_at \
-            else ""
+        return timezone.localtime(a.check_in_at).strftime("%Y-%m-%d %H:%M") if a.check_in_at else ""
 
     def dehydrate_check_out_at(self, a):
-        return timezone.localtime(a.check_out_at).strftime("%Y-%m-%d %H:%M") \
-            if a.check_out_at else ""
+        return (
+            timezone.localtime(a.check_out_at).strftime("%Y-%m-%d %H:%M") if a.check_out_at else ""
+        )
 
     def dehydrate_hours(self, a):
         return a.hours
@@ -282,8 +314,8 @@ class AttendanceResource(ScopedResource):
         mobile = normalize_mobile(_text(row, "手机号"))
         if shift_id is not None:
             signups = Signup.objects.select_related("shift").filter(
-                shift_id=shift_id, profile__mobile=mobile,
-                status__in=["confirmed", "no_show"])
+                shift_id=shift_id, profile__mobile=mobile, status__in=["confirmed", "no_show"]
+            )
             if self.user is not None:
                 signups = scope(signups, self.user)
             signup = signups.first()
@@ -300,8 +332,7 @@ class AttendanceResource(ScopedResource):
         try:
             check_in, check_out = _local(row.get("签到时间")), _local(row.get("签退时间"))
         except ValueError as error:
-            raise ValidationError(
-                {"check_in_at": _("Write times as 2026-11-30 07:00.")}) from error
+            raise ValidationError({"check_in_at": _("Write times as 2026-11-30 07:00.")}) from error
         if not check_in or not check_out:
             raise ValidationError({"check_in_at": _("Give both check-in and check-out times.")})
         if check_out < check_in:
@@ -313,8 +344,9 @@ class AttendanceResource(ScopedResource):
         if is_create or not instance.check_in_at:
             saved = services.confirm_attendance(instance.signup, self.user, check_in, check_out)
         elif (instance.check_in_at, instance.check_out_at) != (check_in, check_out):
-            saved = services.correct_attendance(instance, self.user, check_in, check_out,
-                                                _("Imported from the attendance ledger"))
+            saved = services.correct_attendance(
+                instance, self.user, check_in, check_out, _("Imported from the attendance ledger")
+            )
         else:
             saved = instance
         instance.pk = saved.pk
@@ -327,7 +359,14 @@ def party_report_dataset(units):
     dataset = tablib.Dataset(headers=["工作单位", "姓名", "社区", "班次数", "时长(小时)"])
     for unit in units:
         for member in unit["members"]:
-            dataset.append([unit["work_unit"], member["name"], member["community"],
-                            member["shifts"], member["hours"]])
+            dataset.append(
+                [
+                    unit["work_unit"],
+                    member["name"],
+                    member["community"],
+                    member["shifts"],
+                    member["hours"],
+                ]
+            )
         dataset.append([unit["work_unit"], "合计", "", "", unit["hours"]])
     return dataset

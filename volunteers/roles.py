@@ -6,11 +6,16 @@ _MANAGED = ["volunteerprofile", "task", "shifttemplate", "shift", "signup", "att
 
 PERMISSIONS = {
     roles.COORDINATOR: [
-        f"volunteers.{action}_{model}" for model in _MANAGED
+        f"volunteers.{action}_{model}"
+        for model in _MANAGED
         for action in ("add", "change", "view", "delete")
         if not (model == "volunteerprofile" and action in ("add", "delete"))
-    ] + ["volunteers.view_skill", "volunteers.view_attendancecorrection",
-         "volunteers.view_certificate"],
+    ]
+    + [
+        "volunteers.view_skill",
+        "volunteers.view_attendancecorrection",
+        "volunteers.view_certificate",
+    ],
     roles.SUBDISTRICT_ADMIN: [
         f"volunteers.{action}_{model}"
         for model in [*_MANAGED, "skill", "attendancecorrection", "certificate"]

@@ -35,8 +35,9 @@ OPEN_SHIFT_DAYS = 14
 def _profile(user):
     if not user.is_authenticated:
         return None
-    return VolunteerProfile.objects.select_related("community", "compound").filter(
-        user=user).first()
+    return (
+        VolunteerProfile.objects.select_related("community", "compound").filter(user=user).first()
+    )
 
 
 def _error_text(error):
@@ -56,19 +57,30 @@ def join(request, slug):
     """The QR poster's target: this community, what volunteers do here, places open."""
     community = get_object_or_404(Community, slug=slug)
     now = timezone.now()
-    week = Shift.objects.filter(task__community=community, cancelled_at__isnull=True,
-                                start__gt=now, start__lte=now + timedelta(days=7))
+    week = Shift.objects.filter(
+        task__community=community,
+        cancelled_at__isnull=True,
+        start__gt=now,
+        start__lte=now + timedelta(days=7),
+    )
     open_places = sum(s.places - s.taken for s in week.only("places", "taken"))
-    kinds = (Task.objects.filter(community=community, active=True)
-             .values_list("kind", flat=True).distinct())
+    kinds = (
+        Task.objects.filter(community=community, active=True)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
     labels = dict(Task.Kind.choices)
-    return render(request, "volunteers/join.html", {
-        "community": community,
-        "kinds": sorted({labels[k] for k in kinds}),
-        "open_places": open_places,
-        "profile": _profile(request.user),
-        "form_url": reverse("volunteers:join_form", args=[community.slug]),
-    })
+    return render(
+        request,
+        "volunteers/join.html",
+        {
+            "community": community,
+            "kinds": sorted({labels[k] for k in kinds}),
+            "open_places": open_places,
+            "profile": _profile(request.user),
+            "form_url": reverse("volunteers:join_form", args=[community.slug]),
+        },
+    )
 
 
 def join_form(request, slug):
@@ -78,21 +90,32 @@ def join_form(request, slug):
     if _profile(request.user) is not None:
         messages.info(request, _("You have already signed up as a volunteer."))
         return redirect("volunteers:my_page")
-    form = ProfileForm(request.POST or None,
-                       community=request.GET.get("community") or community,
-                       initial={"mobile": request.user.phone or ""})
+    form = ProfileForm(
+        request.POST or None,
+        community=request.GET.get("community") or community,
+        initial={"mobile": request.user.phone or ""},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.create_profile(request.user, {**form.cleaned_data, "consent": True},
-                                        skills=form.cleaned_data["skills"])
+                services.create_profile(
+                    request.user,
+                    {**form.cleaned_data, "consent": True},
+                    skills=form.cleaned_data["skills"],
+                )
         except services.VolunteerError as error:
             form.add_error(None, error)
         else:
             return redirect("volunteers:submitted")
-    return render(request, "volunteers/profile_form.html", {
-        "form": form, "community": community, "joining": True,
-    })
+    return render(
+        request,
+        "volunteers/profile_form.html",
+        {
+            "form": form,
+            "community": community,
+            "joining": True,
+        },
+    )
 
 
 @login_required
@@ -108,8 +131,9 @@ def edit_profile(request):
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
-    form = ProfileForm(request.POST or None, instance=profile,
-                       community=request.GET.get("community"))
+    form = ProfileForm(
+        request.POST or None, instance=profile, community=request.GET.get("community")
+    )
     if request.method == "POST" and form.is_valid():
         moved = form.cleaned_data["community"].pk != profile.community_id
         try:
@@ -120,8 +144,10 @@ def edit_profile(request):
             form.add_error(None, error)
         else:
             if moved:
-                messages.info(request, _("You moved to another community; its coordinators "
-                                         "will confirm you again."))
+                messages.info(
+                    request,
+                    _("You moved to another community; its coordinators will confirm you again."),
+                )
             else:
                 messages.success(request, _("Your details are saved."))
             return redirect("volunteers:my_page")
@@ -131,20 +157,26 @@ def edit_profile(request):
 def open_shifts_queryset(profile, community=None):
     """Open shifts, the volunteer's compound first, then their community, then the rest of
     the subdistrict; one query whatever their number."""
-    shifts = (Shift.objects.open()
-              .select_related("task__community", "task__compound", "task__post__compound"))
+    shifts = Shift.objects.open().select_related(
+        "task__community", "task__compound", "task__post__compound"
+    )
     if profile is not None:
         shifts = shifts.filter(task__community__subdistrict_id=profile.community.subdistrict_id)
-        near = Q(task__compound_id=profile.compound_id) | Q(task__post__compound_id=profile.compound_id)
+        near = Q(task__compound_id=profile.compound_id) | Q(
+            task__post__compound_id=profile.compound_id
+        )
         shifts = shifts.annotate(
             nearness=Case(
                 When(near if profile.compound_id else Q(pk__in=[]), then=Value(0)),
                 When(task__community_id=profile.community_id, then=Value(1)),
-                default=Value(2), output_field=IntegerField(),
+                default=Value(2),
+                output_field=IntegerField(),
             ),
-            mine=Exists(Signup.objects.filter(
-                shift=OuterRef("pk"), profile=profile,
-                status__in=["invited", "confirmed"])),
+            mine=Exists(
+                Signup.objects.filter(
+                    shift=OuterRef("pk"), profile=profile, status__in=["invited", "confirmed"]
+                )
+            ),
         ).order_by("nearness", "start", "pk")
     elif community is not None:
         shifts = shifts.filter(task__community=community)
@@ -166,23 +198,33 @@ def shifts(request):
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "volunteers/shifts.html", {
-        "form": form, "page": page, "profile": profile, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "volunteers/shifts.html",
+        {
+            "form": form,
+            "page": page,
+            "profile": profile,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
 def shift_detail(request, pk):
     shift = get_object_or_404(
-        Shift.objects.select_related("task__community", "task__post__compound",
-                                     "task__compound"), pk=pk)
+        Shift.objects.select_related("task__community", "task__post__compound", "task__compound"),
+        pk=pk,
+    )
     profile = _profile(request.user)
     mine = None
     if profile is not None:
-        mine = Signup.objects.filter(shift=shift, profile=profile,
-                                     status__in=["invited", "confirmed"]).first()
-    return render(request, "volunteers/shift_detail.html",
-                  {"shift": shift, "profile": profile, "mine": mine})
+        mine = Signup.objects.filter(
+            shift=shift, profile=profile, status__in=["invited", "confirmed"]
+        ).first()
+    return render(
+        request, "volunteers/shift_detail.html", {"shift": shift, "profile": profile, "mine": mine}
+    )
 
 
 @login_required
@@ -209,8 +251,9 @@ def _own_signup(request, pk):
     profile = _profile(request.user)
     if profile is None:
         raise Http404
-    return profile, get_object_or_404(Signup.objects.select_related("shift"), pk=pk,
-                                      profile=profile)
+    return profile, get_object_or_404(
+        Signup.objects.select_related("shift"), pk=pk, profile=profile
+    )
 
 
 @login_required
@@ -253,45 +296,57 @@ def my_page(request):
     if profile is None:
         return redirect("volunteers:index")
     now = timezone.now()
-    signups = (Signup.objects.filter(profile=profile)
-               .select_related("shift__task__community", "shift__task__post__compound",
-                               "shift__task__compound", "attendance"))
-    upcoming = signups.filter(status__in=["invited", "confirmed"], shift__end__gt=now,
-                              shift__cancelled_at__isnull=True).order_by("shift__start")
-    past = signups.filter(status__in=["confirmed", "no_show"],
-                          shift__end__lte=now).order_by("-shift__start")[:20]
+    signups = Signup.objects.filter(profile=profile).select_related(
+        "shift__task__community",
+        "shift__task__post__compound",
+        "shift__task__compound",
+        "attendance",
+    )
+    upcoming = signups.filter(
+        status__in=["invited", "confirmed"], shift__end__gt=now, shift__cancelled_at__isnull=True
+    ).order_by("shift__start")
+    past = signups.filter(status__in=["confirmed", "no_show"], shift__end__lte=now).order_by(
+        "-shift__start"
+    )[:20]
     month_start, month_end = services.month_bounds(timezone.localdate())
     calendar_url = request.build_absolute_uri(
-        reverse("volunteers:calendar", args=[profile.calendar_token]))
-    return render(request, "volunteers/my_page.html", {
-        "profile": profile,
-        "upcoming": upcoming,
-        "past": past,
-        "hours_month": round(services.minutes_served(profile, month_start, month_end) / 60, 1),
-        "hours_total": round(services.minutes_served(profile) / 60, 1),
-        "calendar_url": calendar_url,
-        "webcal_url": calendar_url.replace("https://", "webcal://").replace("http://",
-                                                                            "webcal://"),
-        "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
-        "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
-        "recommended": matching.recommend_for_profile(profile),
-    })
+        reverse("volunteers:calendar", args=[profile.calendar_token])
+    )
+    return render(
+        request,
+        "volunteers/my_page.html",
+        {
+            "profile": profile,
+            "upcoming": upcoming,
+            "past": past,
+            "hours_month": round(services.minutes_served(profile, month_start, month_end) / 60, 1),
+            "hours_total": round(services.minutes_served(profile) / 60, 1),
+            "calendar_url": calendar_url,
+            "webcal_url": calendar_url.replace("https://", "webcal://").replace(
+                "http://", "webcal://"
+            ),
+            "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
+            "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
+            "recommended": matching.recommend_for_profile(profile),
+        },
+    )
 
 
 def calendar(request, token):
     """The volunteer's shifts as an iCalendar feed; the token in the URL is the only key."""
     from icalendar import Calendar, Event
 
-    profile = get_object_or_404(VolunteerProfile, calendar_token=token,
-                                status=VolunteerProfile.Status.VERIFIED)
+    profile = get_object_or_404(
+        VolunteerProfile, calendar_token=token, status=VolunteerProfile.Status.VERIFIED
+    )
     cal = Calendar()
     cal.add("prodid", "-//Lugouqiao volunteers//portal//")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("My volunteer shifts"))
     since = timezone.now() - timedelta(days=30)
-    signups = (Signup.objects.filter(profile=profile, status="confirmed",
-                                     shift__end__gte=since, shift__cancelled_at__isnull=True)
-               .select_related("shift__task__community", "shift__task__post__compound"))
+    signups = Signup.objects.filter(
+        profile=profile, status="confirmed", shift__end__gte=since, shift__cancelled_at__isnull=True
+    ).select_related("shift__task__community", "shift__task__post__compound")
     host = request.get_host()
     for signup in signups:
         shift, task = signup.shift, signup.shift.task
@@ -320,8 +375,9 @@ def certificate(request):
         messages.error(request, _("Please choose the period of the certificate."))
         return redirect("volunteers:my_page")
     try:
-        issued = services.issue_certificate(profile, form.cleaned_data["start"],
-                                            form.cleaned_data["end"])
+        issued = services.issue_certificate(
+            profile, form.cleaned_data["start"], form.cleaned_data["end"]
+        )
     except services.VolunteerError as error:
         messages.error(request, _error_text(error))
         return redirect("volunteers:my_page")
@@ -335,13 +391,19 @@ def certificate_verify_url(request, cert):
 
 def certificate_pdf(request, cert):
     verify_url = certificate_verify_url(request, cert)
-    return render_pdf("volunteers/pdf/certificate.html", {
-        "certificate": cert, "verify_url": verify_url, "qr": qr_data_uri(verify_url),
-        "issued_on": timezone.localtime(cert.issued_at).date(),
-        "document_title": gettext_lazy("Volunteer service-hours certificate"),
-        "document_number": cert.serial,
-        "subdistrict_name": cert.community.subdistrict.name,
-    }, f"volunteer-certificate-{cert.serial}.pdf")
+    return render_pdf(
+        "volunteers/pdf/certificate.html",
+        {
+            "certificate": cert,
+            "verify_url": verify_url,
+            "qr": qr_data_uri(verify_url),
+            "issued_on": timezone.localtime(cert.issued_at).date(),
+            "document_title": gettext_lazy("Volunteer service-hours certificate"),
+            "document_number": cert.serial,
+            "subdistrict_name": cert.community.subdistrict.name,
+        },
+        f"volunteer-certificate-{cert.serial}.pdf",
+    )
 
 
 def _mask_name(name):
@@ -355,11 +417,20 @@ def verify_certificate(request, token):
         serial = tokens.verify(CERTIFICATE_SIGNING_KIND, token)
     except tokens.InvalidToken:
         serial = None
-    cert = (Certificate.objects.select_related("community").filter(serial=serial).first()
-            if serial else None)
-    return render(request, "volunteers/verify.html", {
-        "certificate": cert, "masked_name": _mask_name(cert.name) if cert else "",
-    }, status=200 if cert else 404)
+    cert = (
+        Certificate.objects.select_related("community").filter(serial=serial).first()
+        if serial
+        else None
+    )
+    return render(
+        request,
+        "volunteers/verify.html",
+        {
+            "certificate": cert,
+            "masked_name": _mask_name(cert.name) if cert else "",
+        },
+        status=200 if cert else 404,
+    )
 
 
 def post_token(post):
@@ -393,8 +464,9 @@ def checkin(request, token):
 def post_qr(request, post, *, printable=True):
     """The printable QR poster for a post (the back office checks who may see it)."""
     url = post_checkin_url(request, post)
-    return render(request, "volunteers/post_qr.html",
-                  {"post": post, "url": url, "qr": qr_svg(url, scale=10)})
+    return render(
+        request, "volunteers/post_qr.html", {"post": post, "url": url, "qr": qr_svg(url, scale=10)}
+    )
 
 
 @login_required

@@ -83,11 +83,20 @@ class ScopedForm(WagtailAdminModelForm):
 
 # --- Profiles ------------------------------------------------------------------------------
 
+
 class ProfileForm(ScopedForm):
     class Meta:
         model = VolunteerProfile
-        fields = ["real_name", "mobile", "compound", "skills", "is_party_member", "work_unit",
-                  "emergency_contact_name", "emergency_contact_phone"]
+        fields = [
+            "real_name",
+            "mobile",
+            "compound",
+            "skills",
+            "is_party_member",
+            "work_unit",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+        ]
 
 
 class ProfileIndexView(scoped_view(generic.IndexView)):
@@ -105,15 +114,24 @@ class ProfileViewSet(ImportExportViewSetMixin, ScopedViewSet):
     menu_label = _("Volunteers")
     name = "volunteers_profiles"
     list_display = [
-        TitleColumn("real_name", label=_("real name"),
-                    get_url=lambda p: reverse("volunteers_admin:review_profile", args=[p.pk])),
+        TitleColumn(
+            "real_name",
+            label=_("real name"),
+            get_url=lambda p: reverse("volunteers_admin:review_profile", args=[p.pk]),
+        ),
         Column("community", label=_("community")),
-        Column("compound_name", label=_("compound"),
-               accessor=lambda p: p.compound.name if p.compound_id else ""),
+        Column(
+            "compound_name",
+            label=_("compound"),
+            accessor=lambda p: p.compound.name if p.compound_id else "",
+        ),
         Column("masked_mobile", label=_("mobile number")),
         Column("status", label=_("status"), accessor="get_status_display"),
-        Column("is_party_member", label=_("party member"),
-               accessor=lambda p: _("Yes") if p.is_party_member else ""),
+        Column(
+            "is_party_member",
+            label=_("party member"),
+            accessor=lambda p: _("Yes") if p.is_party_member else "",
+        ),
         Column("work_unit", label=_("work unit")),
         Column("created_at", label=_("created at")),
     ]
@@ -133,11 +151,23 @@ class ProfileViewSet(ImportExportViewSetMixin, ScopedViewSet):
 
 # --- Tasks and templates ---------------------------------------------------------------------
 
+
 class TaskForm(ScopedForm):
     class Meta:
         model = Task
-        fields = ["community", "title", "kind", "compound", "post", "skills", "instructions",
-                  "active", "preferred_skills", "required_courses", "own_community_only"]
+        fields = [
+            "community",
+            "title",
+            "kind",
+            "compound",
+            "post",
+            "skills",
+            "instructions",
+            "active",
+            "preferred_skills",
+            "required_courses",
+            "own_community_only",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -162,12 +192,14 @@ class TaskViewSet(ScopedViewSet):
 
 class TemplateForm(ScopedForm):
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("weekdays"), coerce=int,
+        label=_("weekdays"),
+        coerce=int,
         choices=[(i, label) for i, label in WEEKDAYS],
         widget=forms.CheckboxSelectMultiple,
     )
     time_ranges_text = forms.CharField(
-        label=_("time ranges"), help_text=_("One per line, e.g. 07:00-12:00"),
+        label=_("time ranges"),
+        help_text=_("One per line, e.g. 07:00-12:00"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -179,7 +211,8 @@ class TemplateForm(ScopedForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["time_ranges_text"] = "\n".join(
-                f"{a}-{b}" for a, b in self.instance.time_ranges)
+                f"{a}-{b}" for a, b in self.instance.time_ranges
+            )
 
     def clean_time_ranges_text(self):
         ranges = []
@@ -213,8 +246,10 @@ class TemplateEditView(scoped_view(generic.EditView)):
     def save_instance(self):
         # Only future shifts nobody has taken follow the change (services.update_template).
         instance = self.form.save(commit=False)
-        changes = {f: getattr(instance, f) for f in
-                   ("task", "weekdays", "time_ranges", "places", "start_date", "end_date")}
+        changes = {
+            f: getattr(instance, f)
+            for f in ("task", "weekdays", "time_ranges", "places", "start_date", "end_date")
+        }
         template = ShiftTemplate.objects.get(pk=instance.pk)
         services.update_template(template, by=self.request.user, **changes)
         return template
@@ -234,6 +269,7 @@ class TemplateViewSet(ScopedViewSet):
 
 # --- Shifts --------------------------------------------------------------------------------
 
+
 class ShiftForm(ScopedForm):
     class Meta:
         model = Shift
@@ -243,16 +279,22 @@ class ShiftForm(ScopedForm):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("A shift must end after it starts."))
-        if self.instance.pk and data.get("places") is not None \
-                and data["places"] < self.instance.taken:
+        if (
+            self.instance.pk
+            and data.get("places") is not None
+            and data["places"] < self.instance.taken
+        ):
             self.add_error("places", _("More people than that are already on this shift."))
         return data
 
 
 class ShiftIndexView(scoped_view(generic.IndexView)):
     def get_base_queryset(self):
-        queryset = super().get_base_queryset().select_related(
-            "task__community", "task__post__compound", "task__compound")
+        queryset = (
+            super()
+            .get_base_queryset()
+            .select_related("task__community", "task__post__compound", "task__compound")
+        )
         if not any(key.startswith("start") for key in self.request.GET):
             # A year of shifts piles up behind; start from yesterday unless dates are asked for.
             queryset = queryset.filter(end__gte=timezone.now() - timedelta(days=1))
@@ -267,27 +309,35 @@ class ShiftViewSet(ScopedViewSet):
     name = "volunteers_shifts"
     index_view_class = ShiftIndexView
     list_display = [
-        TitleColumn("shift", label=_("shift"), accessor=str,
-                    get_url=admin_views.shift_people_url),
+        TitleColumn("shift", label=_("shift"), accessor=str, get_url=admin_views.shift_people_url),
         Column("community", label=_("community"), accessor="task.community.name"),
         Column("start", label=_("start")),
-        Column("taken", label=_("places taken"),
-               accessor=lambda s: f"{s.taken}/{s.places}"),
-        Column("cancelled", label=_("cancelled"),
-               accessor=lambda s: _("Cancelled") if s.cancelled_at else ""),
+        Column("taken", label=_("places taken"), accessor=lambda s: f"{s.taken}/{s.places}"),
+        Column(
+            "cancelled",
+            label=_("cancelled"),
+            accessor=lambda s: _("Cancelled") if s.cancelled_at else "",
+        ),
     ]
-    list_filter = {"task__community": ["exact"], "task__kind": ["exact"],
-                   "start": ["date__gte", "date__lte"]}
+    list_filter = {
+        "task__community": ["exact"],
+        "task__kind": ["exact"],
+        "start": ["date__gte", "date__lte"],
+    }
     search_fields = ["task__title"]
     ordering = ["start"]
 
 
 # --- Attendance and skills -------------------------------------------------------------------
 
+
 class AttendanceIndexView(scoped_view(generic.IndexView)):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related(
-            "signup__profile", "signup__shift__task__community")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("signup__profile", "signup__shift__task__community")
+        )
 
 
 class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
@@ -301,17 +351,23 @@ class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     index_view_class = AttendanceIndexView
     form_fields = ["source"]
     list_display = [
-        TitleColumn("volunteer", label=_("volunteer"), accessor="signup.profile.real_name",
-                    get_url=lambda a: reverse("volunteers_admin:correct_attendance",
-                                              args=[a.pk])),
+        TitleColumn(
+            "volunteer",
+            label=_("volunteer"),
+            accessor="signup.profile.real_name",
+            get_url=lambda a: reverse("volunteers_admin:correct_attendance", args=[a.pk]),
+        ),
         Column("shift", label=_("shift"), accessor="signup.shift"),
         Column("check_in_at", label=_("checked in at")),
         Column("check_out_at", label=_("checked out at")),
         Column("hours", label=_("hours")),
         Column("source", label=_("source"), accessor="get_source_display"),
     ]
-    list_filter = {"signup__shift__task__community": ["exact"], "source": ["exact"],
-                   "check_in_at": ["date__gte", "date__lte"]}
+    list_filter = {
+        "signup__shift__task__community": ["exact"],
+        "source": ["exact"],
+        "check_in_at": ["date__gte", "date__lte"],
+    }
     search_fields = ["signup__profile__real_name"]
 
 
@@ -329,8 +385,14 @@ class VolunteeringGroup(ViewSetGroup):
     menu_label = _("Volunteering")
     menu_icon = "group"
     menu_order = 210
-    items = [ProfileViewSet, TaskViewSet, TemplateViewSet, ShiftViewSet, AttendanceViewSet,
-             SkillViewSet]
+    items = [
+        ProfileViewSet,
+        TaskViewSet,
+        TemplateViewSet,
+        ShiftViewSet,
+        AttendanceViewSet,
+        SkillViewSet,
+    ]
 
 
 @hooks.register("register_admin_viewset")
@@ -343,8 +405,11 @@ def register_urls():
     urls = [
         path("profiles/<int:pk>/review/", admin_views.review_profile, name="review_profile"),
         path("shifts/<int:pk>/people/", admin_views.shift_people, name="shift_people"),
-        path("attendance/<int:pk>/correct/", admin_views.correct_attendance,
-             name="correct_attendance"),
+        path(
+            "attendance/<int:pk>/correct/",
+            admin_views.correct_attendance,
+            name="correct_attendance",
+        ),
         path("posts/", admin_views.post_list, name="posts"),
         path("posts/<int:pk>/qr/", admin_views.post_qr, name="post_qr"),
         path("party-report/", admin_views.party_report, name="party_report"),
@@ -357,7 +422,9 @@ def register_urls():
 @hooks.register("register_admin_menu_item")
 def register_reports_menu():
     return PermissionMenuItem(
-        _("Volunteer reports and QR codes"), reverse("volunteers_admin:posts"), icon_name="doc-full",
-        order=215, permission="volunteers.view_shift",
+        _("Volunteer reports and QR codes"),
+        reverse("volunteers_admin:posts"),
+        icon_name="doc-full",
+        order=215,
+        permission="volunteers.view_shift",
     )
-

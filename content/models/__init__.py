@@ -24,8 +24,21 @@ from .pages import (
 )
 
 __all__ = [
-    "CommunityIndexPage", "CommunitySectionPage", "CourseCompletion", "CourseIndexPage",
-    "CoursePage", "HomePage", "LessonCompletion", "LessonMaterial", "LessonPage", "NoticeAttachment",
-    "NoticeIndexPage", "NoticePage", "StoryIndexPage", "StoryPage", "home_sections", "index_links",
+    "CommunityIndexPage",
+    "CommunitySectionPage",
+    "CourseCompletion",
+    "CourseIndexPage",
+    "CoursePage",
+    "HomePage",
+    "LessonCompletion",
+    "LessonMaterial",
+    "LessonPage",
+    "NoticeAttachment",
+    "NoticeIndexPage",
+    "NoticePage",
+    "StoryIndexPage",
+    "StoryPage",
+    "home_sections",
+    "index_links",
     "index_pages",
 ]

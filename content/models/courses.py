@@ -24,7 +24,9 @@ from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
 class CourseQuerySet(PageQuerySet):
     def listing(self):
         return (
-            self.live().public().select_related("listing_image")
+            self.live()
+            .public()
+            .select_related("listing_image")
             .prefetch_related("listing_image__renditions")
             .order_by("-first_published_at", "-pk")
         )
@@ -56,7 +58,9 @@ class CoursePage(SearchTextMixin, ListingFieldsMixin, Page):
 
     intro = StreamField(BaseStreamBlock(), verbose_name=_("introduction"), blank=True)
     pass_mark = models.PositiveSmallIntegerField(
-        _("pass mark (%)"), default=80, validators=[MaxValueValidator(100)],
+        _("pass mark (%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
         help_text=_("The share of quiz questions a volunteer must answer right."),
     )
 
@@ -101,7 +105,9 @@ class LessonPage(SearchTextMixin, Page):
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
     quiz = StreamField(
-        QuizBlock(), verbose_name=_("quiz"), blank=True,
+        QuizBlock(),
+        verbose_name=_("quiz"),
+        blank=True,
         help_text=_("Optional. With a quiz, the lesson is completed by passing it."),
     )
 
@@ -136,16 +142,18 @@ class LessonPage(SearchTextMixin, Page):
         for block in self.quiz:
             choices = block.value["choices"]
             chosen = answers.get(block.id, set())
-            questions.append({
-                "id": block.id,
-                "text": block.value["question"],
-                "multiple": sum(1 for choice in choices if choice["correct"]) > 1,
-                "choices": [
-                    {"index": index, "text": choice["text"], "checked": index in chosen}
-                    for index, choice in enumerate(choices)
-                ],
-                "result": results.get(block.id),
-            })
+            questions.append(
+                {
+                    "id": block.id,
+                    "text": block.value["question"],
+                    "multiple": sum(1 for choice in choices if choice["correct"]) > 1,
+                    "choices": [
+                        {"index": index, "text": choice["text"], "checked": index in chosen}
+                        for index, choice in enumerate(choices)
+                    ],
+                    "result": results.get(block.id),
+                }
+            )
         return questions
 
     def get_context(self, request, *args, **kwargs):
@@ -157,9 +165,7 @@ class LessonPage(SearchTextMixin, Page):
         context["materials"] = self.materials.select_related("document")
         context["done"] = bool(services.completed_lesson_ids(request.user, [self]))
         context["quiz_questions"] = self.quiz_questions()
-        context["next_lesson"] = (
-            self.get_next_siblings().type(LessonPage).live().public().first()
-        )
+        context["next_lesson"] = self.get_next_siblings().type(LessonPage).live().public().first()
         return context
 
 
@@ -168,7 +174,9 @@ class LessonMaterial(Orderable):
 
     page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="materials")
     document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+",
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("document"),
     )
     title = models.CharField(_("link text"), max_length=100, blank=True)
@@ -187,11 +195,15 @@ class LessonCompletion(models.Model):
     owner_lookup = "user"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
         verbose_name=_("user"),
     )
     lesson = models.ForeignKey(
-        LessonPage, on_delete=models.CASCADE, related_name="completions",
+        LessonPage,
+        on_delete=models.CASCADE,
+        related_name="completions",
         verbose_name=_("lesson"),
     )
     score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
@@ -219,11 +231,15 @@ class CourseCompletion(models.Model):
     owner_lookup = "user"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_completions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_completions",
         verbose_name=_("user"),
     )
     course = models.ForeignKey(
-        CoursePage, on_delete=models.CASCADE, related_name="completions",
+        CoursePage,
+        on_delete=models.CASCADE,
+        related_name="completions",
         verbose_name=_("course"),
     )
     score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)

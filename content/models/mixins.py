@@ -42,9 +42,11 @@ class SearchTextMixin(models.Model):
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"} if any(
-                name in update_fields for name in self.search_text_fields
-            ) else update_fields
+            kwargs["update_fields"] = (
+                {*update_fields, "search_text"}
+                if any(name in update_fields for name in self.search_text_fields)
+                else update_fields
+            )
         return super().save(*args, **kwargs)
 
     def build_search_text(self):
@@ -66,12 +68,18 @@ class ListingFieldsMixin(models.Model):
     """What a page shows when it appears in a list: a summary and an optional image."""
 
     summary = models.CharField(
-        _("summary"), max_length=300, blank=True,
+        _("summary"),
+        max_length=300,
+        blank=True,
         help_text=_("One or two sentences shown in lists and link previews."),
     )
     listing_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("listing image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("listing image"),
     )
 
     class Meta:

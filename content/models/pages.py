@@ -41,7 +41,9 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
-        "content.NoticeIndexPage", "content.CourseIndexPage", "content.StoryIndexPage",
+        "content.NoticeIndexPage",
+        "content.CourseIndexPage",
+        "content.StoryIndexPage",
         "content.CommunityIndexPage",
     ]
     max_count = 1
@@ -74,16 +76,35 @@ def home_sections(request=None):
         return links[kind]["url"] if kind in links else None
 
     sections = [
-        {"title": _("Join as a volunteer"), "url": reverse("volunteers:index"),
-         "text": _("Sign up, and once your community confirms you, take gate duty, disinfection and delivery shifts.")},
-        {"title": _("Donations"), "url": reverse("donations:index"),
-         "text": _("Firms and residents donate masks, disinfectant and more, traced all the way.")},
-        {"title": _("Notices"), "url": url_of("notices"),
-         "text": _("Notices from the subdistrict and communities.")},
-        {"title": _("Prevention courses"), "url": url_of("courses"),
-         "text": _("Training for disinfection and gate duty, completed before you start.")},
-        {"title": _("Stories"), "url": url_of("stories"),
-         "text": _("Thanking every volunteer and every firm that helped.")},
+        {
+            "title": _("Join as a volunteer"),
+            "url": reverse("volunteers:index"),
+            "text": _(
+                "Sign up, and once your community confirms you, take gate duty, disinfection and delivery shifts."
+            ),
+        },
+        {
+            "title": _("Donations"),
+            "url": reverse("donations:index"),
+            "text": _(
+                "Firms and residents donate masks, disinfectant and more, traced all the way."
+            ),
+        },
+        {
+            "title": _("Notices"),
+            "url": url_of("notices"),
+            "text": _("Notices from the subdistrict and communities."),
+        },
+        {
+            "title": _("Prevention courses"),
+            "url": url_of("courses"),
+            "text": _("Training for disinfection and gate duty, completed before you start."),
+        },
+        {
+            "title": _("Stories"),
+            "url": url_of("stories"),
+            "text": _("Thanking every volunteer and every firm that helped."),
+        },
     ]
     for section in sections:
         section["coming"] = section["url"] is None
@@ -102,8 +123,10 @@ def index_links(request=None):
     key = f"content:index-links:{get_language()}:{content_version()}"
     links = cache.get(key)
     if links is None:
-        links = {kind: {"title": page.title, "url": page.get_url(request)}
-                 for kind, page in index_pages().items()}
+        links = {
+            kind: {"title": page.title, "url": page.get_url(request)}
+            for kind, page in index_pages().items()
+        }
         cache.set(key, links, 600)
     return links
 
@@ -114,7 +137,9 @@ def index_pages(home=None):
     from content.models.courses import CourseIndexPage
 
     kinds = {
-        NoticeIndexPage: "notices", CourseIndexPage: "courses", StoryIndexPage: "stories",
+        NoticeIndexPage: "notices",
+        CourseIndexPage: "courses",
+        StoryIndexPage: "stories",
         CommunityIndexPage: "communities",
     }
     queryset = Page.objects.live().type(*kinds).order_by("path")
@@ -132,7 +157,8 @@ class ListingQuerySet(PageQuerySet):
     def listing(self):
         """Live, public pages with what a list shows, newest first."""
         return (
-            self.live().public()
+            self.live()
+            .public()
             .select_related("listing_image", "community")
             .prefetch_related("listing_image__renditions")
             .order_by("-date", "-first_published_at", "-pk")
@@ -163,8 +189,13 @@ class SectionMembershipMixin(models.Model):
     community_lookup = "community"
 
     community = models.ForeignKey(
-        "portal.Community", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("community"),
+        "portal.Community",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("community"),
     )
 
     class Meta:
@@ -220,9 +251,13 @@ class NoticePage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pa
     valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     target_communities = ParentalManyToManyField(
-        "portal.Community", blank=True, related_name="targeted_notices",
+        "portal.Community",
+        blank=True,
+        related_name="targeted_notices",
         verbose_name=_("for communities"),
-        help_text=_("Leave empty for everyone; otherwise it also shows on these communities' pages."),
+        help_text=_(
+            "Leave empty for everyone; otherwise it also shows on these communities' pages."
+        ),
     )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
@@ -251,8 +286,14 @@ class NoticePage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pa
         index.FilterField("date"),
     ]
     search_text_fields = ("title", "summary", "body")
-    api_fields = [APIField("date"), APIField("urgent"), APIField("valid_from"),
-                  APIField("valid_until"), APIField("summary"), APIField("body")]
+    api_fields = [
+        APIField("date"),
+        APIField("urgent"),
+        APIField("valid_from"),
+        APIField("valid_until"),
+        APIField("summary"),
+        APIField("body"),
+    ]
     parent_page_types = ["content.NoticeIndexPage", "content.CommunitySectionPage"]
     subpage_types: list = []
 
@@ -285,7 +326,9 @@ class NoticeAttachment(Orderable):
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+",
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("document"),
     )
     title = models.CharField(_("link text"), max_length=100, blank=True)
@@ -325,7 +368,9 @@ class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pag
     date = models.DateField(_("story date"), default=timezone.localdate)
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
     thanked = StreamField(
-        [("party", ThankedPartyBlock())], verbose_name=_("thanked"), blank=True,
+        [("party", ThankedPartyBlock())],
+        verbose_name=_("thanked"),
+        blank=True,
         help_text=_("The people and firms this story thanks."),
     )
 
@@ -378,8 +423,11 @@ class CommunityIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = (
-            CommunitySectionPage.objects.child_of(self).live().public()
-            .select_related("community").order_by("community__name")
+            CommunitySectionPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("community")
+            .order_by("community__name")
         )
         return context
 
@@ -389,7 +437,9 @@ class CommunitySectionPage(Page):
     and stories live under it, and only that community's editors may edit them."""
 
     community = models.OneToOneField(
-        "portal.Community", on_delete=models.PROTECT, related_name="content_section",
+        "portal.Community",
+        on_delete=models.PROTECT,
+        related_name="content_section",
         verbose_name=_("community"),
     )
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -405,7 +455,9 @@ class CommunitySectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         notices = (
-            NoticePage.objects.listing().current().for_community(self.community)
+            NoticePage.objects.listing()
+            .current()
+            .for_community(self.community)
             .prefetch_related("target_communities")
         )
         context["notices"] = paginate(request, notices)

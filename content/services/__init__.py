@@ -23,9 +23,20 @@ from .sections import (
 )
 
 __all__ = [
-    "MODERATION_WORKFLOW", "SUBDISTRICT_EDITORS", "CompletionError", "QuizResult",
-    "community_editor_group_name", "completed_courses", "completed_lesson_ids",
-    "course_completion", "has_completed", "mark_lesson_done", "notices_for_user",
-    "score_quiz", "setup_community_section", "setup_editorial", "submit_quiz",
+    "MODERATION_WORKFLOW",
+    "SUBDISTRICT_EDITORS",
+    "CompletionError",
+    "QuizResult",
+    "community_editor_group_name",
+    "completed_courses",
+    "completed_lesson_ids",
+    "course_completion",
+    "has_completed",
+    "mark_lesson_done",
+    "notices_for_user",
+    "score_quiz",
+    "setup_community_section",
+    "setup_editorial",
+    "submit_quiz",
     "sync_community_editors",
 ]

@@ -74,10 +74,15 @@ def score_quiz(lesson, answers, pass_mark):
                 chosen.add(int(raw))
             except (TypeError, ValueError):
                 continue
-        result.questions.append(QuestionResult(
-            block_id=block.id, question=value["question"], chosen=chosen, correct=correct,
-            explanation=value.get("explanation", ""),
-        ))
+        result.questions.append(
+            QuestionResult(
+                block_id=block.id,
+                question=value["question"],
+                chosen=chosen,
+                correct=correct,
+                explanation=value.get("explanation", ""),
+            )
+        )
     return result
 
 
@@ -143,8 +148,9 @@ def completed_lesson_ids(user, lessons):
         return set()
     ids = [lesson.pk for lesson in lessons]
     return set(
-        LessonCompletion.objects.filter(user=user, lesson_id__in=ids)
-        .values_list("lesson_id", flat=True)
+        LessonCompletion.objects.filter(user=user, lesson_id__in=ids).values_list(
+            "lesson_id", flat=True
+        )
     )
 
 
@@ -171,6 +177,14 @@ def completed_courses(user):
 
 
 __all__ = [
-    "CompletionError", "LessonPage", "QuizResult", "completed_courses", "completed_lesson_ids",
-    "course_completion", "has_completed", "mark_lesson_done", "score_quiz", "submit_quiz",
+    "CompletionError",
+    "LessonPage",
+    "QuizResult",
+    "completed_courses",
+    "completed_lesson_ids",
+    "course_completion",
+    "has_completed",
+    "mark_lesson_done",
+    "score_quiz",
+    "submit_quiz",
 ]

@@ -34,11 +34,18 @@ APPROVAL_TASK = "街道编辑审核"
 COMMUNITY_EDITOR_PREFIX = "社区编辑·"
 
 COMMUNITY_PAGE_PERMISSIONS = ["add_page", "change_page"]
-SUBDISTRICT_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page",
-                                "unlock_page"]
+SUBDISTRICT_PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+]
 EDITOR_COLLECTION_PERMISSIONS = [
-    ("wagtailimages", "add_image"), ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"), ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
 ]
 
 
@@ -71,8 +78,9 @@ def community_index(home=None):
     home = home or _home()
     index = CommunityIndexPage.objects.child_of(home).first()
     if index is None:
-        index = CommunityIndexPage(title="社区", slug="communities",
-                                   intro="各社区的通知公告和暖心故事。")
+        index = CommunityIndexPage(
+            title="社区", slug="communities", intro="各社区的通知公告和暖心故事。"
+        )
         home.add_child(instance=index)
         index.save_revision().publish()
     return index
@@ -102,9 +110,9 @@ def setup_editorial(home=None):
     root_collection = Collection.get_first_root_node()
     for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
-            group=editors, collection=root_collection,
-            permission=Permission.objects.get(content_type__app_label=app_label,
-                                              codename=codename),
+            group=editors,
+            collection=root_collection,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
 
     workflow, _created = Workflow.objects.get_or_create(name=MODERATION_WORKFLOW)
@@ -124,8 +132,9 @@ def sync_subdistrict_editors():
 
     reviewers = Group.objects.get(name=SUBDISTRICT_EDITORS)
     wanted = set(
-        User.objects.filter(groups__name=roles.EDITOR, memberships__isnull=True)
-        .values_list("pk", flat=True)
+        User.objects.filter(groups__name=roles.EDITOR, memberships__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
     current = set(reviewers.user_set.values_list("pk", flat=True))
     reviewers.user_set.add(*(wanted - current))
@@ -141,7 +150,9 @@ def setup_community_section(community, home=None):
     if section is None:
         slug = community.slug or slugify(community.name, allow_unicode=True)
         section = CommunitySectionPage(
-            title=community.name, slug=slug, community=community,
+            title=community.name,
+            slug=slug,
+            community=community,
             intro=f"{community.name}的通知公告和暖心故事。",
         )
         index.add_child(instance=section)
@@ -158,8 +169,9 @@ def sync_community_editors(community):
 
     group = Group.objects.get(name=community_editor_group_name(community))
     wanted = set(
-        User.objects.filter(groups__name=roles.EDITOR, memberships__community=community)
-        .values_list("pk", flat=True)
+        User.objects.filter(
+            groups__name=roles.EDITOR, memberships__community=community
+        ).values_list("pk", flat=True)
     )
     current = set(group.user_set.values_list("pk", flat=True))
     group.user_set.add(*(wanted - current))
@@ -186,6 +198,8 @@ def notices_for_user(user):
     if not ids:
         return NoticePage.objects.none()
     return (
-        NoticePage.objects.listing().current()
-        .filter(Q(community_id__in=ids) | Q(target_communities__in=ids)).distinct()
+        NoticePage.objects.listing()
+        .current()
+        .filter(Q(community_id__in=ids) | Q(target_communities__in=ids))
+        .distinct()
     )

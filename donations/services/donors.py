@@ -33,19 +33,37 @@ def _as_stock_error(error):
 
 
 @transaction.atomic
-def register_donor(user, *, kind, name, credit_code="", contact_name, contact_phone,
-                   address="", public_name_consent=False):
+def register_donor(
+    user,
+    *,
+    kind,
+    name,
+    credit_code="",
+    contact_name,
+    contact_phone,
+    address="",
+    public_name_consent=False,
+):
     """A signed-in user registers a firm or themselves as a donor and becomes its
     representative. A firm already registered (same credit code) cannot be claimed again."""
     credit_code = (credit_code or "").strip().upper()
     if kind == Donor.Kind.FIRM and Donor.objects.filter(credit_code=credit_code).exists():
         raise StockError(
-            _("A donor with this unified social credit code is already registered; ask its "
-              "representative or the subdistrict office to add you."), code="duplicate",
+            _(
+                "A donor with this unified social credit code is already registered; ask its "
+                "representative or the subdistrict office to add you."
+            ),
+            code="duplicate",
         )
-    donor = Donor(kind=kind, name=name.strip(), credit_code=credit_code if kind == Donor.Kind.FIRM else "",
-                  contact_name=contact_name, contact_phone=contact_phone, address=address,
-                  public_name_consent=public_name_consent)
+    donor = Donor(
+        kind=kind,
+        name=name.strip(),
+        credit_code=credit_code if kind == Donor.Kind.FIRM else "",
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        address=address,
+        public_name_consent=public_name_consent,
+    )
     try:
         donor.full_clean()
     except ValidationError as error:
@@ -79,19 +97,32 @@ def pledge(donor, lines, *, user=None, expected_date=None, note="", walk_in=Fals
     and photo. Raises StockError naming the first bad line."""
     if not lines:
         raise StockError(_("A pledge needs at least one line."), code="empty")
-    pledge = Pledge.objects.create(donor=donor, expected_date=expected_date, note=note,
-                                   walk_in=walk_in, created_by=user)
+    pledge = Pledge.objects.create(
+        donor=donor, expected_date=expected_date, note=note, walk_in=walk_in, created_by=user
+    )
     objects = []
     for number, line in enumerate(lines, start=1):
         item = line["item"]
         quantity = line.get("quantity")
         if not isinstance(quantity, int) or quantity <= 0:
-            raise StockError(_("Line %(n)s: the quantity must be a positive whole number.") % {"n": number}, code="quantity")
+            raise StockError(
+                _("Line %(n)s: the quantity must be a positive whole number.") % {"n": number},
+                code="quantity",
+            )
         if item.tracks_expiry and line.get("expiry") and line["expiry"] < timezone.localdate():
-            raise StockError(_("Line %(n)s: these goods have already expired.") % {"n": number}, code="expired")
-        objects.append(PledgeLine(pledge=pledge, item=item, quantity=quantity,
-                                  lot_number=(line.get("lot_number") or "").strip(),
-                                  expiry=line.get("expiry"), photo=line.get("photo") or ""))
+            raise StockError(
+                _("Line %(n)s: these goods have already expired.") % {"n": number}, code="expired"
+            )
+        objects.append(
+            PledgeLine(
+                pledge=pledge,
+                item=item,
+                quantity=quantity,
+                lot_number=(line.get("lot_number") or "").strip(),
+                expiry=line.get("expiry"),
+                photo=line.get("photo") or "",
+            )
+        )
     if any(obj.photo for obj in objects):
         for obj in objects:
             obj.save()
@@ -109,28 +140,45 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
     `receive` movement; rejected units are recorded with their reason. A pledge can be received
     in several deliveries but never beyond what was pledged.
     """
-    pledge = Pledge.objects.select_for_update(of=("self",)).select_related("donor").get(pk=pledge.pk)
+    pledge = (
+        Pledge.objects.select_for_update(of=("self",)).select_related("donor").get(pk=pledge.pk)
+    )
     donor = pledge.donor
     if not donor.can_pledge:
-        raise StockError(_("This donor has not been verified yet; its goods cannot be received."), code="unverified")
+        raise StockError(
+            _("This donor has not been verified yet; its goods cannot be received."),
+            code="unverified",
+        )
     if pledge.status == Pledge.Status.CANCELLED:
         raise StockError(_("This pledge was cancelled."), code="cancelled")
     if pledge.status == Pledge.Status.CLOSED:
-        raise StockError(_("This pledge was closed; the rest is no longer expected."), code="closed")
+        raise StockError(
+            _("This pledge was closed; the rest is no longer expected."), code="closed"
+        )
     if location.kind == Location.Kind.TRANSIT:
-        raise StockError(_("Goods are received at a warehouse or a community store."), code="location")
+        raise StockError(
+            _("Goods are received at a warehouse or a community store."), code="location"
+        )
     pledge_lines = {line.pk: line for line in pledge.lines.select_related("item")}
     done = {
         row["pledge_line"]: row["n"]
         for row in ReceivingLine.objects.filter(pledge_line__pledge=pledge)
-        .values("pledge_line").annotate(n=Sum("accepted") + Sum("rejected")).order_by()
+        .values("pledge_line")
+        .annotate(n=Sum("accepted") + Sum("rejected"))
+        .order_by()
     }
     wanted = [line for line in lines if (line.get("accepted") or 0) or (line.get("rejected") or 0)]
     if not wanted:
-        raise StockError(_("Enter the quantity accepted or rejected for at least one line."), code="empty")
+        raise StockError(
+            _("Enter the quantity accepted or rejected for at least one line."), code="empty"
+        )
     receipt = Receipt.objects.create(
-        serial=next_serial("receipt", "JZ"), pledge=pledge, location=location, received_by=user,
-        received_at=received_at or timezone.now(), note=note,
+        serial=next_serial("receipt", "JZ"),
+        pledge=pledge,
+        location=location,
+        received_by=user,
+        received_at=received_at or timezone.now(),
+        note=note,
     )
     for line in wanted:
         pledge_line = pledge_lines.get(getattr(line["pledge_line"], "pk", line["pledge_line"]))
@@ -141,33 +189,60 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
         if accepted < 0 or rejected < 0:
             raise StockError(_("Quantities cannot be negative."), code="quantity")
         if rejected and not reason:
-            raise StockError(_("%(item)s: give the reason for rejecting goods.") % {"item": pledge_line.item.name}, code="reason")
+            raise StockError(
+                _("%(item)s: give the reason for rejecting goods.")
+                % {"item": pledge_line.item.name},
+                code="reason",
+            )
         if done.get(pledge_line.pk, 0) + accepted + rejected > pledge_line.quantity:
             raise StockError(
                 _("%(item)s: %(n)s received in all would be more than the %(pledged)s pledged.")
-                % {"item": pledge_line.item.name, "n": done.get(pledge_line.pk, 0) + accepted + rejected,
-                   "pledged": pledge_line.quantity}, code="too_many",
+                % {
+                    "item": pledge_line.item.name,
+                    "n": done.get(pledge_line.pk, 0) + accepted + rejected,
+                    "pledged": pledge_line.quantity,
+                },
+                code="too_many",
             )
         done[pledge_line.pk] = done.get(pledge_line.pk, 0) + accepted + rejected
         lot = None
         if accepted:
             lot = Lot.objects.create(
-                item=pledge_line.item, donor=donor, pledge_line=pledge_line,
+                item=pledge_line.item,
+                donor=donor,
+                pledge_line=pledge_line,
                 lot_number=(line.get("lot_number") or pledge_line.lot_number),
                 expiry=line.get("expiry") or pledge_line.expiry,
             )
-            record(Kind.RECEIVE, lot, accepted, user=user, to_location=location,
-                   community=location.community, receipt=receipt, at=receipt.received_at,
-                   reason=_("Donation from %(donor)s") % {"donor": donor.name})
-        ReceivingLine.objects.create(receipt=receipt, pledge_line=pledge_line, accepted=accepted,
-                                     rejected=rejected, rejection_reason=reason, lot=lot)
+            record(
+                Kind.RECEIVE,
+                lot,
+                accepted,
+                user=user,
+                to_location=location,
+                community=location.community,
+                receipt=receipt,
+                at=receipt.received_at,
+                reason=_("Donation from %(donor)s") % {"donor": donor.name},
+            )
+        ReceivingLine.objects.create(
+            receipt=receipt,
+            pledge_line=pledge_line,
+            accepted=accepted,
+            rejected=rejected,
+            rejection_reason=reason,
+            lot=lot,
+        )
     complete = all(done.get(pk, 0) >= line.quantity for pk, line in pledge_lines.items())
     Pledge.objects.filter(pk=pledge.pk).update(
         status=Pledge.Status.RECEIVED if complete else Pledge.Status.PARTIAL
     )
     for rep in donor.representatives.select_related("user"):
-        notify.notify(rep.user, "donations/notify/received",
-                      {"donor": donor.name, "serial": receipt.serial, "pledge": pledge.pk})
+        notify.notify(
+            rep.user,
+            "donations/notify/received",
+            {"donor": donor.name, "serial": receipt.serial, "pledge": pledge.pk},
+        )
     return receipt
 
 
@@ -185,10 +260,16 @@ def _end(pledge, status, user, reason):
     pledge.refresh_from_db()
     # the firm's people hear of it, except the one who did it
     for rep in pledge.donor.representatives.select_related("user").exclude(user=user):
-        notify.notify(rep.user, "donations/notify/ended", {
-            "donor": pledge.donor.name, "pledge": pledge.pk,
-            "closed": status == Pledge.Status.CLOSED, "reason": pledge.end_reason,
-        })
+        notify.notify(
+            rep.user,
+            "donations/notify/ended",
+            {
+                "donor": pledge.donor.name,
+                "pledge": pledge.pk,
+                "closed": status == Pledge.Status.CLOSED,
+                "reason": pledge.end_reason,
+            },
+        )
     return pledge
 
 
@@ -203,8 +284,11 @@ def cancel_pledge(pledge, *, user, reason):
         raise StockError(_("This pledge was already closed."), code="closed")
     if pledge.receipts.exists():
         raise StockError(
-            _("Goods of this pledge have already been received, so it cannot be cancelled. "
-              "Staff can close the remainder instead."), code="received",
+            _(
+                "Goods of this pledge have already been received, so it cannot be cancelled. "
+                "Staff can close the remainder instead."
+            ),
+            code="received",
         )
     return _end(pledge, Pledge.Status.CANCELLED, user, reason)
 
@@ -219,9 +303,12 @@ def close_pledge(pledge, *, user, reason):
     if pledge.status == Pledge.Status.CANCELLED:
         raise StockError(_("This pledge was cancelled."), code="cancelled")
     if pledge.status == Pledge.Status.RECEIVED:
-        raise StockError(_("This pledge has been received in full; nothing is left to close."),
-                         code="complete")
+        raise StockError(
+            _("This pledge has been received in full; nothing is left to close."), code="complete"
+        )
     if not pledge.receipts.exists():
-        raise StockError(_("Nothing of this pledge has been received yet; cancel it instead."),
-                         code="nothing_received")
+        raise StockError(
+            _("Nothing of this pledge has been received yet; cancel it instead."),
+            code="nothing_received",
+        )
     return _end(pledge, Pledge.Status.CLOSED, user, reason)

@@ -96,8 +96,19 @@ def _release_and_take(lot, location, quantity):
         raise _short(lot, location)
 
 
-def record(kind, lot, quantity, *, user=None, from_location=None, to_location=None,
-           community=None, reason="", at=None, **documents):
+def record(
+    kind,
+    lot,
+    quantity,
+    *,
+    user=None,
+    from_location=None,
+    to_location=None,
+    community=None,
+    reason="",
+    at=None,
+    **documents,
+):
     """Write one movement and apply it to the balances. Call inside transaction.atomic."""
     if quantity <= 0:
         raise StockError(_("The quantity must be a positive whole number."), code="quantity")
@@ -112,9 +123,17 @@ def record(kind, lot, quantity, *, user=None, from_location=None, to_location=No
     if to_location is not None and kind not in RESERVING_KINDS:
         _add(lot, to_location, quantity)
     return Movement.objects.create(
-        kind=kind, item_id=lot.item_id, lot=lot, quantity=quantity,
-        from_location=from_location, to_location=to_location, community=community,
-        reason=reason, created_by=user, created_at=at or timezone.now(), **documents,
+        kind=kind,
+        item_id=lot.item_id,
+        lot=lot,
+        quantity=quantity,
+        from_location=from_location,
+        to_location=to_location,
+        community=community,
+        reason=reason,
+        created_by=user,
+        created_at=at or timezone.now(),
+        **documents,
     )
 
 
@@ -124,10 +143,24 @@ def adjust(lot, location, delta, *, reason, user):
     if not reason:
         raise StockError(_("Say why the stock is adjusted."), code="reason")
     if delta > 0:
-        return record(Kind.ADJUST, lot, delta, to_location=location, reason=reason, user=user,
-                      community=location.community)
-    return record(Kind.ADJUST, lot, -delta, from_location=location, reason=reason, user=user,
-                  community=location.community)
+        return record(
+            Kind.ADJUST,
+            lot,
+            delta,
+            to_location=location,
+            reason=reason,
+            user=user,
+            community=location.community,
+        )
+    return record(
+        Kind.ADJUST,
+        lot,
+        -delta,
+        from_location=location,
+        reason=reason,
+        user=user,
+        community=location.community,
+    )
 
 
 @transaction.atomic
@@ -135,8 +168,15 @@ def discard(lot, location, quantity, *, reason, user):
     """Units broken, spoiled or expired leave the books."""
     if not reason:
         raise StockError(_("Say why the goods are discarded."), code="reason")
-    return record(Kind.DISCARD, lot, quantity, from_location=location, reason=reason, user=user,
-                  community=location.community)
+    return record(
+        Kind.DISCARD,
+        lot,
+        quantity,
+        from_location=location,
+        reason=reason,
+        user=user,
+        community=location.community,
+    )
 
 
 @transaction.atomic
@@ -147,9 +187,16 @@ def transfer(lot, from_location, to_location, quantity, *, user, reason=""):
         raise StockError(_("Choose two different locations."), code="same_location")
     if Location.Kind.TRANSIT in (from_location.kind, to_location.kind):
         raise StockError(_("Goods in transit move only on a dispatch note."), code="location")
-    return record(Kind.TRANSFER, lot, quantity, from_location=from_location,
-                  to_location=to_location, reason=reason, user=user,
-                  community=to_location.community or from_location.community)
+    return record(
+        Kind.TRANSFER,
+        lot,
+        quantity,
+        from_location=from_location,
+        to_location=to_location,
+        reason=reason,
+        user=user,
+        community=to_location.community or from_location.community,
+    )
 
 
 def ledger_totals():
@@ -157,17 +204,23 @@ def ledger_totals():
     totals = defaultdict(lambda: [0, 0])
     moves = Movement.objects.order_by()
     on_hand = moves.exclude(kind__in=RESERVING_KINDS)
-    for row in on_hand.exclude(to_location=None).values(
-        "lot_id", "to_location_id"
-    ).annotate(n=Sum("quantity")):
+    for row in (
+        on_hand.exclude(to_location=None)
+        .values("lot_id", "to_location_id")
+        .annotate(n=Sum("quantity"))
+    ):
         totals[(row["lot_id"], row["to_location_id"])][0] += row["n"]
-    for row in on_hand.exclude(from_location=None).values(
-        "lot_id", "from_location_id"
-    ).annotate(n=Sum("quantity")):
+    for row in (
+        on_hand.exclude(from_location=None)
+        .values("lot_id", "from_location_id")
+        .annotate(n=Sum("quantity"))
+    ):
         totals[(row["lot_id"], row["from_location_id"])][0] -= row["n"]
-    for row in moves.filter(kind__in=list(RESERVED_SIGN)).values(
-        "lot_id", "from_location_id", "kind"
-    ).annotate(n=Sum("quantity")):
+    for row in (
+        moves.filter(kind__in=list(RESERVED_SIGN))
+        .values("lot_id", "from_location_id", "kind")
+        .annotate(n=Sum("quantity"))
+    ):
         totals[(row["lot_id"], row["from_location_id"])][1] += RESERVED_SIGN[row["kind"]] * row["n"]
     return totals
 
@@ -177,15 +230,24 @@ def check_balances():
     ledger = ledger_totals()
     mismatches = []
     seen = set()
-    for balance in Balance.objects.order_by().values("lot_id", "location_id", "quantity", "reserved"):
+    for balance in Balance.objects.order_by().values(
+        "lot_id", "location_id", "quantity", "reserved"
+    ):
         key = (balance["lot_id"], balance["location_id"])
         seen.add(key)
         expected = ledger.get(key, [0, 0])
         if [balance["quantity"], balance["reserved"]] != expected:
-            mismatches.append({"lot": key[0], "location": key[1], "ledger": expected,
-                               "balance": [balance["quantity"], balance["reserved"]]})
+            mismatches.append(
+                {
+                    "lot": key[0],
+                    "location": key[1],
+                    "ledger": expected,
+                    "balance": [balance["quantity"], balance["reserved"]],
+                }
+            )
     for key, expected in ledger.items():
         if key not in seen and expected != [0, 0]:
-            mismatches.append({"lot": key[0], "location": key[1], "ledger": expected,
-                               "balance": None})
+            mismatches.append(
+                {"lot": key[0], "location": key[1], "ledger": expected, "balance": None}
+            )
     return mismatches

@@ -30,8 +30,9 @@ def request_supplies(community, lines, *, purpose, urgency=SupplyRequest.Urgency
         raise StockError(_("Ask for at least one item."), code="empty")
     if any(quantity <= 0 for _item, quantity in lines):
         raise StockError(_("The quantity must be a positive whole number."), code="quantity")
-    request = SupplyRequest.objects.create(community=community, purpose=purpose, urgency=urgency,
-                                           requested_by=user)
+    request = SupplyRequest.objects.create(
+        community=community, purpose=purpose, urgency=urgency, requested_by=user
+    )
     SupplyRequestLine.objects.bulk_create(
         [SupplyRequestLine(request=request, item=item, quantity=q) for item, q in lines]
     )
@@ -44,11 +45,13 @@ def request_line_progress(lines):
     rows = {
         row["request_line"]: row
         for row in Allocation.objects.filter(request_line__in=ids, released_at__isnull=True)
-        .values("request_line").annotate(
+        .values("request_line")
+        .annotate(
             allocated=Sum("quantity"),
             dispatched=Sum("quantity", filter=Q(dispatch__isnull=False)),
             received=Sum("community_receipt_line__received"),
-        ).order_by()
+        )
+        .order_by()
     }
     for line in lines:
         row = rows.get(line.pk, {})
@@ -68,10 +71,14 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None, at=
     normal. `lots` ([(lot, quantity), ...]) overrides the choice lot by lot and must be
     available in full. Returns the allocations made.
     """
-    line = SupplyRequestLine.objects.select_for_update(of=("self",)).select_related("request__community", "item").get(
-        pk=request_line.pk
+    line = (
+        SupplyRequestLine.objects.select_for_update(of=("self",))
+        .select_related("request__community", "item")
+        .get(pk=request_line.pk)
     )
-    allocated = line.allocations.filter(released_at__isnull=True).aggregate(n=Sum("quantity"))["n"] or 0
+    allocated = (
+        line.allocations.filter(released_at__isnull=True).aggregate(n=Sum("quantity"))["n"] or 0
+    )
     open_quantity = line.quantity - allocated
     if open_quantity <= 0:
         raise StockError(_("This request line is already fully allocated."), code="full")
@@ -80,61 +87,97 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None, at=
     if lots:
         total = sum(q for _lot, q in lots)
         if total > open_quantity:
-            raise StockError(_("Only %(n)s are still open on this line.") % {"n": open_quantity}, code="too_many")
+            raise StockError(
+                _("Only %(n)s are still open on this line.") % {"n": open_quantity}, code="too_many"
+            )
         for lot, q in lots:
             if lot.item_id != line.item_id:
-                raise StockError(_("Lot %(lot)s is not %(item)s.") % {"lot": lot, "item": line.item.name}, code="item")
+                raise StockError(
+                    _("Lot %(lot)s is not %(item)s.") % {"lot": lot, "item": line.item.name},
+                    code="item",
+                )
             where = location or _warehouse_holding(lot, q)
             made.append(_allocate_one(line, lot, where, q, user, community, at))
         return made
     wanted = min(quantity or open_quantity, open_quantity)
     if quantity and quantity > open_quantity:
-        raise StockError(_("Only %(n)s are still open on this line.") % {"n": open_quantity}, code="too_many")
-    candidates = Balance.objects.filter(
-        item=line.item, quantity__gt=F("reserved"),
-    ).select_related("lot__item", "location").order_by(
-        F("lot__expiry").asc(nulls_last=True), "lot_id", "location_id"
+        raise StockError(
+            _("Only %(n)s are still open on this line.") % {"n": open_quantity}, code="too_many"
+        )
+    candidates = (
+        Balance.objects.filter(
+            item=line.item,
+            quantity__gt=F("reserved"),
+        )
+        .select_related("lot__item", "location")
+        .order_by(F("lot__expiry").asc(nulls_last=True), "lot_id", "location_id")
     )
-    candidates = candidates.filter(location=location) if location else candidates.filter(
-        location__kind=Location.Kind.WAREHOUSE
+    candidates = (
+        candidates.filter(location=location)
+        if location
+        else candidates.filter(location__kind=Location.Kind.WAREHOUSE)
     )
     for balance in candidates:
         if wanted <= 0:
             break
         # The row may have changed since it was read; retry with the fresh figure on a miss.
         for _attempt in range(5):
-            available = Balance.objects.values_list(
-                F("quantity") - F("reserved"), flat=True
-            ).get(pk=balance.pk)
+            available = Balance.objects.values_list(F("quantity") - F("reserved"), flat=True).get(
+                pk=balance.pk
+            )
             take = min(wanted, available)
             if take <= 0:
                 break
             try:
                 with transaction.atomic():
-                    made.append(_allocate_one(line, balance.lot, balance.location, take, user, community, at))
+                    made.append(
+                        _allocate_one(
+                            line, balance.lot, balance.location, take, user, community, at
+                        )
+                    )
             except StockError:
                 continue
             wanted -= take
             break
     if not made:
-        raise StockError(_("There is no %(item)s in stock to allocate.") % {"item": line.item.name}, code="no_stock")
+        raise StockError(
+            _("There is no %(item)s in stock to allocate.") % {"item": line.item.name},
+            code="no_stock",
+        )
     return made
 
 
 def _warehouse_holding(lot, quantity):
-    balance = (Balance.objects.filter(lot=lot, location__kind=Location.Kind.WAREHOUSE,
-                                      quantity__gte=F("reserved") + quantity)
-               .select_related("location").first())
+    balance = (
+        Balance.objects.filter(
+            lot=lot, location__kind=Location.Kind.WAREHOUSE, quantity__gte=F("reserved") + quantity
+        )
+        .select_related("location")
+        .first()
+    )
     if balance is None:
-        raise StockError(_("Not enough of lot %(lot)s in the warehouse.") % {"lot": lot}, code="insufficient_stock")
+        raise StockError(
+            _("Not enough of lot %(lot)s in the warehouse.") % {"lot": lot},
+            code="insufficient_stock",
+        )
     return balance.location
 
 
 def _allocate_one(line, lot, location, quantity, user, community, at=None):
-    allocation = Allocation.objects.create(request_line=line, lot=lot, location=location,
-                                           quantity=quantity, created_by=user)
-    record(Kind.ALLOCATE, lot, quantity, from_location=location, user=user, community=community,
-           allocation=allocation, reason=str(line.request.purpose), at=at)
+    allocation = Allocation.objects.create(
+        request_line=line, lot=lot, location=location, quantity=quantity, created_by=user
+    )
+    record(
+        Kind.ALLOCATE,
+        lot,
+        quantity,
+        from_location=location,
+        user=user,
+        community=community,
+        allocation=allocation,
+        reason=str(line.request.purpose),
+        at=at,
+    )
     return allocation
 
 
@@ -145,30 +188,53 @@ def dispatch(allocations, *, user, dispatched_at=None):
     if not ids:
         raise StockError(_("Choose the allocations to dispatch."), code="empty")
     locked = list(Allocation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    rows = list(Allocation.objects.filter(pk__in=ids).select_related(
-        "lot__item", "location", "request_line__request__community").order_by("pk"))
+    rows = list(
+        Allocation.objects.filter(pk__in=ids)
+        .select_related("lot__item", "location", "request_line__request__community")
+        .order_by("pk")
+    )
     if len(locked) != len(ids) or any(a.dispatch_id for a in locked):
-        raise StockError(_("Some of these allocations have already been dispatched."), code="dispatched")
+        raise StockError(
+            _("Some of these allocations have already been dispatched."), code="dispatched"
+        )
     if any(a.released_at for a in locked):
         raise StockError(_("Some of these allocations have been released."), code="released")
     communities = {a.request_line.request.community_id for a in rows}
     sources = {a.location_id for a in rows}
     if len(communities) != 1 or len(sources) != 1:
-        raise StockError(_("A dispatch note goes from one location to one community."), code="mixed")
+        raise StockError(
+            _("A dispatch note goes from one location to one community."), code="mixed"
+        )
     community = rows[0].request_line.request.community
     note = Dispatch.objects.create(
-        serial=next_serial("dispatch", "FH"), community=community, from_location=rows[0].location,
-        to_location=community_store(community), dispatched_by=user,
+        serial=next_serial("dispatch", "FH"),
+        community=community,
+        from_location=rows[0].location,
+        to_location=community_store(community),
+        dispatched_by=user,
         dispatched_at=dispatched_at or timezone.now(),
     )
-    undispatched = Allocation.objects.filter(pk__in=ids, dispatch__isnull=True, released_at__isnull=True)
+    undispatched = Allocation.objects.filter(
+        pk__in=ids, dispatch__isnull=True, released_at__isnull=True
+    )
     if undispatched.update(dispatch=note) != len(ids):
-        raise StockError(_("Some of these allocations have already been dispatched."), code="dispatched")
+        raise StockError(
+            _("Some of these allocations have already been dispatched."), code="dispatched"
+        )
     transit = transit_location()
     for allocation in rows:
-        record(Kind.DISPATCH, allocation.lot, allocation.quantity, from_location=allocation.location,
-               to_location=transit, community=community, user=user, dispatch=note, at=note.dispatched_at,
-               reason=note.serial)
+        record(
+            Kind.DISPATCH,
+            allocation.lot,
+            allocation.quantity,
+            from_location=allocation.location,
+            to_location=transit,
+            community=community,
+            user=user,
+            dispatch=note,
+            at=note.dispatched_at,
+            reason=note.serial,
+        )
     return note
 
 
@@ -180,19 +246,33 @@ def release_allocation(allocation, *, user, reason):
     if not (reason or "").strip():
         raise StockError(_("Say why the allocation is released."), code="reason")
     # The same row lock as dispatch(): a release and a dispatch of it never overlap.
-    allocation = Allocation.objects.select_for_update(of=("self",)).select_related(
-        "lot__item", "location", "request_line__request__community").get(pk=allocation.pk)
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("lot__item", "location", "request_line__request__community")
+        .get(pk=allocation.pk)
+    )
     if allocation.dispatch_id:
-        raise StockError(_("This allocation has already been dispatched; it cannot be released."),
-                         code="dispatched")
+        raise StockError(
+            _("This allocation has already been dispatched; it cannot be released."),
+            code="dispatched",
+        )
     if allocation.released_at:
         return allocation
     now = timezone.now()
     Allocation.objects.filter(pk=allocation.pk).update(
-        released_at=now, released_by=user, release_reason=reason.strip()[:200])
-    record(Kind.RELEASE, allocation.lot, allocation.quantity, from_location=allocation.location,
-           community=allocation.request_line.request.community, user=user, reason=reason.strip(),
-           allocation=allocation, at=now)
+        released_at=now, released_by=user, release_reason=reason.strip()[:200]
+    )
+    record(
+        Kind.RELEASE,
+        allocation.lot,
+        allocation.quantity,
+        from_location=allocation.location,
+        community=allocation.request_line.request.community,
+        user=user,
+        reason=reason.strip(),
+        allocation=allocation,
+        at=now,
+    )
     allocation.refresh_from_db()
     return allocation
 
@@ -205,8 +285,9 @@ def confirm_receipt(note, received, *, user, note_text="", received_at=None):
     note = Dispatch.objects.select_for_update().get(pk=note.pk)
     if note.status != Dispatch.Status.DISPATCHED:
         raise StockError(_("This dispatch note has already been confirmed."), code="confirmed")
-    receipt = CommunityReceipt.objects.create(dispatch=note, received_by=user, note=note_text,
-                                              received_at=received_at or timezone.now())
+    receipt = CommunityReceipt.objects.create(
+        dispatch=note, received_by=user, note=note_text, received_at=received_at or timezone.now()
+    )
     transit = transit_location()
     for allocation in note.allocations.select_related("lot__item").order_by("pk"):
         got, reason = received.get(allocation.pk, (allocation.quantity, ""))
@@ -214,28 +295,66 @@ def confirm_receipt(note, received, *, user, note_text="", received_at=None):
         if got < 0 or got > allocation.quantity:
             raise StockError(
                 _("%(item)s: between 0 and %(n)s can have arrived.")
-                % {"item": allocation.lot.item.name, "n": allocation.quantity}, code="quantity")
+                % {"item": allocation.lot.item.name, "n": allocation.quantity},
+                code="quantity",
+            )
         missing = allocation.quantity - got
         if missing and not (reason or "").strip():
-            raise StockError(_("%(item)s: say why %(n)s did not arrive.")
-                             % {"item": allocation.lot.item.name, "n": missing}, code="reason")
-        CommunityReceiptLine.objects.create(receipt=receipt, allocation=allocation, received=got,
-                                            missing=missing, reason=reason or "")
+            raise StockError(
+                _("%(item)s: say why %(n)s did not arrive.")
+                % {"item": allocation.lot.item.name, "n": missing},
+                code="reason",
+            )
+        CommunityReceiptLine.objects.create(
+            receipt=receipt,
+            allocation=allocation,
+            received=got,
+            missing=missing,
+            reason=reason or "",
+        )
         if got:
-            record(Kind.RECEIVE_AT_COMMUNITY, allocation.lot, got, from_location=transit,
-                   to_location=note.to_location, community=note.community, user=user,
-                   community_receipt=receipt, reason=note.serial, at=receipt.received_at)
+            record(
+                Kind.RECEIVE_AT_COMMUNITY,
+                allocation.lot,
+                got,
+                from_location=transit,
+                to_location=note.to_location,
+                community=note.community,
+                user=user,
+                community_receipt=receipt,
+                reason=note.serial,
+                at=receipt.received_at,
+            )
         if missing:
-            record(Kind.DISCARD, allocation.lot, missing, from_location=transit,
-                   community=note.community, user=user, community_receipt=receipt,
-                   reason=reason, at=receipt.received_at)
+            record(
+                Kind.DISCARD,
+                allocation.lot,
+                missing,
+                from_location=transit,
+                community=note.community,
+                user=user,
+                community_receipt=receipt,
+                reason=reason,
+                at=receipt.received_at,
+            )
     Dispatch.objects.filter(pk=note.pk).update(status=Dispatch.Status.RECEIVED)
     return receipt
 
 
 @transaction.atomic
-def distribute(community, location, lines, *, recipient, user, post=None, compound=None,
-               building="", note="", distributed_at=None):
+def distribute(
+    community,
+    location,
+    lines,
+    *,
+    recipient,
+    user,
+    post=None,
+    compound=None,
+    building="",
+    note="",
+    distributed_at=None,
+):
     """Record goods handed out from a store. `lines` are (item, quantity) — taken from the
     lots there, earliest expiry first — or (lot, quantity)."""
     from donations.models import Lot
@@ -243,19 +362,31 @@ def distribute(community, location, lines, *, recipient, user, post=None, compou
     if location.kind == Location.Kind.TRANSIT or (
         location.kind == Location.Kind.COMMUNITY and location.community_id != community.pk
     ):
-        raise StockError(_("Goods are handed out from this community's store or the warehouse."), code="location")
-    if recipient == Distribution.Recipient.POST and (post is None or post.compound.community_id != community.pk):
+        raise StockError(
+            _("Goods are handed out from this community's store or the warehouse."), code="location"
+        )
+    if recipient == Distribution.Recipient.POST and (
+        post is None or post.compound.community_id != community.pk
+    ):
         raise StockError(_("Choose a post of this community."), code="post")
     if recipient == Distribution.Recipient.HOUSEHOLD and (
         compound is None or compound.community_id != community.pk or not building.strip()
     ):
-        raise StockError(_("For a household, choose the compound and enter the building."), code="household")
+        raise StockError(
+            _("For a household, choose the compound and enter the building."), code="household"
+        )
     lines = [(what, int(q)) for what, q in lines if q]
     if not lines:
         raise StockError(_("Enter what was handed out."), code="empty")
     distribution = Distribution.objects.create(
-        community=community, location=location, recipient=recipient, post=post, compound=compound,
-        building=building.strip(), note=note, distributed_by=user,
+        community=community,
+        location=location,
+        recipient=recipient,
+        post=post,
+        compound=compound,
+        building=building.strip(),
+        note=note,
+        distributed_by=user,
         distributed_at=distributed_at or timezone.now(),
     )
     for what, quantity in lines:
@@ -267,17 +398,28 @@ def distribute(community, location, lines, *, recipient, user, post=None, compou
             parts = _pick_lots(what, location, quantity)
         for lot, q in parts:
             DistributionLine.objects.create(distribution=distribution, lot=lot, quantity=q)
-            record(Kind.DISTRIBUTE, lot, q, from_location=location, community=community, user=user,
-                   distribution=distribution, reason=distribution.recipient_label,
-                   at=distribution.distributed_at)
+            record(
+                Kind.DISTRIBUTE,
+                lot,
+                q,
+                from_location=location,
+                community=community,
+                user=user,
+                distribution=distribution,
+                reason=distribution.recipient_label,
+                at=distribution.distributed_at,
+            )
     return distribution
 
 
 def _pick_lots(item, location, quantity):
     """Earliest expiry first from what is free at `location`; StockError if not enough."""
     parts, left = [], quantity
-    balances = Balance.objects.filter(item=item, location=location, quantity__gt=F("reserved")).select_related(
-        "lot__item").order_by(F("lot__expiry").asc(nulls_last=True), "lot_id")
+    balances = (
+        Balance.objects.filter(item=item, location=location, quantity__gt=F("reserved"))
+        .select_related("lot__item")
+        .order_by(F("lot__expiry").asc(nulls_last=True), "lot_id")
+    )
     for balance in balances:
         take = min(left, balance.quantity - balance.reserved)
         parts.append((balance.lot, take))
@@ -286,5 +428,6 @@ def _pick_lots(item, location, quantity):
             return parts
     raise StockError(
         _("Only %(n)s %(item)s are free at %(location)s.")
-        % {"n": quantity - left, "item": item.name, "location": location.name}, code="insufficient_stock",
+        % {"n": quantity - left, "item": item.name, "location": location.name},
+        code="insufficient_stock",
     )

@@ -12,18 +12,33 @@ from donations.models import Balance, Donor, Item, Location, Lot, Movement, Pled
 
 Kind = Movement.Kind
 # The kinds a donor follows on their page, in the order goods travel.
-PATH_KINDS = [Kind.RECEIVE, Kind.ALLOCATE, Kind.RELEASE, Kind.DISPATCH, Kind.RECEIVE_AT_COMMUNITY,
-              Kind.DISTRIBUTE, Kind.DISCARD, Kind.ADJUST, Kind.TRANSFER]
+PATH_KINDS = [
+    Kind.RECEIVE,
+    Kind.ALLOCATE,
+    Kind.RELEASE,
+    Kind.DISPATCH,
+    Kind.RECEIVE_AT_COMMUNITY,
+    Kind.DISTRIBUTE,
+    Kind.DISCARD,
+    Kind.ADJUST,
+    Kind.TRANSFER,
+]
 
 
 def trace_lot(lot):
     """The lot's origin, every movement in time order, the distributions and what is left."""
     lot = Lot.objects.select_related("item", "donor", "pledge_line__pledge").get(pk=lot.pk)
     movements = list(
-        Movement.objects.filter(lot=lot).select_related(
-            "from_location", "to_location", "community", "distribution__post__compound",
-            "distribution__compound", "receipt",
-        ).order_by("created_at", "pk")
+        Movement.objects.filter(lot=lot)
+        .select_related(
+            "from_location",
+            "to_location",
+            "community",
+            "distribution__post__compound",
+            "distribution__compound",
+            "receipt",
+        )
+        .order_by("created_at", "pk")
     )
     balances = list(Balance.objects.filter(lot=lot, quantity__gt=0).select_related("location"))
     return {
@@ -41,7 +56,9 @@ def donor_trace(donor):
     """For each pledge of `donor`: its lines (pledged, accepted, rejected), the path of the
     goods as (date, kind, community, item, quantity) steps, and what is still in stock."""
     pledges = list(
-        Pledge.objects.filter(donor=donor).prefetch_related("lines__item", "receipts").order_by("-created_at", "-pk")
+        Pledge.objects.filter(donor=donor)
+        .prefetch_related("lines__item", "receipts")
+        .order_by("-created_at", "-pk")
     )
     received = defaultdict(lambda: {"accepted": 0, "rejected": 0, "reasons": []})
     for row in ReceivingLine.objects.filter(pledge_line__pledge__donor=donor).values(
@@ -55,16 +72,27 @@ def donor_trace(donor):
     steps = defaultdict(list)
     for row in (
         Movement.objects.filter(lot__donor=donor, kind__in=PATH_KINDS)
-        .values("lot__pledge_line__pledge_id", "kind", "community__name", "item__name", "item__unit")
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()), n=Sum("quantity"))
+        .values(
+            "lot__pledge_line__pledge_id", "kind", "community__name", "item__name", "item__unit"
+        )
+        .annotate(
+            day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()), n=Sum("quantity")
+        )
         .order_by("day", "kind", "community__name")
     ):
         steps[row["lot__pledge_line__pledge_id"]].append(row)
     stock = defaultdict(list)
     for row in (
         Balance.objects.filter(lot__donor=donor, quantity__gt=0)
-        .values("lot__pledge_line__pledge_id", "item__name", "item__unit", "location__name", "location__kind")
-        .annotate(n=Sum("quantity")).order_by("location__name", "item__name")
+        .values(
+            "lot__pledge_line__pledge_id",
+            "item__name",
+            "item__unit",
+            "location__name",
+            "location__kind",
+        )
+        .annotate(n=Sum("quantity"))
+        .order_by("location__name", "item__name")
     ):
         stock[row["lot__pledge_line__pledge_id"]].append(row)
     result = []
@@ -72,16 +100,30 @@ def donor_trace(donor):
         lines = []
         for line in pledge.lines.all():
             info = received[line.pk]
-            lines.append({"line": line, "accepted": info["accepted"], "rejected": info["rejected"],
-                          "reasons": info["reasons"],
-                          "outstanding": max(line.quantity - info["accepted"] - info["rejected"], 0)})
+            lines.append(
+                {
+                    "line": line,
+                    "accepted": info["accepted"],
+                    "rejected": info["rejected"],
+                    "reasons": info["reasons"],
+                    "outstanding": max(line.quantity - info["accepted"] - info["rejected"], 0),
+                }
+            )
         path = [{**row, "kind_label": Kind(row["kind"]).label} for row in steps[pledge.pk]]
         totals = defaultdict(int)
         for row in steps[pledge.pk]:
             totals[row["kind"]] += row["n"]
-        result.append({"pledge": pledge, "lines": lines, "path": path, "stock": stock[pledge.pk],
-                       "receipts": list(pledge.receipts.all()),
-                       "distributed": totals[Kind.DISTRIBUTE], "received": totals[Kind.RECEIVE]})
+        result.append(
+            {
+                "pledge": pledge,
+                "lines": lines,
+                "path": path,
+                "stock": stock[pledge.pk],
+                "receipts": list(pledge.receipts.all()),
+                "distributed": totals[Kind.DISTRIBUTE],
+                "received": totals[Kind.RECEIVE],
+            }
+        )
     return result
 
 
@@ -90,16 +132,21 @@ def board_data(weeks=8):
     moves = Movement.objects.order_by()
     by_item = {}
     items = {item.pk: item for item in Item.objects.all()}
-    for row in moves.filter(kind__in=[Kind.RECEIVE, Kind.DISTRIBUTE]).values("item_id", "kind").annotate(
-        n=Sum("quantity")
+    for row in (
+        moves.filter(kind__in=[Kind.RECEIVE, Kind.DISTRIBUTE])
+        .values("item_id", "kind")
+        .annotate(n=Sum("quantity"))
     ):
-        entry = by_item.setdefault(row["item_id"], {"item": items.get(row["item_id"]), "received": 0,
-                                                     "distributed": 0})
+        entry = by_item.setdefault(
+            row["item_id"], {"item": items.get(row["item_id"]), "received": 0, "distributed": 0}
+        )
         entry["received" if row["kind"] == Kind.RECEIVE else "distributed"] += row["n"]
     in_stock = {
         row["item_id"]: row["n"]
-        for row in Balance.objects.order_by().exclude(location__kind=Location.Kind.TRANSIT)
-        .values("item_id").annotate(n=Sum("quantity"))
+        for row in Balance.objects.order_by()
+        .exclude(location__kind=Location.Kind.TRANSIT)
+        .values("item_id")
+        .annotate(n=Sum("quantity"))
     }
     item_rows = sorted(by_item.values(), key=lambda e: -e["received"])
     for entry in item_rows:
@@ -107,32 +154,48 @@ def board_data(weeks=8):
     community_rows = list(
         moves.filter(kind__in=[Kind.RECEIVE_AT_COMMUNITY, Kind.DISTRIBUTE], community__isnull=False)
         .values("community__name", "item__name", "item__unit")
-        .annotate(received=Sum("quantity", filter=Q(kind=Kind.RECEIVE_AT_COMMUNITY)),
-                  distributed=Sum("quantity", filter=Q(kind=Kind.DISTRIBUTE)))
+        .annotate(
+            received=Sum("quantity", filter=Q(kind=Kind.RECEIVE_AT_COMMUNITY)),
+            distributed=Sum("quantity", filter=Q(kind=Kind.DISTRIBUTE)),
+        )
         .order_by("community__name", "item__name")
     )
     donors = defaultdict(lambda: {"received": 0, "items": defaultdict(int)})
-    for row in moves.filter(kind=Kind.RECEIVE).values(
-        "lot__donor_id", "lot__donor__name", "lot__donor__public_name_consent", "item__name", "item__unit"
-    ).annotate(n=Sum("quantity")):
+    for row in (
+        moves.filter(kind=Kind.RECEIVE)
+        .values(
+            "lot__donor_id",
+            "lot__donor__name",
+            "lot__donor__public_name_consent",
+            "item__name",
+            "item__unit",
+        )
+        .annotate(n=Sum("quantity"))
+    ):
         key = row["lot__donor_id"] if row["lot__donor__public_name_consent"] else None
         entry = donors[key]
         entry["name"] = row["lot__donor__name"] if key else None
         entry["received"] += row["n"]
         entry["items"][f"{row['item__name']}（{row['item__unit']}）"] += row["n"]
     donor_rows = sorted(
-        ({"name": e["name"], "received": e["received"], "items": sorted(e["items"].items())}
-         for e in donors.values()),
+        (
+            {"name": e["name"], "received": e["received"], "items": sorted(e["items"].items())}
+            for e in donors.values()
+        ),
         key=lambda e: (e["name"] is None, -e["received"]),
     )
     since = timezone.localdate() - timedelta(weeks=weeks)
     start = since - timedelta(days=since.weekday())
     # {item id or None (all items): {week start: {"received": n, "distributed": n}}}
     series = defaultdict(lambda: defaultdict(lambda: {"received": 0, "distributed": 0}))
-    for row in moves.filter(kind__in=[Kind.RECEIVE, Kind.DISTRIBUTE], created_at__date__gte=start).values(
-        "kind", "item_id"
-    ).annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()), n=Sum("quantity")
-    ).order_by("day"):
+    for row in (
+        moves.filter(kind__in=[Kind.RECEIVE, Kind.DISTRIBUTE], created_at__date__gte=start)
+        .values("kind", "item_id")
+        .annotate(
+            day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()), n=Sum("quantity")
+        )
+        .order_by("day")
+    ):
         week_start = row["day"] - timedelta(days=row["day"].weekday())
         key = "received" if row["kind"] == Kind.RECEIVE else "distributed"
         series[row["item_id"]][week_start][key] += row["n"]
@@ -142,11 +205,19 @@ def board_data(weeks=8):
         weeks_list.append(week)
         week += timedelta(weeks=1)
     timelines = {
-        item_id: [{"week": w, **by_week.get(w, {"received": 0, "distributed": 0})} for w in weeks_list]
+        item_id: [
+            {"week": w, **by_week.get(w, {"received": 0, "distributed": 0})} for w in weeks_list
+        ]
         for item_id, by_week in series.items()
     }
-    return {"items": item_rows, "communities": community_rows, "donors": donor_rows,
-            "timelines": timelines, "weeks": weeks_list, "donor_count": Donor.objects.filter(lots__isnull=False).distinct().count()}
+    return {
+        "items": item_rows,
+        "communities": community_rows,
+        "donors": donor_rows,
+        "timelines": timelines,
+        "weeks": weeks_list,
+        "donor_count": Donor.objects.filter(lots__isnull=False).distinct().count(),
+    }
 
 
 def public_figures():

@@ -53,13 +53,23 @@ class AccountAdapter(DefaultAccountAdapter):
         return phone
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        send_sms(phone, gettext("Your verification code is %(code)s. It is valid for 15 minutes. Do not share it.") % {"code": code})
+        send_sms(
+            phone,
+            gettext(
+                "Your verification code is %(code)s. It is valid for 15 minutes. Do not share it."
+            )
+            % {"code": code},
+        )
 
     def send_unknown_account_sms(self, phone, **kwargs):
-        send_sms(phone, gettext("This mobile number has no account yet. Sign up on the portal to join."))
+        send_sms(
+            phone, gettext("This mobile number has no account yet. Sign up on the portal to join.")
+        )
 
     def send_account_already_exists_sms(self, phone):
-        send_sms(phone, gettext("This mobile number already has an account; log in with a code instead."))
+        send_sms(
+            phone, gettext("This mobile number already has an account; log in with a code instead.")
+        )
 
     def set_phone(self, user, phone, verified):
         user.phone = phone

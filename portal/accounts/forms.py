@@ -37,7 +37,9 @@ class PhoneSignupForm(RaceSafeSignupMixin, allauth_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].label = _("Mobile number")
-        self.fields["phone"].help_text = _("We will send a verification code to this number by SMS.")
+        self.fields["phone"].help_text = _(
+            "We will send a verification code to this number by SMS."
+        )
 
 
 class EmailSignupForm(RaceSafeSignupMixin, allauth_forms.SignupForm):

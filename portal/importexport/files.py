@@ -96,7 +96,9 @@ class RowProblem:
         where = _("Row %(number)s") % {"number": self.row}
         if self.field:
             return _("%(row)s · %(field)s: %(message)s") % {
-                "row": where, "field": self.field, "message": self.message,
+                "row": where,
+                "field": self.field,
+                "message": self.message,
             }
         return _("%(row)s: %(message)s") % {"row": where, "message": self.message}
 
@@ -128,10 +130,17 @@ def stash_upload(user, model, file_format, filename, content):
     on another process. The token is bound to the user and the model.
     """
     token = secrets.token_urlsafe(18)
-    cache.set(f"importexport:{token}", {
-        "user": user.pk, "model": model._meta.label_lower, "format": file_format,
-        "filename": filename, "content": content,
-    }, STASH_SECONDS)
+    cache.set(
+        f"importexport:{token}",
+        {
+            "user": user.pk,
+            "model": model._meta.label_lower,
+            "format": file_format,
+            "filename": filename,
+            "content": content,
+        },
+        STASH_SECONDS,
+    )
     return token
 
 
@@ -158,9 +167,7 @@ def spreadsheet_response(dataset, file_format, basename):
     else:
         body = dataset.export("xlsx")
     response = HttpResponse(body, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{basename}.{file_format}"
-    )
+    response["Content-Disposition"] = content_disposition_header(True, f"{basename}.{file_format}")
     return response
 
 

@@ -116,7 +116,8 @@ class LookupWidget(widgets.ForeignKeyWidget):
 
     def not_found_message(self, value, row):
         return _("There is no %(model)s named “%(value)s”.") % {
-            "model": self.model._meta.verbose_name, "value": value,
+            "model": self.model._meta.verbose_name,
+            "value": value,
         }
 
     def render(self, value, obj=None, **kwargs):

@@ -92,22 +92,27 @@ class BaseImportExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         return self.title_template % {"model": self.model._meta.verbose_name_plural}
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items,
-                {"url": self.index_url, "label": capfirst(self.model._meta.verbose_name_plural)},
-                {"url": "", "label": self.get_page_title()}]
+        return [
+            *self.breadcrumbs_items,
+            {"url": self.index_url, "label": capfirst(self.model._meta.verbose_name_plural)},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         resource = self.get_resource()
-        context.update({
-            "index_url": self.index_url,
-            "export_url": (reverse(self.export_url_name) + "?format=xlsx"
-                           if self.export_url_name else ""),
-            "columns": [str(f.column_name) for f in resource.get_import_fields()],
-            "required_columns": resource.required_columns(),
-            "model_name": self.model._meta.verbose_name,
-            "model_name_plural": self.model._meta.verbose_name_plural,
-        })
+        context.update(
+            {
+                "index_url": self.index_url,
+                "export_url": (
+                    reverse(self.export_url_name) + "?format=xlsx" if self.export_url_name else ""
+                ),
+                "columns": [str(f.column_name) for f in resource.get_import_fields()],
+                "required_columns": resource.required_columns(),
+                "model_name": self.model._meta.verbose_name,
+                "model_name_plural": self.model._meta.verbose_name_plural,
+            }
+        )
         return context
 
 
@@ -130,8 +135,9 @@ class ImportView(BaseImportExportView):
         form = self.get_form()
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        token = stash_upload(request.user, self.model, form.file_format,
-                             form.cleaned_data["file"].name, form.content)
+        token = stash_upload(
+            request.user, self.model, form.file_format, form.cleaned_data["file"].name, form.content
+        )
         return HttpResponseRedirect(reverse(self.import_preview_url_name, args=[token]))
 
 
@@ -178,10 +184,15 @@ class ImportPreviewView(BaseImportExportView):
             restore_upload(self.token, stash)
             messages.error(request, _("Nothing was imported: the file has problems."))
             return self.render_to_response(self.preview_context(stash, dataset, resource, result))
-        messages.success(request, _(
-            "Imported %(filename)s: %(new)s added, %(updated)s updated."
-        ) % {"filename": stash["filename"], "new": result.totals[RowResult.IMPORT_TYPE_NEW],
-             "updated": result.totals[RowResult.IMPORT_TYPE_UPDATE]})
+        messages.success(
+            request,
+            _("Imported %(filename)s: %(new)s added, %(updated)s updated.")
+            % {
+                "filename": stash["filename"],
+                "new": result.totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": result.totals[RowResult.IMPORT_TYPE_UPDATE],
+            },
+        )
         return HttpResponseRedirect(self.index_url)
 
     @staticmethod
@@ -198,11 +209,17 @@ class ImportPreviewView(BaseImportExportView):
 
     def preview_context(self, stash, dataset, resource, result):
         problems = describe_problems(resource, result)
-        columns = [h for h in dataset.headers
-                   if h in {str(f.column_name) for f in resource.get_import_fields()}]
+        columns = [
+            h
+            for h in dataset.headers
+            if h in {str(f.column_name) for f in resource.get_import_fields()}
+        ]
         rows = [
-            {"number": (row.number or 0) + 1, "kind": row.import_type,
-             "values": [self.shown_value(resource, row, c) for c in columns]}
+            {
+                "number": (row.number or 0) + 1,
+                "kind": row.import_type,
+                "values": [self.shown_value(resource, row, c) for c in columns],
+            }
             for row in result.rows
             if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
         ]
@@ -248,19 +265,29 @@ class ImportExportIndexViewMixin:
     def header_buttons(self):
         buttons = list(super().header_buttons)
         if self.import_url_name and self.user_has_any_permission({"add", "change"}):
-            buttons.append(HeaderButton(
-                _("Import"), url=reverse(self.import_url_name), icon_name="upload",
-                priority=1100,
-            ))
+            buttons.append(
+                HeaderButton(
+                    _("Import"),
+                    url=reverse(self.import_url_name),
+                    icon_name="upload",
+                    priority=1100,
+                )
+            )
         if self.export_url_name and self.user_has_any_permission({"view", "change"}):
-            buttons.append(ButtonWithDropdown(
-                label=_("Export"), icon_name="download", priority=1200,
-                classname="w-header-button button",
-                buttons=[
-                    Button(_("Excel (.xlsx)"), url=self.export_url("xlsx"), icon_name="download"),
-                    Button(_("CSV (.csv)"), url=self.export_url("csv"), icon_name="download"),
-                ],
-            ))
+            buttons.append(
+                ButtonWithDropdown(
+                    label=_("Export"),
+                    icon_name="download",
+                    priority=1200,
+                    classname="w-header-button button",
+                    buttons=[
+                        Button(
+                            _("Excel (.xlsx)"), url=self.export_url("xlsx"), icon_name="download"
+                        ),
+                        Button(_("CSV (.csv)"), url=self.export_url("csv"), icon_name="download"),
+                    ],
+                )
+            )
         return buttons
 
     def export_url(self, file_format):
@@ -307,21 +334,26 @@ class ImportExportViewSetMixin:
 
     @property
     def import_view(self):
-        return self.construct_view(self.import_view_class,
-                                   resource_class=self.import_resource_class)
+        return self.construct_view(
+            self.import_view_class, resource_class=self.import_resource_class
+        )
 
     @property
     def import_preview_view(self):
-        return self.construct_view(self.import_preview_view_class,
-                                   resource_class=self.import_resource_class)
+        return self.construct_view(
+            self.import_preview_view_class, resource_class=self.import_resource_class
+        )
 
     @property
     def export_view(self):
         view_class = type(
             f"{self.model.__name__}ExportView", (self.export_view_mixin, self.index_view_class), {}
         )
-        return self.construct_view(view_class, **self.get_index_view_kwargs(),
-                                   export_resource_class=self.export_resource_class)
+        return self.construct_view(
+            view_class,
+            **self.get_index_view_kwargs(),
+            export_resource_class=self.export_resource_class,
+        )
 
     def get_urlpatterns(self):
         urlpatterns = super().get_urlpatterns()

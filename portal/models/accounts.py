@@ -14,12 +14,18 @@ class User(AbstractUser):
     """
 
     phone = models.CharField(
-        _("Mobile number"), max_length=11, unique=True, null=True, blank=True,
+        _("Mobile number"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_mobile],
     )
     phone_verified = models.BooleanField(_("Mobile verified"), default=False)
     language = models.CharField(
-        _("Language for messages"), max_length=10, default="zh-hans",
+        _("Language for messages"),
+        max_length=10,
+        default="zh-hans",
         choices=[("zh-hans", "简体中文"), ("en", "English")],
     )
 
@@ -39,7 +45,9 @@ class StaffMembership(models.Model):
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.CASCADE, related_name="memberships",
+        "portal.Community",
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("community"),
     )
     created_at = models.DateTimeField(auto_now_add=True)

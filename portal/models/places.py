@@ -25,7 +25,9 @@ class Community(models.Model):
     community_lookup = "pk"
 
     subdistrict = models.ForeignKey(
-        Subdistrict, on_delete=models.PROTECT, related_name="communities",
+        Subdistrict,
+        on_delete=models.PROTECT,
+        related_name="communities",
         verbose_name=_("subdistrict"),
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -84,7 +86,8 @@ class Post(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GATE)
     is_party_post = models.BooleanField(
-        _("party-member post"), default=False,
+        _("party-member post"),
+        default=False,
         help_text=_("In-service party members are placed first on a party-member post."),
     )
     active = models.BooleanField(_("active"), default=True)

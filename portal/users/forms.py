@@ -123,7 +123,8 @@ class UserCreationForm(AccountFieldsMixin, wagtail_forms.UserCreationForm):
         if not cleaned_data.get("username") and not self.has_error("username"):
             email = cleaned_data.get("email") or ""
             cleaned_data["username"] = get_adapter().generate_unique_username(
-                [email.split("@")[0], cleaned_data.get("phone") or "", "staff"])
+                [email.split("@")[0], cleaned_data.get("phone") or "", "staff"]
+            )
         return cleaned_data
 
     def save(self, commit=True):

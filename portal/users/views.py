@@ -27,8 +27,10 @@ class RaceSafeSaveMixin:
             if self.is_valid(form):  # the check now sees the other account, so rarely true
                 form.add_error(
                     None,
-                    _("Another account was saved with the same details a moment ago. "
-                      "Check the form and save again."),
+                    _(
+                        "Another account was saved with the same details a moment ago. "
+                        "Check the form and save again."
+                    ),
                 )
                 self.is_valid(form)  # sets the error message Wagtail shows above the form
             return self.form_invalid(form)

@@ -38,36 +38,49 @@ def milk(db):
 @pytest.fixture
 def stock(community, milk, warehouse_keeper):
     donor = DonorFactory(name="爱心企业")
-    pledge = donations.pledge(donor, [{"item": milk, "quantity": 10, "lot_number": "MK-1"}],
-                              user=warehouse_keeper)
+    pledge = donations.pledge(
+        donor, [{"item": milk, "quantity": 10, "lot_number": "MK-1"}], user=warehouse_keeper
+    )
     store = community_store(community)
-    donations.receive(pledge, store, [{"pledge_line": pledge.lines.get(), "accepted": 10}],
-                      user=warehouse_keeper)
+    donations.receive(
+        pledge, store, [{"pledge_line": pledge.lines.get(), "accepted": 10}], user=warehouse_keeper
+    )
     return store
 
 
 @pytest.fixture
 def volunteer(community, compound):
     user = make_user(roles.VOLUNTEER, username="xiaohong", phone="13712345678")
-    return VolunteerProfileFactory(user=user, real_name="李晓红", community=community,
-                                   compound=compound)
+    return VolunteerProfileFactory(
+        user=user, real_name="李晓红", community=community, compound=compound
+    )
 
 
 @pytest.fixture
 def other_volunteer(community):
-    return VolunteerProfileFactory(user=make_user(roles.VOLUNTEER, username="other"),
-                                   community=community)
+    return VolunteerProfileFactory(
+        user=make_user(roles.VOLUNTEER, username="other"), community=community
+    )
 
 
 def _record(community, compound, coordinator, milk, **kw):
     return services.record_request(
-        community=community, compound=compound, building="3号楼2单元501",
-        contact_phone="13800001111", contact_name="王女士", lines=[(milk, 2)],
-        need="退烧药一盒", urgency=HelpRequest.Urgency.URGENT, by=coordinator, **kw)
+        community=community,
+        compound=compound,
+        building="3号楼2单元501",
+        contact_phone="13800001111",
+        contact_name="王女士",
+        lines=[(milk, 2)],
+        need="退烧药一盒",
+        urgency=HelpRequest.Urgency.URGENT,
+        by=coordinator,
+        **kw,
+    )
 
 
-def test_request_flow_end_to_end(client, community, compound, coordinator, milk, stock,
-                                 volunteer, other_volunteer):
+def test_request_flow_end_to_end(
+    client, community, compound, coordinator, milk, stock, volunteer, other_volunteer
+):
     request = _record(community, compound, coordinator, milk)
     assert request.status == "new"
 
@@ -101,8 +114,9 @@ def test_request_flow_end_to_end(client, community, compound, coordinator, milk,
     assert request.status == "closed" and request.closed_at
 
 
-def test_address_is_private(client, community, compound, coordinator, other_coordinator, milk,
-                            volunteer, other_volunteer):
+def test_address_is_private(
+    client, community, compound, coordinator, other_coordinator, milk, volunteer, other_volunteer
+):
     request = _record(community, compound, coordinator, milk)
     # nobody assigned yet: even the future volunteer cannot see it
     client.force_login(volunteer.user)
@@ -119,28 +133,38 @@ def test_address_is_private(client, community, compound, coordinator, other_coor
     assert "3号楼2单元501" in client.get(f"/admin/assistance/{request.pk}/").content.decode()
 
 
-def test_coordinator_records_through_the_back_office(client, community, compound, coordinator,
-                                                     milk):
+def test_coordinator_records_through_the_back_office(
+    client, community, compound, coordinator, milk
+):
     client.force_login(coordinator)
-    response = client.post("/admin/assistance/new/", {
-        "community": community.pk, "compound": compound.pk, "building": "1号楼101",
-        "contact_phone": "13800002222", "urgency": "normal", "need": "送医",
-        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
-        "items-0-item": "", "items-0-quantity": "",
-    })
+    response = client.post(
+        "/admin/assistance/new/",
+        {
+            "community": community.pk,
+            "compound": compound.pk,
+            "building": "1号楼101",
+            "contact_phone": "13800002222",
+            "urgency": "normal",
+            "need": "送医",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-item": "",
+            "items-0-quantity": "",
+        },
+    )
     assert response.status_code == 302
     assert HelpRequest.objects.get().need == "送医"
 
 
-def test_anonymise_after_retention_is_idempotent(settings, community, compound, coordinator,
-                                                 milk, volunteer):
+def test_anonymise_after_retention_is_idempotent(
+    settings, community, compound, coordinator, milk, volunteer
+):
     settings.ASSISTANCE_RETENTION_DAYS = 30
     request = _record(community, compound, coordinator, milk)
     services.mark_delivered(request, by=coordinator)
     services.close_request(request, by=coordinator)
     assert services.anonymise_closed() == 0
-    HelpRequest.objects.filter(pk=request.pk).update(
-        closed_at=timezone.now() - timedelta(days=31))
+    HelpRequest.objects.filter(pk=request.pk).update(closed_at=timezone.now() - timedelta(days=31))
     call_command("anonymise_help_requests")
     request.refresh_from_db()
     assert request.building == "" and request.contact_phone == "" and request.anonymised_at
@@ -152,12 +176,14 @@ def test_urgent_unassigned_requests_are_flagged(settings, community, compound, c
     request = _record(community, compound, coordinator, milk)
     assert not services.overdue_urgent(HelpRequest.objects.all()).exists()
     HelpRequest.objects.filter(pk=request.pk).update(
-        created_at=timezone.now() - timedelta(minutes=31))
+        created_at=timezone.now() - timedelta(minutes=31)
+    )
     assert list(services.overdue_urgent(HelpRequest.objects.all())) == [request]
 
 
-def test_dashboard_counts_are_scoped(client, community, compound, other_community, coordinator,
-                                     other_coordinator, milk, stock):
+def test_dashboard_counts_are_scoped(
+    client, community, compound, other_community, coordinator, other_coordinator, milk, stock
+):
     _record(community, compound, coordinator, milk)
     HelpRequest.objects.update(created_at=timezone.now() - timedelta(hours=2))
     task = TaskFactory(community=community)
@@ -169,8 +195,14 @@ def test_dashboard_counts_are_scoped(client, community, compound, other_communit
     mine = dashboard.figures(coordinator)
     assert (mine["open_places"], mine["urgent"], mine["overdue"], mine["pending"]) == (3, 1, 1, 1)
     assert mine["low_stock"] == []
-    services.record_request(community=community, compound=compound, building="2号楼",
-                            contact_phone="13800003333", lines=[(milk, 20)], by=coordinator)
+    services.record_request(
+        community=community,
+        compound=compound,
+        building="2号楼",
+        contact_phone="13800003333",
+        lines=[(milk, 20)],
+        by=coordinator,
+    )
     assert dashboard.figures(coordinator)["low_stock"][0]["item"] == "婴儿奶粉"
     theirs = dashboard.figures(other_coordinator)
     assert (theirs["open_places"], theirs["urgent"], theirs["pending"]) == (0, 0, 1)

@@ -23,19 +23,20 @@ def _notify_at_once(monkeypatch):
 
 @pytest.fixture
 def shift(community, compound):
-    start = (timezone.now() + timedelta(days=2)).replace(hour=9, minute=0, second=0,
-                                                          microsecond=0)
+    start = (timezone.now() + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
     task = TaskFactory(community=community, compound=compound)
     return ShiftFactory(task=task, start=start, end=start + timedelta(hours=4), places=1)
 
 
 def _volunteer(community, compound=None, name="v"):
-    return VolunteerProfileFactory(user=make_user(roles.VOLUNTEER, username=name),
-                                   community=community, compound=compound)
+    return VolunteerProfileFactory(
+        user=make_user(roles.VOLUNTEER, username=name), community=community, compound=compound
+    )
 
 
 def test_declined_shift_place_is_offered_to_the_next_best(
-        community, compound, shift, coordinator, django_capture_on_commit_callbacks):
+    community, compound, shift, coordinator, django_capture_on_commit_callbacks
+):
     best = _volunteer(community, compound, "best")
     runner_up = _volunteer(community, name="runner")
     invitation = volunteers.invite(shift, best, coordinator)
@@ -48,7 +49,8 @@ def test_declined_shift_place_is_offered_to_the_next_best(
 
 
 def test_no_double_invitation_and_never_the_decliner(
-        community, compound, shift, coordinator, django_capture_on_commit_callbacks):
+    community, compound, shift, coordinator, django_capture_on_commit_callbacks
+):
     shift.places = 2
     shift.save()
     first = _volunteer(community, compound, "first")
@@ -59,31 +61,38 @@ def test_no_double_invitation_and_never_the_decliner(
     with django_capture_on_commit_callbacks(execute=True):
         volunteers.decline_invitation(first, invitation)
     # One place came free: one new invitation, to someone not yet on the shift.
-    invited = set(Signup.objects.filter(shift=shift, status="invited")
-                  .values_list("profile", flat=True))
+    invited = set(
+        Signup.objects.filter(shift=shift, status="invited").values_list("profile", flat=True)
+    )
     assert invited == {second.pk, third.pk}
     # Offering again finds no open place: nobody is invited twice.
     assert volunteers.offer_after_decline(invitation.pk) == []
     assert Signup.objects.filter(shift=shift).count() == 3
 
 
-def test_nobody_left_means_no_invitation(community, compound, shift, coordinator,
-                                         django_capture_on_commit_callbacks):
+def test_nobody_left_means_no_invitation(
+    community, compound, shift, coordinator, django_capture_on_commit_callbacks
+):
     only = _volunteer(community, compound, "only")
     invitation = volunteers.invite(shift, only, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         volunteers.decline_invitation(only, invitation)
-    assert list(Signup.objects.filter(shift=shift).values_list("status", flat=True)) == [
-        "declined"]
+    assert list(Signup.objects.filter(shift=shift).values_list("status", flat=True)) == ["declined"]
 
 
 def test_declined_delivery_goes_to_the_next_volunteer(
-        client, community, compound, coordinator, django_capture_on_commit_callbacks):
+    client, community, compound, coordinator, django_capture_on_commit_callbacks
+):
     near = _volunteer(community, compound, "near")
     far = _volunteer(community, name="far")
     request = services.record_request(
-        community=community, compound=compound, building="2-1-302", contact_phone="13800001111",
-        need="买菜", by=coordinator)
+        community=community,
+        compound=compound,
+        building="2-1-302",
+        contact_phone="13800001111",
+        need="买菜",
+        by=coordinator,
+    )
     services.assign_volunteer(request, near, by=coordinator)
     invitation = Signup.objects.get(profile=near)
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,11 +108,17 @@ def test_declined_delivery_goes_to_the_next_volunteer(
 
 
 def test_declined_delivery_with_nobody_left_goes_back_to_new(
-        community, compound, coordinator, django_capture_on_commit_callbacks):
+    community, compound, coordinator, django_capture_on_commit_callbacks
+):
     only = _volunteer(community, compound, "only")
     request = services.record_request(
-        community=community, compound=compound, building="2-1-302", contact_phone="13800001111",
-        need="买菜", by=coordinator)
+        community=community,
+        compound=compound,
+        building="2-1-302",
+        contact_phone="13800001111",
+        need="买菜",
+        by=coordinator,
+    )
     services.assign_volunteer(request, only, by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         volunteers.decline_invitation(only, Signup.objects.get(profile=only))

@@ -17,8 +17,10 @@ ADMIN_URL = "/admin/assistance/new/"
 
 @pytest.fixture
 def items(db):
-    return [Item.objects.create(name=name, category=Item.Category.FOOD, unit=unit)
-            for name, unit in [("婴儿奶粉", "罐"), ("大米", "袋"), ("鸡蛋", "盒")]]
+    return [
+        Item.objects.create(name=name, category=Item.Category.FOOD, unit=unit)
+        for name, unit in [("婴儿奶粉", "罐"), ("大米", "袋"), ("鸡蛋", "盒")]
+    ]
 
 
 def _rows(items_and_quantities, start=0):
@@ -47,12 +49,19 @@ def test_one_empty_row_by_default_and_a_template_for_more(client, resident, item
     assert 'class="a-error-summary"' not in html
 
 
-def test_add_item_without_javascript_keeps_what_was_typed(client, resident, community,
-                                                          compound, items):
+def test_add_item_without_javascript_keeps_what_was_typed(
+    client, resident, community, compound, items
+):
     client.force_login(resident)
     milk = items[0]
-    data = _data(community, compound, building="5-1-101", contact_name="李叔",
-                 **_rows([(milk, "2")]), add_item="1")
+    data = _data(
+        community,
+        compound,
+        building="5-1-101",
+        contact_name="李叔",
+        **_rows([(milk, "2")]),
+        add_item="1",
+    )
     response = client.post(URL, data)
     assert response.status_code == 200
     assert not HelpRequest.objects.exists()
@@ -75,28 +84,46 @@ def test_add_item_without_javascript_keeps_what_was_typed(client, resident, comm
     assert [(line.item, line.quantity) for line in help_request.lines.all()] == [(milk, 2)]
 
 
-def test_add_item_without_javascript_ignores_errors_elsewhere(client, resident, community,
-                                                              compound, items):
+def test_add_item_without_javascript_ignores_errors_elsewhere(
+    client, resident, community, compound, items
+):
     client.force_login(resident)
-    response = client.post(URL, _data(community, compound, building="", contact_phone="1",
-                                      **_rows([(None, "0")]), add_item="1"))
+    response = client.post(
+        URL,
+        _data(
+            community,
+            compound,
+            building="",
+            contact_phone="1",
+            **_rows([(None, "0")]),
+            add_item="1",
+        ),
+    )
     html = response.content.decode()
     assert _row_names(html) == ["0", "1"]
     assert 'name="items-0-quantity" value="0"' in html
     assert "errorlist" not in html and not HelpRequest.objects.exists()
 
 
-def test_three_items_make_one_request_with_three_lines(client, resident, community, compound,
-                                                       items):
+def test_three_items_make_one_request_with_three_lines(
+    client, resident, community, compound, items
+):
     client.force_login(resident)
     milk, rice, eggs = items
-    data = _data(community, compound, rows=5, **_rows([(milk, "2"), (None, ""), (rice, "1"),
-                                                       (eggs, "3"), (None, "")]))
+    data = _data(
+        community,
+        compound,
+        rows=5,
+        **_rows([(milk, "2"), (None, ""), (rice, "1"), (eggs, "3"), (None, "")]),
+    )
     response = client.post(URL, data)
     assert response.status_code == 302
     help_request = HelpRequest.objects.get()
     assert sorted((line.item.name, line.quantity) for line in help_request.lines.all()) == [
-        ("大米", 1), ("婴儿奶粉", 2), ("鸡蛋", 3)]
+        ("大米", 1),
+        ("婴儿奶粉", 2),
+        ("鸡蛋", 3),
+    ]
     # Sent twice (double tap): still one request with three lines.
     client.post(URL, data)
     assert HelpRequest.objects.count() == 1 and help_request.lines.count() == 3
@@ -115,12 +142,14 @@ def test_the_same_item_twice_is_one_line(client, resident, community, compound, 
     milk = items[0]
     client.post(URL, _data(community, compound, rows=2, **_rows([(milk, "1"), (milk, "2")])))
     assert [(line.item, line.quantity) for line in HelpRequest.objects.get().lines.all()] == [
-        (milk, 3)]
+        (milk, 3)
+    ]
 
 
 @pytest.mark.parametrize("quantity", ["0", "-2", "1.5"])
-def test_bad_quantity_is_refused_and_summarised(client, resident, community, compound, items,
-                                                quantity):
+def test_bad_quantity_is_refused_and_summarised(
+    client, resident, community, compound, items, quantity
+):
     client.force_login(resident)
     response = client.post(URL, _data(community, compound, **_rows([(items[0], quantity)])))
     assert response.status_code == 200 and not HelpRequest.objects.exists()
@@ -136,11 +165,13 @@ def test_bad_quantity_is_refused_and_summarised(client, resident, community, com
     assert re.search(r'name="items-0-quantity"[^>]*aria-invalid="true"', html)
 
 
-def test_item_without_quantity_and_quantity_without_item(client, resident, community,
-                                                         compound, items):
+def test_item_without_quantity_and_quantity_without_item(
+    client, resident, community, compound, items
+):
     client.force_login(resident)
-    response = client.post(URL, _data(community, compound, rows=2,
-                                      **_rows([(items[0], ""), (None, "3")])))
+    response = client.post(
+        URL, _data(community, compound, rows=2, **_rows([(items[0], ""), (None, "3")]))
+    )
     errors = response.context["form"].items.errors
     assert list(errors[0]) == ["quantity"] and list(errors[1]) == ["item"]
     html = response.content.decode()
@@ -165,8 +196,9 @@ def test_more_rows_than_the_maximum_are_refused(client, resident, community, com
     assert f"一次求助最多填写 {MAX_LINES} 项物资" in html
     assert 'href="#items-rows"' in html and 'id="items-rows"' in html
     # Exactly the maximum is fine.
-    response = client.post(URL, _data(community, compound, rows=MAX_LINES,
-                                      **_rows(rows[:MAX_LINES])))
+    response = client.post(
+        URL, _data(community, compound, rows=MAX_LINES, **_rows(rows[:MAX_LINES]))
+    )
     assert response.status_code == 302
 
 
@@ -192,16 +224,25 @@ def test_coordinator_form_has_the_same_rows(client, community, compound, coordin
     client.force_login(coordinator)
     html = client.get(ADMIN_URL).content.decode()
     assert _row_names(html) == ["0"] and 'name="add_item"' in html
-    base = {"community": community.pk, "compound": compound.pk, "building": "1号楼101",
-            "contact_phone": "13800002222", "urgency": "normal", "need": "",
-            "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0"}
+    base = {
+        "community": community.pk,
+        "compound": compound.pk,
+        "building": "1号楼101",
+        "contact_phone": "13800002222",
+        "urgency": "normal",
+        "need": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+    }
     milk, rice, _eggs = items
     response = client.post(ADMIN_URL, base | _rows([(milk, "200")]) | {"add_item": "1"})
     html = response.content.decode()
     assert _row_names(html) == ["0", "1"] and 'name="items-0-quantity" value="200"' in html
     assert not HelpRequest.objects.exists()
-    response = client.post(ADMIN_URL, base | {"items-TOTAL_FORMS": "3"}
-                           | _rows([(milk, "200"), (None, ""), (rice, "5")]))
+    response = client.post(
+        ADMIN_URL,
+        base | {"items-TOTAL_FORMS": "3"} | _rows([(milk, "200"), (None, ""), (rice, "5")]),
+    )
     assert response.status_code == 302
     lines = HelpRequest.objects.get().lines.order_by("item__name")
     assert [(line.item, line.quantity) for line in lines] == [(rice, 5), (milk, 200)]
@@ -209,19 +250,30 @@ def test_coordinator_form_has_the_same_rows(client, community, compound, coordin
 
 def test_coordinator_form_refuses_a_bad_row(client, community, compound, coordinator, items):
     client.force_login(coordinator)
-    response = client.post(ADMIN_URL, {
-        "community": community.pk, "compound": compound.pk, "building": "1号楼101",
-        "contact_phone": "13800002222", "urgency": "normal", "need": "",
-        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
-        "items-0-item": items[0].pk, "items-0-quantity": "0"})
+    response = client.post(
+        ADMIN_URL,
+        {
+            "community": community.pk,
+            "compound": compound.pk,
+            "building": "1号楼101",
+            "contact_phone": "13800002222",
+            "urgency": "normal",
+            "need": "",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-item": items[0].pk,
+            "items-0-quantity": "0",
+        },
+    )
     assert response.status_code == 200 and not HelpRequest.objects.exists()
     assert 'href="#id_items-0-quantity"' in response.content.decode()
 
 
 def test_error_summary_follows_the_page_order(client, resident, community, compound, items):
     client.force_login(resident)
-    response = client.post(URL, _data(community, compound, contact_phone="12345",
-                                      **_rows([(items[0], "0")])))
+    response = client.post(
+        URL, _data(community, compound, contact_phone="12345", **_rows([(items[0], "0")]))
+    )
     summary = response.context["form"].error_summary()
     assert [anchor for anchor, _text in summary] == ["id_items-0-quantity", "id_contact_phone"]
     assert summary[0][1].startswith("物资 1，数量：")

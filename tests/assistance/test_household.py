@@ -21,11 +21,20 @@ def milk(db):
 def _data(community, compound, rows=1, **extra):
     """The form as the browser sends it: `rows` item rows (the formset), blank unless given in
     `extra` (e.g. items-0-item)."""
-    data = {"community": community.pk, "compound": compound.pk, "building": "3-2-501",
-            "need": "降压药", "urgency": "urgent", "contact_name": "王阿姨",
-            "contact_phone": "139 1111 2222", "token": str(uuid.uuid4()),
-            "items-TOTAL_FORMS": str(rows), "items-INITIAL_FORMS": "0",
-            "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "10"}
+    data = {
+        "community": community.pk,
+        "compound": compound.pk,
+        "building": "3-2-501",
+        "need": "降压药",
+        "urgency": "urgent",
+        "contact_name": "王阿姨",
+        "contact_phone": "139 1111 2222",
+        "token": str(uuid.uuid4()),
+        "items-TOTAL_FORMS": str(rows),
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "10",
+    }
     for i in range(rows):
         data |= {f"items-{i}-item": "", f"items-{i}-quantity": ""}
     return data | extra
@@ -43,8 +52,9 @@ def test_form_is_labelled_in_chinese(client, resident, community, compound):
     assert '<label for="id_contact_phone">' in html and 'name="token"' in html
 
 
-def test_submit_creates_one_request_in_the_community(client, resident, community, compound,
-                                                     other_community, milk):
+def test_submit_creates_one_request_in_the_community(
+    client, resident, community, compound, other_community, milk
+):
     client.force_login(resident)
     data = _data(community, compound, **{"items-0-item": milk.pk, "items-0-quantity": "2"})
     response = client.post(URL, data)
@@ -80,8 +90,7 @@ def test_bad_phone_is_refused_next_to_the_field(client, resident, community, com
     assert not HelpRequest.objects.exists()
 
 
-def test_compound_of_another_community_is_refused(client, resident, community,
-                                                  other_community):
+def test_compound_of_another_community_is_refused(client, resident, community, other_community):
     elsewhere = CompoundFactory(community=other_community)
     client.force_login(resident)
     response = client.post(URL, _data(community, elsewhere))
@@ -106,24 +115,36 @@ def test_another_user_gets_404(client, resident, community, compound):
     assert f"#{help_request.pk}" not in client.get("/assistance/help/mine/").content.decode()
 
 
-def test_only_that_communitys_coordinators_see_it(client, resident, community, compound,
-                                                  coordinator, other_coordinator):
+def test_only_that_communitys_coordinators_see_it(
+    client, resident, community, compound, coordinator, other_coordinator
+):
     client.force_login(resident)
     client.post(URL, _data(community, compound))
     help_request = HelpRequest.objects.get()
     client.force_login(coordinator)
-    assert f"/admin/assistance/{help_request.pk}/" in client.get("/admin/assistance/").content.decode()
+    assert (
+        f"/admin/assistance/{help_request.pk}/" in client.get("/admin/assistance/").content.decode()
+    )
     assert client.get(f"/admin/assistance/{help_request.pk}/").status_code == 200
     client.force_login(other_coordinator)
-    assert f"/admin/assistance/{help_request.pk}/" not in client.get(
-        "/admin/assistance/").content.decode()
+    assert (
+        f"/admin/assistance/{help_request.pk}/"
+        not in client.get("/admin/assistance/").content.decode()
+    )
     assert client.get(f"/admin/assistance/{help_request.pk}/").status_code == 404
 
 
 def test_service_token_belongs_to_its_requester(resident, community, compound):
     token = uuid.uuid4()
-    kwargs = dict(community=community, compound=compound, building="1-1-101",
-                  contact_phone="13911112222", need="蔬菜", own=True, token=token)
+    kwargs = dict(
+        community=community,
+        compound=compound,
+        building="1-1-101",
+        contact_phone="13911112222",
+        need="蔬菜",
+        own=True,
+        token=token,
+    )
     first = services.record_request(by=resident, **kwargs)
     assert services.record_request(by=resident, **kwargs) == first
     with pytest.raises(services.PermissionDenied):
@@ -143,17 +164,20 @@ def test_what_we_know_is_filled_in(client, resident, community, compound, milk):
     assert form.initial.get("community") is None
     assert form.initial["contact_phone"] == "13911112222"
 
-    VolunteerProfileFactory(user=resident, real_name="王阿姨", community=community,
-                            compound=compound)
+    VolunteerProfileFactory(
+        user=resident, real_name="王阿姨", community=community, compound=compound
+    )
     form = client.get(URL).context["form"]
     assert (form.initial["community"], form.initial["compound"]) == (community.pk, compound.pk)
     assert form.initial["contact_name"] == "王阿姨" and not form.initial.get("building")
 
-    client.post(URL, _data(community, compound, **{"items-0-item": milk.pk,
-                                                   "items-0-quantity": "1"}))
+    client.post(
+        URL, _data(community, compound, **{"items-0-item": milk.pk, "items-0-quantity": "1"})
+    )
     form = client.get(URL).context["form"]
     assert form.initial["building"] == "3-2-501"
-    HelpRequest.objects.update(building="", contact_phone="", contact_name="",
-                               anonymised_at=timezone.now())
+    HelpRequest.objects.update(
+        building="", contact_phone="", contact_name="", anonymised_at=timezone.now()
+    )
     form = client.get(URL).context["form"]
     assert not form.initial.get("building") and form.initial["contact_name"] == "王阿姨"

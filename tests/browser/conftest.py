@@ -21,8 +21,13 @@ def _chromium(javascript=True):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--lang=zh-CN"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--lang=zh-CN",
+    ):
         options.add_argument(argument)
     if not javascript:
         options.add_argument("--blink-settings=scriptEnabled=false")
@@ -53,7 +58,12 @@ def sign_in(live_server, client):
     def sign_in(driver, user):
         client.force_login(user)
         driver.get(live_server.url + "/robots.txt")  # any URL of the site, to set its cookie
-        driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "path": "/",
-                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
+        driver.add_cookie(
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "path": "/",
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        )
 
     return sign_in

@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _width_overflow(browser):
     """How far the page sticks out beyond the screen, in CSS pixels (0 when it fits)."""
-    return browser.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth")
+    return browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_public_pages_fit_a_phone_screen(browser, live_server, community, compound):
@@ -27,15 +26,21 @@ def test_public_pages_fit_a_phone_screen(browser, live_server, community, compou
     Task.objects.create(community=community, compound=compound, title="北门值守")
     assert browser.execute_script("return window.innerWidth") == PHONE_WIDTH
     slug = Community.objects.get(pk=community.pk).slug
-    for path in (f"/volunteers/join/{slug}/", "/donations/", "/donations/board/",
-                 "/accounts/login/", "/en/volunteers/join/" + slug + "/"):
+    for path in (
+        f"/volunteers/join/{slug}/",
+        "/donations/",
+        "/donations/board/",
+        "/accounts/login/",
+        "/en/volunteers/join/" + slug + "/",
+    ):
         browser.get(live_server.url + path)
         assert browser.find_element(By.TAG_NAME, "h1").text, path
         assert _width_overflow(browser) <= 0, path
 
 
-def test_help_form_rows_are_added_and_removed_in_the_page(browser, live_server, sign_in,
-                                                          community, compound):
+def test_help_form_rows_are_added_and_removed_in_the_page(
+    browser, live_server, sign_in, community, compound
+):
     milk = Item.objects.create(name="婴儿奶粉", category=Item.Category.FOOD, unit="罐")
     bread = Item.objects.create(name="面包", category=Item.Category.FOOD, unit="袋")
     resident = make_user(username="resident", phone="13911112222")
@@ -61,8 +66,10 @@ def test_help_form_rows_are_added_and_removed_in_the_page(browser, live_server, 
     # take out the middle row: the last one is numbered 1 again
     rows()[1].find_element(By.CSS_SELECTOR, "[data-remove-row]").click()
     assert len(rows()) == 2 and total() == "2"
-    names = [el.get_attribute("name") for el in browser.find_elements(
-        By.CSS_SELECTOR, "[data-rows] select")]
+    names = [
+        el.get_attribute("name")
+        for el in browser.find_elements(By.CSS_SELECTOR, "[data-rows] select")
+    ]
     assert names == ["items-0-item", "items-1-item"]
 
     Select(browser.find_element(By.NAME, "community")).select_by_value(str(community.pk))
@@ -78,12 +85,15 @@ def test_help_form_rows_are_added_and_removed_in_the_page(browser, live_server, 
     help_request = HelpRequest.objects.get()
     assert help_request.requester == resident and help_request.building == "3-2-501"
     assert sorted((line.item.name, line.quantity) for line in help_request.lines.all()) == [
-        ("婴儿奶粉", 2), ("面包", 1)]
+        ("婴儿奶粉", 2),
+        ("面包", 1),
+    ]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_enter_in_a_field_sends_the_help_form(request, live_server, sign_in, community,
-                                              compound, javascript):
+def test_enter_in_a_field_sends_the_help_form(
+    request, live_server, sign_in, community, compound, javascript
+):
     """Enter sends the request - it does not press "+ add another item", the first visible
     submit button - with JavaScript or without."""
     from selenium.webdriver.common.keys import Keys

@@ -16,11 +16,19 @@ from tests.factories import add_notice
 
 
 def notice_form(title, slug, action):
-    return nested_form_data({
-        "title": title, "slug": slug, "date": "2026-11-30", "urgent": "on",
-        "summary": "南门22:00关闭", "body": streamfield([]), "attachments": inline_formset([]),
-        "comments": inline_formset([]), action: "1",
-    })
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "date": "2026-11-30",
+            "urgent": "on",
+            "summary": "南门22:00关闭",
+            "body": streamfield([]),
+            "attachments": inline_formset([]),
+            "comments": inline_formset([]),
+            action: "1",
+        }
+    )
 
 
 def add_url(parent):
@@ -36,9 +44,9 @@ def test_setup_is_idempotent_and_makes_one_group_per_community(section, communit
     assert Group.objects.filter(name=services.community_editor_group_name(community)).count() == 1
 
 
-def test_community_editors_join_their_communitys_group_only(section, other_section,
-                                                            community_editor, community,
-                                                            other_community):
+def test_community_editors_join_their_communitys_group_only(
+    section, other_section, community_editor, community, other_community
+):
     services.sync_community_editors(community)
     services.sync_community_editors(other_community)
     names = set(community_editor.groups.values_list("name", flat=True))
@@ -46,17 +54,18 @@ def test_community_editors_join_their_communitys_group_only(section, other_secti
     assert services.community_editor_group_name(other_community) not in names
 
 
-def test_management_command_sets_up_a_new_community(home, editorial, community_editor,
-                                                    community):
+def test_management_command_sets_up_a_new_community(home, editorial, community_editor, community):
     call_command("setup_community_section", community.slug, verbosity=0)
     section = CommunitySectionPage.objects.get(community=community)
     assert section.live and section.get_parent().slug == "communities"
     assert community_editor.groups.filter(
-        name=services.community_editor_group_name(community)).exists()
+        name=services.community_editor_group_name(community)
+    ).exists()
 
 
-def test_editor_can_edit_own_section_but_not_anothers(client, section, other_section,
-                                                      community_editor, community):
+def test_editor_can_edit_own_section_but_not_anothers(
+    client, section, other_section, community_editor, community
+):
     services.sync_community_editors(community)
     mine = add_notice(section, title="民岳家园通知")
     theirs = add_notice(other_section, title="蔚园通知")
@@ -72,12 +81,14 @@ def test_editor_can_edit_own_section_but_not_anothers(client, section, other_sec
 
 
 def test_community_editor_submits_and_subdistrict_editor_approves(
-        client, section, community, community_editor, subdistrict_editor):
+    client, section, community, community_editor, subdistrict_editor
+):
     services.sync_community_editors(community)
     services.setup_editorial()
     client.force_login(community_editor)
-    response = client.post(add_url(section), notice_form("南门22:00关闭", "south-gate",
-                                                         "action-submit"))
+    response = client.post(
+        add_url(section), notice_form("南门22:00关闭", "south-gate", "action-submit")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     notice = NoticePage.objects.get(slug="south-gate")
     assert not notice.live
@@ -90,8 +101,7 @@ def test_community_editor_submits_and_subdistrict_editor_approves(
     client.force_login(subdistrict_editor)
     task_state = notice.current_workflow_task_state
     response = client.post(
-        reverse("wagtailadmin_pages:workflow_action",
-                args=(notice.pk, "approve", task_state.pk)),
+        reverse("wagtailadmin_pages:workflow_action", args=(notice.pk, "approve", task_state.pk)),
         {"comment": ""},
     )
     assert response.status_code in (200, 302)
@@ -102,8 +112,9 @@ def test_community_editor_submits_and_subdistrict_editor_approves(
     assert "南门22:00关闭" in html
 
 
-def test_a_draft_is_not_public_and_keeps_its_revisions(client, section, community,
-                                                       community_editor):
+def test_a_draft_is_not_public_and_keeps_its_revisions(
+    client, section, community, community_editor
+):
     services.sync_community_editors(community)
     client.force_login(community_editor)
     client.post(add_url(section), notice_form("草稿通知", "draft-notice", "action-save"))
@@ -139,7 +150,8 @@ def test_scheduled_publishing_goes_live_with_publish_scheduled(notice_index):
 def test_expiry_unpublishes(notice_index):
     notice = add_notice(notice_index, title="会过期的通知")
     NoticePage.objects.filter(pk=notice.pk).update(
-        expire_at=timezone.now() - datetime.timedelta(minutes=1))
+        expire_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     call_command("publish_scheduled")
     notice.refresh_from_db()
     assert not notice.live and notice.expired
@@ -152,9 +164,9 @@ def test_editors_can_upload_images(client, editorial, role_fixture, request, sec
     assert client.get(reverse("wagtailimages:add")).status_code == 200
 
 
-def test_sections_screen_is_scoped_and_only_admins_set_up(client, home, editorial, coordinator,
-                                                          subdistrict_admin, community,
-                                                          other_community):
+def test_sections_screen_is_scoped_and_only_admins_set_up(
+    client, home, editorial, coordinator, subdistrict_admin, community, other_community
+):
     url = reverse("content_community_sections")
     client.force_login(coordinator)
     html = client.get(url).content.decode()
@@ -166,4 +178,6 @@ def test_sections_screen_is_scoped_and_only_admins_set_up(client, home, editoria
     client.force_login(subdistrict_admin)
     assert client.post(url).status_code == 302
     assert set(CommunitySectionPage.objects.values_list("community__slug", flat=True)) == {
-        community.slug, other_community.slug}
+        community.slug,
+        other_community.slug,
+    }

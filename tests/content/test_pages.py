@@ -22,8 +22,7 @@ def test_page_types_only_go_where_they_belong():
     )
 
     assert NoticeIndexPage.allowed_subpage_models() == [NoticePage]
-    assert set(NoticePage.allowed_parent_page_models()) == {NoticeIndexPage,
-                                                            CommunitySectionPage}
+    assert set(NoticePage.allowed_parent_page_models()) == {NoticeIndexPage, CommunitySectionPage}
     assert set(StoryPage.allowed_parent_page_models()) == {StoryIndexPage, CommunitySectionPage}
     assert NoticePage not in CourseIndexPage.allowed_subpage_models()
     assert LessonPage.allowed_parent_page_models() == [CoursePage]
@@ -31,20 +30,40 @@ def test_page_types_only_go_where_they_belong():
 
 
 @pytest.mark.parametrize("prefix, ui_text", [("", "最新通知"), ("/en", "Latest notices")])
-def test_every_page_type_renders_in_both_languages(client, notice_index, course_index,
-                                                  story_index, section, prefix, ui_text):
-    notice = add_notice(notice_index, title="关于小区封闭管理的通知", urgent=True,
-                        body=[paragraph("南门22:00关闭。")])
+def test_every_page_type_renders_in_both_languages(
+    client, notice_index, course_index, story_index, section, prefix, ui_text
+):
+    notice = add_notice(
+        notice_index,
+        title="关于小区封闭管理的通知",
+        urgent=True,
+        body=[paragraph("南门22:00关闭。")],
+    )
     course = add_course(course_index, title="社区消杀")
-    lesson = add_lesson(course, title="84消毒液的配比", body=[paragraph("1:100稀释。")],
-                        quiz=[question("配比是？", ["1:10", "1:100"], {1})])
+    lesson = add_lesson(
+        course,
+        title="84消毒液的配比",
+        body=[paragraph("1:100稀释。")],
+        quiz=[question("配比是？", ["1:10", "1:100"], {1})],
+    )
     story = add_story(story_index, title="雪中的一壶热茶")
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        pages = [(page, page.url) for page in (notice_index, notice, course_index, course,
-                                               lesson, story_index, story, section,
-                                               section.get_parent())]
+        pages = [
+            (page, page.url)
+            for page in (
+                notice_index,
+                notice,
+                course_index,
+                course,
+                lesson,
+                story_index,
+                story,
+                section,
+                section.get_parent(),
+            )
+        ]
     home = client.get(f"{prefix}/")
     assert home.status_code == 200
     html = home.content.decode()
@@ -63,7 +82,10 @@ def test_english_pages_keep_the_english_prefix_in_links(client, notice_index):
 
 def test_notice_page_shows_urgent_validity_and_open_graph(client, notice_index):
     notice = add_notice(
-        notice_index, title="紧急通知", urgent=True, summary="即日起实行封闭式管理。",
+        notice_index,
+        title="紧急通知",
+        urgent=True,
+        summary="即日起实行封闭式管理。",
         valid_until=timezone.now() + datetime.timedelta(days=3),
     )
     html = client.get(notice.url).content.decode()
@@ -74,15 +96,17 @@ def test_notice_page_shows_urgent_validity_and_open_graph(client, notice_index):
 
 
 def test_expired_notices_leave_home_and_lists(client, notice_index):
-    add_notice(notice_index, title="已过期的通知",
-               valid_until=timezone.now() - datetime.timedelta(hours=1))
+    add_notice(
+        notice_index, title="已过期的通知", valid_until=timezone.now() - datetime.timedelta(hours=1)
+    )
     add_notice(notice_index, title="仍有效的通知")
     html = client.get("/").content.decode()
     assert "仍有效的通知" in html and "已过期的通知" not in html
 
 
-def test_targeted_notice_shows_on_its_communities_pages_only(client, notice_index, section,
-                                                             other_section, community):
+def test_targeted_notice_shows_on_its_communities_pages_only(
+    client, notice_index, section, other_section, community
+):
     add_notice(notice_index, title="给民岳家园的通知", target_communities=[community])
     add_notice(section, title="民岳家园自己的通知")
     mine = client.get(section.url).content.decode()
@@ -97,7 +121,8 @@ def test_notices_in_a_section_know_their_community(section, community):
 
 
 def test_targeted_notices_reach_volunteers_and_staff_of_those_communities(
-        notice_index, community, other_community, coordinator):
+    notice_index, community, other_community, coordinator
+):
     from content.services import notices_for_user
 
     add_notice(notice_index, title="给民岳家园", target_communities=[community])
@@ -106,12 +131,31 @@ def test_targeted_notices_reach_volunteers_and_staff_of_those_communities(
 
 
 def test_story_names_only_those_who_consented(client, story_index):
-    story = add_story(story_index, title="感谢", thanked=[
-        {"type": "party", "value": {"kind": "firm", "name": "依文集团", "consent": True,
-                                     "link": "https://example.org/donations/1/", "note": "口罩"}},
-        {"type": "party", "value": {"kind": "resident", "name": "张秘密", "consent": False,
-                                     "note": "口罩一袋"}},
-    ])
+    story = add_story(
+        story_index,
+        title="感谢",
+        thanked=[
+            {
+                "type": "party",
+                "value": {
+                    "kind": "firm",
+                    "name": "依文集团",
+                    "consent": True,
+                    "link": "https://example.org/donations/1/",
+                    "note": "口罩",
+                },
+            },
+            {
+                "type": "party",
+                "value": {
+                    "kind": "resident",
+                    "name": "张秘密",
+                    "consent": False,
+                    "note": "口罩一袋",
+                },
+            },
+        ],
+    )
     html = client.get(story.url).content.decode()
     assert '<a href="https://example.org/donations/1/">依文集团</a>' in html
     assert "张秘密" not in html and "一位不愿具名的居民" in html
@@ -143,20 +187,22 @@ def _add_children(notice_index, story_index, section, start, stop, image=None):
     for n in range(start, stop):
         add_notice(notice_index, publish=False, title=f"通知{n}", summary="摘要")
         add_notice(section, publish=False, title=f"社区通知{n}")
-        add_story(story_index, publish=False, title=f"故事{n}", summary="摘要",
-                  listing_image=image)
+        add_story(story_index, publish=False, title=f"故事{n}", summary="摘要", listing_image=image)
 
 
-def test_listing_queries_do_not_grow_with_children(client, settings, notice_index,
-                                                   story_index, section):
+def test_listing_queries_do_not_grow_with_children(
+    client, settings, notice_index, story_index, section
+):
     """Home, indexes, a section and a story page: the same number of queries with 5 and with
     200 notices and stories (caching off, so every query is counted)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
     def measure():
         story = StoryPage.objects.live().order_by("pk").first()
-        return {url: _queries(client, url) for url in
-                ("/", notice_index.url, story_index.url, section.url, story.url)}
+        return {
+            url: _queries(client, url)
+            for url in ("/", notice_index.url, story_index.url, section.url, story.url)
+        }
 
     image = _image()
     _add_children(notice_index, story_index, section, 0, 5, image)
@@ -180,10 +226,17 @@ def test_home_shows_figures_the_other_apps_provide(client, home, monkeypatch):
 
 def test_images_render_as_responsive_renditions(client, story_index):
     image = _image()
-    story = add_story(story_index, title="图文故事", listing_image=image, body=[
-        {"type": "image_block", "value": {"image": image.pk, "caption": "雪中的热茶",
-                                          "attribution": "社区供图"}},
-    ])
+    story = add_story(
+        story_index,
+        title="图文故事",
+        listing_image=image,
+        body=[
+            {
+                "type": "image_block",
+                "value": {"image": image.pk, "caption": "雪中的热茶", "attribution": "社区供图"},
+            },
+        ],
+    )
     html = client.get(story.url).content.decode()
     assert "雪中的热茶" in html and "社区供图" in html
     assert 'srcset="' in html and " 400w" in html and " 800w" in html and ".webp" in html
@@ -192,8 +245,7 @@ def test_images_render_as_responsive_renditions(client, story_index):
     assert 'class="thumb"' in listing
 
 
-def test_moving_a_notice_into_a_section_gives_it_the_community(notice_index, section,
-                                                               community):
+def test_moving_a_notice_into_a_section_gives_it_the_community(notice_index, section, community):
     notice = add_notice(notice_index, title="挪到社区的通知")
     assert NoticePage.objects.get(pk=notice.pk).community is None
     notice.move(section, pos="last-child")

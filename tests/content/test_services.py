@@ -32,7 +32,9 @@ def user(db):
 
 def answers(lesson, chosen):
     """{block id: [choice indexes]} for the lesson's questions, in order."""
-    return {block.id: [str(i) for i in picks] for block, picks in zip(lesson.quiz, chosen, strict=True)}
+    return {
+        block.id: [str(i) for i in picks] for block, picks in zip(lesson.quiz, chosen, strict=True)
+    }
 
 
 ALL_RIGHT = [[1], [1], [0, 1], [1], [1]]

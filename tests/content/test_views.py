@@ -26,12 +26,25 @@ from tests.factories import (
 @pytest.fixture
 def searchable(notice_index, course_index, story_index):
     course = add_course(course_index, title="社区消杀课程", summary="志愿者上岗前必学。")
-    lesson = add_lesson(course, title="常用配比", body=[paragraph(
-        "一般物体表面按1:100稀释84消毒液的配比为10毫升加990毫升清水，作用30分钟后擦净。")])
-    notice = add_notice(notice_index, title="关于小区封闭式管理的通知",
-                        body=[paragraph("居民凭出入证进出，请配合测温登记。")])
-    story = add_story(story_index, title="雪中的一壶热茶",
-                      body=[paragraph("大雪天，阿姨给北门值守的志愿者送来热茶。")])
+    lesson = add_lesson(
+        course,
+        title="常用配比",
+        body=[
+            paragraph(
+                "一般物体表面按1:100稀释84消毒液的配比为10毫升加990毫升清水，作用30分钟后擦净。"
+            )
+        ],
+    )
+    notice = add_notice(
+        notice_index,
+        title="关于小区封闭式管理的通知",
+        body=[paragraph("居民凭出入证进出，请配合测温登记。")],
+    )
+    story = add_story(
+        story_index,
+        title="雪中的一壶热茶",
+        body=[paragraph("大雪天，阿姨给北门值守的志愿者送来热茶。")],
+    )
     return {"lesson": lesson, "notice": notice, "story": story, "course": course}
 
 
@@ -48,10 +61,17 @@ def test_a_chinese_word_inside_a_sentence_finds_the_page(client, searchable):
     assert "雪中的一壶热茶" not in html
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("测温", "notice"), ("热茶", "story"), ("出入证", "notice"), ("志愿者", "story"),
-    ("上岗前", "course"), ("990毫升", "lesson"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("测温", "notice"),
+        ("热茶", "story"),
+        ("出入证", "notice"),
+        ("志愿者", "story"),
+        ("上岗前", "course"),
+        ("990毫升", "lesson"),
+    ],
+)
 def test_search_finds_each_kind_of_page(client, searchable, query, expected):
     html = search(client, query).content.decode()
     assert searchable[expected].title in html
@@ -99,12 +119,19 @@ def test_highlight_marks_every_term_and_escapes_text():
 
 # --- Lessons through the site -------------------------------------------------------------
 
+
 @pytest.fixture
 def quiz_lesson(course_index):
     course = add_course(course_index, title="卡口值守", pass_mark=100)
-    return add_lesson(course, title="测体温", quiz=[
-        question("体温达到多少需要复测？", ["37.0℃", "37.3℃", "38.5℃"], {1}, "37.3℃及以上复测。"),
-    ])
+    return add_lesson(
+        course,
+        title="测体温",
+        quiz=[
+            question(
+                "体温达到多少需要复测？", ["37.0℃", "37.3℃", "38.5℃"], {1}, "37.3℃及以上复测。"
+            ),
+        ],
+    )
 
 
 def test_quiz_through_the_site(client, quiz_lesson):
@@ -142,6 +169,7 @@ def test_my_courses_needs_login(client, home):
 
 
 # --- Feeds, sitemap, API --------------------------------------------------------------------
+
 
 def test_rss_and_atom_feeds_list_live_notices(client, notice_index):
     add_notice(notice_index, title="紧急：南门关闭", urgent=True, summary="22:00关闭")
@@ -181,12 +209,14 @@ def test_api_serves_published_pages_only(client, notice_index):
 
 # --- QR poster ------------------------------------------------------------------------------
 
+
 def _poster(client, community):
     return client.get(reverse("content:poster", args=(community.slug,)))
 
 
-def test_poster_is_an_a4_pdf_with_chinese_text_and_a_decodable_qr(client, community,
-                                                                  coordinator, tmp_path):
+def test_poster_is_an_a4_pdf_with_chinese_text_and_a_decodable_qr(
+    client, community, coordinator, tmp_path
+):
     import zxingcpp
     from PIL import Image
     from pypdf import PdfReader
@@ -202,15 +232,17 @@ def test_poster_is_an_a4_pdf_with_chinese_text_and_a_decodable_qr(client, commun
     assert "志愿者招募" in text and community.name in text and "扫描" in text
     pdf = tmp_path / "poster.pdf"
     pdf.write_bytes(response.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf),
-                    str(tmp_path / "poster")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf), str(tmp_path / "poster")],
+        check=True,
+    )
     codes = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
-    assert [code.text for code in codes] == [
-        f"http://testserver/volunteers/join/{community.slug}/"]
+    assert [code.text for code in codes] == [f"http://testserver/volunteers/join/{community.slug}/"]
 
 
-def test_poster_is_for_that_communitys_staff_only(client, community, other_coordinator,
-                                                  coordinator, subdistrict_admin):
+def test_poster_is_for_that_communitys_staff_only(
+    client, community, other_coordinator, coordinator, subdistrict_admin
+):
     assert _poster(client, community).status_code == 302  # log in first
     client.force_login(other_coordinator)
     assert _poster(client, community).status_code == 404
@@ -222,13 +254,23 @@ def test_poster_is_for_that_communitys_staff_only(client, community, other_coord
     assert _poster(client, community).status_code == 200
 
 
-def test_api_does_not_give_away_quiz_answers_or_unconsented_names(client, course_index,
-                                                                   story_index):
+def test_api_does_not_give_away_quiz_answers_or_unconsented_names(
+    client, course_index, story_index
+):
     course = add_course(course_index, title="课程")
-    lesson = add_lesson(course, title="有测验的课", body=[paragraph("正文")],
-                        quiz=[question("答案是？", ["甲", "乙"], {1})])
-    story = add_story(story_index, title="故事", thanked=[
-        {"type": "party", "value": {"kind": "resident", "name": "张秘密", "consent": False}}])
+    lesson = add_lesson(
+        course,
+        title="有测验的课",
+        body=[paragraph("正文")],
+        quiz=[question("答案是？", ["甲", "乙"], {1})],
+    )
+    story = add_story(
+        story_index,
+        title="故事",
+        thanked=[
+            {"type": "party", "value": {"kind": "resident", "name": "张秘密", "consent": False}}
+        ],
+    )
     lesson_json = client.get(f"/api/v2/pages/{lesson.pk}/").json()
     assert lesson_json["estimated_minutes"] == 5 and "quiz" not in lesson_json
     story_json = client.get(f"/api/v2/pages/{story.pk}/").content.decode()

@@ -15,14 +15,16 @@ def warehouse(db):
 
 @pytest.fixture
 def masks(db):
-    return Item.objects.create(name="医用外科口罩", category=Item.Category.MASKS, unit="只",
-                               specification="一次性使用")
+    return Item.objects.create(
+        name="医用外科口罩", category=Item.Category.MASKS, unit="只", specification="一次性使用"
+    )
 
 
 @pytest.fixture
 def disinfectant(db):
-    return Item.objects.create(name="84消毒液", category=Item.Category.DISINFECTANT, unit="瓶",
-                               specification="500ml")
+    return Item.objects.create(
+        name="84消毒液", category=Item.Category.DISINFECTANT, unit="瓶", specification="500ml"
+    )
 
 
 @pytest.fixture
@@ -56,15 +58,24 @@ def in_days(n):
 @pytest.fixture
 def stocked(donor, masks, disinfectant, warehouse, warehouse_keeper):
     """Two mask lots (different expiry) and one disinfectant lot in the warehouse."""
-    pledge = services.pledge(donor, [
-        {"item": masks, "quantity": 5000, "lot_number": "M-LATE", "expiry": in_days(300)},
-        {"item": masks, "quantity": 1000, "lot_number": "M-EARLY", "expiry": in_days(60)},
-        {"item": disinfectant, "quantity": 200, "lot_number": "D-1", "expiry": in_days(400)},
-    ], user=warehouse_keeper)
+    pledge = services.pledge(
+        donor,
+        [
+            {"item": masks, "quantity": 5000, "lot_number": "M-LATE", "expiry": in_days(300)},
+            {"item": masks, "quantity": 1000, "lot_number": "M-EARLY", "expiry": in_days(60)},
+            {"item": disinfectant, "quantity": 200, "lot_number": "D-1", "expiry": in_days(400)},
+        ],
+        user=warehouse_keeper,
+    )
     late, early, bottles = pledge.lines.order_by("pk")
-    receipt = services.receive(pledge, warehouse, [
-        {"pledge_line": late, "accepted": 4800, "rejected": 200, "reason": "非医用级"},
-        {"pledge_line": early, "accepted": 1000},
-        {"pledge_line": bottles, "accepted": 200},
-    ], user=warehouse_keeper)
+    receipt = services.receive(
+        pledge,
+        warehouse,
+        [
+            {"pledge_line": late, "accepted": 4800, "rejected": 200, "reason": "非医用级"},
+            {"pledge_line": early, "accepted": 1000},
+            {"pledge_line": bottles, "accepted": 200},
+        ],
+        user=warehouse_keeper,
+    )
     return {"pledge": pledge, "receipt": receipt, "late": late, "early": early, "bottles": bottles}

@@ -17,16 +17,35 @@ from donations.models import (
     SupplyRequest,
 )
 
-INDEXES = ["donors", "pledges", "receipts", "balances", "ledger", "requests", "dispatches",
-           "distributions", "items", "locations"]
+INDEXES = [
+    "donors",
+    "pledges",
+    "receipts",
+    "balances",
+    "ledger",
+    "requests",
+    "dispatches",
+    "distributions",
+    "items",
+    "locations",
+]
 
 
 @pytest.fixture
 def flow(stocked, community, other_community, coordinator, warehouse_keeper, masks, disinfectant):
-    mine = services.request_supplies(community, [(masks, 500), (disinfectant, 50)], purpose="卡口志愿者",
-                                     urgency="urgent", user=coordinator)
-    theirs = services.request_supplies(other_community, [(masks, 100)], purpose="隔离户", user=warehouse_keeper)
-    note = services.dispatch(services.allocate(theirs.lines.get(), user=warehouse_keeper), user=warehouse_keeper)
+    mine = services.request_supplies(
+        community,
+        [(masks, 500), (disinfectant, 50)],
+        purpose="卡口志愿者",
+        urgency="urgent",
+        user=coordinator,
+    )
+    theirs = services.request_supplies(
+        other_community, [(masks, 100)], purpose="隔离户", user=warehouse_keeper
+    )
+    note = services.dispatch(
+        services.allocate(theirs.lines.get(), user=warehouse_keeper), user=warehouse_keeper
+    )
     return {"mine": mine, "theirs": theirs, "their_note": note}
 
 
@@ -43,14 +62,22 @@ def test_pledge_listing_offers_the_spreadsheet_import(client, warehouse_keeper, 
     assert client.get(reverse("donations_pledges:import")).status_code in (302, 403)
 
 
-def test_journey_4_in_the_back_office(client, flow, coordinator, warehouse_keeper, compound, post, masks, disinfectant):
+def test_journey_4_in_the_back_office(
+    client, flow, coordinator, warehouse_keeper, compound, post, masks, disinfectant
+):
     mine = flow["mine"]
     client.force_login(warehouse_keeper)
     for line in mine.lines.all():
-        response = client.post(reverse("donations_admin:request", args=[mine.pk]), {"line": line.pk, "quantity": line.quantity})
+        response = client.post(
+            reverse("donations_admin:request", args=[mine.pk]),
+            {"line": line.pk, "quantity": line.quantity},
+        )
         assert response.status_code == 302
     allocations = [str(pk) for pk in mine.lines.values_list("allocations", flat=True)]
-    client.post(reverse("donations_admin:request", args=[mine.pk]), {"action": "dispatch", "allocation": allocations})
+    client.post(
+        reverse("donations_admin:request", args=[mine.pk]),
+        {"action": "dispatch", "allocation": allocations},
+    )
     note = Dispatch.objects.get(community=mine.community)
     pdf = client.get(reverse("donations_admin:dispatch_pdf", args=[note.pk]))
     with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
@@ -60,14 +87,26 @@ def test_journey_4_in_the_back_office(client, flow, coordinator, warehouse_keepe
     bottles = note.allocations.get(lot__item=disinfectant)
     data = {f"received-{a.pk}": a.quantity for a in note.allocations.all()}
     data.update({f"received-{bottles.pk}": 48, f"reason-{bottles.pk}": "破损2瓶"})
-    assert client.post(reverse("donations_admin:confirm_receipt", args=[note.pk]), data).status_code == 302
+    assert (
+        client.post(reverse("donations_admin:confirm_receipt", args=[note.pk]), data).status_code
+        == 302
+    )
     assert CommunityReceipt.objects.filter(dispatch=note).exists()
     assert Movement.objects.get(kind="discard", reason="破损2瓶").quantity == 2
-    response = client.post(reverse("donations_admin:distribute"), {
-        "community": mine.community.pk, "location": note.to_location.pk, "recipient": "household",
-        "compound": compound.pk, "building": "5号楼", "lines-TOTAL_FORMS": 4, "lines-INITIAL_FORMS": 0,
-        "lines-0-item": disinfectant.pk, "lines-0-quantity": 2,
-    })
+    response = client.post(
+        reverse("donations_admin:distribute"),
+        {
+            "community": mine.community.pk,
+            "location": note.to_location.pk,
+            "recipient": "household",
+            "compound": compound.pk,
+            "building": "5号楼",
+            "lines-TOTAL_FORMS": 4,
+            "lines-INITIAL_FORMS": 0,
+            "lines-0-item": disinfectant.pk,
+            "lines-0-quantity": 2,
+        },
+    )
     assert response.status_code == 302
     assert Distribution.objects.get().recipient_label == "民岳家园一区 5号楼"
     assert services.check_balances() == []
@@ -81,36 +120,69 @@ def test_coordinator_sees_only_their_community(client, flow, coordinator, stocke
     assert client.get(reverse("donations_admin:request", args=[theirs.pk])).status_code == 404
     note = flow["their_note"]
     assert client.get(reverse("donations_admin:confirm_receipt", args=[note.pk])).status_code == 404
-    assert client.post(reverse("donations_admin:confirm_receipt", args=[note.pk]), {}).status_code == 404
+    assert (
+        client.post(reverse("donations_admin:confirm_receipt", args=[note.pk]), {}).status_code
+        == 404
+    )
     assert client.get(reverse("donations_admin:dispatch_pdf", args=[note.pk])).status_code == 404
     assert client.get(reverse("donations_dispatches:inspect", args=[note.pk])).status_code == 404
     # The coordinator cannot allocate, receive donor goods or see donors.
-    assert client.post(reverse("donations_admin:request", args=[flow["mine"].pk]),
-                       {"line": flow["mine"].lines.first().pk}).status_code in (200, 403)
+    assert client.post(
+        reverse("donations_admin:request", args=[flow["mine"].pk]),
+        {"line": flow["mine"].lines.first().pk},
+    ).status_code in (200, 403)
     assert not flow["mine"].lines.first().allocations.exists()
     assert client.get(reverse("donations_donors:index")).status_code in (302, 403)
     # Wagtail answers a refused permission with a redirect to the dashboard.
-    assert client.get(reverse("donations_admin:receive", args=[stocked["pledge"].pk])).status_code in (302, 403)
-    assert client.get(reverse("donations_admin:verify_donor", args=[stocked["pledge"].donor_id])).status_code in (302, 403)
+    assert client.get(
+        reverse("donations_admin:receive", args=[stocked["pledge"].pk])
+    ).status_code in (302, 403)
+    assert client.get(
+        reverse("donations_admin:verify_donor", args=[stocked["pledge"].donor_id])
+    ).status_code in (302, 403)
 
 
-def test_coordinator_requests_only_for_own_community(client, coordinator, other_community, community, masks):
+def test_coordinator_requests_only_for_own_community(
+    client, coordinator, other_community, community, masks
+):
     client.force_login(coordinator)
-    base = {"purpose": "x", "urgency": "normal", "lines-TOTAL_FORMS": 4, "lines-INITIAL_FORMS": 0,
-            "lines-0-item": masks.pk, "lines-0-quantity": 5}
-    assert client.post(reverse("donations_admin:request_create"), {**base, "community": other_community.pk}).status_code == 200
+    base = {
+        "purpose": "x",
+        "urgency": "normal",
+        "lines-TOTAL_FORMS": 4,
+        "lines-INITIAL_FORMS": 0,
+        "lines-0-item": masks.pk,
+        "lines-0-quantity": 5,
+    }
+    assert (
+        client.post(
+            reverse("donations_admin:request_create"), {**base, "community": other_community.pk}
+        ).status_code
+        == 200
+    )
     assert not SupplyRequest.objects.exists()
-    assert client.post(reverse("donations_admin:request_create"), {**base, "community": community.pk}).status_code == 302
+    assert (
+        client.post(
+            reverse("donations_admin:request_create"), {**base, "community": community.pk}
+        ).status_code
+        == 302
+    )
 
 
 def test_receiving_in_the_back_office(client, warehouse_keeper, donor, masks, warehouse):
     pledge = services.pledge(donor, [{"item": masks, "quantity": 5000, "lot_number": "B1"}])
     line = pledge.lines.get()
     client.force_login(warehouse_keeper)
-    response = client.post(reverse("donations_admin:receive", args=[pledge.pk]), {
-        "location": warehouse.pk, f"accepted-{line.pk}": 4800, f"rejected-{line.pk}": 200,
-        f"reason-{line.pk}": "非医用级", f"lot-{line.pk}": "B1",
-    })
+    response = client.post(
+        reverse("donations_admin:receive", args=[pledge.pk]),
+        {
+            "location": warehouse.pk,
+            f"accepted-{line.pk}": 4800,
+            f"rejected-{line.pk}": 200,
+            f"reason-{line.pk}": "非医用级",
+            f"lot-{line.pk}": "B1",
+        },
+    )
     assert response.status_code == 302
     assert Balance.objects.get(lot__pledge_line=line).quantity == 4800
 
@@ -137,13 +209,19 @@ def test_ledger_is_read_only_in_the_admin(client, subdistrict_admin, stocked):
 
 def test_ledger_export_is_scoped(client, flow, coordinator, warehouse_keeper):
     client.force_login(warehouse_keeper)
-    everything = openpyxl.load_workbook(io.BytesIO(client.get(reverse("donations_admin:export_ledger")).content)).active
+    everything = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("donations_admin:export_ledger")).content)
+    ).active
     client.force_login(coordinator)
-    theirs = openpyxl.load_workbook(io.BytesIO(client.get(reverse("donations_admin:export_ledger")).content)).active
+    theirs = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("donations_admin:export_ledger")).content)
+    ).active
     assert everything.max_row > theirs.max_row
     text = " ".join(str(c.value) for row in theirs.iter_rows() for c in row)
     assert "蔚园社区" not in text
-    balances = openpyxl.load_workbook(io.BytesIO(client.get(reverse("donations_admin:export_balances")).content)).active
+    balances = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("donations_admin:export_balances")).content)
+    ).active
     assert balances.max_row == 1  # nothing in their store yet
 
 

@@ -27,6 +27,7 @@ def _run(workers):
                 errors.append(error)
             finally:
                 connection.close()
+
         return run
 
     threads = [threading.Thread(target=wrap(fn)) for fn in workers]
@@ -45,10 +46,15 @@ def test_parallel_allocations_and_distributions_never_oversell():
     warehouse = Location.objects.create(name="仓库", kind="warehouse")
     donor = DonorFactory()
     pledge = services.pledge(donor, [{"item": item, "quantity": 100, "lot_number": "N-1"}])
-    services.receive(pledge, warehouse, [{"pledge_line": pledge.lines.get(), "accepted": 100}], user=keeper)
+    services.receive(
+        pledge, warehouse, [{"pledge_line": pledge.lines.get(), "accepted": 100}], user=keeper
+    )
     lot = Lot.objects.get()
     communities = [CommunityFactory() for _ in range(THREADS)]
-    requests = [services.request_supplies(c, [(item, 1000)], purpose="并发", user=keeper) for c in communities]
+    requests = [
+        services.request_supplies(c, [(item, 1000)], purpose="并发", user=keeper)
+        for c in communities
+    ]
     outcome = {"allocated": 0, "distributed": 0, "refused": 0}
     lock = threading.Lock()
 
@@ -63,21 +69,27 @@ def test_parallel_allocations_and_distributions_never_oversell():
                 except StockError:
                     with lock:
                         outcome["refused"] += 1
+
         return work
 
     def distributor(community):
         def work():
             for _ in range(ATTEMPTS):
                 try:
-                    services.distribute(community, warehouse, [(lot, 5)], recipient="volunteers", user=keeper)
+                    services.distribute(
+                        community, warehouse, [(lot, 5)], recipient="volunteers", user=keeper
+                    )
                     with lock:
                         outcome["distributed"] += 5
                 except StockError:
                     with lock:
                         outcome["refused"] += 1
+
         return work
 
-    workers = [allocator(r) for r in requests[: THREADS // 2]] + [distributor(c) for c in communities[THREADS // 2:]]
+    workers = [allocator(r) for r in requests[: THREADS // 2]] + [
+        distributor(c) for c in communities[THREADS // 2 :]
+    ]
     errors = _run(workers)
     assert errors == []
     balance = Balance.objects.get(lot=lot, location=warehouse)

@@ -13,13 +13,20 @@ from donations.services import StockError
 
 @pytest.fixture
 def open_pledge(donor, masks, disinfectant):
-    return services.pledge(donor, [{"item": masks, "quantity": 100, "lot_number": "C-1"},
-                                   {"item": disinfectant, "quantity": 20}])
+    return services.pledge(
+        donor,
+        [
+            {"item": masks, "quantity": 100, "lot_number": "C-1"},
+            {"item": disinfectant, "quantity": 20},
+        ],
+    )
 
 
 def _receive_part(pledge, warehouse, keeper):
     first = pledge.lines.order_by("pk").first()
-    return services.receive(pledge, warehouse, [{"pledge_line": first, "accepted": 40}], user=keeper)
+    return services.receive(
+        pledge, warehouse, [{"pledge_line": first, "accepted": 40}], user=keeper
+    )
 
 
 def test_cancel_records_who_when_why_and_keeps_the_pledge(open_pledge, donor_user):
@@ -33,7 +40,11 @@ def test_cancel_records_who_when_why_and_keeps_the_pledge(open_pledge, donor_use
 def test_cancelling_twice_changes_nothing(open_pledge, donor_user, warehouse_keeper):
     first = services.cancel_pledge(open_pledge, user=donor_user, reason="第一次")
     again = services.cancel_pledge(open_pledge, user=warehouse_keeper, reason="第二次")
-    assert (again.ended_by, again.end_reason, again.ended_at) == (donor_user, "第一次", first.ended_at)
+    assert (again.ended_by, again.end_reason, again.ended_at) == (
+        donor_user,
+        "第一次",
+        first.ended_at,
+    )
 
 
 def test_cancel_needs_a_reason(open_pledge, donor_user):
@@ -51,15 +62,23 @@ def test_a_partly_received_pledge_cannot_be_cancelled(open_pledge, warehouse, wa
     assert open_pledge.status == Pledge.Status.PARTIAL and open_pledge.ended_at is None
 
 
-def test_a_pledge_with_only_rejected_goods_counts_as_received(open_pledge, warehouse, warehouse_keeper):
+def test_a_pledge_with_only_rejected_goods_counts_as_received(
+    open_pledge, warehouse, warehouse_keeper
+):
     line = open_pledge.lines.order_by("pk").first()
-    services.receive(open_pledge, warehouse, [{"pledge_line": line, "rejected": 5, "reason": "破损"}],
-                     user=warehouse_keeper)
+    services.receive(
+        open_pledge,
+        warehouse,
+        [{"pledge_line": line, "rejected": 5, "reason": "破损"}],
+        user=warehouse_keeper,
+    )
     with pytest.raises(StockError):
         services.cancel_pledge(open_pledge, user=warehouse_keeper, reason="x")
 
 
-def test_receiving_into_a_cancelled_pledge_is_refused(open_pledge, donor_user, warehouse, warehouse_keeper):
+def test_receiving_into_a_cancelled_pledge_is_refused(
+    open_pledge, donor_user, warehouse, warehouse_keeper
+):
     services.cancel_pledge(open_pledge, user=donor_user, reason="不捐了")
     with translation.override("zh-hans"), pytest.raises(StockError, match="已取消"):
         _receive_part(open_pledge, warehouse, warehouse_keeper)
@@ -71,14 +90,19 @@ def test_close_the_remainder_keeps_what_arrived(open_pledge, warehouse, warehous
     pledge = services.close_pledge(open_pledge, user=warehouse_keeper, reason="余下的不再送来")
     assert pledge.status == Pledge.Status.CLOSED and pledge.ended_by == warehouse_keeper
     assert Balance.objects.get(lot__pledge_line__pledge=pledge).quantity == 40
-    assert services.close_pledge(open_pledge, user=warehouse_keeper, reason="again").end_reason == "余下的不再送来"
+    assert (
+        services.close_pledge(open_pledge, user=warehouse_keeper, reason="again").end_reason
+        == "余下的不再送来"
+    )
     with translation.override("zh-hans"), pytest.raises(StockError, match="已结束"):
         _receive_part(open_pledge, warehouse, warehouse_keeper)
     with pytest.raises(StockError):
         services.cancel_pledge(open_pledge, user=warehouse_keeper, reason="x")
 
 
-def test_close_is_refused_when_nothing_or_everything_arrived(open_pledge, stocked, warehouse_keeper):
+def test_close_is_refused_when_nothing_or_everything_arrived(
+    open_pledge, stocked, warehouse_keeper
+):
     with pytest.raises(StockError, match="cancel it instead|请改为取消"):
         services.close_pledge(open_pledge, user=warehouse_keeper, reason="x")
     with pytest.raises(StockError):
@@ -100,7 +124,9 @@ def test_a_cancelled_pledge_stays_in_the_donor_trace(open_pledge, stocked, donor
 
 @pytest.fixture
 def allocated(stocked, community, coordinator, warehouse_keeper, masks):
-    request = services.request_supplies(community, [(masks, 1500)], purpose="卡口", user=coordinator)
+    request = services.request_supplies(
+        community, [(masks, 1500)], purpose="卡口", user=coordinator
+    )
     line = request.lines.get()
     return line, services.allocate(line, user=warehouse_keeper)  # M-EARLY 1000, M-LATE 500
 
@@ -115,7 +141,11 @@ def test_release_returns_reserved_stock_and_lowers_the_line(allocated, warehouse
     early.refresh_from_db()
     assert (early.released_by, early.release_reason) == (warehouse_keeper, "改由社区自筹")
     movement = Movement.objects.get(kind=Movement.Kind.RELEASE)
-    assert (movement.allocation, movement.quantity, movement.from_location) == (early, 1000, warehouse)
+    assert (movement.allocation, movement.quantity, movement.from_location) == (
+        early,
+        1000,
+        warehouse,
+    )
     assert movement.to_location is None
     assert services.check_balances() == []
 
@@ -173,8 +203,9 @@ def test_check_balances_catches_a_release_not_applied_to_the_balance(allocated, 
 
 @pytest.fixture
 def store(community):
-    return Location.objects.create(name="民岳家园社区物资点", kind=Location.Kind.COMMUNITY,
-                                   community=community)
+    return Location.objects.create(
+        name="民岳家园社区物资点", kind=Location.Kind.COMMUNITY, community=community
+    )
 
 
 def test_transfer_moves_free_units_only(allocated, warehouse, store, warehouse_keeper):
@@ -196,8 +227,9 @@ def test_transfer_refusals_change_nothing(stocked, warehouse, store, warehouse_k
     assert Balance.objects.get(lot=lot, location=warehouse).quantity == 200
 
 
-def test_the_firm_hears_when_staff_end_its_pledge(open_pledge, donor_user, warehouse,
-                                                  warehouse_keeper, django_capture_on_commit_callbacks):
+def test_the_firm_hears_when_staff_end_its_pledge(
+    open_pledge, donor_user, warehouse, warehouse_keeper, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from portal import sms
@@ -211,8 +243,9 @@ def test_the_firm_hears_when_staff_end_its_pledge(open_pledge, donor_user, wareh
     assert len(sms.outbox) == 1 and "厂家停产" in sms.outbox[0].text
 
 
-def test_the_representative_who_cancels_is_not_told_again(open_pledge, donor_user,
-                                                          django_capture_on_commit_callbacks):
+def test_the_representative_who_cancels_is_not_told_again(
+    open_pledge, donor_user, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     mail.outbox.clear()

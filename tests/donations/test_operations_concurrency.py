@@ -22,8 +22,12 @@ def setting():
     keeper = make_user(roles.WAREHOUSE)
     item = Item.objects.create(name="N95口罩", category="masks", unit="只")
     warehouse = Location.objects.create(name="仓库", kind="warehouse")
-    pledge = services.pledge(DonorFactory(), [{"item": item, "quantity": 1000, "lot_number": "N-1"}])
-    services.receive(pledge, warehouse, [{"pledge_line": pledge.lines.get(), "accepted": 1000}], user=keeper)
+    pledge = services.pledge(
+        DonorFactory(), [{"item": item, "quantity": 1000, "lot_number": "N-1"}]
+    )
+    services.receive(
+        pledge, warehouse, [{"pledge_line": pledge.lines.get(), "accepted": 1000}], user=keeper
+    )
     return {"keeper": keeper, "item": item, "warehouse": warehouse}
 
 
@@ -31,8 +35,9 @@ def _allocations(setting, n, quantity=10):
     community = CommunityFactory()
     made = []
     for _ in range(n):
-        request = services.request_supplies(community, [(setting["item"], quantity)], purpose="并发",
-                                            user=setting["keeper"])
+        request = services.request_supplies(
+            community, [(setting["item"], quantity)], purpose="并发", user=setting["keeper"]
+        )
         made += services.allocate(request.lines.get(), user=setting["keeper"])
     return made
 
@@ -50,6 +55,7 @@ def _racing(*calls):
                 won.append(call)
             except StockError:
                 pass
+
         return work
 
     errors = _run([wrap(call) for call in calls])
@@ -77,9 +83,12 @@ def test_release_racing_dispatch_lets_exactly_one_win(setting):
 def test_simultaneous_double_release_writes_one_movement(setting):
     keeper = setting["keeper"]
     [allocation] = _allocations(setting, 1, quantity=300)
-    won, errors = _racing(*[
-        lambda: services.release_allocation(allocation, user=keeper, reason="双击") for _ in range(4)
-    ])
+    won, errors = _racing(
+        *[
+            lambda: services.release_allocation(allocation, user=keeper, reason="双击")
+            for _ in range(4)
+        ]
+    )
     assert errors == [] and won == 4  # each call answers "released"; only one did it
     assert Movement.objects.filter(kind="release").count() == 1
     assert Balance.objects.get(location=setting["warehouse"]).reserved == 0
@@ -94,8 +103,9 @@ def test_cancel_racing_a_delivery_never_leaves_goods_in_a_cancelled_pledge(setti
         line = pledge.lines.get()
         won, errors = _racing(
             lambda p=pledge: services.cancel_pledge(p, user=keeper, reason="撤回"),
-            lambda p=pledge, ln=line: services.receive(p, warehouse, [{"pledge_line": ln, "accepted": 20}],
-                                                       user=keeper),
+            lambda p=pledge, ln=line: services.receive(
+                p, warehouse, [{"pledge_line": ln, "accepted": 20}], user=keeper
+            ),
         )
         assert errors == [] and won == 1
         pledge.refresh_from_db()

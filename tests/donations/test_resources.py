@@ -25,15 +25,18 @@ def _rows(n, masks):
 def test_good_file_becomes_one_pledge_through_the_service(donor, masks, disinfectant):
     rows = _rows(40, masks) + [(disinfectant.name, 200, "D-1", "")]
     resource = PledgeImportResource(donor=donor)
-    result = resource.import_data(_dataset(rows), dry_run=False, raise_errors=False, use_transactions=True)
+    result = resource.import_data(
+        _dataset(rows), dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert not result.has_errors() and not result.has_validation_errors()
     pledge = Pledge.objects.get()
     assert pledge.lines.count() == 41 and resource.pledge == pledge
 
 
 def test_dry_run_writes_nothing(donor, masks):
-    result = PledgeImportResource(donor=donor).import_data(_dataset(_rows(5, masks)), dry_run=True,
-                                                             raise_errors=False, use_transactions=True)
+    result = PledgeImportResource(donor=donor).import_data(
+        _dataset(_rows(5, masks)), dry_run=True, raise_errors=False, use_transactions=True
+    )
     assert not result.has_validation_errors()
     assert not Pledge.objects.exists()
 
@@ -43,8 +46,9 @@ def test_any_bad_row_writes_nothing_and_names_row_and_reason(donor, masks):
     rows[36] = ("不存在的物资", 5, "X", "")
     rows[38] = (masks.name, -3, "Y", "")
     rows[39] = (masks.name, 3, "Z", "2001-01-01")
-    result = PledgeImportResource(donor=donor).import_data(_dataset(rows), dry_run=False,
-                                                             raise_errors=False, use_transactions=True)
+    result = PledgeImportResource(donor=donor).import_data(
+        _dataset(rows), dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert result.has_validation_errors()
     assert not Pledge.objects.exists() and not PledgeLine.objects.exists()
     problems = import_errors(result)
@@ -56,29 +60,38 @@ def test_any_bad_row_writes_nothing_and_names_row_and_reason(donor, masks):
 
 def test_missing_columns_are_reported(donor):
     data = tablib.Dataset(("口罩",), headers=["名字"])
-    result = PledgeImportResource(donor=donor).import_data(data, dry_run=False, raise_errors=False,
-                                                             use_transactions=True)
+    result = PledgeImportResource(donor=donor).import_data(
+        data, dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert result.has_errors()
     assert "物资名称" in import_errors(result)[0][1]
     assert not Pledge.objects.exists()
 
 
 def test_ledger_and_balances_export(stocked):
-    ledger = MovementExportResource().export(MovementExportResource.queryset(Movement.objects.all()))
+    ledger = MovementExportResource().export(
+        MovementExportResource.queryset(Movement.objects.all())
+    )
     assert len(ledger) == 3
     assert "北京公共交通控股(集团)有限公司" in ledger.csv
     balances = BalanceExportResource().export(BalanceExportResource.queryset(Balance.objects.all()))
     assert "4800" in balances.csv
 
 
-def test_admin_pledge_import_groups_rows_by_donor_all_or_nothing(donor, other_donor, masks, warehouse_keeper):
+def test_admin_pledge_import_groups_rows_by_donor_all_or_nothing(
+    donor, other_donor, masks, warehouse_keeper
+):
     from donations.resources import PledgeAdminImportResource
     from portal.importexport import describe_problems, run_import
 
-    rows = [(donor.name, masks.name, 100, "A", ""), (other_donor.name, masks.name, 50, "B", ""),
-            (donor.name, masks.name, 20, "C", "")]
-    data = tablib.Dataset(*(rows + [("没有这个单位", masks.name, 5, "", "")]),
-                          headers=["捐赠方", *HEADERS])
+    rows = [
+        (donor.name, masks.name, 100, "A", ""),
+        (other_donor.name, masks.name, 50, "B", ""),
+        (donor.name, masks.name, 20, "C", ""),
+    ]
+    data = tablib.Dataset(
+        *(rows + [("没有这个单位", masks.name, 5, "", "")]), headers=["捐赠方", *HEADERS]
+    )
     result = run_import(PledgeAdminImportResource(user=warehouse_keeper), data, dry_run=False)
     problems = describe_problems(PledgeAdminImportResource(user=warehouse_keeper), result)
     assert not Pledge.objects.exists()

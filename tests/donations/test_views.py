@@ -22,20 +22,33 @@ def _pdf_text(content):
 @pytest.fixture
 def other_records(other_donor, masks, warehouse, warehouse_keeper):
     pledge = services.pledge(other_donor, [{"item": masks, "quantity": 10, "lot_number": "OTHER"}])
-    receipt = services.receive(pledge, warehouse, [{"pledge_line": pledge.lines.get(), "accepted": 10}],
-                               user=warehouse_keeper)
+    receipt = services.receive(
+        pledge,
+        warehouse,
+        [{"pledge_line": pledge.lines.get(), "accepted": 10}],
+        user=warehouse_keeper,
+    )
     return {"pledge": pledge, "receipt": receipt, "lot": Lot.objects.get(lot_number="OTHER")}
 
 
 # 1. Registration and isolation -----------------------------------------------------------------
 
+
 def test_signed_in_user_registers_a_firm(client, db):
     user = make_user(username="newrep")
     client.force_login(user)
-    response = client.post(reverse("donations:donor_register"), {
-        "kind": "firm", "name": "依文集团", "credit_code": make_uscc(99), "contact_name": "王女士",
-        "contact_phone": "13712345678", "address": "北京", "public_name_consent": "on",
-    })
+    response = client.post(
+        reverse("donations:donor_register"),
+        {
+            "kind": "firm",
+            "name": "依文集团",
+            "credit_code": make_uscc(99),
+            "contact_name": "王女士",
+            "contact_phone": "13712345678",
+            "address": "北京",
+            "public_name_consent": "on",
+        },
+    )
     assert response.status_code == 302
     donor = Donor.objects.get(name="依文集团")
     assert donor.public_name_consent and not donor.verified
@@ -44,10 +57,16 @@ def test_signed_in_user_registers_a_firm(client, db):
 
 def test_bad_credit_code_is_shown_next_to_the_field(client, db):
     client.force_login(make_user())
-    response = client.post(reverse("donations:donor_register"), {
-        "kind": "firm", "name": "某公司", "credit_code": "91110000123456789X", "contact_name": "王",
-        "contact_phone": "13712345678",
-    })
+    response = client.post(
+        reverse("donations:donor_register"),
+        {
+            "kind": "firm",
+            "name": "某公司",
+            "credit_code": "91110000123456789X",
+            "contact_name": "王",
+            "contact_phone": "13712345678",
+        },
+    )
     assert response.status_code == 200
     assert "统一社会信用代码" in response.content.decode()
     assert not Donor.objects.exists()
@@ -58,7 +77,9 @@ def test_registration_needs_login(client, db):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_other_donors_ids_give_404_on_every_url(client, donor_user, stocked, other_records, other_donor):
+def test_other_donors_ids_give_404_on_every_url(
+    client, donor_user, stocked, other_records, other_donor
+):
     client.force_login(donor_user)
     urls = [
         reverse("donations:donor_edit", args=[other_donor.pk]),
@@ -75,16 +96,26 @@ def test_other_donors_ids_give_404_on_every_url(client, donor_user, stocked, oth
     # ... while their own records open.
     own = stocked["pledge"]
     assert client.get(reverse("donations:pledge", args=[own.pk])).status_code == 200
-    assert client.get(reverse("donations:lot", args=[Lot.objects.filter(donor=own.donor).first().pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("donations:lot", args=[Lot.objects.filter(donor=own.donor).first().pk])
+        ).status_code
+        == 200
+    )
     mine = client.get(reverse("donations:mine")).content.decode()
     assert "中都投资集团有限公司" not in mine and "北京公共交通控股(集团)有限公司" in mine
 
 
 def test_representative_changes_public_name_consent(client, donor_user, donor):
     client.force_login(donor_user)
-    response = client.post(reverse("donations:donor_edit", args=[donor.pk]), {
-        "contact_name": "李先生", "contact_phone": "13712345670", "address": "",
-    })
+    response = client.post(
+        reverse("donations:donor_edit", args=[donor.pk]),
+        {
+            "contact_name": "李先生",
+            "contact_phone": "13712345670",
+            "address": "",
+        },
+    )
     assert response.status_code == 302
     donor.refresh_from_db()
     assert donor.contact_name == "李先生" and not donor.public_name_consent
@@ -92,9 +123,14 @@ def test_representative_changes_public_name_consent(client, donor_user, donor):
 
 # 3. Pledge form, photo and upload ---------------------------------------------------------------
 
+
 def _lines(prefix="lines", rows=()):
-    data = {f"{prefix}-TOTAL_FORMS": "3", f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "50"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": "3",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "50",
+    }
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"{prefix}-{i}-{key}"] = value
@@ -109,23 +145,40 @@ def _png(size=(20, 20)):
 
 def test_pledge_form_with_lines_and_photo(client, donor_user, donor, masks, disinfectant):
     client.force_login(donor_user)
-    data = _lines(rows=[
-        {"item": masks.pk, "quantity": "5000", "lot_number": "20260101", "expiry": in_days(300).isoformat(),
-         "photo": SimpleUploadedFile("goods.png", _png(), content_type="image/png")},
-        {"item": disinfectant.pk, "quantity": "200"},
-    ])
+    data = _lines(
+        rows=[
+            {
+                "item": masks.pk,
+                "quantity": "5000",
+                "lot_number": "20260101",
+                "expiry": in_days(300).isoformat(),
+                "photo": SimpleUploadedFile("goods.png", _png(), content_type="image/png"),
+            },
+            {"item": disinfectant.pk, "quantity": "200"},
+        ]
+    )
     data["expected_date"] = in_days(2).isoformat()
     response = client.post(reverse("donations:pledge_new", args=[donor.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     pledge = Pledge.objects.get()
-    assert [(line.item.name, line.quantity) for line in pledge.lines.all()] == [("医用外科口罩", 5000), ("84消毒液", 200)]
+    assert [(line.item.name, line.quantity) for line in pledge.lines.all()] == [
+        ("医用外科口罩", 5000),
+        ("84消毒液", 200),
+    ]
     assert pledge.lines.first().photo.name.endswith(".png")
 
 
 def test_pledge_photo_that_is_not_an_image_is_refused(client, donor_user, donor, masks):
     client.force_login(donor_user)
-    data = _lines(rows=[{"item": masks.pk, "quantity": "10",
-                         "photo": SimpleUploadedFile("goods.png", b"not an image", content_type="image/png")}])
+    data = _lines(
+        rows=[
+            {
+                "item": masks.pk,
+                "quantity": "10",
+                "photo": SimpleUploadedFile("goods.png", b"not an image", content_type="image/png"),
+            }
+        ]
+    )
     response = client.post(reverse("donations:pledge_new", args=[donor.pk]), data)
     assert response.status_code == 200
     assert not Pledge.objects.exists()
@@ -143,27 +196,40 @@ def test_pledge_photo_too_large_is_refused(donor_user, donor, masks):
 
 def test_spreadsheet_upload_all_or_nothing(client, donor_user, donor, masks):
     client.force_login(donor_user)
-    good = "物资名称,数量,批号,有效期至\n" + "\n".join(f"{masks.name},{100 + i},L{i}," for i in range(40))
+    good = "物资名称,数量,批号,有效期至\n" + "\n".join(
+        f"{masks.name},{100 + i},L{i}," for i in range(40)
+    )
     bad = good + "\n不存在的物资,5,X,"
-    response = client.post(reverse("donations:pledge_upload", args=[donor.pk]),
-                           {"file": SimpleUploadedFile("p.csv", bad.encode("utf-8-sig"))})
+    response = client.post(
+        reverse("donations:pledge_upload", args=[donor.pk]),
+        {"file": SimpleUploadedFile("p.csv", bad.encode("utf-8-sig"))},
+    )
     assert response.status_code == 200
     assert "第 42 行" in response.content.decode() or "42" in response.content.decode()
     assert not Pledge.objects.exists()
-    response = client.post(reverse("donations:pledge_upload", args=[donor.pk]),
-                           {"file": SimpleUploadedFile("p.csv", good.encode("utf-8-sig"))})
+    response = client.post(
+        reverse("donations:pledge_upload", args=[donor.pk]),
+        {"file": SimpleUploadedFile("p.csv", good.encode("utf-8-sig"))},
+    )
     assert response.status_code == 302
     assert Pledge.objects.get().lines.count() == 40
 
 
 # 9/10. Donor page, receipts and verification ---------------------------------------------------
 
-def test_donor_page_shows_path_and_stock(client, donor_user, stocked, community, coordinator, warehouse_keeper, masks):
-    request = services.request_supplies(community, [(masks, 1000)], purpose="卡口", user=coordinator)
+
+def test_donor_page_shows_path_and_stock(
+    client, donor_user, stocked, community, coordinator, warehouse_keeper, masks
+):
+    request = services.request_supplies(
+        community, [(masks, 1000)], purpose="卡口", user=coordinator
+    )
     allocations = services.allocate(request.lines.get(), user=warehouse_keeper)
     note = services.dispatch(allocations, user=warehouse_keeper)
     services.confirm_receipt(note, {}, user=coordinator)
-    services.distribute(community, note.to_location, [(masks, 400)], recipient="volunteers", user=coordinator)
+    services.distribute(
+        community, note.to_location, [(masks, 400)], recipient="volunteers", user=coordinator
+    )
     client.force_login(donor_user)
     html = client.get(reverse("donations:pledge", args=[stocked["pledge"].pk])).content.decode()
     assert "民岳家园社区" in html and "400" in html and "街道物资仓库" in html
@@ -201,11 +267,18 @@ def test_forged_or_altered_verification_links_fail(client, stocked):
 
 # 11. Board --------------------------------------------------------------------------------------
 
-def test_board_names_consenting_donors_only_with_bounded_queries(client, stocked, other_records, community, coordinator, warehouse_keeper, masks):
+
+def test_board_names_consenting_donors_only_with_bounded_queries(
+    client, stocked, other_records, community, coordinator, warehouse_keeper, masks
+):
     request = services.request_supplies(community, [(masks, 100)], purpose="x", user=coordinator)
-    note = services.dispatch(services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper)
+    note = services.dispatch(
+        services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
+    )
     services.confirm_receipt(note, {}, user=coordinator)
-    services.distribute(community, note.to_location, [(masks, 60)], recipient="volunteers", user=coordinator)
+    services.distribute(
+        community, note.to_location, [(masks, 60)], recipient="volunteers", user=coordinator
+    )
     client.get(reverse("donations:board"))  # warm the per-process caches (site, settings)
     with CaptureQueriesContext(connection) as small:
         response = client.get(reverse("donations:board"))
@@ -215,9 +288,16 @@ def test_board_names_consenting_donors_only_with_bounded_queries(client, stocked
     assert "匿名" in html and "<svg" in html and "民岳家园社区" in html
     # Ten times the movements: the same number of queries.
     for i in range(10):
-        services.distribute(community, note.to_location, [(masks, 1)], recipient="volunteers", user=coordinator)
-        services.adjust(Lot.objects.get(lot_number="OTHER"), other_records["receipt"].location, 1,
-                        reason=f"盘点{i}", user=warehouse_keeper)
+        services.distribute(
+            community, note.to_location, [(masks, 1)], recipient="volunteers", user=coordinator
+        )
+        services.adjust(
+            Lot.objects.get(lot_number="OTHER"),
+            other_records["receipt"].location,
+            1,
+            reason=f"盘点{i}",
+            user=warehouse_keeper,
+        )
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("donations:board"))
     assert len(large) == len(small) <= 12

@@ -15,8 +15,14 @@ from content.models import (
 )
 
 __all__ = [
-    "CourseCompletionFactory", "LessonCompletionFactory", "add_course", "add_lesson",
-    "add_notice", "add_story", "paragraph", "question",
+    "CourseCompletionFactory",
+    "LessonCompletionFactory",
+    "add_course",
+    "add_lesson",
+    "add_notice",
+    "add_story",
+    "paragraph",
+    "question",
 ]
 
 _counter = itertools.count(1)
@@ -59,11 +65,14 @@ def add_lesson(course, **fields):
 
 def question(text, choices, correct, explanation=""):
     """A quiz question in StreamField raw form: `correct` is a set of choice indexes."""
-    return {"type": "question", "value": {
-        "question": text,
-        "choices": [{"text": c, "correct": i in correct} for i, c in enumerate(choices)],
-        "explanation": explanation,
-    }}
+    return {
+        "type": "question",
+        "value": {
+            "question": text,
+            "choices": [{"text": c, "correct": i in correct} for i, c in enumerate(choices)],
+            "explanation": explanation,
+        },
+    }
 
 
 def paragraph(text):
@@ -80,4 +89,3 @@ class CourseCompletionFactory(DjangoModelFactory):
         model = CourseCompletion
 
     score = None
-

@@ -7,8 +7,13 @@ from donations import models
 from portal.validators import uscc_check_char
 
 __all__ = [
-    "DonorFactory", "DonorRepresentativeFactory", "ItemFactory", "LocationFactory",
-    "PledgeFactory", "PledgeLineFactory", "make_uscc",
+    "DonorFactory",
+    "DonorRepresentativeFactory",
+    "ItemFactory",
+    "LocationFactory",
+    "PledgeFactory",
+    "PledgeLineFactory",
+    "make_uscc",
 ]
 
 

@@ -6,8 +6,13 @@ from portal import roles
 from portal.models import Community, Compound, Post, StaffMembership, Subdistrict, User
 
 __all__ = [
-    "CommunityFactory", "CompoundFactory", "PostFactory", "StaffMembershipFactory",
-    "SubdistrictFactory", "UserFactory", "make_user",
+    "CommunityFactory",
+    "CompoundFactory",
+    "PostFactory",
+    "StaffMembershipFactory",
+    "SubdistrictFactory",
+    "UserFactory",
+    "make_user",
 ]
 
 

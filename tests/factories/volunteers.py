@@ -8,8 +8,13 @@ from volunteers.models import Shift, Signup, Skill, Task, VolunteerProfile
 
 from .portal import CommunityFactory, UserFactory
 
-__all__ = ["ShiftFactory", "SignupFactory", "SkillFactory", "TaskFactory",
-           "VolunteerProfileFactory"]
+__all__ = [
+    "ShiftFactory",
+    "SignupFactory",
+    "SkillFactory",
+    "TaskFactory",
+    "VolunteerProfileFactory",
+]
 
 
 class SkillFactory(DjangoModelFactory):

@@ -59,7 +59,9 @@ def test_sign_up_by_phone_with_sms_code_and_no_password(client):
     assert 'inputmode="numeric"' in page.content.decode()
 
     code = sms_code()
-    response = client.post("/accounts/phone/verify/", {"code": "111111" if code == "000000" else "000000"})
+    response = client.post(
+        "/accounts/phone/verify/", {"code": "111111" if code == "000000" else "000000"}
+    )
     assert response.status_code == 200
     assert "验证码" in response.content.decode()
     assert logged_in_user(client) is None
@@ -190,14 +192,18 @@ def test_sign_up_by_email_requires_the_emailed_code(client):
 
 @pytest.mark.django_db
 def test_email_account_cannot_log_in_before_verifying(client):
-    client.post("/accounts/signup/email/", {"email": "wang@example.org", "password1": "Zhufang-2022!"})
+    client.post(
+        "/accounts/signup/email/", {"email": "wang@example.org", "password1": "Zhufang-2022!"}
+    )
     client.logout()
     mail.outbox.clear()
     from django.core.cache import cache
 
     cache.clear()  # the per-address resend limit is not what this test is about
 
-    response = client.post("/accounts/login/", {"login": "wang@example.org", "password": "Zhufang-2022!"})
+    response = client.post(
+        "/accounts/login/", {"login": "wang@example.org", "password": "Zhufang-2022!"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert logged_in_user(client) is None
@@ -278,7 +284,9 @@ def test_the_admin_login_is_guarded_by_allauths_login_limit(client):
     assert response["Location"].startswith("/accounts/login/?next=/admin/")
     for _attempt in range(2):
         client.post("/accounts/login/?next=/admin/", {"login": "a@example.org", "password": "x"})
-    response = client.post("/accounts/login/?next=/admin/", {"login": "a@example.org", "password": "x"})
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "a@example.org", "password": "x"}
+    )
     assert response.status_code == 429
 
 
@@ -350,7 +358,8 @@ def test_volunteer_is_refused_the_admin_with_a_clear_page(client, community):
 def test_donor_representative_logging_in_with_next_admin_is_refused(client):
     donor = make_user(roles.DONOR_REP, phone="13611112222")
     response = client.post(
-        "/accounts/login/?next=/admin/", {"login": "13611112222", "password": PASSWORD, "next": "/admin/"}
+        "/accounts/login/?next=/admin/",
+        {"login": "13611112222", "password": PASSWORD, "next": "/admin/"},
     )
     assert response.status_code == 302
     assert logged_in_user(client) == donor

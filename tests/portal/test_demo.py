@@ -20,19 +20,30 @@ def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
     assert "coordinator" in out and "demo-pass-2026" in out
     first = counts()
     assert first["Community"] == 37
-    for name in ("五里店第二社区", "民岳家园社区", "保利益丰社区", "珠江紫台社区", "蔚园社区",
-                 "春园社区", "科兴佳园社区"):
+    for name in (
+        "五里店第二社区",
+        "民岳家园社区",
+        "保利益丰社区",
+        "珠江紫台社区",
+        "蔚园社区",
+        "春园社区",
+        "科兴佳园社区",
+    ):
         assert Community.objects.filter(name=name).exists()
     assert first["Compound"] >= 150
     assert first["Post"] >= first["Compound"]
     for role in roles.ALL_ROLES:
         assert User.objects.filter(groups__name=role).exists(), role
-    assert Site.objects.get(is_default_site=True).root_page.specific.__class__.__name__ == "HomePage"
+    assert (
+        Site.objects.get(is_default_site=True).root_page.specific.__class__.__name__ == "HomePage"
+    )
 
     household = User.objects.get(username="household")  # a resident: no role, no staff rights
     assert not household.groups.exists() and not household.is_staff
     coordinator = User.objects.get(username="coordinator")
-    assert list(coordinator.memberships.values_list("community__name", flat=True)) == ["民岳家园社区"]
+    assert list(coordinator.memberships.values_list("community__name", flat=True)) == [
+        "民岳家园社区"
+    ]
 
     # notices, courses and stories come with a banner image, drawn once
     from wagtail.images.models import Image

@@ -43,9 +43,7 @@ def csv_bytes(headers, rows, encoding="utf-8-sig"):
 
 
 def upload(client, name, content, filename="places.xlsx"):
-    return client.post(
-        reverse(f"{name}:import"), {"file": SimpleUploadedFile(filename, content)}
-    )
+    return client.post(reverse(f"{name}:import"), {"file": SimpleUploadedFile(filename, content)})
 
 
 def preview(client, name, content, filename="places.xlsx"):
@@ -114,11 +112,14 @@ def test_export_follows_the_listing_filter(admin_client, compound, other_communi
 
 
 def test_preview_names_each_bad_row_field_and_reason_in_chinese(admin_client, compound):
-    content = xlsx(COMPOUND_HEADERS, [
-        ["民岳家园社区", "民岳家园二区", "卢沟桥路1号", 300],
-        ["民岳家园社区", "民岳家园三区", "", "很多"],
-        ["不存在社区", "某小区", "", ""],
-    ])
+    content = xlsx(
+        COMPOUND_HEADERS,
+        [
+            ["民岳家园社区", "民岳家园二区", "卢沟桥路1号", 300],
+            ["民岳家园社区", "民岳家园三区", "", "很多"],
+            ["不存在社区", "某小区", "", ""],
+        ],
+    )
     _url, response = preview(admin_client, "compounds", content)
     html = response.content.decode()
     assert response.status_code == 200
@@ -130,10 +131,13 @@ def test_preview_names_each_bad_row_field_and_reason_in_chinese(admin_client, co
 
 
 def test_file_with_one_bad_row_writes_nothing_even_when_confirmed(admin_client, compound):
-    content = xlsx(COMPOUND_HEADERS, [
-        ["民岳家园社区", "民岳家园二区", "", 300],
-        ["民岳家园社区", "民岳家园三区", "", -5],
-    ])
+    content = xlsx(
+        COMPOUND_HEADERS,
+        [
+            ["民岳家园社区", "民岳家园二区", "", 300],
+            ["民岳家园社区", "民岳家园三区", "", -5],
+        ],
+    )
     url, _response = preview(admin_client, "compounds", content)
     response = admin_client.post(url)
     assert response.status_code == 200
@@ -142,10 +146,13 @@ def test_file_with_one_bad_row_writes_nothing_even_when_confirmed(admin_client, 
 
 
 def test_confirm_imports_new_and_updated_rows(admin_client, compound):
-    content = xlsx(COMPOUND_HEADERS, [
-        ["民岳家园社区", "民岳家园一区", "新地址", 200],
-        ["民岳家园社区", "民岳家园二区", "", ""],
-    ])
+    content = xlsx(
+        COMPOUND_HEADERS,
+        [
+            ["民岳家园社区", "民岳家园一区", "新地址", 200],
+            ["民岳家园社区", "民岳家园二区", "", ""],
+        ],
+    )
     url, response = preview(admin_client, "compounds", content)
     assert "确认导入" in response.content.decode()
     response = admin_client.post(url)
@@ -191,8 +198,11 @@ def test_upload_of_another_file_type_is_refused(admin_client):
 
 
 def test_preview_token_belongs_to_its_uploader(admin_client, compound, client):
-    url, _response = preview(admin_client, "compounds", xlsx(COMPOUND_HEADERS, [
-        ["民岳家园社区", "民岳家园二区", "", ""]]))
+    url, _response = preview(
+        admin_client,
+        "compounds",
+        xlsx(COMPOUND_HEADERS, [["民岳家园社区", "民岳家园二区", "", ""]]),
+    )
     other_admin = make_user(roles.SUBDISTRICT_ADMIN, username="sdadmin2")
     client.force_login(other_admin)
     response = client.post(url)
@@ -202,20 +212,26 @@ def test_preview_token_belongs_to_its_uploader(admin_client, compound, client):
 
 
 def test_post_import_by_kind_label_or_code(admin_client, compound):
-    content = xlsx(POST_HEADERS, [
-        ["民岳家园社区", "民岳家园一区", "东门", "大门/卡口", "是", ""],
-        ["民岳家园社区", "民岳家园一区", "3号楼", "stairwell", "", "否"],
-        ["民岳家园社区", "民岳家园一区", "西门", "城门", "", ""],
-        ["民岳家园社区", "民岳家园九区", "南门", "", "", ""],
-    ])
+    content = xlsx(
+        POST_HEADERS,
+        [
+            ["民岳家园社区", "民岳家园一区", "东门", "大门/卡口", "是", ""],
+            ["民岳家园社区", "民岳家园一区", "3号楼", "stairwell", "", "否"],
+            ["民岳家园社区", "民岳家园一区", "西门", "城门", "", ""],
+            ["民岳家园社区", "民岳家园九区", "南门", "", "", ""],
+        ],
+    )
     url, response = preview(admin_client, "posts", content)
     html = response.content.decode()
     assert "第 4 行 · 类型：“城门”不是以下之一" in html
     assert "第 5 行 · 小区：民岳家园社区没有名为“民岳家园九区”的小区" in html
-    content = xlsx(POST_HEADERS, [
-        ["民岳家园社区", "民岳家园一区", "东门", "大门/卡口", "是", ""],
-        ["民岳家园社区", "民岳家园一区", "3号楼", "stairwell", "", "否"],
-    ])
+    content = xlsx(
+        POST_HEADERS,
+        [
+            ["民岳家园社区", "民岳家园一区", "东门", "大门/卡口", "是", ""],
+            ["民岳家园社区", "民岳家园一区", "3号楼", "stairwell", "", "否"],
+        ],
+    )
     url, response = preview(admin_client, "posts", content)
     html = response.content.decode()
     assert "<td>楼门/单元</td>" in html  # previewed as it will be stored, not as typed
@@ -235,8 +251,10 @@ def test_exported_file_imports_back_unchanged(admin_client, post):
 
 
 def test_community_import_invents_a_slug(admin_client, community):
-    content = xlsx(["街道", "社区", "标识", "地址", "电话"], [
-        [community.subdistrict.name, "新社区", "", "", ""]])
+    content = xlsx(
+        ["街道", "社区", "标识", "地址", "电话"],
+        [[community.subdistrict.name, "新社区", "", "", ""]],
+    )
     url, _response = preview(admin_client, "communities", content)
     admin_client.post(url)
     assert Community.objects.get(name="新社区").slug.startswith("community-")
@@ -250,11 +268,14 @@ def test_coordinator_importing_posts_of_another_community_gets_row_errors(
 ):
     CompoundFactory(community=other_community, name="蔚园小区")
     PostFactory(compound__community=other_community, compound__name="蔚园二区", name="北门")
-    content = xlsx(POST_HEADERS, [
-        ["民岳家园社区", "民岳家园一区", "东门", "", "", ""],
-        ["蔚园社区", "蔚园小区", "南门", "", "", ""],
-        ["蔚园社区", "蔚园二区", "北门", "", "", "否"],
-    ])
+    content = xlsx(
+        POST_HEADERS,
+        [
+            ["民岳家园社区", "民岳家园一区", "东门", "", "", ""],
+            ["蔚园社区", "蔚园小区", "南门", "", "", ""],
+            ["蔚园社区", "蔚园二区", "北门", "", "", "否"],
+        ],
+    )
     url, response = preview(coordinator_client, "posts", content)
     html = response.content.decode()
     assert "第 3 行 · 小区：“蔚园社区 · 蔚园小区”不在您负责的社区范围内" in html
@@ -303,19 +324,24 @@ def test_resource_import_with_a_bad_row_rolls_back_every_row():
     community = Community.objects.create(
         subdistrict=SubdistrictFactory(), name="民岳家园社区", slug="minyue"
     )
-    dataset = _compound_dataset([
-        ["民岳家园社区", "一区", "", 10],
-        ["民岳家园社区", "二区", "", 20],
-        ["民岳家园社区", "三区", "", "x"],
-        ["民岳家园社区", "四区", "", 40],
-    ])
+    dataset = _compound_dataset(
+        [
+            ["民岳家园社区", "一区", "", 10],
+            ["民岳家园社区", "二区", "", 20],
+            ["民岳家园社区", "三区", "", "x"],
+            ["民岳家园社区", "四区", "", 40],
+        ]
+    )
     result = run_import(CompoundResource(), dataset, dry_run=False)
     assert result.has_validation_errors()
     assert [row.number for row in result.invalid_rows] == [3]
     assert Compound.objects.filter(community=community).count() == 0
 
-    result = run_import(CompoundResource(), _compound_dataset([
-        ["民岳家园社区", "一区", "", 10], ["民岳家园社区", "二区", "", 20]]), dry_run=False)
+    result = run_import(
+        CompoundResource(),
+        _compound_dataset([["民岳家园社区", "一区", "", 10], ["民岳家园社区", "二区", "", 20]]),
+        dry_run=False,
+    )
     assert not result.has_validation_errors() and not result.has_errors()
     assert Compound.objects.filter(community=community).count() == 2
 
@@ -333,11 +359,13 @@ class ExplodingCompoundResource(CompoundResource):
 def test_resource_import_rolls_back_when_saving_a_row_fails():
     Community.objects.create(subdistrict=SubdistrictFactory(), name="民岳家园社区", slug="minyue")
     resource = ExplodingCompoundResource()
-    dataset = _compound_dataset([
-        ["民岳家园社区", "一区", "", 10],
-        ["民岳家园社区", "坏区", "", 20],
-        ["民岳家园社区", "三区", "", 30],
-    ])
+    dataset = _compound_dataset(
+        [
+            ["民岳家园社区", "一区", "", 10],
+            ["民岳家园社区", "坏区", "", 20],
+            ["民岳家园社区", "三区", "", 30],
+        ]
+    )
     result = run_import(resource, dataset, dry_run=False)
     assert result.has_errors()
     assert Compound.objects.count() == 0
@@ -400,8 +428,9 @@ def test_the_mixin_works_on_a_snippet_viewset(admin_client):
     exported = admin_client.get(reverse(f"{namespace}:export") + "?format=csv")
     assert exported.content.decode("utf-8-sig").splitlines() == ["街道,区", "卢沟桥街道,丰台区"]
     content = xlsx(["街道", "区"], [["新街道", "丰台区"]])
-    response = admin_client.post(reverse(f"{namespace}:import"),
-                                 {"file": SimpleUploadedFile("s.xlsx", content)})
+    response = admin_client.post(
+        reverse(f"{namespace}:import"), {"file": SimpleUploadedFile("s.xlsx", content)}
+    )
     assert "确认导入" in admin_client.get(response["Location"]).content.decode()
     response = admin_client.post(response["Location"])
     assert response["Location"] == reverse(f"{namespace}:list")

@@ -23,9 +23,7 @@ def other_post(other_compound):
 # --- portal.scoping rules -----------------------------------------------------------------
 
 
-def test_community_lookup_limits_a_coordinator_to_their_communities(
-    coordinator, post, other_post
-):
+def test_community_lookup_limits_a_coordinator_to_their_communities(coordinator, post, other_post):
     assert list(scope(Post.objects.all(), coordinator)) == [post]
     assert list(scope(Compound.objects.all(), coordinator)) == [post.compound]
     assert list(communities_for(coordinator)) == [post.compound.community]
@@ -104,7 +102,9 @@ def test_coordinator_lists_only_their_communitys_posts_and_compounds(
     assert "民岳家园一区" in html and "蔚园小区" not in html
 
 
-def test_listing_filter_offers_only_the_coordinators_communities(coordinator_client, post, other_post):
+def test_listing_filter_offers_only_the_coordinators_communities(
+    coordinator_client, post, other_post
+):
     html = coordinator_client.get(reverse("posts:index")).content.decode()
     assert "民岳家园社区" in html and "蔚园社区" not in html
 
@@ -123,24 +123,38 @@ def test_coordinator_cannot_open_another_communitys_compound(
 ):
     # Coordinators may only view compounds: Wagtail shows no edit form, and scoping hides
     # another community's compound even from the views that only read it.
-    assert coordinator_client.get(reverse("compounds:edit", args=[other_compound.pk])).status_code in (302, 403, 404)
+    assert coordinator_client.get(
+        reverse("compounds:edit", args=[other_compound.pk])
+    ).status_code in (302, 403, 404)
     response = coordinator_client.get(reverse("compounds:history", args=[other_compound.pk]))
     assert response.status_code == 404
 
 
 def test_coordinator_cannot_change_another_communitys_post(coordinator_client, other_post):
-    response = coordinator_client.post(reverse("posts:edit", args=[other_post.pk]), {
-        "compound": other_post.compound_id, "name": "改掉", "kind": "gate", "active": "on",
-    })
+    response = coordinator_client.post(
+        reverse("posts:edit", args=[other_post.pk]),
+        {
+            "compound": other_post.compound_id,
+            "name": "改掉",
+            "kind": "gate",
+            "active": "on",
+        },
+    )
     assert response.status_code == 404
     other_post.refresh_from_db()
     assert other_post.name == "南门"
 
 
 def test_coordinator_manages_posts_of_their_compounds(coordinator_client, post):
-    response = coordinator_client.post(reverse("posts:edit", args=[post.pk]), {
-        "compound": post.compound_id, "name": "北大门", "kind": "gate", "active": "on",
-    })
+    response = coordinator_client.post(
+        reverse("posts:edit", args=[post.pk]),
+        {
+            "compound": post.compound_id,
+            "name": "北大门",
+            "kind": "gate",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.name == "北大门"
@@ -151,15 +165,27 @@ def test_coordinator_cannot_file_a_post_under_another_communitys_compound(
 ):
     form_html = coordinator_client.get(reverse("posts:add")).content.decode()
     assert "民岳家园一区" in form_html and "蔚园小区" not in form_html
-    response = coordinator_client.post(reverse("posts:add"), {
-        "compound": other_compound.pk, "name": "偷偷加的门", "kind": "gate", "active": "on",
-    })
+    response = coordinator_client.post(
+        reverse("posts:add"),
+        {
+            "compound": other_compound.pk,
+            "name": "偷偷加的门",
+            "kind": "gate",
+            "active": "on",
+        },
+    )
     assert response.status_code == 200  # the form is shown again with the error
     assert not Post.objects.filter(name="偷偷加的门").exists()
     # Nor move their own post there.
-    coordinator_client.post(reverse("posts:edit", args=[post.pk]), {
-        "compound": other_compound.pk, "name": post.name, "kind": "gate", "active": "on",
-    })
+    coordinator_client.post(
+        reverse("posts:edit", args=[post.pk]),
+        {
+            "compound": other_compound.pk,
+            "name": post.name,
+            "kind": "gate",
+            "active": "on",
+        },
+    )
     post.refresh_from_db()
     assert post.compound.community.name == "民岳家园社区"
 
@@ -195,7 +221,9 @@ def test_subdistrict_admin_sees_and_edits_everything(client, subdistrict_admin, 
     assert "民岳家园一区" in text and "蔚园小区" in text
 
 
-def test_compound_form_offers_only_the_users_communities(client, coordinator, community, other_community):
+def test_compound_form_offers_only_the_users_communities(
+    client, coordinator, community, other_community
+):
     # Coordinators cannot add compounds today; were they given the permission, the form's
     # community choices would still stop at their own communities.
     from django.contrib.auth.models import Permission
@@ -204,7 +232,9 @@ def test_compound_form_offers_only_the_users_communities(client, coordinator, co
     client.force_login(coordinator)
     html = client.get(reverse("compounds:add")).content.decode()
     assert "民岳家园社区" in html and "蔚园社区" not in html
-    response = client.post(reverse("compounds:add"), {"community": other_community.pk, "name": "新小区"})
+    response = client.post(
+        reverse("compounds:add"), {"community": other_community.pk, "name": "新小区"}
+    )
     assert response.status_code == 200
     assert not Compound.objects.filter(name="新小区").exists()
     response = client.post(reverse("compounds:add"), {"community": community.pk, "name": "新小区"})

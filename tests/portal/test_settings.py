@@ -28,7 +28,11 @@ def load_settings(module, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     clean.update(env)
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         check=False,
     )
     return result
@@ -81,7 +85,9 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret):
 
 
 def test_production_uses_the_task_worker_and_environment_hosts():
-    config = values("production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="a.example.org,b.example.org")
+    config = values(
+        "production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="a.example.org,b.example.org"
+    )
     assert config["debug"] is False
     assert config["hosts"] == ["a.example.org", "b.example.org"]
     assert config["tasks"] == "django_tasks_db.DatabaseBackend"
@@ -96,7 +102,11 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

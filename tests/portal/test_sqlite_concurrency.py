@@ -12,8 +12,15 @@ from portal.settings.base import database_from_url
 
 def connect(path):
     config = database_from_url(f"sqlite:///{path}")
-    config.update({"TIME_ZONE": None, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False,
-                   "CONN_HEALTH_CHECKS": False, "TEST": {}})
+    config.update(
+        {
+            "TIME_ZONE": None,
+            "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False,
+            "CONN_HEALTH_CHECKS": False,
+            "TEST": {},
+        }
+    )
     return DatabaseWrapper(config, alias=f"concurrency-{threading.get_ident()}")
 
 

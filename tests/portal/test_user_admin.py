@@ -140,8 +140,11 @@ def test_superuser_adds_an_email_only_account_with_a_password(client):
     response = client.post(
         ADD_URL,
         new_account(
-            phone="", email="Zhao.Lei@Example.org", language="en",
-            password1="Zhufang-2022!", password2="Zhufang-2022!",
+            phone="",
+            email="Zhao.Lei@Example.org",
+            language="en",
+            password1="Zhufang-2022!",
+            password2="Zhufang-2022!",
         ),
     )
     assert response.status_code == 302
@@ -184,9 +187,7 @@ def test_an_email_already_on_another_account_is_refused(admin_client):
 def test_a_number_in_the_wrong_format_is_refused_with_the_sign_up_message(admin_client, number):
     response = admin_client.post(ADD_URL, new_account(phone=number))
     assert response.status_code == 200
-    assert field_errors(response, "phone") == [
-        "请输入有效的中国大陆手机号码（11位，以1开头）。"
-    ]
+    assert field_errors(response, "phone") == ["请输入有效的中国大陆手机号码（11位，以1开头）。"]
     assert not User.objects.filter(username="wangfang").exists()
 
 
@@ -373,8 +374,9 @@ def test_the_username_may_be_left_for_the_portal_to_make_up(admin_client):
     user = User.objects.get(phone="13812345678")
     assert user.username and user.username != "13812345678"  # unique, from the number
     assert "13812345678" in user.username
-    response = admin_client.post(ADD_URL, new_account(username="", phone="",
-                                                      email="Li.Na@Example.org"))
+    response = admin_client.post(
+        ADD_URL, new_account(username="", phone="", email="Li.Na@Example.org")
+    )
     assert response.status_code == 302
     assert User.objects.get(email="li.na@example.org").username.startswith("li.na")
 

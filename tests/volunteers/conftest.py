@@ -19,20 +19,25 @@ from volunteers.models import Task
 def volunteer(community, compound):
     """A verified volunteer of 民岳家园社区 (journey 1's resident, after approval)."""
     user = make_user(roles.VOLUNTEER, username="xiaohong", phone="13712345678")
-    return VolunteerProfileFactory(user=user, real_name="李晓红", community=community,
-                                   compound=compound)
+    return VolunteerProfileFactory(
+        user=user, real_name="李晓红", community=community, compound=compound
+    )
 
 
 @pytest.fixture
 def gate_task(community, compound, post):
-    return TaskFactory(community=community, compound=compound, post=post,
-                       title="北门值守", kind=Task.Kind.GATE_DUTY)
+    return TaskFactory(
+        community=community,
+        compound=compound,
+        post=post,
+        title="北门值守",
+        kind=Task.Kind.GATE_DUTY,
+    )
 
 
 @pytest.fixture
 def shift(gate_task):
-    start = (timezone.now() + timedelta(days=2)).replace(hour=7, minute=0, second=0,
-                                                          microsecond=0)
+    start = (timezone.now() + timedelta(days=2)).replace(hour=7, minute=0, second=0, microsecond=0)
     return ShiftFactory(task=gate_task, start=start, end=start + timedelta(hours=5), places=2)
 
 

@@ -27,15 +27,21 @@ pytestmark = pytest.mark.django_db
 def staffed(volunteer, shift, community):
     """A shift with the volunteer on it and their attendance; a party member; a pending one."""
     signup = services.sign_up(volunteer, shift)
-    attendance = Attendance.objects.create(signup=signup, check_in_at=shift.start,
-                                           check_out_at=shift.end)
-    pending = VolunteerProfileFactory(community=community, status="pending", real_name="孙待审",
-                                      id_number="11010519491231002X")
+    attendance = Attendance.objects.create(
+        signup=signup, check_in_at=shift.start, check_out_at=shift.end
+    )
+    pending = VolunteerProfileFactory(
+        community=community, status="pending", real_name="孙待审", id_number="11010519491231002X"
+    )
     template = ShiftTemplate.objects.create(
-        task=shift.task, weekdays=[0], time_ranges=[["07:00", "12:00"]], places=2,
-        start_date=timezone.localdate(), end_date=timezone.localdate() + timedelta(days=7))
-    return {"signup": signup, "attendance": attendance, "pending": pending,
-            "template": template}
+        task=shift.task,
+        weekdays=[0],
+        time_ranges=[["07:00", "12:00"]],
+        places=2,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + timedelta(days=7),
+    )
+    return {"signup": signup, "attendance": attendance, "pending": pending, "template": template}
 
 
 def staff_urls(staffed, shift, post):
@@ -55,29 +61,42 @@ def staff_urls(staffed, shift, post):
     ]
 
 
-def test_coordinator_reaches_every_screen_of_her_community(client, coordinator, staffed,
-                                                            shift, post):
+def test_coordinator_reaches_every_screen_of_her_community(
+    client, coordinator, staffed, shift, post
+):
     client.force_login(coordinator)
     for url in staff_urls(staffed, shift, post):
         assert client.get(url).status_code == 200, url
-    for index in ["volunteers_profiles", "volunteers_tasks", "volunteers_templates",
-                  "volunteers_shifts", "volunteers_attendance"]:
+    for index in [
+        "volunteers_profiles",
+        "volunteers_tasks",
+        "volunteers_templates",
+        "volunteers_shifts",
+        "volunteers_attendance",
+    ]:
         assert client.get(f"/admin/{index}/").status_code == 200, index
     assert client.get("/admin/volunteering/posts/").status_code == 200
     assert client.get("/admin/volunteering/party-report/").status_code == 200
 
 
-def test_other_communitys_coordinator_gets_404_everywhere(client, other_coordinator, staffed,
-                                                          shift, post):
+def test_other_communitys_coordinator_gets_404_everywhere(
+    client, other_coordinator, staffed, shift, post
+):
     client.force_login(other_coordinator)
     for url in staff_urls(staffed, shift, post):
         assert client.get(url).status_code == 404, url
-    response = client.post(f"/admin/volunteering/shifts/{shift.pk}/people/",
-                           {"action": "remove", "signup": staffed["signup"].pk})
+    response = client.post(
+        f"/admin/volunteering/shifts/{shift.pk}/people/",
+        {"action": "remove", "signup": staffed["signup"].pk},
+    )
     assert response.status_code == 404
     assert Signup.objects.get(pk=staffed["signup"].pk).status == "confirmed"
-    for index, hidden in [("volunteers_profiles", "孙待审"), ("volunteers_shifts", "北门值守"),
-                          ("volunteers_attendance", "李晓红"), ("volunteers_tasks", "北门值守")]:
+    for index, hidden in [
+        ("volunteers_profiles", "孙待审"),
+        ("volunteers_shifts", "北门值守"),
+        ("volunteers_attendance", "李晓红"),
+        ("volunteers_tasks", "北门值守"),
+    ]:
         html = client.get(f"/admin/{index}/").content.decode()
         assert hidden not in html, index
     assert "北门" not in client.get("/admin/volunteering/posts/").content.decode()
@@ -89,8 +108,9 @@ def test_volunteer_without_staff_role_is_kept_out(client, volunteer, staffed):
     assert response.status_code in (302, 403)
 
 
-def test_review_masks_id_number_for_coordinator_not_admin(client, coordinator,
-                                                         subdistrict_admin, staffed):
+def test_review_masks_id_number_for_coordinator_not_admin(
+    client, coordinator, subdistrict_admin, staffed
+):
     url = f"/admin/volunteering/profiles/{staffed['pending'].pk}/review/"
     client.force_login(coordinator)
     html = client.get(url).content.decode()
@@ -106,33 +126,44 @@ def test_approve_and_reject_from_the_review_page(client, coordinator, staffed, c
     pending.refresh_from_db()
     assert pending.status == "verified"
     other = VolunteerProfileFactory(community=community, status="pending")
-    response = client.post(f"/admin/volunteering/profiles/{other.pk}/review/",
-                           {"action": "reject", "reason": ""})
+    response = client.post(
+        f"/admin/volunteering/profiles/{other.pk}/review/", {"action": "reject", "reason": ""}
+    )
     assert response.status_code == 200
     other.refresh_from_db()
     assert other.status == "pending"
-    client.post(f"/admin/volunteering/profiles/{other.pk}/review/",
-                {"action": "reject", "reason": "信息不全"})
+    client.post(
+        f"/admin/volunteering/profiles/{other.pk}/review/",
+        {"action": "reject", "reason": "信息不全"},
+    )
     other.refresh_from_db()
     assert other.status == "rejected" and other.rejection_reason == "信息不全"
 
 
 def test_remove_person_opens_the_place_again(client, coordinator, staffed, shift):
     client.force_login(coordinator)
-    client.post(f"/admin/volunteering/shifts/{shift.pk}/people/",
-                {"action": "remove", "signup": staffed["signup"].pk, "reason": "生病"})
+    client.post(
+        f"/admin/volunteering/shifts/{shift.pk}/people/",
+        {"action": "remove", "signup": staffed["signup"].pk, "reason": "生病"},
+    )
     shift.refresh_from_db()
     assert shift.taken == 0
     assert Signup.objects.get(pk=staffed["signup"].pk).status == "cancelled"
 
 
-def test_coordinator_creates_a_template_that_generates_shifts(client, coordinator, gate_task,
-                                                              other_task):
+def test_coordinator_creates_a_template_that_generates_shifts(
+    client, coordinator, gate_task, other_task
+):
     client.force_login(coordinator)
     today = timezone.localdate()
-    data = {"task": gate_task.pk, "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
-            "time_ranges_text": "07:00-12:00\n12:00-19:00", "places": 2,
-            "start_date": today + timedelta(days=1), "end_date": today + timedelta(days=2)}
+    data = {
+        "task": gate_task.pk,
+        "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
+        "time_ranges_text": "07:00-12:00\n12:00-19:00",
+        "places": 2,
+        "start_date": today + timedelta(days=1),
+        "end_date": today + timedelta(days=2),
+    }
     response = client.post("/admin/volunteers_templates/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Shift.objects.filter(task=gate_task).count() == 4
@@ -142,16 +173,19 @@ def test_coordinator_creates_a_template_that_generates_shifts(client, coordinato
     assert not Shift.objects.filter(task=other_task).exists()
 
 
-def test_attendance_ledger_and_party_report_exports_are_scoped(client, coordinator,
-                                                               other_coordinator, staffed,
-                                                               shift, community):
-    member = VolunteerProfileFactory(community=community, is_party_member=True,
-                                     work_unit="丰台区税务局", real_name="赵党员")
-    other_shift = ShiftFactory(task=shift.task, start=shift.end + timedelta(hours=1),
-                               end=shift.end + timedelta(hours=3))
+def test_attendance_ledger_and_party_report_exports_are_scoped(
+    client, coordinator, other_coordinator, staffed, shift, community
+):
+    member = VolunteerProfileFactory(
+        community=community, is_party_member=True, work_unit="丰台区税务局", real_name="赵党员"
+    )
+    other_shift = ShiftFactory(
+        task=shift.task, start=shift.end + timedelta(hours=1), end=shift.end + timedelta(hours=3)
+    )
     signup = SignupFactory(shift=other_shift, profile=member)
-    Attendance.objects.create(signup=signup, check_in_at=other_shift.start,
-                              check_out_at=other_shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=other_shift.start, check_out_at=other_shift.end
+    )
     day = timezone.localtime(shift.start).date()
     first, last = services.month_bounds(day)
     period = {"start": first, "end": last}
@@ -163,8 +197,9 @@ def test_attendance_ledger_and_party_report_exports_are_scoped(client, coordinat
     client.force_login(coordinator)
     ledger = sheet_text(client.get("/admin/volunteering/export/attendance.xlsx", period))
     assert "李晓红" in ledger and "赵党员" in ledger
-    report = sheet_text(client.get("/admin/volunteering/party-report/",
-                                   {**period, "format": "xlsx"}))
+    report = sheet_text(
+        client.get("/admin/volunteering/party-report/", {**period, "format": "xlsx"})
+    )
     assert "丰台区税务局" in report and "赵党员" in report
     pdf = client.get("/admin/volunteering/party-report/", {**period, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
@@ -172,10 +207,12 @@ def test_attendance_ledger_and_party_report_exports_are_scoped(client, coordinat
     assert "李晓红" in sheet_text(client.get("/admin/volunteering/export/volunteers.xlsx"))
 
     client.force_login(other_coordinator)
-    assert "李晓红" not in sheet_text(client.get("/admin/volunteering/export/attendance.xlsx",
-                                                period))
-    assert "赵党员" not in sheet_text(client.get("/admin/volunteering/party-report/",
-                                                {**period, "format": "xlsx"}))
+    assert "李晓红" not in sheet_text(
+        client.get("/admin/volunteering/export/attendance.xlsx", period)
+    )
+    assert "赵党员" not in sheet_text(
+        client.get("/admin/volunteering/party-report/", {**period, "format": "xlsx"})
+    )
     assert "李晓红" not in sheet_text(client.get("/admin/volunteering/export/volunteers.xlsx"))
 
 
@@ -197,17 +234,28 @@ def count_queries(client, url):
 
 @pytest.mark.parametrize("screen", ["open_shifts", "coordinator_shifts"])
 def test_shift_lists_use_the_same_number_of_queries_for_10_and_500_shifts(
-        client, coordinator, volunteer, gate_task, screen):
+    client, coordinator, volunteer, gate_task, screen
+):
     start = timezone.now() + timedelta(hours=3)
 
     def make(n):
-        Shift.objects.bulk_create([
-            Shift(task=gate_task, start=start + timedelta(minutes=10 * i),
-                  end=start + timedelta(minutes=10 * i, hours=1), places=2)
-            for i in range(n)])
+        Shift.objects.bulk_create(
+            [
+                Shift(
+                    task=gate_task,
+                    start=start + timedelta(minutes=10 * i),
+                    end=start + timedelta(minutes=10 * i, hours=1),
+                    places=2,
+                )
+                for i in range(n)
+            ]
+        )
 
-    user, url = ((volunteer.user, "/volunteers/shifts/") if screen == "open_shifts"
-                 else (coordinator, "/admin/volunteers_shifts/"))
+    user, url = (
+        (volunteer.user, "/volunteers/shifts/")
+        if screen == "open_shifts"
+        else (coordinator, "/admin/volunteers_shifts/")
+    )
     client.force_login(user)
     make(10)
     client.get(url)  # the first request fills the site-wide caches (navigation, site root)
@@ -217,8 +265,7 @@ def test_shift_lists_use_the_same_number_of_queries_for_10_and_500_shifts(
     assert few == many
 
 
-def test_subdistrict_admin_sees_all_communities(client, subdistrict_admin, staffed,
-                                                other_shift):
+def test_subdistrict_admin_sees_all_communities(client, subdistrict_admin, staffed, other_shift):
     client.force_login(subdistrict_admin)
     html = client.get("/admin/volunteers_shifts/").content.decode()
     assert "北门值守" in html and "南门值守" in html
@@ -237,25 +284,40 @@ def test_invite_from_shift_people_page(client, coordinator, shift, community):
     client.force_login(coordinator)
     html = client.get(f"/admin/volunteering/shifts/{shift.pk}/people/").content.decode()
     assert "周邀请" in html
-    client.post(f"/admin/volunteering/shifts/{shift.pk}/people/",
-                {"action": "invite", "profile": candidate.pk})
+    client.post(
+        f"/admin/volunteering/shifts/{shift.pk}/people/",
+        {"action": "invite", "profile": candidate.pk},
+    )
     assert Signup.objects.get(profile=candidate).status == "invited"
 
 
 def test_editing_a_template_in_the_admin_changes_only_unstaffed_future_shifts(
-        client, coordinator, gate_task, volunteer):
+    client, coordinator, gate_task, volunteer
+):
     today = timezone.localdate()
     template = ShiftTemplate.objects.create(
-        task=gate_task, weekdays=list(range(7)), time_ranges=[["07:00", "12:00"]], places=2,
-        start_date=today + timedelta(days=1), end_date=today + timedelta(days=2))
+        task=gate_task,
+        weekdays=list(range(7)),
+        time_ranges=[["07:00", "12:00"]],
+        places=2,
+        start_date=today + timedelta(days=1),
+        end_date=today + timedelta(days=2),
+    )
     services.generate_from_template(template)
     staffed = template.shifts.order_by("start").first()
     services.sign_up(volunteer, staffed)
     client.force_login(coordinator)
-    response = client.post(f"/admin/volunteers_templates/edit/{template.pk}/", {
-        "task": gate_task.pk, "weekdays": [str(d) for d in range(7)],
-        "time_ranges_text": "07:00-12:00", "places": 4,
-        "start_date": template.start_date, "end_date": template.end_date})
+    response = client.post(
+        f"/admin/volunteers_templates/edit/{template.pk}/",
+        {
+            "task": gate_task.pk,
+            "weekdays": [str(d) for d in range(7)],
+            "time_ranges_text": "07:00-12:00",
+            "places": 4,
+            "start_date": template.start_date,
+            "end_date": template.end_date,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:1500]
     places = sorted(template.shifts.values_list("places", flat=True))
     assert places == [2, 4]

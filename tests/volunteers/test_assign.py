@@ -44,8 +44,12 @@ def shift(sid, day=0, h0=8, h1=12, **kw):
 
 def test_eligible_when_every_rule_holds():
     c = cand("a", skills={"driving"}, completed_courses={"disinfection"}, weekly_cap_hours=20)
-    s = shift("s", accepted_community_ids={1}, required_skills={"driving"},
-              required_courses={"disinfection"})
+    s = shift(
+        "s",
+        accepted_community_ids={1},
+        required_skills={"driving"},
+        required_courses={"disinfection"},
+    )
     assert eligibility(c, s, {}) == (True, [])
 
 
@@ -77,7 +81,11 @@ def test_community_must_be_accepted():
 
 def test_overlapping_commitment_refused_but_touching_is_fine():
     s = shift("s", h0=8, h1=12)
-    busy = {"a": [(at(0, 11), at(0, 13))], "b": [(at(0, 12), at(0, 19))], "c": [(at(1, 8), at(1, 12))]}
+    busy = {
+        "a": [(at(0, 11), at(0, 13))],
+        "b": [(at(0, 12), at(0, 19))],
+        "c": [(at(1, 8), at(1, 12))],
+    }
     assert eligibility(cand("a"), s, busy) == (False, ["overlapping_commitment"])
     assert eligibility(cand("b"), s, busy)[0]  # 12:00 end/start do not overlap
     assert eligibility(cand("c"), s, busy)[0]  # another day
@@ -120,17 +128,45 @@ def test_closeness_order_and_reasons():
 
 def test_score_reasons():
     w = Weights()
-    s = shift("s", day=2, h0=8, h1=10, required_skills={"driving"}, optional_skills={"medical"},
-              required_courses={"disinfection"}, party_post=True)
-    c = cand("a", skills={"driving", "medical"}, completed_courses={"disinfection"},
-             available={(2, 8), (2, 9)}, party_member=True, hours_this_week=2,
-             weekly_cap_hours=20, reliability=0.95)
+    s = shift(
+        "s",
+        day=2,
+        h0=8,
+        h1=10,
+        required_skills={"driving"},
+        optional_skills={"medical"},
+        required_courses={"disinfection"},
+        party_post=True,
+    )
+    c = cand(
+        "a",
+        skills={"driving", "medical"},
+        completed_courses={"disinfection"},
+        available={(2, 8), (2, 9)},
+        party_member=True,
+        hours_this_week=2,
+        weekly_cap_hours=20,
+        reliability=0.95,
+    )
     total, reasons = score(c, s, w)
-    assert reasons == ["same_community", "has_skill:driving", "has_skill:medical", "available",
-                       "completed_course:disinfection", "light_load", "reliable",
-                       "party_member_priority"]
-    expected = (w.same_community + w.availability + w.optional_skills
-                + w.fairness * (1 - 2 / 20) + w.reliability * 0.95 + w.party_priority)
+    assert reasons == [
+        "same_community",
+        "has_skill:driving",
+        "has_skill:medical",
+        "available",
+        "completed_course:disinfection",
+        "light_load",
+        "reliable",
+        "party_member_priority",
+    ]
+    expected = (
+        w.same_community
+        + w.availability
+        + w.optional_skills
+        + w.fairness * (1 - 2 / 20)
+        + w.reliability * 0.95
+        + w.party_priority
+    )
     assert total == pytest.approx(expected)
     half = cand("b", available={(2, 8)}, reliability=0.5, hours_this_week=15, weekly_cap_hours=20)
     _, reasons = score(half, s, w)
@@ -164,8 +200,13 @@ def test_availability_callable():
 
 def test_rank_orders_best_first_filters_ineligible_and_matches_score():
     w = Weights()
-    s = shift("s", compound_id="c1", required_courses={"ppe"}, accepted_community_ids={1, 2},
-              optional_skills={"medical"})
+    s = shift(
+        "s",
+        compound_id="c1",
+        required_courses={"ppe"},
+        accepted_community_ids={1, 2},
+        optional_skills={"medical"},
+    )
     cands = [
         cand("far", community_id=2, completed_courses={"ppe"}),
         cand("near", compound_id="c1", completed_courses={"ppe"}),
@@ -184,8 +225,13 @@ def test_rank_orders_best_first_filters_ineligible_and_matches_score():
         assert r.score == pytest.approx(sc)
         assert list(r.reasons) == reasons
     assert "has_skill:medical" in ranked[1].reasons
-    assert [r.candidate_id for r in rank(cands, s, w, top=2, commitments=busy)] == ["near", "skilled"]
-    assert [r.candidate_id for r in rank(cands, s, w, commitments=busy, exclude={"near"})][0] == "skilled"
+    assert [r.candidate_id for r in rank(cands, s, w, top=2, commitments=busy)] == [
+        "near",
+        "skilled",
+    ]
+    assert [r.candidate_id for r in rank(cands, s, w, commitments=busy, exclude={"near"})][
+        0
+    ] == "skilled"
 
 
 def test_rank_ties_keep_input_order_and_pool_reuse():
@@ -210,8 +256,12 @@ def test_vectorised_scores_equal_scalar_scores_on_random_candidates():
 
 def test_recommend_shifts_for_a_volunteer():
     c = cand("a", compound_id="c1", completed_courses={"ppe"})
-    shifts = [shift("far", community_id=2), shift("gated", required_courses={"disinfection"}),
-              shift("near", compound_id="c1"), shift("plain", day=1)]
+    shifts = [
+        shift("far", community_id=2),
+        shift("gated", required_courses={"disinfection"}),
+        shift("near", compound_id="c1"),
+        shift("plain", day=1),
+    ]
     rec = recommend_shifts(c, shifts)
     # same compound > same community (no compound) > elsewhere; the course-gated shift is out
     assert [r[0] for r in rec] == ["near", "plain", "far"]
@@ -236,29 +286,40 @@ def random_instance(rnd, n_cands, n_shifts, n_comm=3):
     cands = []
     for i in range(n_cands):
         k = rnd.randrange(n_comm)
-        cands.append(Candidate(
-            id=f"v{i}", community_id=k, compound_id=f"{k}-{rnd.randrange(3)}",
-            skills={s for s in skills if rnd.random() < 0.4},
-            completed_courses={c for c in courses if rnd.random() < 0.5},
-            available={(d, h) for d in rnd.sample(range(3), 2) for h in range(8, 16)},
-            party_member=rnd.random() < 0.3, hours_this_week=rnd.choice([0, 2, 4, 8]),
-            reliability=round(rnd.random(), 2), weekly_cap_hours=rnd.choice([8, 10, 12, None]),
-        ))
+        cands.append(
+            Candidate(
+                id=f"v{i}",
+                community_id=k,
+                compound_id=f"{k}-{rnd.randrange(3)}",
+                skills={s for s in skills if rnd.random() < 0.4},
+                completed_courses={c for c in courses if rnd.random() < 0.5},
+                available={(d, h) for d in rnd.sample(range(3), 2) for h in range(8, 16)},
+                party_member=rnd.random() < 0.3,
+                hours_this_week=rnd.choice([0, 2, 4, 8]),
+                reliability=round(rnd.random(), 2),
+                weekly_cap_hours=rnd.choice([8, 10, 12, None]),
+            )
+        )
     shifts = []
     for j in range(n_shifts):
         k = rnd.randrange(n_comm)
         day, h0 = rnd.randrange(3), rnd.randrange(6, 18)
         length = rnd.choice([2, 3, 4, 5])
-        shifts.append(ShiftSpec(
-            id=f"s{j}", community_id=k, compound_id=f"{k}-{rnd.randrange(3)}",
-            accepted_community_ids=rnd.choice([{k}, {k, (k + 1) % n_comm}, None]),
-            start=at(day, h0, rnd.choice([0, 30])), end=at(day, h0 + length),
-            places=rnd.randint(1, 3),
-            required_skills=set(rnd.sample(skills, rnd.choice([0, 0, 1]))),
-            optional_skills=set(rnd.sample(skills, rnd.choice([0, 1, 2]))),
-            required_courses=set(rnd.sample(courses, rnd.choice([0, 0, 1]))),
-            party_post=rnd.random() < 0.2,
-        ))
+        shifts.append(
+            ShiftSpec(
+                id=f"s{j}",
+                community_id=k,
+                compound_id=f"{k}-{rnd.randrange(3)}",
+                accepted_community_ids=rnd.choice([{k}, {k, (k + 1) % n_comm}, None]),
+                start=at(day, h0, rnd.choice([0, 30])),
+                end=at(day, h0 + length),
+                places=rnd.randint(1, 3),
+                required_skills=set(rnd.sample(skills, rnd.choice([0, 0, 1]))),
+                optional_skills=set(rnd.sample(skills, rnd.choice([0, 1, 2]))),
+                required_courses=set(rnd.sample(courses, rnd.choice([0, 0, 1]))),
+                party_post=rnd.random() < 0.2,
+            )
+        )
     commitments = {}
     for c in cands:
         if rnd.random() < 0.4:
@@ -290,12 +351,13 @@ def test_instance_has_overlaps_and_commitments_that_matter():
     """Guard for the test above: the random instances really exercise the overlap rule."""
     cands, shifts, commitments = random_instance(random.Random(3), 40, 25)
     overlapping = sum(
-        1 for a in shifts for b in shifts
-        if a.id < b.id and a.start < b.end and b.start < a.end
+        1 for a in shifts for b in shifts if a.id < b.id and a.start < b.end and b.start < a.end
     )
     assert overlapping > 10
     blocked = sum(
-        1 for c in cands for s in shifts
+        1
+        for c in cands
+        for s in shifts
         if "overlapping_commitment" in eligibility(c, s, commitments)[1]
     )
     assert blocked > 5
@@ -313,7 +375,9 @@ def test_auto_assign_matches_exact_optimum_and_beats_greedy(seed):
     assert auto.places_filled == exact.places_filled
     assert auto.total_score == pytest.approx(exact.total_score, abs=1e-6)
     assert (greedy.places_filled, greedy.total_score) <= (
-        auto.places_filled, auto.total_score + 1e-9)
+        auto.places_filled,
+        auto.total_score + 1e-9,
+    )
 
 
 def test_check_violations_counts_each_kind():
@@ -360,20 +424,35 @@ def test_weekly_cap_inside_auto_assign():
 
 def crafted_weights():
     z = dict(availability=0, optional_skills=0, fairness=0)
-    return Weights(same_compound=10, same_community=8, elsewhere=0, party_priority=9,
-                   reliability=1, **z)
+    return Weights(
+        same_compound=10, same_community=8, elsewhere=0, party_priority=9, reliability=1, **z
+    )
 
 
 def test_greedy_fills_fewer_places_than_optimum():
     """X is best for A, but only X can do B (overlapping A); Y can only do A."""
-    w = Weights(same_compound=10, same_community=5, elsewhere=0, availability=0,
-                optional_skills=0, fairness=0, reliability=0, party_priority=0)
+    w = Weights(
+        same_compound=10,
+        same_community=5,
+        elsewhere=0,
+        availability=0,
+        optional_skills=0,
+        fairness=0,
+        reliability=0,
+        party_priority=0,
+    )
     x = Candidate(id="X", community_id=1, compound_id="a1", skills={"driving"})
     y = Candidate(id="Y", community_id=1, compound_id="a2")
     shifts = [
         ShiftSpec(id="A", community_id=1, compound_id="a1", start=at(0, 8), end=at(0, 12)),
-        ShiftSpec(id="B", community_id=2, compound_id="b1", start=at(0, 10), end=at(0, 14),
-                  required_skills={"driving"}),
+        ShiftSpec(
+            id="B",
+            community_id=2,
+            compound_id="b1",
+            start=at(0, 10),
+            end=at(0, 14),
+            required_skills={"driving"},
+        ),
     ]
     greedy = greedy_assign([x, y], shifts, w)
     auto = auto_assign([x, y], shifts, w)
@@ -389,8 +468,9 @@ def test_greedy_scores_less_than_optimum():
     y = Candidate(id="Y", community_id=1, compound_id="a2", reliability=1)
     shifts = [
         ShiftSpec(id="A", community_id=1, compound_id="a", start=at(0, 8), end=at(0, 12)),
-        ShiftSpec(id="B", community_id=2, compound_id="b", start=at(0, 9), end=at(0, 13),
-                  party_post=True),
+        ShiftSpec(
+            id="B", community_id=2, compound_id="b", start=at(0, 9), end=at(0, 13), party_post=True
+        ),
     ]
     assert score(x, shifts[0], w)[0] == 10 and score(x, shifts[1], w)[0] == 9
     assert score(y, shifts[0], w)[0] == 9 and score(y, shifts[1], w)[0] == 1
@@ -404,8 +484,16 @@ def test_greedy_scores_less_than_optimum():
 
 def test_filling_places_comes_before_score():
     """A high-score pair that blocks two places loses to two low-score pairs."""
-    w = Weights(same_compound=10, same_community=1, elsewhere=0, availability=0,
-                optional_skills=0, fairness=0, reliability=0, party_priority=0)
+    w = Weights(
+        same_compound=10,
+        same_community=1,
+        elsewhere=0,
+        availability=0,
+        optional_skills=0,
+        fairness=0,
+        reliability=0,
+        party_priority=0,
+    )
     x = Candidate(id="X", community_id=1, compound_id="a")
     shifts = [
         ShiftSpec(id="long", community_id=1, compound_id="a", start=at(0, 8), end=at(0, 18)),
@@ -424,8 +512,9 @@ def test_auto_assign_is_deterministic():
     for _ in range(2):
         again = auto_assign(cands, shifts, Weights(), commitments)
         assert list(again) == list(first)
-    pruned = [auto_assign(cands, shifts, Weights(), commitments, prune=True, top_k=3)
-              for _ in range(2)]
+    pruned = [
+        auto_assign(cands, shifts, Weights(), commitments, prune=True, top_k=3) for _ in range(2)
+    ]
     assert list(pruned[0]) == list(pruned[1])
 
 
@@ -455,14 +544,17 @@ def test_large_instance_paths_stay_near_the_optimum_and_never_below_greedy(seed)
     greedy = greedy_assign(cands, shifts, w, commitments)
     assert exact.optimal
     for res in (
-        auto_assign(cands, shifts, w, commitments, prune=True, top_k=5, candidate_top=1,
-                    strategy="lp_fix"),
+        auto_assign(
+            cands, shifts, w, commitments, prune=True, top_k=5, candidate_top=1, strategy="lp_fix"
+        ),
         auto_assign(cands, shifts, w, commitments, strategy="lp_fix"),
         auto_assign(cands, shifts, w, commitments, time_limit=0),
     ):
         assert check_violations(res, cands, shifts, commitments) == 0
         assert (res.places_filled, res.total_score + 1e-9) >= (
-            greedy.places_filled, greedy.total_score)
+            greedy.places_filled,
+            greedy.total_score,
+        )
         assert res.places_filled <= exact.places_filled
         if res.places_filled == exact.places_filled:
             assert res.total_score <= exact.total_score + 1e-6

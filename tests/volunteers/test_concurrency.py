@@ -53,10 +53,10 @@ def test_many_people_race_for_the_last_place_and_exactly_one_wins(community):
     assert outcomes.count("refused") == 11
     assert "error" not in outcomes
     with translation.override("zh-hans"):  # messages are lazy: shown in the reader's language
-        refusals = [(value.code, value.messages) for kind, value in results
-                    if kind == "refused"]
-    assert all(code == "full" and "这个班次已满" in messages for code, messages in refusals), \
+        refusals = [(value.code, value.messages) for kind, value in results if kind == "refused"]
+    assert all(code == "full" and "这个班次已满" in messages for code, messages in refusals), (
         refusals
+    )
     shift.refresh_from_db()
     assert shift.taken == 3
     assert Signup.objects.filter(shift=shift, status="confirmed").count() == 3
@@ -65,10 +65,15 @@ def test_many_people_race_for_the_last_place_and_exactly_one_wins(community):
 def test_one_person_racing_for_overlapping_shifts_gets_only_one(community):
     profile = VolunteerProfileFactory(community=community)
     start = timezone.now() + timedelta(days=3)
-    shifts = [ShiftFactory(task=TaskFactory(community=community),
-                           start=start + timedelta(minutes=30 * i),
-                           end=start + timedelta(hours=4, minutes=30 * i), places=5)
-              for i in range(6)]
+    shifts = [
+        ShiftFactory(
+            task=TaskFactory(community=community),
+            start=start + timedelta(minutes=30 * i),
+            end=start + timedelta(hours=4, minutes=30 * i),
+            places=5,
+        )
+        for i in range(6)
+    ]
     results = run_at_once([lambda s=s: services.sign_up(profile, s) for s in shifts])
     outcomes = [kind for kind, _ in results]
     assert outcomes.count("ok") == 1, results

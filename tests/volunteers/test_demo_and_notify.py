@@ -43,7 +43,8 @@ def test_demo_data_is_plentiful_consistent_and_idempotent():
 
 
 def test_invitation_reaches_volunteer_in_english_when_that_is_their_language(
-        coordinator, shift, community):
+    coordinator, shift, community
+):
     profile = VolunteerProfileFactory(community=community, user__language="en")
     services.invite(shift, profile, coordinator)
     assert "invites you" in sms.outbox[-1].text

@@ -17,8 +17,16 @@ from volunteers.models import Attendance, Shift, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
-VOLUNTEER_HEADERS = ["姓名", "手机号", "社区", "小区", "技能", "在职党员", "工作单位",
-                     "同意个人信息使用"]
+VOLUNTEER_HEADERS = [
+    "姓名",
+    "手机号",
+    "社区",
+    "小区",
+    "技能",
+    "在职党员",
+    "工作单位",
+    "同意个人信息使用",
+]
 LEDGER_HEADERS = ["班次编号", "手机号", "签到时间", "签退时间"]
 
 
@@ -33,8 +41,9 @@ def sheet_text(response):
 
 
 def preview(client, name, content, filename="file.xlsx"):
-    response = client.post(reverse(f"{name}:import"),
-                           {"file": SimpleUploadedFile(filename, content)})
+    response = client.post(
+        reverse(f"{name}:import"), {"file": SimpleUploadedFile(filename, content)}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"], client.get(response["Location"])
 
@@ -42,15 +51,18 @@ def preview(client, name, content, filename="file.xlsx"):
 def to_past(shift):
     """The ledger is filled in after the shift."""
     now = timezone.now().replace(second=0, microsecond=0)
-    Shift.objects.filter(pk=shift.pk).update(start=now - timedelta(hours=6),
-                                             end=now - timedelta(hours=1))
+    Shift.objects.filter(pk=shift.pk).update(
+        start=now - timedelta(hours=6), end=now - timedelta(hours=1)
+    )
     shift.refresh_from_db()
     return shift
 
 
 def times(shift):
-    return (timezone.localtime(shift.start).strftime("%Y-%m-%d %H:%M"),
-            timezone.localtime(shift.end).strftime("%Y-%m-%d %H:%M"))
+    return (
+        timezone.localtime(shift.start).strftime("%Y-%m-%d %H:%M"),
+        timezone.localtime(shift.end).strftime("%Y-%m-%d %H:%M"),
+    )
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -64,8 +76,9 @@ def test_listings_have_import_and_export_buttons(client, coordinator, volunteer)
         assert reverse(f"{name}:export") in html
 
 
-def test_volunteer_export_holds_only_the_coordinators_community(client, coordinator,
-                                                                volunteer, other_community):
+def test_volunteer_export_holds_only_the_coordinators_community(
+    client, coordinator, volunteer, other_community
+):
     VolunteerProfileFactory(community=other_community, real_name="外社区甲")
     client.force_login(coordinator)
     text = sheet_text(client.get(reverse("volunteers_profiles:export"), {"format": "xlsx"}))
@@ -76,29 +89,33 @@ def test_volunteer_export_holds_only_the_coordinators_community(client, coordina
     assert "李晓红" in body and "外社区甲" not in body
     # The listing's search narrows the file too.
     VolunteerProfileFactory(community=volunteer.community, real_name="王搜索")
-    searched = sheet_text(client.get(reverse("volunteers_profiles:export"),
-                                     {"format": "xlsx", "q": "王搜索"}))
+    searched = sheet_text(
+        client.get(reverse("volunteers_profiles:export"), {"format": "xlsx", "q": "王搜索"})
+    )
     assert "王搜索" in searched and "李晓红" not in searched
 
 
-def test_ledger_export_holds_only_the_coordinators_community(client, coordinator, volunteer,
-                                                            shift, other_shift,
-                                                            other_community):
+def test_ledger_export_holds_only_the_coordinators_community(
+    client, coordinator, volunteer, shift, other_shift, other_community
+):
     past_shift = to_past(shift)
     signup = SignupFactory(shift=past_shift, profile=volunteer)
-    Attendance.objects.create(signup=signup, check_in_at=past_shift.start,
-                              check_out_at=past_shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=past_shift.start, check_out_at=past_shift.end
+    )
     stranger = VolunteerProfileFactory(community=other_community, real_name="外社区乙")
     other = SignupFactory(shift=other_shift, profile=stranger)
-    Attendance.objects.create(signup=other, check_in_at=other_shift.start,
-                              check_out_at=other_shift.end)
+    Attendance.objects.create(
+        signup=other, check_in_at=other_shift.start, check_out_at=other_shift.end
+    )
     client.force_login(coordinator)
     text = sheet_text(client.get(reverse("volunteers_attendance:export"), {"format": "xlsx"}))
     assert "李晓红" in text and "北门值守" in text and "外社区乙" not in text
 
 
-def test_other_coordinator_cannot_see_our_register_in_their_export(client, other_coordinator,
-                                                                  volunteer):
+def test_other_coordinator_cannot_see_our_register_in_their_export(
+    client, other_coordinator, volunteer
+):
     client.force_login(other_coordinator)
     text = sheet_text(client.get(reverse("volunteers_profiles:export"), {"format": "xlsx"}))
     assert "李晓红" not in text
@@ -108,13 +125,21 @@ def test_other_coordinator_cannot_see_our_register_in_their_export(client, other
 
 
 def test_volunteer_preview_lists_each_bad_row_in_chinese_and_writes_nothing(
-        client, coordinator, community, compound):
+    client, coordinator, community, compound
+):
     client.force_login(coordinator)
-    url, response = preview(client, "volunteers_profiles", xlsx(VOLUNTEER_HEADERS, [
-        ["王一", "13900000101", community.name, compound.name, "", "否", "", "是"],
-        ["王二", "13900000102", "不存在社区", "", "", "否", "", "是"],
-        ["王三", "13900000103", community.name, "", "", "否", "", "否"],
-    ]))
+    url, response = preview(
+        client,
+        "volunteers_profiles",
+        xlsx(
+            VOLUNTEER_HEADERS,
+            [
+                ["王一", "13900000101", community.name, compound.name, "", "否", "", "是"],
+                ["王二", "13900000102", "不存在社区", "", "", "否", "", "是"],
+                ["王三", "13900000103", community.name, "", "", "否", "", "否"],
+            ],
+        ),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "第 3 行 · 社区：没有这个社区：不存在社区" in html
@@ -132,26 +157,42 @@ def test_volunteer_preview_lists_each_bad_row_in_chinese_and_writes_nothing(
 
 
 def test_coordinator_importing_another_communitys_volunteer_gets_a_row_error(
-        client, coordinator, community, other_community):
+    client, coordinator, community, other_community
+):
     client.force_login(coordinator)
-    url, response = preview(client, "volunteers_profiles", xlsx(VOLUNTEER_HEADERS, [
-        ["王一", "13900000101", community.name, "", "", "否", "", "是"],
-        ["王四", "13900000104", other_community.name, "", "", "否", "", "是"],
-    ]))
+    url, response = preview(
+        client,
+        "volunteers_profiles",
+        xlsx(
+            VOLUNTEER_HEADERS,
+            [
+                ["王一", "13900000101", community.name, "", "", "否", "", "是"],
+                ["王四", "13900000104", other_community.name, "", "", "否", "", "是"],
+            ],
+        ),
+    )
     html = response.content.decode()
     assert "第 3 行 · 社区：您不能导入这个社区的志愿者。" in html
     client.post(url)
     assert not VolunteerProfile.objects.exists()
 
 
-def test_volunteer_import_confirmed_creates_pending_profiles(client, coordinator, community,
-                                                             compound):
+def test_volunteer_import_confirmed_creates_pending_profiles(
+    client, coordinator, community, compound
+):
     SkillFactory(name="驾驶", code="driving")
     client.force_login(coordinator)
-    url, response = preview(client, "volunteers_profiles", xlsx(VOLUNTEER_HEADERS, [
-        ["王一", "13900000101", community.name, compound.name, "驾驶", "否", "", "是"],
-        ["王二", "139 0000 0102", community.name, "", "", "是", "丰台区税务局", "是"],
-    ]))
+    url, response = preview(
+        client,
+        "volunteers_profiles",
+        xlsx(
+            VOLUNTEER_HEADERS,
+            [
+                ["王一", "13900000101", community.name, compound.name, "驾驶", "否", "", "是"],
+                ["王二", "139 0000 0102", community.name, "", "", "是", "丰台区税务局", "是"],
+            ],
+        ),
+    )
     assert "确认导入" in response.content.decode()
     assert not VolunteerProfile.objects.exists()  # the preview was a dry run
     response = client.post(url)
@@ -159,7 +200,9 @@ def test_volunteer_import_confirmed_creates_pending_profiles(client, coordinator
     assert response["Location"] == reverse("volunteers_profiles:index")
     profiles = VolunteerProfile.objects.order_by("real_name")
     assert [(p.real_name, p.mobile, p.status) for p in profiles] == [
-        ("王一", "13900000101", "pending"), ("王二", "13900000102", "pending")]
+        ("王一", "13900000101", "pending"),
+        ("王二", "13900000102", "pending"),
+    ]
     assert [s.name for s in profiles[0].skills.all()] == ["驾驶"]
     assert profiles[1].work_unit == "丰台区税务局" and profiles[1].consent_at
     # A double click imports once.
@@ -178,8 +221,9 @@ def test_exported_register_imports_back_as_updates(client, coordinator, voluntee
     assert volunteer.real_name == "李晓红"
 
 
-def test_ledger_import_previews_bad_rows_then_confirms(client, coordinator, volunteer, shift,
-                                                       community):
+def test_ledger_import_previews_bad_rows_then_confirms(
+    client, coordinator, volunteer, shift, community
+):
     services.sign_up(volunteer, shift)
     second = VolunteerProfileFactory(community=community, real_name="王二")
     services.sign_up(second, shift)
@@ -187,11 +231,18 @@ def test_ledger_import_previews_bad_rows_then_confirms(client, coordinator, volu
     start, end = times(past_shift)
     client.force_login(coordinator)
 
-    url, response = preview(client, "volunteers_attendance", xlsx(LEDGER_HEADERS, [
-        [past_shift.pk, volunteer.mobile, start, end],
-        [past_shift.pk, "13000000000", start, end],
-        [past_shift.pk, second.mobile, end, start],
-    ]))
+    url, response = preview(
+        client,
+        "volunteers_attendance",
+        xlsx(
+            LEDGER_HEADERS,
+            [
+                [past_shift.pk, volunteer.mobile, start, end],
+                [past_shift.pk, "13000000000", start, end],
+                [past_shift.pk, second.mobile, end, start],
+            ],
+        ),
+    )
     html = response.content.decode()
     assert "第 3 行 · 手机号：该班次没有使用这个手机号的志愿者。" in html
     assert "第 4 行 · 签退时间：签退时间必须晚于签到时间。" in html
@@ -199,25 +250,40 @@ def test_ledger_import_previews_bad_rows_then_confirms(client, coordinator, volu
     client.post(url)
     assert not Attendance.objects.exists()
 
-    url, response = preview(client, "volunteers_attendance", xlsx(LEDGER_HEADERS, [
-        [past_shift.pk, volunteer.mobile, start, end],
-        [past_shift.pk, second.mobile, start, end],
-    ]))
+    url, response = preview(
+        client,
+        "volunteers_attendance",
+        xlsx(
+            LEDGER_HEADERS,
+            [
+                [past_shift.pk, volunteer.mobile, start, end],
+                [past_shift.pk, second.mobile, start, end],
+            ],
+        ),
+    )
     assert "确认导入" in response.content.decode()
     assert not Attendance.objects.exists()
     assert client.post(url).status_code == 302
     assert sorted(Attendance.objects.values_list("minutes", flat=True)) == [300, 300]
 
 
-def test_ledger_row_for_another_communitys_shift_is_a_row_error(client, other_coordinator,
-                                                               volunteer, shift):
+def test_ledger_row_for_another_communitys_shift_is_a_row_error(
+    client, other_coordinator, volunteer, shift
+):
     services.sign_up(volunteer, shift)
     past_shift = to_past(shift)
     start, end = times(past_shift)
     client.force_login(other_coordinator)
-    url, response = preview(client, "volunteers_attendance", xlsx(LEDGER_HEADERS, [
-        [past_shift.pk, volunteer.mobile, start, end],
-    ]))
+    url, response = preview(
+        client,
+        "volunteers_attendance",
+        xlsx(
+            LEDGER_HEADERS,
+            [
+                [past_shift.pk, volunteer.mobile, start, end],
+            ],
+        ),
+    )
     assert "第 2 行 · 手机号：该班次没有使用这个手机号的志愿者。" in response.content.decode()
     client.post(url)
     assert not Attendance.objects.exists()

@@ -34,8 +34,9 @@ def course(db):
 
 
 def _start(days=2, hour=7):
-    return (timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0,
-                                                          microsecond=0)
+    return (timezone.now() + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
 
 
 @pytest.fixture
@@ -78,8 +79,13 @@ def test_required_skill(zh, volunteer, shift):
 
 
 def test_community_accepted_by_the_task(zh, volunteer, other_shift):
-    services.sign_up(volunteer, ShiftFactory(task=TaskFactory(community=other_shift.task.community),
-                                             start=other_shift.start + timedelta(days=3)))
+    services.sign_up(
+        volunteer,
+        ShiftFactory(
+            task=TaskFactory(community=other_shift.task.community),
+            start=other_shift.start + timedelta(days=3),
+        ),
+    )
     other_shift.task.own_community_only = True
     other_shift.task.save()
     with pytest.raises(services.SignupError) as refused:
@@ -97,14 +103,16 @@ def test_unverified_volunteer_refused(volunteer, shift):
 
 def test_overlap_refused(volunteer, shift, gate_task):
     services.sign_up(volunteer, shift)
-    overlapping = ShiftFactory(task=gate_task, start=shift.start + timedelta(hours=2),
-                               end=shift.end + timedelta(hours=2))
+    overlapping = ShiftFactory(
+        task=gate_task, start=shift.start + timedelta(hours=2), end=shift.end + timedelta(hours=2)
+    )
     with pytest.raises(services.SignupError) as refused:
         services.sign_up(volunteer, overlapping)
     assert refused.value.code == "overlap"
     # back to back is fine (half-open intervals)
-    services.sign_up(volunteer, ShiftFactory(task=gate_task, start=shift.end,
-                                             end=shift.end + timedelta(hours=2)))
+    services.sign_up(
+        volunteer, ShiftFactory(task=gate_task, start=shift.end, end=shift.end + timedelta(hours=2))
+    )
 
 
 def test_weekly_hours_cap(zh, settings, volunteer, gate_task):
@@ -112,13 +120,16 @@ def test_weekly_hours_cap(zh, settings, volunteer, gate_task):
     monday = timezone.localtime(_start(days=7)).date()
     monday -= timedelta(days=monday.weekday())
     tz = timezone.get_current_timezone()
-    first = timezone.make_aware(timezone.datetime.combine(monday, timezone.datetime.min.time()),
-                                tz) + timedelta(hours=8)
+    first = timezone.make_aware(
+        timezone.datetime.combine(monday, timezone.datetime.min.time()), tz
+    ) + timedelta(hours=8)
     a = ShiftFactory(task=gate_task, start=first, end=first + timedelta(hours=5))
-    b = ShiftFactory(task=gate_task, start=first + timedelta(days=1),
-                     end=first + timedelta(days=1, hours=5))
-    next_week = ShiftFactory(task=gate_task, start=first + timedelta(days=7),
-                             end=first + timedelta(days=7, hours=5))
+    b = ShiftFactory(
+        task=gate_task, start=first + timedelta(days=1), end=first + timedelta(days=1, hours=5)
+    )
+    next_week = ShiftFactory(
+        task=gate_task, start=first + timedelta(days=7), end=first + timedelta(days=7, hours=5)
+    )
     services.sign_up(volunteer, a)
     with pytest.raises(services.SignupError) as refused:
         services.sign_up(volunteer, b)
@@ -134,6 +145,7 @@ def test_invite_obeys_the_course_gate(coordinator, volunteer, shift, course):
 
 # --- ranking --------------------------------------------------------------------------------
 
+
 def test_rank_best_first_with_translated_reasons(zh, community, compound, post, shift, course):
     post.is_party_post = True
     post.save()
@@ -141,12 +153,16 @@ def test_rank_best_first_with_translated_reasons(zh, community, compound, post, 
     disinfect = SkillFactory(code="spray-x", name="喷雾消杀")
     shift.task.preferred_skills.add(disinfect)
     shift.task.required_courses.add(course)
-    neighbour = VolunteerProfileFactory(community=community, compound=compound,
-                                        is_party_member=True, availability={
-                                            str(local.weekday()): [[f"{local:%H}:00", "23:00"]]})
+    neighbour = VolunteerProfileFactory(
+        community=community,
+        compound=compound,
+        is_party_member=True,
+        availability={str(local.weekday()): [[f"{local:%H}:00", "23:00"]]},
+    )
     neighbour.skills.add(disinfect)
     same_community = VolunteerProfileFactory(
-        community=community, compound=CompoundFactory(community=community))
+        community=community, compound=CompoundFactory(community=community)
+    )
     untrained = VolunteerProfileFactory(community=community, compound=compound)
     for profile in (neighbour, same_community):
         CourseCompletionFactory(user=profile.user, course=course)
@@ -154,8 +170,14 @@ def test_rank_best_first_with_translated_reasons(zh, community, compound, post, 
     assert [s.profile for s in ranked] == [neighbour, same_community]
     assert untrained not in [s.profile for s in ranked]
     reasons = ranked[0].reasons
-    for text in ("同一小区", "具备技能“喷雾消杀”", "该时段有空", "已完成课程“消毒消杀”",
-                 "本周时长较少", "党员先锋岗"):
+    for text in (
+        "同一小区",
+        "具备技能“喷雾消杀”",
+        "该时段有空",
+        "已完成课程“消毒消杀”",
+        "本周时长较少",
+        "党员先锋岗",
+    ):
         assert any(text in r for r in reasons), (text, reasons)
     assert "同一社区" in ranked[1].reasons
 
@@ -169,49 +191,57 @@ def test_rank_uses_a_bounded_number_of_queries(community, shift):
     VolunteerProfileFactory.create_batch(3, community=community)
     few = count()
     for profile in VolunteerProfileFactory.create_batch(30, community=community):
-        SignupFactory(profile=profile, shift=ShiftFactory(task=shift.task,
-                                                          start=shift.start - timedelta(days=9)))
+        SignupFactory(
+            profile=profile,
+            shift=ShiftFactory(task=shift.task, start=shift.start - timedelta(days=9)),
+        )
     assert count() == few
 
 
 def test_recommended_shifts_on_the_volunteer_page(client, volunteer, shift, other_shift):
     client.force_login(volunteer.user)
     html = client.get("/volunteers/me/").content.decode()
-    recommended = html[html.index("为您推荐"):]
+    recommended = html[html.index("为您推荐") :]
     assert f"/volunteers/shifts/{shift.pk}/" in recommended
     assert f"/volunteers/shifts/{other_shift.pk}/" in recommended  # open to the subdistrict
     other_shift.task.own_community_only = True
     other_shift.task.save()
     html = client.get("/volunteers/me/").content.decode()
-    assert f"/volunteers/shifts/{other_shift.pk}/" not in html[html.index("为您推荐"):]
+    assert f"/volunteers/shifts/{other_shift.pk}/" not in html[html.index("为您推荐") :]
 
 
 # --- auto-assign ------------------------------------------------------------------------------
 
-def test_auto_assign_respects_overlap_and_course_gate(community, compound, gate_task, course,
-                                                      coordinator):
+
+def test_auto_assign_respects_overlap_and_course_gate(
+    community, compound, gate_task, course, coordinator
+):
     start = _start(days=3)
     a = ShiftFactory(task=gate_task, start=start, end=start + timedelta(hours=4), places=1)
-    b = ShiftFactory(task=gate_task, start=start + timedelta(hours=2),
-                     end=start + timedelta(hours=6), places=1)
+    b = ShiftFactory(
+        task=gate_task, start=start + timedelta(hours=2), end=start + timedelta(hours=6), places=1
+    )
     trained_task = TaskFactory(community=community, compound=compound, title="消杀")
     trained_task.required_courses.add(course)
-    c = ShiftFactory(task=trained_task, start=start + timedelta(days=1),
-                     end=start + timedelta(days=1, hours=3), places=1)
+    c = ShiftFactory(
+        task=trained_task,
+        start=start + timedelta(days=1),
+        end=start + timedelta(days=1, hours=3),
+        places=1,
+    )
     only = VolunteerProfileFactory(community=community, compound=compound)
-    proposals, result = matching.propose(
-        type(a).objects.filter(pk__in=[a.pk, b.pk, c.pk]))
+    proposals, result = matching.propose(type(a).objects.filter(pk__in=[a.pk, b.pk, c.pk]))
     pairs = {(p.shift.pk, p.profile.pk) for p in proposals}
     # one person, two overlapping shifts: only one; untrained: not on the course-gated shift
     assert len(pairs) == 1 and (c.pk, only.pk) not in pairs
     second = VolunteerProfileFactory(community=community, compound=compound)
     CourseCompletionFactory(user=second.user, course=course)
-    proposals, result = matching.propose(
-        type(a).objects.filter(pk__in=[a.pk, b.pk, c.pk]))
+    proposals, result = matching.propose(type(a).objects.filter(pk__in=[a.pk, b.pk, c.pk]))
     assert len(proposals) == 3
     assert {p.profile for p in proposals if p.shift == c} == {second}
-    sent, refused = matching.send_invitations([(p.shift.pk, p.profile.pk) for p in proposals],
-                                              coordinator)
+    sent, refused = matching.send_invitations(
+        [(p.shift.pk, p.profile.pk) for p in proposals], coordinator
+    )
     assert len(sent) == 3 and not refused
     assert Signup.objects.filter(status="invited").count() == 3
 
@@ -219,8 +249,12 @@ def test_auto_assign_respects_overlap_and_course_gate(community, compound, gate_
 def test_auto_assign_is_deterministic(community, compound, gate_task):
     start = _start(days=4)
     for i in range(6):
-        ShiftFactory(task=gate_task, start=start + timedelta(hours=3 * i),
-                     end=start + timedelta(hours=3 * i + 4), places=2)
+        ShiftFactory(
+            task=gate_task,
+            start=start + timedelta(hours=3 * i),
+            end=start + timedelta(hours=3 * i + 4),
+            places=2,
+        )
     VolunteerProfileFactory.create_batch(8, community=community, compound=compound)
     first = [(p.shift.pk, p.profile.pk) for p in matching.propose(gate_task.shifts.all())[0]]
     second = [(p.shift.pk, p.profile.pk) for p in matching.propose(gate_task.shifts.all())[0]]
@@ -258,12 +292,18 @@ def _scenario(community, compound, course):
     }
     profiles = {}
     for name, p in people.items():
-        availability = ({str(local.weekday()): [[f"{p['hours'][0]:02d}:00",
-                                                 f"{p['hours'][1]:02d}:00"]]}
-                        if p["hours"] else {})
+        availability = (
+            {str(local.weekday()): [[f"{p['hours'][0]:02d}:00", f"{p['hours'][1]:02d}:00"]]}
+            if p["hours"]
+            else {}
+        )
         profiles[name] = VolunteerProfileFactory(
-            real_name=name, community=community, compound=p["compound"],
-            is_party_member=p["party"], availability=availability)
+            real_name=name,
+            community=community,
+            compound=p["compound"],
+            is_party_member=p["party"],
+            availability=availability,
+        )
         if p["course"]:
             CourseCompletionFactory(user=profiles[name].user, course=course)
     gated = TaskFactory(community=community, compound=compound, title="消杀作业")
@@ -271,12 +311,18 @@ def _scenario(community, compound, course):
     plain = TaskFactory(community=community, compound=other_compound, title="值守")
     shifts = {
         "A": ShiftFactory(task=plain, start=base, end=base + timedelta(hours=4), places=2),
-        "B": ShiftFactory(task=plain, start=base + timedelta(hours=2),
-                          end=base + timedelta(hours=5), places=2),
-        "C": ShiftFactory(task=gated, start=base + timedelta(hours=4),
-                          end=base + timedelta(hours=6), places=1),
-        "D": ShiftFactory(task=gated, start=base + timedelta(days=1),
-                          end=base + timedelta(days=1, hours=3), places=2),
+        "B": ShiftFactory(
+            task=plain, start=base + timedelta(hours=2), end=base + timedelta(hours=5), places=2
+        ),
+        "C": ShiftFactory(
+            task=gated, start=base + timedelta(hours=4), end=base + timedelta(hours=6), places=1
+        ),
+        "D": ShiftFactory(
+            task=gated,
+            start=base + timedelta(days=1),
+            end=base + timedelta(days=1, hours=3),
+            places=2,
+        ),
     }
     return profiles, shifts
 
@@ -288,19 +334,24 @@ def test_auto_assign_same_answer_as_the_pure_core(community, compound, course):
 
     profiles, shifts = _scenario(community, compound, course)
     proposals, _result = matching.propose(
-        type(shifts["A"]).objects.filter(pk__in=[s.pk for s in shifts.values()]))
+        type(shifts["A"]).objects.filter(pk__in=[s.pk for s in shifts.values()])
+    )
     names = {p.pk: n for n, p in profiles.items()}
     snames = {s.pk: n for n, s in shifts.items()}
     got = sorted((snames[p.shift.pk], names[p.profile.pk]) for p in proposals)
 
     specs = matching.shift_specs(
-        type(shifts["A"]).objects.filter(pk__in=[s.pk for s in shifts.values()])
-        .select_related("task__post"))
+        type(shifts["A"])
+        .objects.filter(pk__in=[s.pk for s in shifts.values()])
+        .select_related("task__post")
+    )
     candidates, commitments = matching.load_candidates(
         type(profiles["甲"]).objects.filter(pk__in=[p.pk for p in profiles.values()]),
-        matching._week_window([s.start for s in shifts.values()]))
-    expected = core.exact_optimum(candidates, [specs[s.pk] for s in shifts.values()],
-                                  matching.weights(), commitments)
+        matching._week_window([s.start for s in shifts.values()]),
+    )
+    expected = core.exact_optimum(
+        candidates, [specs[s.pk] for s in shifts.values()], matching.weights(), commitments
+    )
     assert got == sorted((snames[sid], names[cid]) for cid, sid in expected)
     # the rules: C and D need the course, nobody on both A and B
     assert all(n in ("甲", "丙") for s, n in got if s in ("C", "D"))
@@ -308,5 +359,12 @@ def test_auto_assign_same_answer_as_the_pure_core(community, compound, course):
     on_b = {n for s, n in got if s == "B"}
     assert not on_a & on_b
     # the answer itself, fixed: the same on every database
-    assert got == [("A", "丁"), ("A", "甲"), ("B", "丙"), ("B", "乙"), ("C", "甲"),
-                   ("D", "丙"), ("D", "甲")]
+    assert got == [
+        ("A", "丁"),
+        ("A", "甲"),
+        ("B", "丙"),
+        ("B", "乙"),
+        ("C", "甲"),
+        ("D", "丙"),
+        ("D", "甲"),
+    ]

@@ -26,12 +26,14 @@ def volunteer_rows(community, compound, *rows):
 def test_volunteer_import_writes_every_row_when_all_are_good(coordinator, community, compound):
     SkillFactory(name="驾驶", code="driving")
     dataset = volunteer_rows(
-        community, compound,
+        community,
+        compound,
         ["王一", "13900000101", community.name, compound.name, "驾驶", "否", "", "是"],
         ["王二", "13900000102", community.name, "", "", "是", "丰台区税务局", "是"],
     )
     result = VolunteerResource(user=coordinator).import_data(
-        dataset, dry_run=False, raise_errors=False, use_transactions=True)
+        dataset, dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert not result.has_errors() and not result.has_validation_errors()
     profiles = VolunteerProfile.objects.order_by("real_name")
     assert [p.real_name for p in profiles] == ["王一", "王二"]
@@ -40,16 +42,19 @@ def test_volunteer_import_writes_every_row_when_all_are_good(coordinator, commun
 
 
 def test_volunteer_import_with_a_bad_row_writes_nothing_and_names_the_row(
-        coordinator, community, compound, other_community):
+    coordinator, community, compound, other_community
+):
     dataset = volunteer_rows(
-        community, compound,
+        community,
+        compound,
         ["王一", "13900000101", community.name, compound.name, "", "否", "", "是"],
         ["王二", "13900000102", "不存在社区", "", "", "否", "", "是"],
         ["王三", "12345", community.name, "", "", "否", "", "否"],
         ["王四", "13900000104", other_community.name, "", "", "否", "", "是"],
     )
     result = VolunteerResource(user=coordinator).import_data(
-        dataset, dry_run=False, raise_errors=False, use_transactions=True)
+        dataset, dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert result.has_validation_errors()
     assert not VolunteerProfile.objects.exists()
     bad = {row.number: row.error_dict for row in result.invalid_rows}
@@ -66,14 +71,16 @@ def test_volunteer_export_round_trips(coordinator, community, compound):
     assert dataset[0][0] == "钱导出" and dataset[0][3] == compound.name
 
 
-def test_attendance_import_confirms_and_corrects_all_or_nothing(coordinator, volunteer, shift,
-                                                                community):
+def test_attendance_import_confirms_and_corrects_all_or_nothing(
+    coordinator, volunteer, shift, community
+):
     services.sign_up(volunteer, shift)
     second = VolunteerProfileFactory(community=community)
     services.sign_up(second, shift)
     now = timezone.now()  # the ledger is filled in after the shift
-    Shift.objects.filter(pk=shift.pk).update(start=now - timedelta(hours=6),
-                                             end=now - timedelta(hours=1))
+    Shift.objects.filter(pk=shift.pk).update(
+        start=now - timedelta(hours=6), end=now - timedelta(hours=1)
+    )
     shift.refresh_from_db()
 
     def ledger(*rows):
@@ -84,26 +91,26 @@ def test_attendance_import_confirms_and_corrects_all_or_nothing(coordinator, vol
 
     start = shift.start.astimezone().strftime("%Y-%m-%d %H:%M")
     end = shift.end.astimezone().strftime("%Y-%m-%d %H:%M")
-    bad = ledger([shift.pk, volunteer.mobile, start, end],
-                 [shift.pk, "13000000000", start, end])
+    bad = ledger([shift.pk, volunteer.mobile, start, end], [shift.pk, "13000000000", start, end])
     result = AttendanceResource(user=coordinator).import_data(
-        bad, dry_run=False, raise_errors=False, use_transactions=True)
+        bad, dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert result.has_validation_errors() and not Attendance.objects.exists()
     assert [row.number for row in result.invalid_rows] == [2]
 
-    good = ledger([shift.pk, volunteer.mobile, start, end],
-                  [shift.pk, second.mobile, start, end])
+    good = ledger([shift.pk, volunteer.mobile, start, end], [shift.pk, second.mobile, start, end])
     result = AttendanceResource(user=coordinator).import_data(
-        good, dry_run=False, raise_errors=False, use_transactions=True)
+        good, dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert not result.has_errors() and not result.has_validation_errors()
     assert sorted(Attendance.objects.values_list("minutes", flat=True)) == [300, 300]
 
 
-def test_attendance_import_refuses_another_communitys_shift(other_coordinator, volunteer,
-                                                            shift):
+def test_attendance_import_refuses_another_communitys_shift(other_coordinator, volunteer, shift):
     services.sign_up(volunteer, shift)
     dataset = tablib.Dataset(headers=["班次编号", "手机号", "签到时间", "签退时间"])
     dataset.append([shift.pk, volunteer.mobile, "2026-12-01 07:00", "2026-12-01 12:00"])
     result = AttendanceResource(user=other_coordinator).import_data(
-        dataset, dry_run=False, raise_errors=False, use_transactions=True)
+        dataset, dry_run=False, raise_errors=False, use_transactions=True
+    )
     assert result.has_validation_errors() and not Attendance.objects.exists()

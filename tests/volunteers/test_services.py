@@ -30,14 +30,24 @@ pytestmark = pytest.mark.django_db
 
 
 def profile_data(community, compound, **extra):
-    return {"real_name": "王小明", "mobile": "13911112222", "community": community,
-            "compound": compound, "availability": {"0": [["07:00", "12:00"]]},
-            "is_party_member": False, "work_unit": "", "id_number": "",
-            "emergency_contact_name": "", "emergency_contact_phone": "", "consent": True,
-            **extra}
+    return {
+        "real_name": "王小明",
+        "mobile": "13911112222",
+        "community": community,
+        "compound": compound,
+        "availability": {"0": [["07:00", "12:00"]]},
+        "is_party_member": False,
+        "work_unit": "",
+        "id_number": "",
+        "emergency_contact_name": "",
+        "emergency_contact_phone": "",
+        "consent": True,
+        **extra,
+    }
 
 
 # 1. Join -----------------------------------------------------------------------------------
+
 
 def test_create_profile_is_pending_with_timestamped_consent(community, compound):
     user = UserFactory()
@@ -58,8 +68,9 @@ def test_create_profile_without_consent_saves_nothing(community, compound):
 def test_invalid_id_number_is_refused_and_valid_one_is_masked(community, compound):
     user = UserFactory()
     with pytest.raises(services.VolunteerError):
-        services.create_profile(user, profile_data(community, compound,
-                                                   id_number="110101199003070000"))
+        services.create_profile(
+            user, profile_data(community, compound, id_number="110101199003070000")
+        )
     assert not VolunteerProfile.objects.exists()
     first17 = "11010519491231002"
     valid = first17 + id_number_check_char(first17)
@@ -68,6 +79,7 @@ def test_invalid_id_number_is_refused_and_valid_one_is_masked(community, compoun
 
 
 # 2. Verification, moving, deleting ------------------------------------------------------------
+
 
 def test_coordinator_verifies_and_volunteer_gets_sms(coordinator, community):
     profile = VolunteerProfileFactory(community=community, status="pending")
@@ -79,8 +91,7 @@ def test_coordinator_verifies_and_volunteer_gets_sms(coordinator, community):
 
 
 def test_reject_needs_reason_and_notifies_in_recipient_language(coordinator, community):
-    profile = VolunteerProfileFactory(community=community, status="pending",
-                                      user__language="en")
+    profile = VolunteerProfileFactory(community=community, status="pending", user__language="en")
     with pytest.raises(services.VolunteerError):
         services.reject_profile(profile, coordinator, "  ")
     services.reject_profile(profile, coordinator, "请填写真实姓名")
@@ -104,8 +115,9 @@ def test_moving_community_sends_volunteer_back_to_pending(volunteer, other_commu
 def test_delete_account_anonymises_but_keeps_hours(volunteer, shift):
     signup = SignupFactory(shift=shift, profile=volunteer)
     Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
-    future = ShiftFactory(task=shift.task, start=shift.start + timedelta(days=1),
-                          end=shift.end + timedelta(days=1))
+    future = ShiftFactory(
+        task=shift.task, start=shift.start + timedelta(days=1), end=shift.end + timedelta(days=1)
+    )
     services.sign_up(volunteer, future)
     user = volunteer.user
     services.delete_account(user)
@@ -121,12 +133,17 @@ def test_delete_account_anonymises_but_keeps_hours(volunteer, shift):
 
 # 3. Tasks, templates, cancelling ------------------------------------------------------------------
 
+
 def test_template_generates_shifts_and_edits_only_future_unstaffed(gate_task, volunteer):
     today = timezone.localdate()
     template = ShiftTemplate.objects.create(
-        task=gate_task, weekdays=list(range(7)), time_ranges=[["07:00", "12:00"],
-                                                               ["12:00", "19:00"]],
-        places=2, start_date=today + timedelta(days=1), end_date=today + timedelta(days=3))
+        task=gate_task,
+        weekdays=list(range(7)),
+        time_ranges=[["07:00", "12:00"], ["12:00", "19:00"]],
+        places=2,
+        start_date=today + timedelta(days=1),
+        end_date=today + timedelta(days=3),
+    )
     assert services.generate_from_template(template) == 6
     assert services.generate_from_template(template) == 0  # idempotent
     staffed = template.shifts.order_by("start").first()
@@ -152,6 +169,7 @@ def test_cancel_shift_releases_places_and_notifies(coordinator, volunteer, shift
 
 # 4. Sign-up ------------------------------------------------------------------------------------
 
+
 def test_full_shift_refuses_with_clear_message(shift, community):
     shift.places = 1
     shift.save()
@@ -167,14 +185,17 @@ def test_full_shift_refuses_with_clear_message(shift, community):
 
 def test_overlapping_shift_is_refused(volunteer, shift):
     services.sign_up(volunteer, shift)
-    overlapping = ShiftFactory(task=TaskFactory(community=shift.task.community),
-                               start=shift.start + timedelta(hours=2),
-                               end=shift.end + timedelta(hours=2))
+    overlapping = ShiftFactory(
+        task=TaskFactory(community=shift.task.community),
+        start=shift.start + timedelta(hours=2),
+        end=shift.end + timedelta(hours=2),
+    )
     with pytest.raises(services.SignupError) as error:
         services.sign_up(volunteer, overlapping)
     assert "与您已报名的班次时间冲突" in error.value.messages
-    back_to_back = ShiftFactory(task=shift.task, start=shift.end,
-                                end=shift.end + timedelta(hours=2))
+    back_to_back = ShiftFactory(
+        task=shift.task, start=shift.end, end=shift.end + timedelta(hours=2)
+    )
     services.sign_up(volunteer, back_to_back)
 
 
@@ -221,13 +242,16 @@ def test_coordinator_removes_person_and_place_opens(coordinator, volunteer, shif
 
 # 5. Check-in and hours ------------------------------------------------------------------------------
 
+
 def test_check_in_then_out_by_post_qr(volunteer, shift, post):
     signup = services.sign_up(volunteer, shift)
     direction, attendance = services.check_in_or_out(
-        volunteer.user, post, now=shift.start - timedelta(minutes=2))
+        volunteer.user, post, now=shift.start - timedelta(minutes=2)
+    )
     assert direction == "in"
     direction, attendance = services.check_in_or_out(
-        volunteer.user, post, now=shift.end - timedelta(minutes=2))
+        volunteer.user, post, now=shift.end - timedelta(minutes=2)
+    )
     assert direction == "out" and attendance.minutes == 300
     assert attendance.hours == 5.0 and attendance.signup == signup
     with pytest.raises(services.VolunteerError):
@@ -246,8 +270,9 @@ def test_confirm_no_show_and_audited_correction(coordinator, volunteer, shift, c
     with pytest.raises(services.VolunteerError):
         services.mark_no_show(absent, coordinator)  # not before the shift starts
     now = timezone.now()
-    Shift.objects.filter(pk=shift.pk).update(start=now - timedelta(hours=6),
-                                             end=now - timedelta(hours=1))
+    Shift.objects.filter(pk=shift.pk).update(
+        start=now - timedelta(hours=6), end=now - timedelta(hours=1)
+    )
     shift.refresh_from_db()
     services.mark_no_show(absent, coordinator)
     assert Signup.objects.get(pk=absent.pk).status == "no_show"
@@ -255,8 +280,9 @@ def test_confirm_no_show_and_audited_correction(coordinator, volunteer, shift, c
     assert attendance.minutes == 300 and attendance.source == "coordinator"
     with pytest.raises(services.VolunteerError):
         services.correct_attendance(attendance, coordinator, shift.start, shift.end, "")
-    services.correct_attendance(attendance, coordinator, shift.start,
-                                shift.end - timedelta(hours=1), "提前离岗")
+    services.correct_attendance(
+        attendance, coordinator, shift.start, shift.end - timedelta(hours=1), "提前离岗"
+    )
     attendance.refresh_from_db()
     assert attendance.minutes == 240
     correction = AttendanceCorrection.objects.get()
@@ -279,11 +305,14 @@ def test_hours_by_kind_and_certificate_snapshot(volunteer, shift):
 
 # 8. Party members ------------------------------------------------------------------------------
 
+
 def test_party_report_groups_members_by_work_unit(volunteer, shift, community):
-    member = VolunteerProfileFactory(community=community, is_party_member=True,
-                                     work_unit="丰台区税务局", real_name="赵党员")
-    VolunteerProfileFactory(community=community, is_party_member=True, work_unit="丰台区税务局",
-                            real_name="钱党员")
+    member = VolunteerProfileFactory(
+        community=community, is_party_member=True, work_unit="丰台区税务局", real_name="赵党员"
+    )
+    VolunteerProfileFactory(
+        community=community, is_party_member=True, work_unit="丰台区税务局", real_name="钱党员"
+    )
     signup = services.sign_up(member, shift)
     Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
     day = timezone.localtime(shift.start).date()
@@ -294,6 +323,7 @@ def test_party_report_groups_members_by_work_unit(volunteer, shift, community):
 
 
 # 9. Reminders -----------------------------------------------------------------------------------
+
 
 def test_reminders_are_sent_once(volunteer, shift):
     services.sign_up(volunteer, shift)
@@ -314,8 +344,15 @@ def test_shift_counter_cannot_exceed_places_in_database(shift):
 
 def test_task_kinds_cover_the_issue():
     assert {k for k, _ in Task.Kind.choices} == {
-        "gate_duty", "temperature", "disinfection", "delivery", "phone", "data_entry",
-        "publicity", "other"}
+        "gate_duty",
+        "temperature",
+        "disinfection",
+        "delivery",
+        "phone",
+        "data_entry",
+        "publicity",
+        "other",
+    }
 
 
 def test_lock_contention_is_retried_then_refused_as_busy(monkeypatch, volunteer, shift):
@@ -330,8 +367,11 @@ def test_lock_contention_is_retried_then_refused_as_busy(monkeypatch, volunteer,
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(services.signups, "_sign_up", contended)
-    monkeypatch.setattr(services.signups.transaction, "get_connection",
-                        lambda *args, **kwargs: SimpleNamespace(in_atomic_block=False))
+    monkeypatch.setattr(
+        services.signups.transaction,
+        "get_connection",
+        lambda *args, **kwargs: SimpleNamespace(in_atomic_block=False),
+    )
     with pytest.raises(services.SignupError) as error:
         services.sign_up(volunteer, shift)
     assert error.value.code == "busy" and len(calls) == 2

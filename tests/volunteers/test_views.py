@@ -41,26 +41,41 @@ def test_join_form_sends_a_visitor_through_sign_up_and_back(client, community):
 
 
 def form_data(community, compound, **extra):
-    data = {"real_name": "王小明", "mobile": "139 1111 2222", "community": community.pk,
-            "compound": compound.pk, "skills": [SkillFactory(name="驾驶", code="driving").pk],
-            "availability": ["0-morning", "5-afternoon"], "consent": "on",
-            "emergency_contact_name": "", "emergency_contact_phone": "", "id_number": "",
-            "work_unit": ""}
+    data = {
+        "real_name": "王小明",
+        "mobile": "139 1111 2222",
+        "community": community.pk,
+        "compound": compound.pk,
+        "skills": [SkillFactory(name="驾驶", code="driving").pk],
+        "availability": ["0-morning", "5-afternoon"],
+        "consent": "on",
+        "emergency_contact_name": "",
+        "emergency_contact_phone": "",
+        "id_number": "",
+        "work_unit": "",
+    }
     data.update(extra)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_profile_form_shows_errors_next_to_fields_and_saves_nothing(client, community,
-                                                                   compound):
+def test_profile_form_shows_errors_next_to_fields_and_saves_nothing(client, community, compound):
     client.force_login(UserFactory(phone=None))
     url = f"/volunteers/join/{community.slug}/form/"
-    response = client.post(url, form_data(community, compound, real_name="", consent=None,
-                                          is_party_member="on", id_number="123"))
+    response = client.post(
+        url,
+        form_data(
+            community, compound, real_name="", consent=None, is_party_member="on", id_number="123"
+        ),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert not VolunteerProfile.objects.exists()
-    for message in ["此项必填。", "请同意个人信息的使用说明。", "请填写您的工作单位。",
-                    "身份证号码无效"]:
+    for message in [
+        "此项必填。",
+        "请同意个人信息的使用说明。",
+        "请填写您的工作单位。",
+        "身份证号码无效",
+    ]:
         assert message in html
     # The error sits inside the field's block, right after its input.
     assert re.search(r'id="id_work_unit".*?errorlist.*?请填写您的工作单位', html, re.S)
@@ -69,8 +84,9 @@ def test_profile_form_shows_errors_next_to_fields_and_saves_nothing(client, comm
 def test_profile_form_submits_and_lands_on_submitted(client, community, compound):
     user = UserFactory(phone=None)
     client.force_login(user)
-    response = client.post(f"/volunteers/join/{community.slug}/form/",
-                           form_data(community, compound))
+    response = client.post(
+        f"/volunteers/join/{community.slug}/form/", form_data(community, compound)
+    )
     assert response.status_code == 302 and response["Location"] == "/volunteers/submitted/"
     profile = VolunteerProfile.objects.get(user=user)
     assert profile.status == "pending" and profile.mobile == "13911112222"
@@ -80,14 +96,16 @@ def test_profile_form_submits_and_lands_on_submitted(client, community, compound
 
 
 def test_open_shifts_show_own_compound_first_then_others(client, volunteer, shift, other_shift):
-    elsewhere = ShiftFactory(task=TaskFactory(community=volunteer.community),
-                             start=shift.start - timedelta(hours=12))
+    elsewhere = ShiftFactory(
+        task=TaskFactory(community=volunteer.community), start=shift.start - timedelta(hours=12)
+    )
     client.force_login(volunteer.user)
     html = client.get("/volunteers/shifts/").content.decode()
     first = html.index(f"/volunteers/shifts/{shift.pk}/")
     assert first < html.index(f"/volunteers/shifts/{elsewhere.pk}/")
     assert html.index(f"/volunteers/shifts/{elsewhere.pk}/") < html.index(
-        f"/volunteers/shifts/{other_shift.pk}/")
+        f"/volunteers/shifts/{other_shift.pk}/"
+    )
     assert "北门 " in html and "剩余 2 个名额（共 2 个）" in html
     filtered = client.get("/volunteers/shifts/", {"kind": Task.Kind.DELIVERY}).content.decode()
     assert f"/volunteers/shifts/{shift.pk}/" not in filtered
@@ -202,10 +220,16 @@ def test_own_profile_form_never_shows_the_id_number_in_full(client, volunteer):
     client.force_login(volunteer.user)
     html = client.get("/volunteers/profile/").content.decode()
     assert valid not in html and "110***********" in html
-    data = {"real_name": "李晓红", "mobile": volunteer.mobile,
-            "community": volunteer.community_id, "compound": volunteer.compound_id,
-            "id_number": "", "work_unit": "", "emergency_contact_name": "",
-            "emergency_contact_phone": ""}
+    data = {
+        "real_name": "李晓红",
+        "mobile": volunteer.mobile,
+        "community": volunteer.community_id,
+        "compound": volunteer.compound_id,
+        "id_number": "",
+        "work_unit": "",
+        "emergency_contact_name": "",
+        "emergency_contact_phone": "",
+    }
     assert client.post("/volunteers/profile/", data).status_code == 302
     volunteer.refresh_from_db()
     assert volunteer.id_number == valid and volunteer.status == "verified"

@@ -1,7 +1,6 @@
 """Check-in and check-out at the post, attendance confirmed or corrected by a coordinator,
 no-shows, and the minutes served that certificates and reports add up."""
 
-
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,9 +25,14 @@ def check_in_or_out(user, post, *, now=None):
     with transaction.atomic():
         candidates = (
             Signup.objects.select_for_update()
-            .filter(profile=profile, status=Signup.Status.CONFIRMED, shift__task__post=post,
-                    shift__cancelled_at__isnull=True,
-                    shift__start__lte=now + CHECK_IN_EARLY, shift__end__gte=now - CHECK_OUT_LATE)
+            .filter(
+                profile=profile,
+                status=Signup.Status.CONFIRMED,
+                shift__task__post=post,
+                shift__cancelled_at__isnull=True,
+                shift__start__lte=now + CHECK_IN_EARLY,
+                shift__end__gte=now - CHECK_OUT_LATE,
+            )
             .order_by("shift__start")
         )
         signups = list(candidates)
@@ -46,8 +50,9 @@ def check_in_or_out(user, post, *, now=None):
                 return "out", attendance
         for signup in signups:
             if signup.pk not in attendance_by_signup and now <= signup.shift.end:
-                attendance = Attendance.objects.create(signup=signup, check_in_at=now,
-                                                       source=Attendance.Source.QR)
+                attendance = Attendance.objects.create(
+                    signup=signup, check_in_at=now, source=Attendance.Source.QR
+                )
                 return "in", attendance
         raise VolunteerError(_("You have already checked out of this shift."), code="done")
 
@@ -68,8 +73,7 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
         attendance.check_out_at = check_out_at or attendance.check_out_at or signup.shift.end
         if attendance.check_out_at < attendance.check_in_at:
             raise VolunteerError(_("Check-out must be after check-in."), code="times")
-        attendance.source = (attendance.source if not _created else
-                             Attendance.Source.COORDINATOR)
+        attendance.source = attendance.source if not _created else Attendance.Source.COORDINATOR
         attendance.confirmed_by = by
         attendance.confirmed_at = timezone.now()
         attendance.save()
@@ -85,8 +89,9 @@ def mark_no_show(signup, by):
         if signup.shift.start > timezone.now():
             raise VolunteerError(_("This shift has not started yet."), code="future")
         if Attendance.objects.filter(signup=signup, check_in_at__isnull=False).exists():
-            raise VolunteerError(_("This person checked in; correct the times instead."),
-                                 code="attended")
+            raise VolunteerError(
+                _("This person checked in; correct the times instead."), code="attended"
+            )
         Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.NO_SHOW)
         signup.status = Signup.Status.NO_SHOW
     return signup
@@ -103,9 +108,13 @@ def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
         AttendanceCorrection.objects.create(
-            attendance=attendance, changed_by=by, reason=reason,
-            old_check_in_at=attendance.check_in_at, old_check_out_at=attendance.check_out_at,
-            new_check_in_at=check_in_at, new_check_out_at=check_out_at,
+            attendance=attendance,
+            changed_by=by,
+            reason=reason,
+            old_check_in_at=attendance.check_in_at,
+            old_check_out_at=attendance.check_out_at,
+            new_check_in_at=check_in_at,
+            new_check_out_at=check_out_at,
         )
         attendance.check_in_at = check_in_at
         attendance.check_out_at = check_out_at
@@ -125,11 +134,19 @@ def _attendance_in_period(start=None, end=None):
 
 
 def minutes_served(profile, start=None, end=None):
-    return (_attendance_in_period(start, end).filter(signup__profile=profile)
-            .aggregate(total=Sum("minutes"))["total"] or 0)
+    return (
+        _attendance_in_period(start, end)
+        .filter(signup__profile=profile)
+        .aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
 
 
 def minutes_by_kind(profile, start=None, end=None):
-    rows = (_attendance_in_period(start, end).filter(signup__profile=profile)
-            .values("signup__shift__task__kind").annotate(total=Sum("minutes")))
+    rows = (
+        _attendance_in_period(start, end)
+        .filter(signup__profile=profile)
+        .values("signup__shift__task__kind")
+        .annotate(total=Sum("minutes"))
+    )
     return {row["signup__shift__task__kind"]: row["total"] for row in rows}

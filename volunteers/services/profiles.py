@@ -20,8 +20,16 @@ from .base import ANONYMOUS_NAME, VolunteerError, _ensure_staff, _site_link
 from .signups import _end_signup
 
 PROFILE_FIELDS = [
-    "real_name", "mobile", "community", "compound", "availability", "is_party_member",
-    "work_unit", "id_number", "emergency_contact_name", "emergency_contact_phone",
+    "real_name",
+    "mobile",
+    "community",
+    "compound",
+    "availability",
+    "is_party_member",
+    "work_unit",
+    "id_number",
+    "emergency_contact_name",
+    "emergency_contact_phone",
 ]
 
 
@@ -38,8 +46,12 @@ def create_profile(user, data, skills=()):
         raise VolunteerError(_("Please agree to the use of your personal data."), code="consent")
     if user is not None and VolunteerProfile.objects.filter(user=user).exists():
         raise VolunteerError(_("You have already signed up as a volunteer."), code="exists")
-    profile = VolunteerProfile(user=user, consent=True, consent_at=timezone.now(),
-                               **{f: data[f] for f in PROFILE_FIELDS if f in data})
+    profile = VolunteerProfile(
+        user=user,
+        consent=True,
+        consent_at=timezone.now(),
+        **{f: data[f] for f in PROFILE_FIELDS if f in data},
+    )
     if not profile.is_party_member:
         profile.work_unit = ""
     _clean(profile)
@@ -75,24 +87,40 @@ def _decide(profile, by, *, was, becomes, rejection_reason, refusal, message, **
     conditional UPDATE, so two coordinators deciding at once cannot both succeed."""
     with transaction.atomic():
         updated = VolunteerProfile.objects.filter(pk=profile.pk, status__in=was).update(
-            status=becomes, verified_by=by, verified_at=timezone.now(),
-            rejection_reason=rejection_reason)
+            status=becomes,
+            verified_by=by,
+            verified_at=timezone.now(),
+            rejection_reason=rejection_reason,
+        )
         if not updated:
             raise VolunteerError(refusal, code="state")
         profile.refresh_from_db()
         if profile.user_id:
-            notify(profile.user, message, {
-                "name": profile.real_name, "community": profile.community.name, **context,
-            })
+            notify(
+                profile.user,
+                message,
+                {
+                    "name": profile.real_name,
+                    "community": profile.community.name,
+                    **context,
+                },
+            )
     return profile
 
 
 def verify_profile(profile, by):
     _ensure_staff(by, profile)
     Status = VolunteerProfile.Status
-    return _decide(profile, by, was=[Status.PENDING, Status.REJECTED], becomes=Status.VERIFIED,
-                   rejection_reason="", refusal=_("This volunteer cannot be verified now."),
-                   message="volunteers/notify/verified", link=_site_link("volunteers:shifts"))
+    return _decide(
+        profile,
+        by,
+        was=[Status.PENDING, Status.REJECTED],
+        becomes=Status.VERIFIED,
+        rejection_reason="",
+        refusal=_("This volunteer cannot be verified now."),
+        message="volunteers/notify/verified",
+        link=_site_link("volunteers:shifts"),
+    )
 
 
 def reject_profile(profile, by, reason):
@@ -101,10 +129,17 @@ def reject_profile(profile, by, reason):
     if not reason:
         raise VolunteerError(_("Please give a reason for the rejection."), code="reason")
     Status = VolunteerProfile.Status
-    return _decide(profile, by, was=[Status.PENDING, Status.VERIFIED], becomes=Status.REJECTED,
-                   rejection_reason=reason, refusal=_("This volunteer cannot be rejected now."),
-                   message="volunteers/notify/rejected", reason=reason,
-                   link=_site_link("volunteers:profile"))
+    return _decide(
+        profile,
+        by,
+        was=[Status.PENDING, Status.VERIFIED],
+        becomes=Status.REJECTED,
+        rejection_reason=reason,
+        refusal=_("This volunteer cannot be rejected now."),
+        message="volunteers/notify/rejected",
+        reason=reason,
+        link=_site_link("volunteers:profile"),
+    )
 
 
 def move_community(profile, community, compound=None):
@@ -112,8 +147,12 @@ def move_community(profile, community, compound=None):
     if compound is not None and compound.community_id != community.pk:
         raise VolunteerError(_("This compound is not in the chosen community."), code="compound")
     VolunteerProfile.objects.filter(pk=profile.pk).update(
-        community=community, compound=compound, status=VolunteerProfile.Status.PENDING,
-        verified_by=None, verified_at=None, rejection_reason="",
+        community=community,
+        compound=compound,
+        status=VolunteerProfile.Status.PENDING,
+        verified_by=None,
+        verified_at=None,
+        rejection_reason="",
     )
     profile.refresh_from_db()
     return profile
@@ -125,15 +164,26 @@ def delete_account(user):
     with transaction.atomic():
         profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
         if profile is not None:
-            future = Signup.objects.filter(profile=profile, shift__start__gt=timezone.now(),
-                                           status__in=["confirmed", "invited"])
+            future = Signup.objects.filter(
+                profile=profile,
+                shift__start__gt=timezone.now(),
+                status__in=["confirmed", "invited"],
+            )
             for signup in future.select_related("shift"):
                 _end_signup(signup, Signup.Status.WITHDRAWN)
             profile.skills.clear()
             VolunteerProfile.objects.filter(pk=profile.pk).update(
-                user=None, real_name=ANONYMOUS_NAME, mobile="", compound=None, availability={},
-                availability_mask=EMPTY_MASK, id_number="", emergency_contact_name="", emergency_contact_phone="",
-                status=VolunteerProfile.Status.DELETED, calendar_token=secrets.token_urlsafe(24),
+                user=None,
+                real_name=ANONYMOUS_NAME,
+                mobile="",
+                compound=None,
+                availability={},
+                availability_mask=EMPTY_MASK,
+                id_number="",
+                emergency_contact_name="",
+                emergency_contact_phone="",
+                status=VolunteerProfile.Status.DELETED,
+                calendar_token=secrets.token_urlsafe(24),
             )
             Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
         user.delete()

@@ -37,42 +37,62 @@ def issue_certificate(profile, start, end):
     total = sum(by_kind.values())
     if not total:
         raise VolunteerError(_("There are no recorded hours in this period."), code="no_hours")
-    existing = Certificate.objects.filter(profile=profile, period_start=start, period_end=end,
-                                          minutes=total).first()
+    existing = Certificate.objects.filter(
+        profile=profile, period_start=start, period_end=end, minutes=total
+    ).first()
     if existing:
         return existing
     serial = f"VC{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
     return Certificate.objects.create(
-        serial=serial, profile=profile, community=profile.community, name=profile.real_name,
-        period_start=start, period_end=end, minutes=total, minutes_by_kind=by_kind,
+        serial=serial,
+        profile=profile,
+        community=profile.community,
+        name=profile.real_name,
+        period_start=start,
+        period_end=end,
+        minutes=total,
+        minutes_by_kind=by_kind,
     )
 
 
 def party_report(profiles, start, end):
     """Hours of in-service party members by work unit: [{work_unit, members: [...], minutes}].
     `profiles` is an already scoped VolunteerProfile queryset."""
-    period = Q(signups__attendance__minutes__gt=0,
-               signups__shift__cancelled_at__isnull=True,
-               signups__shift__start__date__gte=start, signups__shift__start__date__lte=end)
+    period = Q(
+        signups__attendance__minutes__gt=0,
+        signups__shift__cancelled_at__isnull=True,
+        signups__shift__start__date__gte=start,
+        signups__shift__start__date__lte=end,
+    )
     members = (
         profiles.filter(is_party_member=True)
         .select_related("community")
-        .annotate(total=Sum("signups__attendance__minutes", filter=period),
-                  shifts=Count("signups__attendance", filter=period))
+        .annotate(
+            total=Sum("signups__attendance__minutes", filter=period),
+            shifts=Count("signups__attendance", filter=period),
+        )
         .order_by("work_unit", "real_name")
     )
     units = defaultdict(lambda: {"members": [], "minutes": 0})
     for member in members:
         unit = units[member.work_unit or "—"]
-        unit["members"].append({
-            "name": member.real_name, "community": member.community.name,
-            "shifts": member.shifts, "minutes": member.total or 0,
-            "hours": round((member.total or 0) / 60, 1),
-        })
+        unit["members"].append(
+            {
+                "name": member.real_name,
+                "community": member.community.name,
+                "shifts": member.shifts,
+                "minutes": member.total or 0,
+                "hours": round((member.total or 0) / 60, 1),
+            }
+        )
         unit["minutes"] += member.total or 0
     return [
-        {"work_unit": name, "members": data["members"], "minutes": data["minutes"],
-         "hours": round(data["minutes"] / 60, 1)}
+        {
+            "work_unit": name,
+            "members": data["members"],
+            "minutes": data["minutes"],
+            "hours": round(data["minutes"] / 60, 1),
+        }
         for name, data in sorted(units.items())
     ]
 
@@ -81,8 +101,11 @@ def due_reminders(now=None, within=None):
     now = now or timezone.now()
     within = within or timedelta(hours=getattr(settings, "VOLUNTEERS_REMINDER_HOURS", 24))
     return Signup.objects.filter(
-        status=Signup.Status.CONFIRMED, reminded_at__isnull=True,
-        shift__cancelled_at__isnull=True, shift__start__gt=now, shift__start__lte=now + within,
+        status=Signup.Status.CONFIRMED,
+        reminded_at__isnull=True,
+        shift__cancelled_at__isnull=True,
+        shift__start__gt=now,
+        shift__start__lte=now + within,
     )
 
 
@@ -91,15 +114,19 @@ def send_shift_reminders(now=None, within=None):
     conditional update before the message is queued, so reruns and parallel runs don't repeat."""
     sent = 0
     now = now or timezone.now()
-    for signup in due_reminders(now, within).select_related("shift__task__community",
-                                                          "shift__task__post__compound",
-                                                          "profile__user"):
+    for signup in due_reminders(now, within).select_related(
+        "shift__task__community", "shift__task__post__compound", "profile__user"
+    ):
         with transaction.atomic():
             claimed = Signup.objects.filter(pk=signup.pk, reminded_at__isnull=True).update(
-                reminded_at=now)
+                reminded_at=now
+            )
             if claimed and signup.profile.user_id:
-                notify(signup.profile.user, "volunteers/notify/reminder",
-                       {**_shift_context(signup.shift), "link": _site_link("volunteers:my_page")})
+                notify(
+                    signup.profile.user,
+                    "volunteers/notify/reminder",
+                    {**_shift_context(signup.shift), "link": _site_link("volunteers:my_page")},
+                )
                 sent += 1
     return sent
 

@@ -53,8 +53,13 @@ def generate_from_template(template, *, now=None):
     now = now or timezone.now()
     existing = set(template.shifts.filter(start__gt=now).values_list("start", flat=True))
     new = [
-        Shift(task_id=template.task_id, template=template, start=start, end=end,
-              places=template.places)
+        Shift(
+            task_id=template.task_id,
+            template=template,
+            start=start,
+            end=end,
+            places=template.places,
+        )
         for start, end in template_slots(template, timezone.localdate(now), template.end_date)
         if start > now and start not in existing
     ]
@@ -83,18 +88,21 @@ def cancel_shift(shift, by, reason=""):
     """Cancel a shift: its people are released and told."""
     _ensure_staff(by, shift)
     with transaction.atomic():
-        shift = Shift.objects.select_for_update().select_related("task__community").get(
-            pk=shift.pk)
+        shift = Shift.objects.select_for_update().select_related("task__community").get(pk=shift.pk)
         if shift.cancelled_at:
             raise VolunteerError(_("This shift is already cancelled."), code="cancelled")
         shift.cancelled_at = timezone.now()
         shift.cancel_reason = reason
         shift.taken = 0
         shift.save(update_fields=["cancelled_at", "cancel_reason", "taken"])
-        live = list(shift.signups.filter(status__in=["invited", "confirmed"])
-                    .select_related("profile__user"))
+        live = list(
+            shift.signups.filter(status__in=["invited", "confirmed"]).select_related(
+                "profile__user"
+            )
+        )
         Signup.objects.filter(pk__in=[s.pk for s in live]).update(
-            status=Signup.Status.CANCELLED, ended_at=timezone.now())
+            status=Signup.Status.CANCELLED, ended_at=timezone.now()
+        )
         context = {**_shift_context(shift), "reason": reason}
         for signup in live:
             if signup.profile.user_id:

@@ -44,12 +44,16 @@ def _check_can_take(profile, shift):
     if shift.start <= timezone.now():
         raise SignupError(_("This shift has already started."), code="started")
     overlapping = Signup.objects.filter(
-        profile=profile, status__in=ACTIVE_SIGNUP_STATUSES, shift__cancelled_at__isnull=True,
-        shift__start__lt=shift.end, shift__end__gt=shift.start,
+        profile=profile,
+        status__in=ACTIVE_SIGNUP_STATUSES,
+        shift__cancelled_at__isnull=True,
+        shift__start__lt=shift.end,
+        shift__end__gt=shift.start,
     ).exclude(shift=shift)
     if overlapping.exists():
-        raise SignupError(_("This overlaps a shift you have already signed up for."),
-                          code="overlap")
+        raise SignupError(
+            _("This overlaps a shift you have already signed up for."), code="overlap"
+        )
     # Matching rules (community, skills, courses, weekly cap): volunteers.matching.
     from ..matching import check_eligibility
 
@@ -76,16 +80,18 @@ def sign_up(profile, shift):
             if transaction.get_connection().in_atomic_block:
                 raise  # the caller's transaction is broken; it must roll back itself
             contention = error
-    raise SignupError(_("Many people are signing up right now; please try again."),
-                      code="busy") from contention
+    raise SignupError(
+        _("Many people are signing up right now; please try again."), code="busy"
+    ) from contention
 
 
 def _sign_up(profile, shift):
     with transaction.atomic():
         profile = _lock_profile(profile)
         shift = Shift.objects.select_related("task").get(pk=shift.pk)
-        live = Signup.objects.filter(shift=shift, profile=profile,
-                                     status__in=["invited", "confirmed", "no_show"]).first()
+        live = Signup.objects.filter(
+            shift=shift, profile=profile, status__in=["invited", "confirmed", "no_show"]
+        ).first()
         if live is not None and live.status != Signup.Status.INVITED:
             raise SignupError(_("You have already signed up for this shift."), code="duplicate")
         _check_can_take(profile, shift)
@@ -98,18 +104,21 @@ def _sign_up(profile, shift):
             return live
         try:
             with transaction.atomic():
-                return Signup.objects.create(shift=shift, profile=profile, confirmed_at=now,
-                                             status=Signup.Status.CONFIRMED)
+                return Signup.objects.create(
+                    shift=shift, profile=profile, confirmed_at=now, status=Signup.Status.CONFIRMED
+                )
         except IntegrityError as error:  # pragma: no cover - the profile lock prevents it
-            raise SignupError(_("You have already signed up for this shift."),
-                              code="duplicate") from error
+            raise SignupError(
+                _("You have already signed up for this shift."), code="duplicate"
+            ) from error
 
 
 def _end_signup(signup, status):
     """Release the place a live sign-up holds; False when someone else already ended it."""
     held = signup.status in ACTIVE_SIGNUP_STATUSES
     ended = Signup.objects.filter(pk=signup.pk, status=signup.status).update(
-        status=status, ended_at=timezone.now())
+        status=status, ended_at=timezone.now()
+    )
     if ended and held:
         Shift.objects.filter(pk=signup.shift_id, taken__gt=0).update(taken=F("taken") - 1)
     signup.status = status
@@ -126,8 +135,13 @@ def withdraw(profile, signup):
         if signup.shift.start - timezone.now() < withdraw_cutoff():
             hours = int(withdraw_cutoff().total_seconds() // 3600)
             raise SignupError(
-                _("It is too late to withdraw (less than %(hours)s hours before the start); "
-                  "please call your community.") % {"hours": hours}, code="cutoff")
+                _(
+                    "It is too late to withdraw (less than %(hours)s hours before the start); "
+                    "please call your community."
+                )
+                % {"hours": hours},
+                code="cutoff",
+            )
         if not _end_signup(signup, Signup.Status.WITHDRAWN):
             raise SignupError(_("You are not signed up for this shift."), code="state")
     return signup
@@ -138,13 +152,17 @@ def remove_from_shift(signup, by, reason=""):
     _ensure_staff(by, signup)
     with transaction.atomic():
         signup = Signup.objects.select_related("shift__task__community", "profile__user").get(
-            pk=signup.pk)
+            pk=signup.pk
+        )
         if signup.status not in ("confirmed", "invited"):
             raise VolunteerError(_("This person is not on the shift."), code="state")
         _end_signup(signup, Signup.Status.CANCELLED)
         if signup.profile.user_id:
-            notify(signup.profile.user, "volunteers/notify/removed",
-                   {**_shift_context(signup.shift), "reason": reason})
+            notify(
+                signup.profile.user,
+                "volunteers/notify/removed",
+                {**_shift_context(signup.shift), "reason": reason},
+            )
     return signup
 
 
@@ -154,18 +172,24 @@ def invite(shift, profile, by):
     with transaction.atomic():
         profile = _lock_profile(profile)
         shift = Shift.objects.select_related("task__community").get(pk=shift.pk)
-        if Signup.objects.filter(shift=shift, profile=profile,
-                                 status__in=["invited", "confirmed", "no_show"]).exists():
-            raise SignupError(_("This volunteer is already on or invited to this shift."),
-                              code="duplicate")
+        if Signup.objects.filter(
+            shift=shift, profile=profile, status__in=["invited", "confirmed", "no_show"]
+        ).exists():
+            raise SignupError(
+                _("This volunteer is already on or invited to this shift."), code="duplicate"
+            )
         _check_can_take(profile, shift)
         if shift.places_left <= 0:
             raise SignupError(_("This shift is full."), code="full")
-        signup = Signup.objects.create(shift=shift, profile=profile, invited_by=by,
-                                       status=Signup.Status.INVITED)
+        signup = Signup.objects.create(
+            shift=shift, profile=profile, invited_by=by, status=Signup.Status.INVITED
+        )
         if profile.user_id:
-            notify(profile.user, "volunteers/notify/invitation",
-                   {**_shift_context(shift), "link": _site_link("volunteers:my_page")})
+            notify(
+                profile.user,
+                "volunteers/notify/invitation",
+                {**_shift_context(shift), "link": _site_link("volunteers:my_page")},
+            )
     return signup
 
 
@@ -177,9 +201,9 @@ def accept_invitation(profile, signup):
 
 def decline_invitation(profile, signup):
     with transaction.atomic():
-        declined = Signup.objects.filter(pk=signup.pk, profile=profile,
-                                         status=Signup.Status.INVITED).update(
-            status=Signup.Status.DECLINED, ended_at=timezone.now())
+        declined = Signup.objects.filter(
+            pk=signup.pk, profile=profile, status=Signup.Status.INVITED
+        ).update(status=Signup.Status.DECLINED, ended_at=timezone.now())
         if not declined:
             raise SignupError(_("This invitation is no longer open."), code="state")
         transaction.on_commit(lambda: offer_after_decline(signup.pk))
@@ -205,7 +229,6 @@ def offer_after_decline(signup_id):
         try:
             sent = offer_declined_places(signup.shift, signup.invited_by)
         except (PermissionDenied, ValidationError):
-            logger.warning("No new invitation after decline of signup %s", signup_id,
-                           exc_info=True)
+            logger.warning("No new invitation after decline of signup %s", signup_id, exc_info=True)
     invitation_declined.send(sender=Signup, signup=signup, sent=sent)
     return sent

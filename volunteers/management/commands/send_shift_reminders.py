@@ -12,9 +12,13 @@ class Command(BaseCommand):
     help = "Send a reminder before each shift (once per sign-up)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--hours", type=int, default=None,
-                            help="Remind shifts starting within this many hours "
-                                 "(default: VOLUNTEERS_REMINDER_HOURS).")
+        parser.add_argument(
+            "--hours",
+            type=int,
+            default=None,
+            help="Remind shifts starting within this many hours "
+            "(default: VOLUNTEERS_REMINDER_HOURS).",
+        )
 
     def handle(self, *args, hours=None, **options):
         within = timedelta(hours=hours) if hours else None

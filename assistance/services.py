@@ -251,11 +251,16 @@ def anonymise_closed(now=None):
     Idempotent: returns how many were anonymised this time."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=getattr(settings, "ASSISTANCE_RETENTION_DAYS", 30))
-    return HelpRequest.objects.filter(
-        status=HelpRequest.Status.CLOSED,
-        closed_at__lt=cutoff,
-        anonymised_at__isnull=True,
-    ).update(building="", contact_phone="", contact_name="", anonymised_at=now)
+    return anonymise(
+        HelpRequest.objects.filter(status=HelpRequest.Status.CLOSED, closed_at__lt=cutoff), now
+    )
+
+
+def anonymise(requests, now=None):
+    """Blank the personal details of `requests` (a queryset) not yet anonymised."""
+    return requests.filter(anonymised_at__isnull=True).update(
+        building="", contact_phone="", contact_name="", anonymised_at=now or timezone.now()
+    )
 
 
 def overdue_urgent(queryset, now=None):

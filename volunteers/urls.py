@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portal import views as portal_views
+
 from . import views
 
 app_name = "volunteers"
@@ -17,7 +19,7 @@ urlpatterns = [
     path("signups/<int:pk>/<str:answer>/", views.respond_invitation, name="respond"),
     path("me/", views.my_page, name="my_page"),
     path("me/certificate/", views.certificate, name="certificate"),
-    path("me/delete/", views.delete_account, name="delete_account"),
+    path("me/delete/", portal_views.delete_account, name="delete_account"),
     path("calendar/<str:token>.ics", views.calendar, name="calendar"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("certificates/verify/<str:token>/", views.verify_certificate, name="verify"),

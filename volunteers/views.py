@@ -467,20 +467,3 @@ def post_qr(request, post, *, printable=True):
     return render(
         request, "volunteers/post_qr.html", {"post": post, "url": url, "qr": qr_svg(url, scale=10)}
     )
-
-
-@login_required
-def delete_account(request):
-    profile = _profile(request.user)
-    if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Please tick the box to confirm."))
-            return redirect("volunteers:delete_account")
-        from django.contrib.auth import logout
-
-        user = request.user
-        logout(request)
-        services.delete_account(user)
-        messages.success(request, _("Your account is deleted. Thank you for your service."))
-        return redirect("/")
-    return render(request, "volunteers/delete_account.html", {"profile": profile})

@@ -159,32 +159,44 @@ def move_community(profile, community, compound=None):
 
 
 def delete_account(user):
-    """Delete the account. The profile stays, stripped of everything personal, so the hours it
-    served still count in the community's totals; future places are released."""
-    with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
-        if profile is not None:
-            future = Signup.objects.filter(
-                profile=profile,
-                shift__start__gt=timezone.now(),
-                status__in=["confirmed", "invited"],
-            )
-            for signup in future.select_related("shift"):
-                _end_signup(signup, Signup.Status.WITHDRAWN)
-            profile.skills.clear()
-            VolunteerProfile.objects.filter(pk=profile.pk).update(
-                user=None,
-                real_name=ANONYMOUS_NAME,
-                mobile="",
-                compound=None,
-                availability={},
-                availability_mask=EMPTY_MASK,
-                id_number="",
-                emergency_contact_name="",
-                emergency_contact_phone="",
-                status=VolunteerProfile.Status.DELETED,
-                calendar_token=secrets.token_urlsafe(24),
-            )
-            Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
-        user.delete()
+    """Delete the account (portal.personal_data: every app erases its part first). Returns the
+    volunteer profile as it stays: anonymised, its hours still counted."""
+    from portal import personal_data
+
+    profile = VolunteerProfile.objects.filter(user=user).first()
+    personal_data.delete_account(user)
+    if profile is not None:
+        profile.refresh_from_db()
+    return profile
+
+
+def erase_profile(user):
+    """Strip the profile of everything personal, so the hours it served still count in the
+    community's totals; future places are released. Runs inside the account's deletion."""
+    profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        return None
+    future = Signup.objects.filter(
+        profile=profile,
+        shift__start__gt=timezone.now(),
+        status__in=["confirmed", "invited"],
+    )
+    for signup in future.select_related("shift"):
+        _end_signup(signup, Signup.Status.WITHDRAWN)
+    profile.skills.clear()
+    VolunteerProfile.objects.filter(pk=profile.pk).update(
+        user=None,
+        real_name=ANONYMOUS_NAME,
+        mobile="",
+        compound=None,
+        availability={},
+        availability_mask=EMPTY_MASK,
+        id_number="",
+        emergency_contact_name="",
+        emergency_contact_phone="",
+        work_unit="",
+        status=VolunteerProfile.Status.DELETED,
+        calendar_token=secrets.token_urlsafe(24),
+    )
+    Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
     return profile

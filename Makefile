@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTHON ?= python3
 APPS := portal content volunteers donations assistance
 
-.PHONY: run test serve setup system-deps test-system-deps install-debian messages migrate demo lint format bench check-deploy clean
+.PHONY: run test serve setup system-deps test-system-deps install-debian messages migrate demo lint format bench check-deploy clean wheel wheel-check
 
 run: setup migrate demo serve
 
@@ -82,3 +82,20 @@ check-deploy: setup
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# The production package: a wheel with every app, its templates, static files, compiled
+# catalogues and fonts. `make wheel-check` installs it in a fresh virtual environment and runs
+# Django's checks from outside the checkout, so a file left out of the package shows.
+wheel: messages
+	rm -rf dist build
+	$(PY) -m pip wheel --no-deps -q -w dist .
+
+WHEEL_VENV ?= /tmp/portal-wheel-venv
+wheel-check: wheel
+	rm -rf $(WHEEL_VENV)
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install -q dist/*.whl
+	cd /tmp && DJANGO_SETTINGS_MODULE=portal.settings.production \
+	  SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=portal.example.org \
+	  $(WHEEL_VENV)/bin/python -c "import django, portal, content, volunteers, donations, assistance; django.setup(); from django.core.management import call_command; call_command('check'); from django.template.loader import get_template; get_template('base.html'); get_template('assistance/ask.html'); from django.conf import settings; assert settings.PDF_FONT_PATH.exists(), settings.PDF_FONT_PATH; print('wheel ok')"

@@ -207,7 +207,7 @@ def assign_volunteer(request, profile, *, by):
         assigned_at=timezone.now(),
     )
     if profile.user_id:
-        from volunteers.services import _site_link
+        from portal.links import site_url
 
         notify(
             profile.user,
@@ -215,7 +215,7 @@ def assign_volunteer(request, profile, *, by):
             {
                 "number": request.pk,
                 "compound": request.compound.name,
-                "link": _site_link("assistance:request", request.pk),
+                "link": site_url("assistance:request", request.pk),
             },
         )
     return request
@@ -355,7 +355,7 @@ def hand_on_declined_delivery(sender, signup, sent, **kwargs):
                 assigned_volunteer_id=signup.profile_id,
             ).update(assigned_volunteer=profile, assigned_at=timezone.now())
             if moved and profile.user_id:
-                from volunteers.services import _site_link
+                from portal.links import site_url
 
                 notify(
                     profile.user,
@@ -363,7 +363,7 @@ def hand_on_declined_delivery(sender, signup, sent, **kwargs):
                     {
                         "number": request.pk,
                         "compound": request.compound.name,
-                        "link": _site_link("assistance:request", request.pk),
+                        "link": site_url("assistance:request", request.pk),
                     },
                 )
         else:

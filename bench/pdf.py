@@ -34,9 +34,10 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from portal.pdf import render_pdf, sample_receipt_context
+from portal.pdf import render_pdf
+from tests.factories.documents import sample_receipt_context
 
-TEMPLATE = "portal/pdf/sample_receipt.html"
+TEMPLATE = "tests/pdf/sample_receipt.html"
 
 
 def main(argv=None):

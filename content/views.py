@@ -1,12 +1,10 @@
 """Public views outside the page tree: search, lesson completion, my courses, posters."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -15,6 +13,7 @@ from content.models import CourseCompletion, LessonCompletion, LessonPage
 from content.models.mixins import paginate
 from content.search import highlight, search_pages, terms_of
 from portal import roles
+from portal.links import site_url
 from portal.models import Community
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_svg
@@ -126,12 +125,8 @@ def can_print_poster(user, community):
 
 
 def join_url(community):
-    """The community's volunteer sign-up link (built by the volunteers app)."""
-    try:
-        path = reverse("volunteers:join", args=[community.slug])
-    except NoReverseMatch:
-        path = f"/volunteers/join/{community.slug}/"
-    return settings.SITE_URL.rstrip("/") + path
+    """The community's volunteer sign-up link."""
+    return site_url("volunteers:join", community.slug)
 
 
 def poster(request, slug):

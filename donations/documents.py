@@ -2,13 +2,12 @@
 (感谢信) and the dispatch note (出库单). A receipt carries a QR code to a public page that
 verifies it; the link holds the serial signed with portal.tokens."""
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donations.models import Dispatch, Receipt
 from portal import tokens
+from portal.links import site_url
 from portal.pdf import render_pdf
 
 SUBDISTRICT_OFFICE = "卢沟桥街道办事处"
@@ -22,7 +21,7 @@ def _in(language, message):
 
 def verification_url(receipt):
     token = tokens.sign(TOKEN_KIND, receipt.serial)
-    return settings.SITE_URL.rstrip("/") + reverse("donations:verify", args=[token])
+    return site_url("donations:verify", token)
 
 
 def receipt_from_token(token):

@@ -5,7 +5,7 @@ dict/list of such). It is signed with SECRET_KEY and a salt per kind, so a token
 never verifies as another, and changing any character of it makes it fail. Tokens use only
 URL-safe characters (base64url and ":"), so they go in a URL path as they are:
 
-    url = settings.SITE_URL + reverse("donations:verify", args=[sign("receipt", receipt.serial)])
+    url = site_url("donations:verify", sign("receipt", receipt.serial))
     serial = verify("receipt", token)     # InvalidToken if forged, altered or of another kind
 
 A token is the same every time the same value is signed, so a post's poster or a receipt

@@ -222,7 +222,7 @@ class TemplateForm(ScopedForm):
                 continue
             try:
                 start, end = (part.strip() for part in line.split("-"))
-                services._parse_time(start), services._parse_time(end)
+                services.parse_time(start), services.parse_time(end)
             except ValueError as error:
                 raise ValidationError(_("Write each range as 07:00-12:00.")) from error
             ranges.append([start, end])

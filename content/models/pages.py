@@ -53,8 +53,8 @@ class HomePage(Page):
         verbose_name_plural = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from content.figures import public_figures
         from content.models.courses import CoursePage
+        from portal.figures import public_figures
 
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = home_sections(request)

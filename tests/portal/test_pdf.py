@@ -15,8 +15,9 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from portal import pdf, qr, tokens
+from tests.factories.documents import sample_receipt_context
 
-RECEIPT = "portal/pdf/sample_receipt.html"
+RECEIPT = "tests/pdf/sample_receipt.html"
 VERIFY_URL = "https://example.org/verify/JZ-2026-000123?t=abc:DEF-_123"
 
 
@@ -38,7 +39,7 @@ def strings_in(value):
 
 @pytest.fixture(scope="module")
 def context():
-    return pdf.sample_receipt_context(verify_url=VERIFY_URL)
+    return sample_receipt_context(verify_url=VERIFY_URL)
 
 
 @pytest.fixture(scope="module")

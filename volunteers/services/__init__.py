@@ -24,7 +24,6 @@ from .base import (
     CHECK_OUT_LATE,
     SignupError,
     VolunteerError,
-    _site_link,
     withdraw_cutoff,
 )
 from .profiles import (
@@ -38,18 +37,16 @@ from .profiles import (
 )
 from .reports import (
     due_reminders,
-    first_of_month,
     issue_certificate,
     month_bounds,
     party_report,
     send_shift_reminders,
-    task_for_post,
 )
 from .shifts import (
-    _parse_time,
     cancel_shift,
     create_shift,
     generate_from_template,
+    parse_time,
     template_slots,
     update_template,
 )
@@ -58,7 +55,6 @@ from .signups import (
     decline_invitation,
     invitation_declined,
     invite,
-    logger,
     offer_after_decline,
     remove_from_shift,
     sign_up,
@@ -72,7 +68,6 @@ __all__ = [
     "VolunteerError",
     "SignupError",
     "withdraw_cutoff",
-    "_site_link",
     "PROFILE_FIELDS",
     "create_profile",
     "update_profile",
@@ -81,7 +76,7 @@ __all__ = [
     "move_community",
     "delete_account",
     "create_shift",
-    "_parse_time",
+    "parse_time",
     "template_slots",
     "generate_from_template",
     "update_template",
@@ -93,7 +88,6 @@ __all__ = [
     "accept_invitation",
     "decline_invitation",
     "invitation_declined",
-    "logger",
     "offer_after_decline",
     "check_in_or_out",
     "confirm_attendance",
@@ -106,6 +100,4 @@ __all__ = [
     "party_report",
     "due_reminders",
     "send_shift_reminders",
-    "task_for_post",
-    "first_of_month",
 ]

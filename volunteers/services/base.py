@@ -5,8 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from portal.scoping import can_access
 
@@ -26,12 +25,6 @@ class SignupError(VolunteerError):
 
 def withdraw_cutoff():
     return timedelta(hours=getattr(settings, "VOLUNTEERS_WITHDRAW_CUTOFF_HOURS", 12))
-
-
-def _site_link(name, *args):
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse(name, args=args)
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _shift_context(shift):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.links import site_url
 from portal.notify import notify
 
 from ..availability import EMPTY_MASK
@@ -16,7 +17,7 @@ from ..models import (
     Signup,
     VolunteerProfile,
 )
-from .base import ANONYMOUS_NAME, VolunteerError, _ensure_staff, _site_link
+from .base import ANONYMOUS_NAME, VolunteerError, _ensure_staff
 from .signups import _end_signup
 
 PROFILE_FIELDS = [
@@ -119,7 +120,7 @@ def verify_profile(profile, by):
         rejection_reason="",
         refusal=_("This volunteer cannot be verified now."),
         message="volunteers/notify/verified",
-        link=_site_link("volunteers:shifts"),
+        link=site_url("volunteers:shifts"),
     )
 
 
@@ -138,7 +139,7 @@ def reject_profile(profile, by, reason):
         refusal=_("This volunteer cannot be rejected now."),
         message="volunteers/notify/rejected",
         reason=reason,
-        link=_site_link("volunteers:profile"),
+        link=site_url("volunteers:profile"),
     )
 
 

@@ -2,7 +2,7 @@
 
 import secrets
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -10,16 +10,16 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.links import site_url
 from portal.notify import notify
 
 from ..models import (
     Certificate,
     Signup,
-    Task,
     VolunteerProfile,
 )
 from .attendance import minutes_by_kind
-from .base import VolunteerError, _shift_context, _site_link
+from .base import VolunteerError, _shift_context
 
 
 def month_bounds(day):
@@ -125,16 +125,7 @@ def send_shift_reminders(now=None, within=None):
                 notify(
                     signup.profile.user,
                     "volunteers/notify/reminder",
-                    {**_shift_context(signup.shift), "link": _site_link("volunteers:my_page")},
+                    {**_shift_context(signup.shift), "link": site_url("volunteers:my_page")},
                 )
                 sent += 1
     return sent
-
-
-def task_for_post(post):
-    return Task.objects.filter(post=post).first()
-
-
-def first_of_month(day=None):
-    day = day or timezone.localdate()
-    return date(day.year, day.month, 1)

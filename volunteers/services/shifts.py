@@ -24,7 +24,7 @@ def create_shift(task, start, end, places, *, by=None):
     return Shift.objects.create(task=task, start=start, end=end, places=places)
 
 
-def _parse_time(value):
+def parse_time(value):
     if isinstance(value, time):
         return value
     hours, minutes = str(value).split(":")[:2]
@@ -40,8 +40,8 @@ def template_slots(template, first_day, last_day):
     while day <= last:
         if day.weekday() in weekdays:
             for begin, finish in template.time_ranges:
-                start = timezone.make_aware(datetime.combine(day, _parse_time(begin)), tz)
-                end = timezone.make_aware(datetime.combine(day, _parse_time(finish)), tz)
+                start = timezone.make_aware(datetime.combine(day, parse_time(begin)), tz)
+                end = timezone.make_aware(datetime.combine(day, parse_time(finish)), tz)
                 if end <= start:
                     end += timedelta(days=1)
                 yield start, end

@@ -14,6 +14,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.links import site_url
 from portal.notify import notify
 
 from ..models import (
@@ -27,7 +28,6 @@ from .base import (
     VolunteerError,
     _ensure_staff,
     _shift_context,
-    _site_link,
     withdraw_cutoff,
 )
 
@@ -188,7 +188,7 @@ def invite(shift, profile, by):
             notify(
                 profile.user,
                 "volunteers/notify/invitation",
-                {**_shift_context(shift), "link": _site_link("volunteers:my_page")},
+                {**_shift_context(shift), "link": site_url("volunteers:my_page")},
             )
     return signup
 

@@ -16,7 +16,7 @@ setup: system-deps $(VENV)/.installed messages
 # Debian packages WeasyPrint and gettext need; installed only when missing. The tests also need
 # a browser (tests/browser), which `make run` does not.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils
-TEST_SYSTEM_PACKAGES := chromium chromium-driver
+TEST_SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk
 system-deps:
 	@$(MAKE) --no-print-directory install-debian PACKAGES="$(SYSTEM_PACKAGES)"
 

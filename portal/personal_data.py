@@ -39,6 +39,10 @@ class Section:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
 
+    def records(self):
+        """Each row as (column, value) pairs: what the page shows, one card a row."""
+        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
+
 
 _modules = None
 

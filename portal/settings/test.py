@@ -18,3 +18,6 @@ if env("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = f"test-{__import__('os').getpid()}"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
+# Identity: fixed, published, non-secret keys (portal.encryption).
+FIELD_ENCRYPTION_KEYS = ["Xt9oYP1tL8LmoakGmZSvBF_E5P9KAyfExMSu8v7BIPY="]
+FIELD_HASH_KEY = "test-only-not-secret-field-hash-key-0123456789"  # noqa: S105

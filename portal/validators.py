@@ -48,45 +48,52 @@ def id_number_check_char(first17):
     return ric.calc_check_digit(f"{first17}0")
 
 
+def _known_region(code):
+    """Whether the address code was ever assigned (stdnum's table of Chinese divisions)."""
+    from stdnum import numdb
+
+    return any("county" in props for _part, props in numdb.get("cn/loc").info(code))
+
+
 def validate_id_number(value):
-    """A resident identity card number: 18 characters, a known region, a real birth date that is
-    not in the future, and the GB 11643 check character."""
+    """A resident identity card number: 18 characters, the GB 11643 check character, a real
+    birth date that is not in the future, and a region code that exists.
+
+    stdnum's own validate() also insists that the district existed in the birth year, which
+    refuses real numbers (people born before their district was created got its code later)
+    and raises KeyError on a province-only code; its parts are used one by one instead."""
     number = normalize_id_number(value)
-    try:
-        ric.validate(number)
-    except stdnum_errors.InvalidLength as error:
+    if len(number) != 18:
         raise ValidationError(
             _("An ID card number has 18 characters; please check it."),
             code="invalid_id_number_length",
-        ) from error
-    except stdnum_errors.InvalidFormat as error:
+        )
+    if not number[:17].isdigit() or not number[:17].isascii():
         raise ValidationError(
             _("An ID card number is 17 digits followed by a digit or X; please check it."),
             code="invalid_id_number_format",
-        ) from error
-    except stdnum_errors.InvalidChecksum as error:
+        )
+    if number[17] != ric.calc_check_digit(number):
         raise ValidationError(
             _("The last character of this ID card number does not match; please check it."),
             code="invalid_id_number_checksum",
-        ) from error
+        )
+    try:
+        born = ric.get_birth_date(number)
     except stdnum_errors.InvalidComponent as error:
-        # Either the birth date (characters 7-14) is not a real date or the region code (the
-        # first 6 digits) does not exist; tell which.
-        try:
-            ric.get_birth_date(number)
-        except stdnum_errors.InvalidComponent:
-            raise ValidationError(
-                _("The date of birth in this ID card number (characters 7-14) is not a real date."),
-                code="invalid_id_number_birth_date",
-            ) from error
         raise ValidationError(
-            _("The first 6 digits of this ID card number are not a known region code."),
-            code="invalid_id_number_region",
+            _("The date of birth in this ID card number (characters 7-14) is not a real date."),
+            code="invalid_id_number_birth_date",
         ) from error
-    if ric.get_birth_date(number) > timezone.localdate():
+    if born > timezone.localdate():
         raise ValidationError(
             _("The date of birth in this ID card number (characters 7-14) is in the future."),
             code="invalid_id_number_birth_date",
+        )
+    if not _known_region(number[:6]):
+        raise ValidationError(
+            _("The first 6 digits of this ID card number are not a known region code."),
+            code="invalid_id_number_region",
         )
 
 
@@ -109,6 +116,11 @@ def mask_mobile(value):
 # --- Unified social credit codes -------------------------------------------------------------
 
 
+def normalize_uscc(value):
+    """The code as stored and compared: no spaces or dashes, upper case."""
+    return uscc.compact(str(value or ""))
+
+
 def uscc_check_char(first17):
     """The check character that completes 17 characters (for tests and demo data)."""
     return uscc.calc_check_digit(first17)
@@ -117,7 +129,7 @@ def uscc_check_char(first17):
 def validate_uscc(value):
     """A unified social credit code (GB 32100-2015): 18 characters from the code's alphabet,
     with a valid registration department and the mod-31 check character."""
-    code = uscc.compact(str(value or ""))
+    code = normalize_uscc(value)
     try:
         uscc.validate(code)
     except stdnum_errors.InvalidLength as error:

@@ -7,6 +7,7 @@ its own message, so a person knows which part to look at again.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -39,8 +40,9 @@ def validate_mobile(value):
 
 
 def normalize_id_number(value):
-    """The number as stored and compared: no spaces, upper-case X."""
-    return ric.compact(str(value or ""))
+    """The number as stored and compared: half-width (a Chinese keyboard may type full-width),
+    no spaces, upper-case X."""
+    return ric.compact(unicodedata.normalize("NFKC", str(value or "")))
 
 
 def id_number_check_char(first17):
@@ -117,8 +119,8 @@ def mask_mobile(value):
 
 
 def normalize_uscc(value):
-    """The code as stored and compared: no spaces or dashes, upper case."""
-    return uscc.compact(str(value or ""))
+    """The code as stored and compared: half-width, no spaces or dashes, upper case."""
+    return uscc.compact(unicodedata.normalize("NFKC", str(value or "")))
 
 
 def uscc_check_char(first17):

@@ -78,6 +78,8 @@ bench: setup
 
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	  FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
+	  FIELD_HASH_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(40))') \
 	  ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Donor, Item, validate_photo
-from portal.validators import validate_uscc
+from portal.validators import normalize_uscc, validate_uscc
 
 
 class DonorForm(forms.ModelForm):
@@ -26,7 +26,7 @@ class DonorForm(forms.ModelForm):
         }
 
     def clean_credit_code(self):
-        code = (self.cleaned_data.get("credit_code") or "").strip().upper()
+        code = normalize_uscc(self.cleaned_data.get("credit_code"))
         if code:
             validate_uscc(code)
         return code

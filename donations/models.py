@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.validators import validate_mobile, validate_uscc
+from portal.validators import normalize_uscc, validate_mobile, validate_uscc
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -107,6 +107,8 @@ class Donor(models.Model):
         return self.name
 
     def clean(self):
+        # One spelling per code (the validator accepts spaces and dashes), so uniqueness holds.
+        self.credit_code = normalize_uscc(self.credit_code)
         if self.kind == self.Kind.FIRM and not self.credit_code:
             raise ValidationError(
                 {"credit_code": _("A firm needs its unified social credit code.")}

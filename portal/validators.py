@@ -1,9 +1,19 @@
-"""Validators for the identifiers people type: mainland mobile numbers, ID numbers, credit codes."""
+"""Validators for the identifiers people type: mainland mobile numbers, ID numbers, credit codes.
+
+Resident identity card numbers (GB 11643) and unified social credit codes (GB 32100) are checked
+by python-stdnum (`stdnum.cn.ric`, `stdnum.cn.uscc`): length, characters, check character, and
+for ID numbers a real birth date (not in the future) and a known region code. Each failure gets
+its own message, so a person knows which part to look at again.
+"""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -26,28 +36,76 @@ def validate_mobile(value):
         )
 
 
-ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-ID_CHECK = "10X98765432"
+# --- Resident identity card numbers ----------------------------------------------------------
+
+
+def normalize_id_number(value):
+    """The number as stored and compared: half-width (a Chinese keyboard may type full-width),
+    no spaces, upper-case X."""
+    return ric.compact(unicodedata.normalize("NFKC", str(value or "")))
 
 
 def id_number_check_char(first17):
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
+    """The check character that completes 17 digits (for tests and demo data)."""
+    return ric.calc_check_digit(f"{first17}0")
+
+
+def _known_region(code):
+    """Whether the address code was ever assigned (stdnum's table of Chinese divisions)."""
+    from stdnum import numdb
+
+    return any("county" in props for _part, props in numdb.get("cn/loc").info(code))
 
 
 def validate_id_number(value):
-    """A resident identity card number (18 characters, GB 11643 check character)."""
-    value = (value or "").strip().upper()
-    if not re.match(r"^\d{17}[\dX]$", value) or id_number_check_char(value[:17]) != value[17]:
+    """A resident identity card number: 18 characters, the GB 11643 check character, a real
+    birth date that is not in the future, and a region code that exists.
+
+    stdnum's own validate() also insists that the district existed in the birth year, which
+    refuses real numbers (people born before their district was created got its code later)
+    and raises KeyError on a province-only code; its parts are used one by one instead."""
+    number = normalize_id_number(value)
+    if len(number) != 18:
         raise ValidationError(
-            _("This ID card number is not valid; please check it and try again."),
-            code="invalid_id_number",
+            _("An ID card number has 18 characters; please check it."),
+            code="invalid_id_number_length",
+        )
+    if not number[:17].isdigit() or not number[:17].isascii():
+        raise ValidationError(
+            _("An ID card number is 17 digits followed by a digit or X; please check it."),
+            code="invalid_id_number_format",
+        )
+    if number[17] != ric.calc_check_digit(number):
+        raise ValidationError(
+            _("The last character of this ID card number does not match; please check it."),
+            code="invalid_id_number_checksum",
+        )
+    try:
+        born = ric.get_birth_date(number)
+    except stdnum_errors.InvalidComponent as error:
+        raise ValidationError(
+            _("The date of birth in this ID card number (characters 7-14) is not a real date."),
+            code="invalid_id_number_birth_date",
+        ) from error
+    if born > timezone.localdate():
+        raise ValidationError(
+            _("The date of birth in this ID card number (characters 7-14) is in the future."),
+            code="invalid_id_number_birth_date",
+        )
+    if not _known_region(number[:6]):
+        raise ValidationError(
+            _("The first 6 digits of this ID card number are not a known region code."),
+            code="invalid_id_number_region",
         )
 
 
 def mask_id_number(value):
+    """First 3 and last 4 characters: 110***********002X."""
     if not value:
         return ""
+    value = str(value)
+    if len(value) <= 7:
+        return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
@@ -57,24 +115,43 @@ def mask_mobile(value):
     return f"{value[:3]}****{value[-4:]}"
 
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+# --- Unified social credit codes -------------------------------------------------------------
+
+
+def normalize_uscc(value):
+    """The code as stored and compared: half-width, no spaces or dashes, upper case."""
+    return uscc.compact(unicodedata.normalize("NFKC", str(value or "")))
 
 
 def uscc_check_char(first17):
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARS[(31 - total % 31) % 31]
+    """The check character that completes 17 characters (for tests and demo data)."""
+    return uscc.calc_check_digit(first17)
 
 
 def validate_uscc(value):
-    """A unified social credit code (GB 32100-2015: 18 characters, mod-31 check character)."""
-    value = (value or "").strip().upper()
-    if (
-        len(value) != 18
-        or any(c not in USCC_CHARS for c in value)
-        or uscc_check_char(value[:17]) != value[17]
-    ):
+    """A unified social credit code (GB 32100-2015): 18 characters from the code's alphabet,
+    with a valid registration department and the mod-31 check character."""
+    code = normalize_uscc(value)
+    try:
+        uscc.validate(code)
+    except stdnum_errors.InvalidLength as error:
         raise ValidationError(
-            _("This unified social credit code is not valid; please check the 18 characters."),
+            _("A unified social credit code has 18 characters; please check it."),
+            code="invalid_credit_code_length",
+        ) from error
+    except stdnum_errors.InvalidFormat as error:
+        raise ValidationError(
+            _(
+                "This unified social credit code has characters where they cannot be (the "
+                "first 8 are digits; I, O, S, V and Z are never used); please check it."
+            ),
+            code="invalid_credit_code_format",
+        ) from error
+    except stdnum_errors.ValidationError as error:
+        raise ValidationError(
+            _(
+                "The last character of this unified social credit code does not match; "
+                "please check the 18 characters."
+            ),
             code="invalid_credit_code",
-        )
+        ) from error

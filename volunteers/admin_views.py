@@ -5,6 +5,7 @@ community's records answer 404."""
 
 from datetime import datetime, time
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
@@ -12,7 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from portal import audit
 from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import scope
@@ -42,7 +46,9 @@ def review_profile(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "approve":
-                services.verify_profile(profile, request.user)
+                # The token of the details shown: a change made meanwhile refuses the approval.
+                seen = request.POST.get("seen") or None
+                services.verify_profile(profile, request.user, seen=seen)
                 messages.success(request, _("%(name)s is verified.") % {"name": profile})
                 return redirect("volunteers_profiles:index")
             if reject_form.is_valid():
@@ -56,11 +62,32 @@ def review_profile(request, pk):
         "volunteers/admin/review_profile.html",
         {
             "profile": profile,
-            "id_number": profile.id_number_for(request.user),
+            "identity_token": services.identity_token(profile),
+            "identity_changes": profile.identity_changes.select_related("changed_by")[:20],
+            "can_view_full_id": request.user.has_perm("volunteers.view_full_id_number"),
             "skills": profile.skills.all(),
             "reject_form": reject_form,
             "availability": sorted(profile.availability.items()),
         },
+    )
+
+
+@never_cache
+@permission_required("volunteers.view_full_id_number", raise_exception=True)
+@require_POST
+@reauthentication_required
+def full_id_number(request, pk):
+    """The one place an ID number is shown whole: to a holder of `view_full_id_number`, who has
+    just re-entered their password (allauth's reauthentication; the POST is replayed after
+    it), on a deliberate click (POST, so no prefetch or reload of a link shows it), audited."""
+    profile = _scoped(request, VolunteerProfile.objects.select_related("community"), pk=pk)
+    if not profile.id_number:
+        raise Http404
+    audit.record("volunteers.id_number.view", request=request, obj=profile)
+    return render(
+        request,
+        "volunteers/admin/full_id_number.html",
+        {"profile": profile, "id_number": profile.id_number},
     )
 
 

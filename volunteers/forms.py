@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.adapter import MobileField
 from portal.models import Community, Compound
-from portal.validators import normalize_mobile, validate_id_number
+from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
 
 from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
 
@@ -125,7 +125,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["compound"].label_from_instance = lambda c: c.name
 
     def clean_id_number(self):
-        value = (self.cleaned_data.get("id_number") or "").strip().upper()
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
         if value:
             validate_id_number(value)
         elif self.instance.pk:

@@ -16,7 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
+from portal.encryption import EncryptedCharField, digest
+from portal.validators import (
+    mask_id_number,
+    mask_mobile,
+    normalize_id_number,
+    validate_id_number,
+    validate_mobile,
+)
 
 from .availability import EMPTY_MASK, availability_mask
 
@@ -59,13 +66,39 @@ class Skill(models.Model):
         return self.name
 
 
+def id_number_digest(value):
+    """The keyed hash that stands for an ID number in VolunteerProfile.id_number_hash."""
+    return digest(normalize_id_number(value))
+
+
 class VolunteerProfileQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        # bulk_create skips save(): keep the availability mask in step here too
+        # bulk_create skips save(): keep the availability mask and the ID hash in step here too
         objs = list(objs)
         for profile in objs:
             profile.availability_mask = availability_mask(profile.availability)
+            profile.id_number_hash = id_number_digest(profile.id_number)
         return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "id_number" in fields:
+            for profile in objs:
+                profile.id_number_hash = id_number_digest(profile.id_number)
+            fields = [*fields, "id_number_hash"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # `update(id_number="")` (account deletion, retention) must also drop the hash, and a
+        # new number must bring its own: the hash never outlives or contradicts the number.
+        if "id_number" in kwargs:
+            kwargs["id_number_hash"] = id_number_digest(kwargs["id_number"])
+        return super().update(**kwargs)
+
+    def by_id_number(self, value):
+        """Profiles with this ID number, found through its keyed hash (never decrypted)."""
+        found = id_number_digest(value)
+        return self.filter(id_number_hash=found) if found else self.none()
 
 
 class VolunteerProfile(models.Model):
@@ -120,8 +153,17 @@ class VolunteerProfile(models.Model):
     availability_mask = models.CharField(max_length=168, default=EMPTY_MASK, editable=False)
     is_party_member = models.BooleanField(_("in-service party member"), default=False)
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
-    id_number = models.CharField(
+    # Encrypted at rest (portal.encryption, keys from the environment); shown masked everywhere
+    # except the full-ID view, which needs `view_full_id_number` and is audited. Changing it
+    # sends a verified volunteer back to pending (services.profiles.update_profile).
+    id_number = EncryptedCharField(
         _("ID card number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    # HMAC of the normalised number (FIELD_HASH_KEY), kept by save(), update() and the bulk
+    # methods: unique, so one ID number belongs to one volunteer, and the way to look one up.
+    # NULL when there is no number.
+    id_number_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
     )
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=50, blank=True)
     emergency_contact_phone = models.CharField(
@@ -129,8 +171,8 @@ class VolunteerProfile(models.Model):
     )
     consent = models.BooleanField(_("consent to data processing"), default=False)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    # pending -> verified | rejected (by a coordinator); moving community -> pending again;
-    # deleting the account -> deleted (anonymised).
+    # pending -> verified | rejected (by a coordinator); moving community or changing real
+    # name, mobile or ID number -> pending again; deleting the account -> deleted (anonymised).
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -156,15 +198,23 @@ class VolunteerProfile(models.Model):
         verbose_name_plural = _("volunteers")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["community", "status"])]
+        permissions = [
+            ("view_full_id_number", _("Can see volunteers' full ID card numbers")),
+        ]
 
     def __str__(self):
         return self.real_name
 
     def save(self, *args, **kwargs):
         self.availability_mask = availability_mask(self.availability)
+        self.id_number_hash = id_number_digest(self.id_number)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "availability" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "availability_mask"}
+        if update_fields is not None:
+            derived = {"availability": "availability_mask", "id_number": "id_number_hash"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(derived[f] for f in update_fields if f in derived),
+            }
         super().save(*args, **kwargs)
 
     @property
@@ -179,11 +229,58 @@ class VolunteerProfile(models.Model):
     def masked_mobile(self):
         return mask_mobile(self.mobile)
 
-    def id_number_for(self, user):
-        """The ID number in full for subdistrict admins, masked for everyone else."""
-        from portal.roles import is_subdistrict_admin
+    @property
+    def identity(self):
+        """What a coordinator checks when verifying: real name, mobile and ID number."""
+        return {field: getattr(self, field) for field in IDENTITY_FIELDS}
 
-        return self.id_number if is_subdistrict_admin(user) else self.masked_id_number
+
+# The details a coordinator checks when verifying a volunteer; changing any of them sends a
+# verified volunteer back to pending, and each change is kept in IdentityChange.
+IDENTITY_FIELDS = ["real_name", "mobile", "id_number"]
+
+
+class IdentityChange(models.Model):
+    """One change of a volunteer's real name, mobile or ID number: the value before and after,
+    who changed it (the volunteer, a coordinator, an import) and when, and whether it sent a
+    verified volunteer back to pending. ID numbers are kept masked here, never whole."""
+
+    community_lookup = "profile__community"
+    owner_lookup = "profile__user"
+
+    class Field(models.TextChoices):
+        REAL_NAME = "real_name", _("real name")
+        MOBILE = "mobile", _("mobile number")
+        ID_NUMBER = "id_number", _("ID card number")
+
+    profile = models.ForeignKey(
+        VolunteerProfile,
+        on_delete=models.CASCADE,
+        related_name="identity_changes",
+        verbose_name=_("volunteer"),
+    )
+    field = models.CharField(_("detail"), max_length=10, choices=Field.choices)
+    old_value = models.CharField(_("before"), max_length=50, blank=True)
+    new_value = models.CharField(_("after"), max_length=50, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+    # The profile was verified before this change and went back to pending because of it.
+    unverified = models.BooleanField(_("sent back for verification"), default=False)
+
+    class Meta:
+        verbose_name = _("identity change")
+        verbose_name_plural = _("identity changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.profile} · {self.get_field_display()}"
 
 
 class Task(models.Model):

@@ -206,7 +206,7 @@ class VolunteerResource(ScopedResource):
                 saved = services.create_profile(None, data, skills=skills)
             else:
                 saved = services.update_profile(
-                    VolunteerProfile.objects.get(pk=instance.pk), data, skills=skills
+                    VolunteerProfile.objects.get(pk=instance.pk), data, skills=skills, by=self.user
                 )
         except ValidationError as error:
             raise ValidationError(

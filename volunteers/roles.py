@@ -20,5 +20,7 @@ PERMISSIONS = {
         f"volunteers.{action}_{model}"
         for model in [*_MANAGED, "skill", "attendancecorrection", "certificate"]
         for action in ("add", "change", "view", "delete")
-    ],
+    ]
+    # Seeing an ID number whole (after re-authenticating, audited): this role only.
+    + ["volunteers.view_full_id_number"],
 }

@@ -139,7 +139,10 @@ def edit_profile(request):
         try:
             # The form already wrote its values onto the instance; re-read, then apply all.
             fresh = VolunteerProfile.objects.get(pk=profile.pk)
-            services.update_profile(fresh, form.cleaned_data, skills=form.cleaned_data["skills"])
+            was_verified = fresh.is_verified
+            services.update_profile(
+                fresh, form.cleaned_data, skills=form.cleaned_data["skills"], request=request
+            )
         except services.VolunteerError as error:
             form.add_error(None, error)
         else:
@@ -147,6 +150,14 @@ def edit_profile(request):
                 messages.info(
                     request,
                     _("You moved to another community; its coordinators will confirm you again."),
+                )
+            elif was_verified and not fresh.is_verified:
+                messages.info(
+                    request,
+                    _(
+                        "Your details are saved. Because your name, mobile number or ID card "
+                        "number changed, your community will verify you again."
+                    ),
                 )
             else:
                 messages.success(request, _("Your details are saved."))

@@ -14,6 +14,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
@@ -99,6 +100,28 @@ class ProfileForm(ScopedForm):
         ]
 
 
+class ProfileEditView(scoped_view(generic.EditView)):
+    """Edits go through services.update_profile, so a coordinator's change of name or mobile
+    sends the volunteer back for verification and is kept, like the volunteer's own."""
+
+    def save_instance(self):
+        data = {name: self.form.cleaned_data[name] for name in self.form.Meta.fields}
+        skills = data.pop("skills", None)
+        profile = VolunteerProfile.objects.get(pk=self.object.pk)
+        profile = services.update_profile(profile, data, skills=skills, request=self.request)
+        log(instance=profile, action="wagtail.edit", user=self.request.user)
+        return profile
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.VolunteerError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, messages in errors.items():
+                form.add_error(field if field in form.fields else None, messages)
+            return self.form_invalid(form)
+
+
 class ProfileIndexView(scoped_view(generic.IndexView)):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("community", "compound")
@@ -147,6 +170,7 @@ class ProfileViewSet(ImportExportViewSetMixin, ScopedViewSet):
         return super().get_common_view_kwargs(**{"add_url_name": None, **kwargs})
 
     index_view_class = ProfileIndexView
+    edit_view_class = ProfileEditView
 
 
 # --- Tasks and templates ---------------------------------------------------------------------
@@ -404,6 +428,7 @@ def register_viewsets():
 def register_urls():
     urls = [
         path("profiles/<int:pk>/review/", admin_views.review_profile, name="review_profile"),
+        path("profiles/<int:pk>/id-number/", admin_views.full_id_number, name="full_id_number"),
         path("shifts/<int:pk>/people/", admin_views.shift_people, name="shift_people"),
         path(
             "attendance/<int:pk>/correct/",

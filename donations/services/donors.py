@@ -17,6 +17,7 @@ from donations.models import (
     ReceivingLine,
 )
 from portal import notify, roles
+from portal.validators import normalize_uscc
 
 from .errors import StockError
 from .ledger import Kind, next_serial, record
@@ -46,7 +47,7 @@ def register_donor(
 ):
     """A signed-in user registers a firm or themselves as a donor and becomes its
     representative. A firm already registered (same credit code) cannot be claimed again."""
-    credit_code = (credit_code or "").strip().upper()
+    credit_code = normalize_uscc(credit_code)
     if kind == Donor.Kind.FIRM and Donor.objects.filter(credit_code=credit_code).exists():
         raise StockError(
             _(

@@ -349,3 +349,15 @@ MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
 MATCHING_URGENT_MINUTES = int(env("MATCHING_URGENT_MINUTES", "30"))
 # Address and phone of a closed help request are anonymised this many days after closing.
 ASSISTANCE_RETENTION_DAYS = int(env("ASSISTANCE_RETENTION_DAYS", "30"))
+
+# --- Identity: field encryption (issue 10, point 3) -------------------------------------------
+# ID numbers are encrypted at rest (portal.encryption) with keys from the environment, never
+# SECRET_KEY. FIELD_ENCRYPTION_KEYS: Fernet keys, comma-separated, newest first (the first
+# encrypts, all decrypt; rotate with `manage.py rotate_field_encryption`). FIELD_HASH_KEY: the
+# HMAC key that keeps ID numbers unique and lets them be looked up without decrypting.
+# Generate each with:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Unset here: the site refuses to store an ID number until they are set; production.py refuses
+# to start without them.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY", "")

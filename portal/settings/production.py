@@ -25,3 +25,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Wagtail's live preview shows the page in a same-origin iframe, so X_FRAME_OPTIONS stays
 # SAMEORIGIN (set in base.py); other origins still cannot frame the site.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# --- Identity: field encryption keys (issue 10, point 3) --------------------------------------
+# ID numbers are encrypted with keys of their own: refuse to start without valid ones.
+from portal.encryption import check_keys  # noqa: E402
+
+from .base import FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY  # noqa: E402
+
+_key_problems = check_keys(FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, SECRET_KEY)
+if _key_problems:
+    raise ImproperlyConfigured(" ".join(_key_problems) + " (see .env.example)")

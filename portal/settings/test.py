@@ -20,3 +20,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
 # Templates that only the tests and benchmarks use (a sample receipt for the PDF helper).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+# Identity: fixed, published, non-secret keys (portal.encryption).
+FIELD_ENCRYPTION_KEYS = ["Xt9oYP1tL8LmoakGmZSvBF_E5P9KAyfExMSu8v7BIPY="]
+FIELD_HASH_KEY = "test-only-not-secret-field-hash-key-0123456789"  # noqa: S105

@@ -10,6 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 20 + "a-long-random-production-secret-key-for-tests-0123456789"
+# Field encryption keys for production (portal.encryption); published, for tests only.
+GOOD_KEYS = {
+    "FIELD_ENCRYPTION_KEYS": "W55xZIL0NLZYaui0XYjoUYS0tzPZ_is2IQvOLmPfGOA=",
+    "FIELD_HASH_KEY": "a-test-only-hmac-key-for-id-number-hashes-0123456789",
+}
 
 
 def load_settings(module, **env):
@@ -79,14 +84,37 @@ def test_base_settings_are_secure_by_default():
 
 @pytest.mark.parametrize("secret", ["", "short", "dev-" + "x" * 60])
 def test_production_refuses_to_start_without_a_real_secret_key(secret):
-    result = load_settings("production", SECRET_KEY=secret, ALLOWED_HOSTS="portal.example.org")
+    result = load_settings(
+        "production", SECRET_KEY=secret, ALLOWED_HOSTS="portal.example.org", **GOOD_KEYS
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("keys", "complaint"),
+    [
+        ({}, "FIELD_ENCRYPTION_KEYS must be set"),
+        ({"FIELD_HASH_KEY": GOOD_KEYS["FIELD_HASH_KEY"]}, "FIELD_ENCRYPTION_KEYS must be set"),
+        ({"FIELD_ENCRYPTION_KEYS": GOOD_KEYS["FIELD_ENCRYPTION_KEYS"]}, "FIELD_HASH_KEY must be"),
+        ({**GOOD_KEYS, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"}, "is not a Fernet key"),
+        ({**GOOD_KEYS, "FIELD_HASH_KEY": GOOD_SECRET}, "must not be the SECRET_KEY"),
+    ],
+)
+def test_production_refuses_to_start_without_its_own_field_encryption_keys(keys, complaint):
+    result = load_settings(
+        "production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="portal.example.org", **keys
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and complaint in result.stderr
+
+
 def test_production_uses_the_task_worker_and_environment_hosts():
     config = values(
-        "production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="a.example.org,b.example.org"
+        "production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="a.example.org,b.example.org",
+        **GOOD_KEYS,
     )
     assert config["debug"] is False
     assert config["hosts"] == ["a.example.org", "b.example.org"]
@@ -99,6 +127,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="portal.example.org",
+        **GOOD_KEYS,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -108,15 +108,19 @@ def test_volunteer_without_staff_role_is_kept_out(client, volunteer, staffed):
     assert response.status_code in (302, 403)
 
 
-def test_review_masks_id_number_for_coordinator_not_admin(
+def test_review_masks_id_number_for_everyone_and_offers_full_view_to_the_permission_only(
     client, coordinator, subdistrict_admin, staffed
 ):
     url = f"/admin/volunteering/profiles/{staffed['pending'].pk}/review/"
+    full_url = f"/admin/volunteering/profiles/{staffed['pending'].pk}/id-number/"
     client.force_login(coordinator)
     html = client.get(url).content.decode()
     assert "110***********002X" in html and "11010519491231002X" not in html
+    assert full_url not in html
     client.force_login(subdistrict_admin)
-    assert "11010519491231002X" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert "110***********002X" in html and "11010519491231002X" not in html
+    assert full_url in html
 
 
 def test_approve_and_reject_from_the_review_page(client, coordinator, staffed, community):

@@ -74,7 +74,7 @@ def test_profile_form_shows_errors_next_to_fields_and_saves_nothing(client, comm
         "此项必填。",
         "请同意个人信息的使用说明。",
         "请填写您的工作单位。",
-        "身份证号码无效",
+        "身份证号码应为18位",
     ]:
         assert message in html
     # The error sits inside the field's block, right after its input.

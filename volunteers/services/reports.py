@@ -29,16 +29,18 @@ def month_bounds(day):
 
 
 def issue_certificate(profile, start, end):
-    """A certificate for the hours served between two dates; the same period and hours give
-    back the certificate already issued."""
+    """A certificate for the hours served between two dates, in the volunteer's verified name;
+    the same period, hours and name give back the certificate already issued."""
     if profile.status != VolunteerProfile.Status.VERIFIED:
         raise VolunteerError(_("Only verified volunteers can get a certificate."), code="state")
     by_kind = minutes_by_kind(profile, start, end)
     total = sum(by_kind.values())
     if not total:
         raise VolunteerError(_("There are no recorded hours in this period."), code="no_hours")
+    # The name is the verified one (a change of name sends the volunteer back to pending); a
+    # name verified since the last certificate gets a new certificate, not the old one.
     existing = Certificate.objects.filter(
-        profile=profile, period_start=start, period_end=end, minutes=total
+        profile=profile, period_start=start, period_end=end, minutes=total, name=profile.real_name
     ).first()
     if existing:
         return existing

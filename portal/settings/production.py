@@ -17,11 +17,20 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# includeSubDomains and preload bind every host under the domain (and, once preloaded, for
+# good). The portal usually lives under a gov.cn domain that other offices share, so both are
+# opt-in: set them only when the whole domain is served over HTTPS and its owner agrees.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Wagtail's live preview shows the page in a same-origin iframe, so X_FRAME_OPTIONS stays
 # SAMEORIGIN (set in base.py); other origins still cannot frame the site.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# HSTS for sub-domains and preloading are opt-in (see above), so check --deploy is not asked to
+# insist on them.
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

@@ -414,15 +414,17 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
     "serial": [],
-    "bluetooth": [],
     "midi": [],
     "magnetometer": [],
     "gyroscope": [],
     "accelerometer": [],
     "display-capture": [],
 }
-# Staff avatars from Gravatar would tell a US host who works in the admin, and when.
+# Staff avatars from Gravatar would tell a US host who works in the admin, and when; the
+# dashboard's update check would tell releases.wagtail.org. Neither leaves the site (and the
+# admin policy's connect-src would refuse the check anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Spreadsheets out: formulas typed by anyone are never live in the reader's Excel. Our exports
 # go through portal.importexport.exports; this covers import-export's own format classes.

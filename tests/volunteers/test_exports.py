@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import SignupFactory, VolunteerProfileFactory
-from tests.portal.test_exports import ATTACK, assert_no_formula, cells, csv_rows, workbook
+from tests.spreadsheets import ATTACK, assert_no_formula, cells, csv_rows, workbook
 from volunteers import services as volunteer_services
 from volunteers.models import Attendance
 

@@ -20,12 +20,9 @@ from django.utils.cache import patch_cache_control
 
 
 def make_private(response):
-    """Mark a response as for one person only: no cache anywhere may keep it."""
-    if "Cache-Control" in response:
-        # `public` or a max-age set by a view must not survive next to `private`.
-        del response["Cache-Control"]
+    """Mark a response as for one person only: no cache anywhere may keep it. (Django drops a
+    view's `public` when `private` is added; a max-age means nothing next to `no-store`.)"""
     patch_cache_control(response, private=True, no_store=True)
-    response.headers.pop("Expires", None)
     return response
 
 

@@ -67,6 +67,16 @@ def test_a_personal_pdf_is_private_even_when_a_view_says_public(rf):
     assert {"private", "no-store"} <= header and "public" not in header
 
 
+@pytest.mark.django_db
+def test_a_volunteers_calendar_feed_is_private_though_fetched_without_a_session(client, community):
+    from tests.factories import VolunteerProfileFactory
+
+    profile = VolunteerProfileFactory(community=community)
+    response = client.get(f"/volunteers/calendar/{profile.calendar_token}.ics")
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_control(response)
+
+
 # --- Content-Security-Policy -----------------------------------------------------------------
 
 

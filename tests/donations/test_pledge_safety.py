@@ -215,3 +215,24 @@ def test_racing_posts_of_one_form_make_one_pledge(donor, masks):
         thread.join()
     assert errors == []
     assert len(set(made)) == 1 and Pledge.objects.count() == 1
+
+
+def test_a_pledge_spreadsheet_posted_twice_makes_one_pledge(client, donor_user, donor, masks):
+    client.force_login(donor_user)
+    url = reverse("donations:pledge_upload", args=[donor.pk])
+    key = re.search(
+        r'name="submission_key" value="([^"]+)"', client.get(url).content.decode()
+    ).group(1)
+    sheet = "物资名称,数量\n医用外科口罩,100\n"
+    for _ in range(2):
+        response = client.post(
+            url,
+            {
+                "file": SimpleUploadedFile("p.csv", sheet.encode("utf-8-sig")),
+                "submission_key": key,
+            },
+        )
+        assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert response["Location"] == reverse("donations:pledge", args=[pledge.pk])
+    assert pledge.lines.count() == 1

@@ -7,12 +7,12 @@ every change goes through donations.services."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.importexport import spreadsheet_response
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, scope
@@ -392,29 +392,21 @@ def adjust_balance(request, pk):
 # --- Exports (台账) --------------------------------------------------------------------------
 
 
-def _xlsx(dataset, name):
-    response = HttpResponse(
-        dataset.export("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
-
-
 @permission_required("donations.view_movement", raise_exception=True)
 def export_ledger(request):
     queryset = scope(Movement.objects.all(), request.user)
     if request.GET.get("kind"):
         queryset = queryset.filter(kind=request.GET["kind"])
-    dataset = MovementExportResource().export(MovementExportResource.queryset(queryset))
-    return _xlsx(dataset, f"物资台账-{timezone.localdate():%Y%m%d}.xlsx")
+    dataset = MovementExportResource().export(
+        MovementExportResource.queryset(queryset), force_native_type=True
+    )
+    return spreadsheet_response(dataset, "xlsx", f"物资台账-{timezone.localdate():%Y%m%d}")
 
 
 @permission_required("donations.view_balance", raise_exception=True)
 def export_balances(request):
     dataset = BalanceExportResource().export(
-        BalanceExportResource.queryset(scope(Balance.objects.all(), request.user))
+        BalanceExportResource.queryset(scope(Balance.objects.all(), request.user)),
+        force_native_type=True,
     )
-    return _xlsx(dataset, f"库存-{timezone.localdate():%Y%m%d}.xlsx")
+    return spreadsheet_response(dataset, "xlsx", f"库存-{timezone.localdate():%Y%m%d}")

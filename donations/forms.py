@@ -1,7 +1,10 @@
+import secrets
+
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Donor, Item, validate_photo
+from donations.models import Donor, Item, too_many_pixels_error, validate_photo
 from portal.validators import normalize_uscc, validate_uscc
 
 
@@ -50,7 +53,29 @@ class DonorPreferencesForm(forms.ModelForm):
         fields = ["contact_name", "contact_phone", "address", "public_name_consent"]
 
 
+class PhotoField(forms.ImageField):
+    """Django's image field, saying "too many pixels" instead of "not an image" when Pillow
+    refuses a decompression bomb."""
+
+    def to_python(self, data):
+        from PIL import Image
+
+        try:
+            return super().to_python(data)
+        except forms.ValidationError as error:
+            if isinstance(error.__cause__, Image.DecompressionBombError):
+                raise too_many_pixels_error() from error
+            raise
+
+
 class PledgeForm(forms.Form):
+    # A one-time token per form shown: posting the same form twice makes one pledge
+    # (services.pledge finds the first by it).
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]{16,64}$")],
+    )
     expected_date = forms.DateField(
         label=_("Expected delivery date"),
         required=False,
@@ -59,6 +84,11 @@ class PledgeForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_key"].initial = secrets.token_urlsafe(24)
 
 
 class PledgeLineForm(forms.Form):
@@ -70,7 +100,7 @@ class PledgeLineForm(forms.Form):
     expiry = forms.DateField(
         label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    photo = forms.ImageField(
+    photo = PhotoField(
         label=_("Photo of goods or certificate"), required=False, validators=[validate_photo]
     )
 

@@ -27,8 +27,17 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
+def too_many_pixels_error():
+    return ValidationError(
+        _("The photo has too many pixels (at most %(megapixels)s megapixels).")
+        % {"megapixels": settings.IMAGE_MAX_PIXELS // 1_000_000},
+        code="photo_pixels",
+    )
+
+
 def validate_photo(file):
-    """A photo of the goods or a certificate: an image (JPEG, PNG, WebP) of at most 5 MB."""
+    """A photo of the goods or a certificate: an image (JPEG, PNG, WebP) of at most 5 MB and
+    settings.IMAGE_MAX_PIXELS pixels (a small file can decode to gigabytes)."""
     from PIL import Image, UnidentifiedImageError
 
     if file.size > PHOTO_MAX_BYTES:
@@ -36,16 +45,40 @@ def validate_photo(file):
     try:
         position = file.tell()
         file.seek(0)
-        with Image.open(file) as image:
+        with Image.open(file) as image:  # Pillow itself refuses twice the cap (apps.py)
             kind = image.format
+            width, height = image.size
             image.verify()
         file.seek(position)
+    except Image.DecompressionBombError as error:
+        raise too_many_pixels_error() from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("Upload a photo in JPEG, PNG or WebP format."), code="photo_type"
         ) from error
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise too_many_pixels_error()
     if kind not in PHOTO_FORMATS:
         raise ValidationError(_("Upload a photo in JPEG, PNG or WebP format."), code="photo_type")
+
+
+def pledge_photo_path(instance, filename):
+    """A random name: the donor's file name can carry personal data, and names that can be
+    guessed invite guessing."""
+    import os
+    import secrets
+
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in {".jpg", ".jpeg", ".png", ".webp"}:
+        extension = ""
+    return f"pledges/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension}"
+
+
+def private_storage():
+    """settings.STORAGES["private"]: outside MEDIA_ROOT, no URL (portal.security)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
 
 
 class Donor(models.Model):
@@ -233,6 +266,12 @@ class Pledge(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Walk-in donations are entered by staff on the donor's behalf.
     walk_in = models.BooleanField(_("walk-in donation"), default=False)
+    # The one-time token of the form that made it (empty for imports and older pledges): the same
+    # form posted again (back and resubmit, a double tap) finds this pledge instead of making a
+    # second one (services.pledge). Unique, so two racing posts cannot both insert.
+    submission_key = models.CharField(
+        _("form submission key"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # Moves forward with receiving (services.receive): pledged -> partial -> received. It ends
     # early as cancelled (nothing received, services.cancel_pledge) or closed (partly received,
     # the rest no longer expected, services.close_pledge); neither takes goods any more.
@@ -289,9 +328,12 @@ class PledgeLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     lot_number = models.CharField(_("lot number"), max_length=50, blank=True)
     expiry = models.DateField(_("expiry date"), null=True, blank=True)
+    # In private storage: served only by donations.views.pledge_photo, to whoever may see the
+    # pledge (the donor's representatives, the warehouse, the subdistrict).
     photo = models.ImageField(
         _("photo of goods or certificate"),
-        upload_to="donations/pledges/%Y/%m/",
+        upload_to=pledge_photo_path,
+        storage=private_storage,
         blank=True,
         validators=[validate_photo],
     )

@@ -103,10 +103,13 @@ class PledgeImportResource(resources.ModelResource):
         skip_unchanged = False
         report_skipped = False
 
-    def __init__(self, donor=None, user=None, expected_date=None, note="", walk_in=False):
+    def __init__(
+        self, donor=None, user=None, expected_date=None, note="", walk_in=False, submission_key=None
+    ):
         super().__init__()
         self.donor, self.user = donor, user
         self.expected_date, self.note, self.walk_in = expected_date, note, walk_in
+        self.submission_key = submission_key  # the upload form's one-time token (services.pledge)
         self.lines = []
         self.pledge = None
 
@@ -161,6 +164,7 @@ class PledgeImportResource(resources.ModelResource):
             expected_date=self.expected_date,
             note=self.note,
             walk_in=self.walk_in,
+            submission_key=self.submission_key,
         )
 
 
@@ -194,9 +198,16 @@ class MovementExportResource(resources.ModelResource):
     item = fields.Field(attribute="item__name", column_name=gettext_lazy("Item"))
     unit = fields.Field(attribute="item__unit", column_name=gettext_lazy("Unit"))
     lot = fields.Field(attribute="lot__lot_number", column_name=gettext_lazy("Lot number"))
-    expiry = fields.Field(attribute="lot__expiry", column_name=gettext_lazy("Expiry date"))
+    # Numbers and dates keep their types in xlsx (portal.importexport.exports).
+    expiry = fields.Field(
+        attribute="lot__expiry",
+        column_name=gettext_lazy("Expiry date"),
+        widget=widgets.DateWidget(),
+    )
     donor = fields.Field(attribute="lot__donor__name", column_name=gettext_lazy("Donor"))
-    quantity = fields.Field(attribute="quantity", column_name=gettext_lazy("Quantity"))
+    quantity = fields.Field(
+        attribute="quantity", column_name=gettext_lazy("Quantity"), widget=widgets.IntegerWidget()
+    )
     from_location = fields.Field(
         attribute="from_location__name", column_name=pgettext_lazy("stock location", "From")
     )
@@ -230,7 +241,8 @@ class MovementExportResource(resources.ModelResource):
         )
 
     def dehydrate_created_at(self, movement):
-        return timezone.localtime(movement.created_at).strftime("%Y-%m-%d %H:%M")
+        # A value, not text: the export writes a date cell (csv: 2026-11-30 07:00).
+        return timezone.localtime(movement.created_at)
 
     def dehydrate_kind(self, movement):
         return str(movement.get_kind_display())
@@ -250,11 +262,21 @@ class BalanceExportResource(resources.ModelResource):
     item = fields.Field(attribute="item__name", column_name=gettext_lazy("Item"))
     unit = fields.Field(attribute="item__unit", column_name=gettext_lazy("Unit"))
     lot = fields.Field(attribute="lot__lot_number", column_name=gettext_lazy("Lot number"))
-    expiry = fields.Field(attribute="lot__expiry", column_name=gettext_lazy("Expiry date"))
+    expiry = fields.Field(
+        attribute="lot__expiry",
+        column_name=gettext_lazy("Expiry date"),
+        widget=widgets.DateWidget(),
+    )
     donor = fields.Field(attribute="lot__donor__name", column_name=gettext_lazy("Donor"))
-    quantity = fields.Field(attribute="quantity", column_name=gettext_lazy("On hand"))
-    reserved = fields.Field(attribute="reserved", column_name=gettext_lazy("Allocated"))
-    available = fields.Field(attribute="available", column_name=gettext_lazy("Available"))
+    quantity = fields.Field(
+        attribute="quantity", column_name=gettext_lazy("On hand"), widget=widgets.IntegerWidget()
+    )
+    reserved = fields.Field(
+        attribute="reserved", column_name=gettext_lazy("Allocated"), widget=widgets.IntegerWidget()
+    )
+    available = fields.Field(
+        attribute="available", column_name=gettext_lazy("Available"), widget=widgets.IntegerWidget()
+    )
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("donor/<int:donor_pk>/pledge/upload/", views.pledge_upload, name="pledge_upload"),
     path("pledges/<int:pk>/", views.pledge_detail, name="pledge"),
     path("pledges/<int:pk>/cancel/", views.pledge_cancel, name="pledge_cancel"),
+    path("pledge-lines/<int:pk>/photo/", views.pledge_photo, name="pledge_photo"),
     path("lots/<int:pk>/", views.lot_detail, name="lot"),
     path("receipts/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("receipts/<int:pk>/thank-you.pdf", views.thank_you_pdf, name="thank_you_pdf"),

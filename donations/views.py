@@ -3,9 +3,12 @@ spreadsheet), a donor's donations with the path of their goods, receipt PDFs, th
 verification page and the transparency board. Views parse, call a service and render; every
 record a donor sees comes through portal.scoping.scope, so another donor's ids give 404."""
 
+import mimetypes
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,10 +23,12 @@ from donations.forms import (
     PledgeLineFormSet,
     PledgeUploadForm,
 )
-from donations.models import Donor, Lot, Pledge, Receipt
+from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource, import_errors
+from portal import audit
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, scope
+from portal.security import private_response
 
 
 def _scoped(model, user, **lookup):
@@ -102,7 +107,10 @@ def pledge_new(request, donor_pk):
         except services.StockError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Thank you! Your pledge has been recorded."))
+            if getattr(pledge, "repeated", False):
+                messages.info(request, _("This pledge was already recorded; here it is."))
+            else:
+                messages.success(request, _("Thank you! Your pledge has been recorded."))
             return redirect("donations:pledge", pk=pledge.pk)
     return render(
         request, "donations/pledge_form.html", {"donor": donor, "form": form, "lines": lines}
@@ -127,15 +135,19 @@ def pledge_upload(request, donor_pk):
                 user=request.user,
                 expected_date=form.cleaned_data["expected_date"],
                 note=form.cleaned_data["note"],
+                submission_key=form.cleaned_data["submission_key"],
             )
             result = resource.import_data(
                 dataset, dry_run=False, raise_errors=False, use_transactions=True
             )
             problems = import_errors(result)
             if not problems and resource.pledge:
-                messages.success(
-                    request, _("%(n)s lines imported.") % {"n": resource.pledge.lines.count()}
-                )
+                if getattr(resource.pledge, "repeated", False):
+                    messages.info(request, _("This pledge was already recorded; here it is."))
+                else:
+                    messages.success(
+                        request, _("%(n)s lines imported.") % {"n": resource.pledge.lines.count()}
+                    )
                 return redirect("donations:pledge", pk=resource.pledge.pk)
     return render(
         request,
@@ -186,6 +198,23 @@ def pledge_cancel(request, pk):
     else:
         messages.success(request, _("Your pledge has been cancelled."))
     return redirect("donations:pledge", pk=pledge.pk)
+
+
+@login_required
+@private_response
+def pledge_photo(request, pk):
+    """A pledge line's photo, from private storage, to whoever may see the pledge (the donor's
+    representatives, the warehouse, the subdistrict): another donor's id gives 404."""
+    line = _scoped(PledgeLine, request.user, pk=pk)
+    if not line.photo:
+        raise Http404
+    try:
+        handle = line.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(line.photo.name)[0] or "application/octet-stream"
+    audit.record("donations.pledge_photo.view", request=request, obj=line)
+    return FileResponse(handle, content_type=content_type)
 
 
 @login_required

@@ -8,3 +8,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .security import apply_image_pixel_cap
+
+        apply_image_pixel_cap()

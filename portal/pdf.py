@@ -274,4 +274,8 @@ def pdf_response(result, *, inline=False):
         f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     )
     response["Content-Length"] = str(len(content))
-    return response
+    # Certificates, receipts, letters and notes carry names: no cache may keep a copy, whoever
+    # asked (a signed-in person's responses are private anyway; this covers every other path).
+    from portal.security import make_private
+
+    return make_private(response)

@@ -81,4 +81,6 @@ def server_error(request):
     # No database, no context processors that might fail again: a static page.
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    # The page's one inline style carries the request's Content-Security-Policy nonce.
+    context = {"csp_nonce": getattr(request, "csp_nonce", "")}
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import audit
+from portal.importexport import spreadsheet_response
 from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import scope
@@ -220,11 +221,8 @@ def party_report(request):
     if fmt == "xlsx":
         from .resources import party_report_dataset
 
-        dataset = party_report_dataset(units)
-        return _download(
-            dataset.export("xlsx"),
-            f"party-members-{start}-{end}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return spreadsheet_response(
+            party_report_dataset(units), "xlsx", f"party-members-{start}-{end}"
         )
     if fmt == "pdf":
         return pdf_response(
@@ -267,12 +265,10 @@ def attendance_ledger(request):
         ),
         request.user,
     )
-    dataset = AttendanceResource(user=request.user).export(queryset=queryset)
-    return _download(
-        dataset.export("xlsx"),
-        f"attendance-{start}-{end}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    dataset = AttendanceResource(user=request.user).export(
+        queryset=queryset, force_native_type=True
     )
+    return spreadsheet_response(dataset, "xlsx", f"attendance-{start}-{end}")
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
@@ -282,18 +278,8 @@ def volunteer_export(request):
     queryset = scope(
         VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED), request.user
     )
-    dataset = VolunteerResource(user=request.user).export(queryset=queryset)
-    return _download(
-        dataset.export("xlsx"),
-        "volunteers.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-def _download(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    dataset = VolunteerResource(user=request.user).export(queryset=queryset, force_native_type=True)
+    return spreadsheet_response(dataset, "xlsx", "volunteers")
 
 
 def shift_people_url(shift):

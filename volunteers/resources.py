@@ -271,8 +271,10 @@ class AttendanceResource(ScopedResource):
     def dehydrate_shift_id(self, a):
         return a.signup.shift_id
 
+    # Dates and times as values, not text: the export writes them as date cells (csv: as
+    # 2026-11-30 07:00), and the import reads either back.
     def dehydrate_date(self, a):
-        return timezone.localtime(a.signup.shift.start).strftime("%Y-%m-%d")
+        return timezone.localtime(a.signup.shift.start).date()
 
     def dehydrate_community(self, a):
         return a.signup.shift.task.community.name
@@ -290,12 +292,10 @@ class AttendanceResource(ScopedResource):
         return a.signup.profile.mobile
 
     def dehydrate_check_in_at(self, a):
-        return timezone.localtime(a.check_in_at).strftime("%Y-%m-%d %H:%M") if a.check_in_at else ""
+        return timezone.localtime(a.check_in_at) if a.check_in_at else None
 
     def dehydrate_check_out_at(self, a):
-        return (
-            timezone.localtime(a.check_out_at).strftime("%Y-%m-%d %H:%M") if a.check_out_at else ""
-        )
+        return timezone.localtime(a.check_out_at) if a.check_out_at else None
 
     def dehydrate_hours(self, a):
         return a.hours

@@ -22,6 +22,7 @@ from portal import tokens
 from portal.models import Community, Post
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_data_uri, qr_svg
+from portal.security import private_response
 
 from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
@@ -343,6 +344,7 @@ def my_page(request):
     )
 
 
+@private_response  # a person's shifts, fetched without a session by their calendar app
 def calendar(request, token):
     """The volunteer's shifts as an iCalendar feed; the token in the URL is the only key."""
     from icalendar import Calendar, Event

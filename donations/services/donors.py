@@ -1,7 +1,7 @@
 """Donors, pledges and receiving."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,15 +92,48 @@ def verify_donor(donor, *, user):
     return donor
 
 
+def _submitted(donor, submission_key):
+    """The pledge an earlier post of the same form made, or None. A key of another donor's
+    pledge is refused, never followed."""
+    existing = Pledge.objects.filter(submission_key=submission_key).first()
+    if existing is not None and existing.donor_id != donor.pk:
+        raise StockError(_("This form has already been sent."), code="submitted")
+    if existing is not None:
+        existing.repeated = True
+    return existing
+
+
 @transaction.atomic
-def pledge(donor, lines, *, user=None, expected_date=None, note="", walk_in=False):
+def pledge(
+    donor, lines, *, user=None, expected_date=None, note="", walk_in=False, submission_key=None
+):
     """Record a pledge. `lines` are dicts with item, quantity and optionally lot_number, expiry
-    and photo. Raises StockError naming the first bad line."""
+    and photo. Raises StockError naming the first bad line.
+
+    `submission_key` is the form's one-time token: when a pledge was already made with it (the
+    form posted twice), that pledge is returned, marked `repeated`, and nothing new is written.
+    """
     if not lines:
         raise StockError(_("A pledge needs at least one line."), code="empty")
-    pledge = Pledge.objects.create(
-        donor=donor, expected_date=expected_date, note=note, walk_in=walk_in, created_by=user
-    )
+    if submission_key:
+        existing = _submitted(donor, submission_key)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():  # a savepoint: a racing post's insert may win
+            pledge = Pledge.objects.create(
+                donor=donor,
+                expected_date=expected_date,
+                note=note,
+                walk_in=walk_in,
+                created_by=user,
+                submission_key=submission_key or None,
+            )
+    except IntegrityError:
+        existing = _submitted(donor, submission_key) if submission_key else None
+        if existing is None:
+            raise
+        return existing
     objects = []
     for number, line in enumerate(lines, start=1):
         item = line["item"]

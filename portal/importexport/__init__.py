@@ -16,9 +16,11 @@ All or nothing: an import runs in one transaction that is rolled back when any r
 or fails, so a file with a bad row writes nothing.
 
 The package: `resources` (PortalResource and widgets), `files` (reading, importing, problems,
-the upload stash, export responses), `views` (the Wagtail views and the viewset mixin).
+the upload stash), `exports` (every export's xlsx/csv bytes, with formulas neutralised and
+numbers and dates typed), `views` (the Wagtail views and the viewset mixin).
 """
 
+from .exports import spreadsheet_bytes, spreadsheet_response
 from .files import (
     FORMATS,
     ImportFileError,
@@ -27,7 +29,6 @@ from .files import (
     import_failed,
     read_dataset,
     run_import,
-    spreadsheet_response,
 )
 from .resources import (
     ChoiceWidget,
@@ -68,5 +69,6 @@ __all__ = [
     "instance_in_scope",
     "read_dataset",
     "run_import",
+    "spreadsheet_bytes",
     "spreadsheet_response",
 ]

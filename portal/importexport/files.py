@@ -8,8 +8,6 @@ from dataclasses import dataclass
 import tablib
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .resources import cell_text
@@ -159,16 +157,6 @@ def claim_upload(token):
 
 def restore_upload(token, stash):
     cache.set(f"importexport:{token}", stash, STASH_SECONDS)
-
-
-def spreadsheet_response(dataset, file_format, basename):
-    if file_format == "csv":
-        body = dataset.export("csv").encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-    else:
-        body = dataset.export("xlsx")
-    response = HttpResponse(body, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = content_disposition_header(True, f"{basename}.{file_format}")
-    return response
 
 
 # --- Views -----------------------------------------------------------------------------------

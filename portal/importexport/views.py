@@ -22,6 +22,7 @@ from wagtail.admin.widgets.button import Button, ButtonWithDropdown, HeaderButto
 
 from portal.scoping import scope
 
+from .exports import spreadsheet_response
 from .files import (
     FORMATS,
     ImportFileError,
@@ -32,7 +33,6 @@ from .files import (
     read_dataset,
     restore_upload,
     run_import,
-    spreadsheet_response,
     stash_upload,
 )
 from .resources import cell_text
@@ -249,7 +249,11 @@ class ExportViewMixin:
         if file_format not in FORMATS:
             raise Http404
         queryset = scope(self.get_queryset(), request.user)
-        dataset = self.export_resource_class(user=request.user).export(queryset)
+        # Numbers and dates as themselves in xlsx (as import-export's own admin does for binary
+        # formats); csv gets the widgets' text.
+        dataset = self.export_resource_class(user=request.user).export(
+            queryset, force_native_type=file_format == "xlsx"
+        )
         dataset.title = str(self.model._meta.verbose_name_plural)[:31]
         basename = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}"
         return spreadsheet_response(dataset, file_format, basename)

@@ -361,3 +361,96 @@ ASSISTANCE_RETENTION_DAYS = int(env("ASSISTANCE_RETENTION_DAYS", "30"))
 # to start without them.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 FIELD_HASH_KEY = env("FIELD_HASH_KEY", "")
+
+# --- headers, exports and uploads (issue 10: points 7, 8, 9) ----------------------------------
+# (portal/security.py holds the middleware; docs/security.md explains each choice.)
+from csp.constants import NONCE  # noqa: E402 - this section's own import
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "portal.security.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.security.PrivateResponseMiddleware",
+)
+INSTALLED_APPS.append("csp")
+
+# Content-Security-Policy of the public site: our own files only; an inline <script> or <style>
+# runs only with the request's nonce ({{ request.csp_nonce }}). Style attributes are allowed
+# (Wagtail's responsive embeds size themselves with one; they cannot run code). Editors' video
+# embeds are iframes from the provider, hence https: frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# The Wagtail admin (under CSP_ADMIN_PATH_PREFIXES) still writes inline <script> (date pickers,
+# inline panels) and inline styles, so it gets its own policy with 'unsafe-inline' for those
+# (a nonce would switch 'unsafe-inline' off), blob: images for uploads' previews, and same-origin
+# frames for the live preview. Everything else stays as strict as the public policy.
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+CSP_ADMIN_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Browser features nobody's page uses are off. Volunteers scan a post's QR code with their
+# phone's own camera app, which opens the check-in page: no page asks for the camera itself.
+# A page that one day scans in the browser sends its own header with camera=(self) (the
+# middleware leaves a view's own Permissions-Policy alone).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+}
+# Staff avatars from Gravatar would tell a US host who works in the admin, and when; the
+# dashboard's update check would tell releases.wagtail.org. Neither leaves the site (and the
+# admin policy's connect-src would refuse the check anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Spreadsheets out: formulas typed by anyone are never live in the reader's Excel. Our exports
+# go through portal.importexport.exports; this covers import-export's own format classes.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Images: no upload may decode to more than this many pixels (a 40-megapixel phone photo is
+# 7,700 x 5,200). Pillow's own cap (89 M) would let a 50 KB "decompression bomb" take gigabytes.
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(40_000_000)))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
+
+# Files that are personal (pledge photos) live outside MEDIA_ROOT, in a storage with no URL:
+# only a view that checks who asks serves them.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+PRIVATE_STORAGE = {
+    "BACKEND": "portal.security.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}
+STORAGES["private"] = PRIVATE_STORAGE

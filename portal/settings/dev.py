@@ -1,7 +1,7 @@
 """Local development: the embedded SQLite set-up that `make run` brings up."""
 
 from .base import *  # noqa: F403
-from .base import env, env_list
+from .base import PRIVATE_STORAGE, env, env_list
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production")  # noqa: S105
@@ -10,6 +10,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # Identity: fixed, published, non-secret keys so `make run` works out of the box; never use

@@ -17,8 +17,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# includeSubDomains and preload bind every host under the domain (and, once preloaded, for
+# good). The portal usually lives under a gov.cn domain that other offices share, so both are
+# opt-in: set them only when the whole domain is served over HTTPS and its owner agrees.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -35,3 +38,9 @@ from .base import FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY  # noqa: E402
 _key_problems = check_keys(FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, SECRET_KEY)
 if _key_problems:
     raise ImproperlyConfigured(" ".join(_key_problems) + " (see .env.example)")
+# HSTS for sub-domains and preloading are opt-in (see above), so check --deploy is not asked to
+# insist on them.
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

@@ -12,6 +12,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Each test run gets its own cache namespace, whether it uses Redis (CI) or local memory.
 if env("REDIS_URL"):

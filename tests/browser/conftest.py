@@ -31,9 +31,21 @@ def _chromium(javascript=True):
         options.add_argument(argument)
     if not javascript:
         options.add_argument("--blink-settings=scriptEnabled=false")
+    # The console log, read by csp_violations().
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
     driver.set_window_size(PHONE_WIDTH, 900)
     return driver
+
+
+def csp_violations(driver):
+    """Console messages of the pages loaded since the last call that report something the
+    Content-Security-Policy refused (an inline script without the nonce, an outside host...)."""
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Permissions-Policy" in entry["message"]
+    ]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from assistance.models import HelpRequest
 from donations.models import Item
 from tests.factories import make_user
 
-from .conftest import PHONE_WIDTH
+from .conftest import PHONE_WIDTH, csp_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,6 +36,7 @@ def test_public_pages_fit_a_phone_screen(browser, live_server, community, compou
         browser.get(live_server.url + path)
         assert browser.find_element(By.TAG_NAME, "h1").text, path
         assert _width_overflow(browser) <= 0, path
+        assert csp_violations(browser) == [], path
 
 
 def test_help_form_rows_are_added_and_removed_in_the_page(
@@ -82,6 +83,8 @@ def test_help_form_rows_are_added_and_removed_in_the_page(
     browser.find_element(By.CSS_SELECTOR, "[data-send]").click()
     WebDriverWait(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
 
+    assert csp_violations(browser) == []  # the form's scripts ran under the policy
+
     help_request = HelpRequest.objects.get()
     assert help_request.requester == resident and help_request.building == "3-2-501"
     assert sorted((line.item.name, line.quantity) for line in help_request.lines.all()) == [
@@ -108,3 +111,52 @@ def test_enter_in_a_field_sends_the_help_form(
     browser.find_element(By.NAME, "contact_name").send_keys("李阿姨" + Keys.ENTER)
     WebDriverWait(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
     assert HelpRequest.objects.get().building == "5-1-302"
+    if javascript:
+        assert csp_violations(browser) == []
+
+
+def test_signed_in_pages_and_the_wagtail_admin_run_under_their_policies(
+    browser, live_server, sign_in, community, compound
+):
+    """The volunteer's pages with inline scripts (nonces) and the Wagtail admin's editor,
+    listings and chooser pages (its own policy) load without a refused script or style."""
+    from wagtail.models import Locale, Page
+
+    from portal import demo, roles
+    from tests.factories import VolunteerProfileFactory
+
+    if not Page.objects.exists():  # a transactional test starts without Wagtail's root page
+        Locale.objects.get_or_create(language_code="zh-hans")
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    home = demo.load_site()
+    volunteer = make_user(roles.VOLUNTEER, username="csp-volunteer", phone="13911113333")
+    VolunteerProfileFactory(user=volunteer, community=community, compound=compound)
+    sign_in(browser, volunteer)
+    for path in ("/volunteers/profile/", "/volunteers/me/", "/me/"):
+        browser.get(live_server.url + path)
+        assert browser.find_element(By.TAG_NAME, "h1").text, path
+        assert csp_violations(browser) == [], path
+    # ... while a script injected into the page (as an XSS would) does not run.
+    injected = browser.execute_script(
+        "var s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+        "document.body.appendChild(s); return window.injected;"
+    )
+    assert injected is None
+    assert len(csp_violations(browser)) == 1
+
+    sign_in(browser, make_user(username="csp-admin", is_superuser=True, is_staff=True))
+    for path in (
+        "/admin/",
+        f"/admin/pages/{home.pk}/edit/",
+        f"/admin/pages/{home.pk}/",
+        "/admin/images/",
+        "/admin/places/compounds/",
+        "/admin/places/compounds/add/",
+    ):
+        browser.get(live_server.url + path)
+        WebDriverWait(browser, 10).until(
+            lambda b: b.execute_script("return document.readyState") == "complete"
+        )
+        assert browser.current_url == live_server.url + path
+        assert browser.execute_script("return typeof window.wagtail") == "object", path
+        assert csp_violations(browser) == [], path

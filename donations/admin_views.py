@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import audit
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, scope
@@ -409,12 +410,13 @@ def export_ledger(request):
     if request.GET.get("kind"):
         queryset = queryset.filter(kind=request.GET["kind"])
     dataset = MovementExportResource().export(MovementExportResource.queryset(queryset))
+    audit.record_export(request, queryset, "xlsx", kind=request.GET.get("kind", ""))
     return _xlsx(dataset, f"物资台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @permission_required("donations.view_balance", raise_exception=True)
 def export_balances(request):
-    dataset = BalanceExportResource().export(
-        BalanceExportResource.queryset(scope(Balance.objects.all(), request.user))
-    )
+    queryset = scope(Balance.objects.all(), request.user)
+    dataset = BalanceExportResource().export(BalanceExportResource.queryset(queryset))
+    audit.record_export(request, queryset, "xlsx")
     return _xlsx(dataset, f"库存-{timezone.localdate():%Y%m%d}.xlsx")

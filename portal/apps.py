@@ -7,4 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import audit_receivers, security_log, signals  # noqa: F401
+
+        security_log.connect_mfa()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import scope
@@ -190,6 +191,8 @@ def party_report(request):
         profiles = profiles.filter(work_unit__icontains=work_unit)
     units = services.party_report(profiles, start, end)
     fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        audit.record_export(request, profiles, fmt, report="party_members", start=start, end=end)
     if fmt == "xlsx":
         from .resources import party_report_dataset
 
@@ -241,6 +244,7 @@ def attendance_ledger(request):
         request.user,
     )
     dataset = AttendanceResource(user=request.user).export(queryset=queryset)
+    audit.record_export(request, queryset, "xlsx", start=start, end=end)
     return _download(
         dataset.export("xlsx"),
         f"attendance-{start}-{end}.xlsx",
@@ -256,6 +260,7 @@ def volunteer_export(request):
         VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED), request.user
     )
     dataset = VolunteerResource(user=request.user).export(queryset=queryset)
+    audit.record_export(request, queryset, "xlsx")
     return _download(
         dataset.export("xlsx"),
         "volunteers.xlsx",

@@ -25,3 +25,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Wagtail's live preview shows the page in a same-origin iframe, so X_FRAME_OPTIONS stays
 # SAMEORIGIN (set in base.py); other origins still cannot frame the site.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# --- logs ---
+# One JSON object per line (portal.jsonlog) for the log collector. The console SMS backend
+# logs whole messages, codes included: even if it were configured by mistake, its lines stay
+# out of production logs.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
+LOGGING["loggers"]["portal.sms"] = {"level": "WARNING"}  # noqa: F405

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.notify import notify
 
 from ..availability import EMPTY_MASK
@@ -82,7 +83,7 @@ def update_profile(profile, data, skills=None):
     return profile
 
 
-def _decide(profile, by, *, was, becomes, rejection_reason, refusal, message, **context):
+def _decide(profile, by, *, action, was, becomes, rejection_reason, refusal, message, **context):
     """Move `profile` from one of `was` to `becomes` (a coordinator's decision), once: a
     conditional UPDATE, so two coordinators deciding at once cannot both succeed."""
     with transaction.atomic():
@@ -95,6 +96,12 @@ def _decide(profile, by, *, was, becomes, rejection_reason, refusal, message, **
         if not updated:
             raise VolunteerError(refusal, code="state")
         profile.refresh_from_db()
+        audit.record(
+            action,
+            user=by,
+            obj=profile,
+            **({"reason": rejection_reason} if rejection_reason else {}),
+        )
         if profile.user_id:
             notify(
                 profile.user,
@@ -114,6 +121,7 @@ def verify_profile(profile, by):
     return _decide(
         profile,
         by,
+        action="volunteers.verify",
         was=[Status.PENDING, Status.REJECTED],
         becomes=Status.VERIFIED,
         rejection_reason="",
@@ -132,6 +140,7 @@ def reject_profile(profile, by, reason):
     return _decide(
         profile,
         by,
+        action="volunteers.reject",
         was=[Status.PENDING, Status.VERIFIED],
         becomes=Status.REJECTED,
         rejection_reason=reason,

@@ -53,13 +53,17 @@ def _users(request):
 
 
 class AuditEventFilterSet(WagtailFilterSet):
-    action = django_filters.ChoiceFilter(label=_("action"), choices=_action_choices)
+    action = django_filters.ChoiceFilter(label=_("action"))  # choices: what the user may see
     user = django_filters.ModelChoiceFilter(label=_("user"), queryset=_users)
     timestamp = django_filters.DateFromToRangeFilter(label=_("date"), widget=DateRangePickerWidget)
 
     class Meta:
         model = AuditEvent
         fields = ["action", "user", "timestamp"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["action"].extra["choices"] = _action_choices(self.request)
 
 
 def _user_label(event):

@@ -74,7 +74,5 @@ def test_ledger_and_stock_exports_are_recorded(client, subdistrict_admin, stocke
     client.force_login(subdistrict_admin)
     for name in ("export_ledger", "export_balances"):
         assert client.get(reverse(f"donations_admin:{name}")).status_code == 200
-    models = [
-        e.details["model"] for e in AuditEvent.objects.filter(action="export.personal_data")
-    ]
+    models = [e.details["model"] for e in AuditEvent.objects.filter(action="export.personal_data")]
     assert sorted(models) == ["donations.balance", "donations.movement"]

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, IntegerField, Q, Value
 from django.db.models.functions import Cast
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
@@ -66,15 +66,6 @@ class AuditEventFilterSet(WagtailFilterSet):
         self.filters["action"].extra["choices"] = _action_choices(self.request)
 
 
-def _user_label(event):
-    if event.user_id is None:
-        return _("system")
-    try:
-        return str(event.user)
-    except get_user_model().DoesNotExist:  # a deleted account: its id remains
-        return _("deleted user #%(id)s") % {"id": event.user_id}
-
-
 class AuditEventViewSet(ScopedViewSetMixin, ModelViewSet):
     model = AuditEvent
     name = "audit_trail"
@@ -94,10 +85,10 @@ class AuditEventViewSet(ScopedViewSetMixin, ModelViewSet):
             "timestamp",
             label=_("time"),
             accessor=lambda e: e.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-            get_url=lambda e: f"inspect/{e.pk}/",
+            get_url=lambda e: reverse("audit_trail:inspect", args=[e.pk]),
         ),
         Column("action", label=_("action"), accessor=lambda e: audit.action_label(e.action)),
-        Column("user", label=_("user"), accessor=_user_label),
+        Column("user", label=_("user"), accessor="get_user_display"),
         Column("description", label=_("description")),
         Column("ip_address", label=_("IP address")),
     ]

@@ -80,3 +80,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailError("The audit trail is append-only.")
+
+    def get_user_display(self):
+        """Who, for the screens: the user, "system", or the id of a deleted account."""
+        if self.user_id is None:
+            return _("system")
+        try:
+            user = self.user
+        except models.ObjectDoesNotExist:
+            user = None
+        if user is None:
+            return _("deleted user #%(id)s") % {"id": self.user_id}
+        return str(user)
+
+    def get_communities_display(self):
+        return "、".join(community.name for community in self.communities.all())

@@ -313,3 +313,15 @@ def test_every_event_also_goes_to_the_log(coordinator, profile, audit_log):
     assert line.audit_user == coordinator.pk
     assert line.audit_object == f"volunteers.volunteerprofile:{profile.pk}"
     assert line.audit_communities == [profile.community_id]
+
+
+def test_an_event_outlives_the_account_that_made_it(client, subdistrict_admin, profile):
+    person = make_user(roles.COORDINATOR, username="leaver")
+    event = audit.record("volunteers.verify", user=person, obj=profile)
+    person_id = person.pk
+    person.delete()
+    client.force_login(subdistrict_admin)
+    page = client.get(f"{TRAIL_URL}inspect/{event.pk}/")
+    assert page.status_code == 200
+    assert f"已删除的用户 #{person_id}" in page.content.decode()
+    assert event.pk in _listed(client)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.scoping import scope
 from volunteers import matching
 from volunteers.models import Shift, VolunteerProfile
@@ -118,6 +119,8 @@ def request_detail(request, pk):
         except (services.AssistanceError, SignupError) as error:
             _errors(request, error)
         return redirect("assistance_admin:request", pk=pk)
+    # The page shows the household's address and phone: who looked is on record.
+    audit.record("assistance.address.view", request=request, obj=help_request)
     suggestions = []
     if help_request.delivery_shift_id and help_request.status == HelpRequest.Status.NEW:
         suggestions = matching.rank_for_shift(help_request.delivery_shift, top=10)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from portal import audit
 from portal.scoping import scope
 
 from . import services
@@ -22,6 +23,8 @@ def request_detail(request, pk):
     help_request = get_object_or_404(
         services.visible_to_volunteer(request.user).select_related("compound", "community"), pk=pk
     )
+    # The page shows the household's address and phone: who looked is on record.
+    audit.record("assistance.address.view", request=request, obj=help_request)
     return render(
         request,
         "assistance/request_detail.html",

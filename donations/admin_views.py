@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import audit
 from portal.importexport import spreadsheet_response
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
@@ -400,13 +401,15 @@ def export_ledger(request):
     dataset = MovementExportResource().export(
         MovementExportResource.queryset(queryset), force_native_type=True
     )
+    audit.record_export(request, queryset, "xlsx", kind=request.GET.get("kind", ""))
     return spreadsheet_response(dataset, "xlsx", f"物资台账-{timezone.localdate():%Y%m%d}")
 
 
 @permission_required("donations.view_balance", raise_exception=True)
 def export_balances(request):
+    queryset = scope(Balance.objects.all(), request.user)
     dataset = BalanceExportResource().export(
-        BalanceExportResource.queryset(scope(Balance.objects.all(), request.user)),
-        force_native_type=True,
+        BalanceExportResource.queryset(queryset), force_native_type=True
     )
+    audit.record_export(request, queryset, "xlsx")
     return spreadsheet_response(dataset, "xlsx", f"库存-{timezone.localdate():%Y%m%d}")

@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import audit_receivers, security_log, signals  # noqa: F401
         from .security import apply_image_pixel_cap
 
+        security_log.connect_mfa()
         apply_image_pixel_cap()

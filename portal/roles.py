@@ -22,6 +22,8 @@ ALL_ROLES = [VOLUNTEER, DONOR_REP, COORDINATOR, WAREHOUSE, EDITOR, SUBDISTRICT_A
 STAFF_ROLES = [COORDINATOR, WAREHOUSE, EDITOR, SUBDISTRICT_ADMIN]
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
+# The audit trail (Reports -> Audit trail), scoped: a coordinator sees their communities' events.
+VIEW_AUDIT_TRAIL = "portal.view_auditevent"
 
 PERMISSIONS = {
     COORDINATOR: [
@@ -31,6 +33,7 @@ PERMISSIONS = {
         "portal.add_post",
         "portal.change_post",
         "portal.view_community",
+        VIEW_AUDIT_TRAIL,
     ],
     WAREHOUSE: [ADMIN_ACCESS, "portal.view_community", "portal.view_compound"],
     EDITOR: [
@@ -42,7 +45,7 @@ PERMISSIONS = {
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
     ],
-    SUBDISTRICT_ADMIN: [ADMIN_ACCESS],
+    SUBDISTRICT_ADMIN: [ADMIN_ACCESS, VIEW_AUDIT_TRAIL],
     VOLUNTEER: [],
     DONOR_REP: [],
 }

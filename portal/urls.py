@@ -9,8 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
 from portal.accounts import views as accounts_views
+from portal.audit_views import site_history_urlpatterns
 
 urlpatterns = [
+    *site_history_urlpatterns,  # Wagtail's site-history report, scoped (portal.audit_views)
     path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,10 +1,23 @@
-"""The portal's screens in the Wagtail admin: the place directory and staff memberships."""
+"""The portal's screens in the Wagtail admin: the place directory, staff memberships and the
+audit trail."""
 
 from wagtail import hooks
 
+from portal import audit
 from portal.admin_views import PlacesViewSetGroup
+from portal.audit_views import AuditEventViewSet
 
 
 @hooks.register("register_admin_viewset")
 def register_places():
     return PlacesViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_trail():
+    return AuditEventViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_audit_actions(actions):
+    audit.register_wagtail_actions(actions)

@@ -218,6 +218,8 @@ def party_report(request):
         profiles = profiles.filter(work_unit__icontains=work_unit)
     units = services.party_report(profiles, start, end)
     fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        audit.record_export(request, profiles, fmt, report="party_members", start=start, end=end)
     if fmt == "xlsx":
         from .resources import party_report_dataset
 
@@ -268,6 +270,7 @@ def attendance_ledger(request):
     dataset = AttendanceResource(user=request.user).export(
         queryset=queryset, force_native_type=True
     )
+    audit.record_export(request, queryset, "xlsx", start=start, end=end)
     return spreadsheet_response(dataset, "xlsx", f"attendance-{start}-{end}")
 
 
@@ -279,6 +282,7 @@ def volunteer_export(request):
         VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED), request.user
     )
     dataset = VolunteerResource(user=request.user).export(queryset=queryset, force_native_type=True)
+    audit.record_export(request, queryset, "xlsx")
     return spreadsheet_response(dataset, "xlsx", "volunteers")
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.models import Balance, Location, Movement, SerialCounter
+from portal import audit
 
 from .errors import StockError
 
@@ -142,24 +143,31 @@ def adjust(lot, location, delta, *, reason, user):
     """A stock-take correction: +delta units found, or -delta units missing."""
     if not reason:
         raise StockError(_("Say why the stock is adjusted."), code="reason")
-    if delta > 0:
-        return record(
-            Kind.ADJUST,
-            lot,
-            delta,
-            to_location=location,
-            reason=reason,
-            user=user,
-            community=location.community,
-        )
-    return record(
+    where = {"to_location": location} if delta > 0 else {"from_location": location}
+    movement = record(
         Kind.ADJUST,
         lot,
-        -delta,
-        from_location=location,
+        abs(delta),
         reason=reason,
         user=user,
         community=location.community,
+        **where,
+    )
+    _audit("donations.stock.adjust", movement, delta=delta)
+    return movement
+
+
+def _audit(action, movement, **details):
+    audit.record(
+        action,
+        user=movement.created_by,
+        obj=movement,
+        lot=movement.lot_id,
+        quantity=movement.quantity,
+        from_location=movement.from_location_id,
+        to_location=movement.to_location_id,
+        reason=movement.reason,
+        **details,
     )
 
 
@@ -168,7 +176,7 @@ def discard(lot, location, quantity, *, reason, user):
     """Units broken, spoiled or expired leave the books."""
     if not reason:
         raise StockError(_("Say why the goods are discarded."), code="reason")
-    return record(
+    movement = record(
         Kind.DISCARD,
         lot,
         quantity,
@@ -177,6 +185,8 @@ def discard(lot, location, quantity, *, reason, user):
         user=user,
         community=location.community,
     )
+    _audit("donations.stock.discard", movement)
+    return movement
 
 
 @transaction.atomic
@@ -187,7 +197,7 @@ def transfer(lot, from_location, to_location, quantity, *, user, reason=""):
         raise StockError(_("Choose two different locations."), code="same_location")
     if Location.Kind.TRANSIT in (from_location.kind, to_location.kind):
         raise StockError(_("Goods in transit move only on a dispatch note."), code="location")
-    return record(
+    movement = record(
         Kind.TRANSFER,
         lot,
         quantity,
@@ -197,6 +207,20 @@ def transfer(lot, from_location, to_location, quantity, *, user, reason=""):
         user=user,
         community=to_location.community or from_location.community,
     )
+    # Both ends' communities see a transfer between two community stores.
+    ends = [from_location.community_id, to_location.community_id]
+    audit.record(
+        "donations.stock.transfer",
+        user=user,
+        obj=movement,
+        communities=[c for c in ends if c],
+        lot=lot.pk,
+        quantity=quantity,
+        from_location=from_location.pk,
+        to_location=to_location.pk,
+        reason=reason,
+    )
+    return movement
 
 
 def ledger_totals():

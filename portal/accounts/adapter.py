@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.security_log import SecurityLogAdapterMixin
 from portal.sms import send_sms
 from portal.validators import normalize_mobile, validate_mobile
 
@@ -42,7 +43,7 @@ class MobileField(forms.CharField):
         return value
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(SecurityLogAdapterMixin, DefaultAccountAdapter):
     def phone_form_field(self, **kwargs):
         kwargs.pop("validators", None)
         return MobileField(**kwargs)

@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown, HeaderButton
 
+from portal import audit
 from portal.scoping import scope
 
 from .exports import spreadsheet_response
@@ -254,6 +255,7 @@ class ExportViewMixin:
         dataset = self.export_resource_class(user=request.user).export(
             queryset, force_native_type=file_format == "xlsx"
         )
+        audit.record_export(request, queryset, file_format, query=request.GET.urlencode()[:500])
         dataset.title = str(self.model._meta.verbose_name_plural)[:31]
         basename = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}"
         return spreadsheet_response(dataset, file_format, basename)

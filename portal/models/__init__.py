@@ -1,4 +1,13 @@
 from .accounts import StaffMembership, User
+from .audit import AuditEvent
 from .places import Community, Compound, Post, Subdistrict
 
-__all__ = ["Community", "Compound", "Post", "StaffMembership", "Subdistrict", "User"]
+__all__ = [
+    "AuditEvent",
+    "Community",
+    "Compound",
+    "Post",
+    "StaffMembership",
+    "Subdistrict",
+    "User",
+]

@@ -454,3 +454,32 @@ PRIVATE_STORAGE = {
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 STORAGES["private"] = PRIVATE_STORAGE
+
+
+# --- audit trail and logs ---
+# (portal.audit, portal.security, portal.jsonlog; docs/security.md, "Logs and the audit trail")
+# AuditMiddleware lets services record "from where" (IP, user agent) without a request in hand.
+MIDDLEWARE = [*MIDDLEWARE, "portal.audit.AuditMiddleware"]
+# Audit events are kept this long (PIPL art. 56 asks for three years of processing records),
+# then `manage.py prune_audit_trail` (run daily) deletes them.
+AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", str(3 * 365)))
+# Everything goes to the console (stderr), where the process manager collects it: as plain
+# text by default, as one JSON object per line with LOG_FORMAT=json (production's default).
+LOG_FORMAT = env("LOG_FORMAT", "text")
+LOGGING["formatters"] = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "json": {"()": "portal.jsonlog.JsonFormatter"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["portal"]["propagate"] = False
+LOGGING["loggers"].update(
+    {
+        # 4xx and 5xx responses (with the traceback), CSRF failures, bad Host headers.
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # portal.security carries allauth's events (log-ins, failures, codes, rate limits);
+        # allauth itself logs little, but what it logs is kept.
+        "allauth": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    }
+)
+LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}

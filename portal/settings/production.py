@@ -44,3 +44,9 @@ if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
     SILENCED_SYSTEM_CHECKS.append("security.W005")
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
+# --- logs ---
+# One JSON object per line (portal.jsonlog) for the log collector. The console SMS backend
+# logs whole messages, codes included: even if it were configured by mistake, its lines stay
+# out of production logs.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
+LOGGING["loggers"]["portal.sms"] = {"level": "WARNING"}  # noqa: F405

@@ -6,6 +6,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
+
 from ..models import (
     Attendance,
     AttendanceCorrection,
@@ -77,6 +79,14 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
         attendance.confirmed_by = by
         attendance.confirmed_at = timezone.now()
         attendance.save()
+        audit.record(
+            "volunteers.attendance.confirm",
+            user=by,
+            obj=attendance,
+            check_in_at=attendance.check_in_at,
+            check_out_at=attendance.check_out_at,
+            minutes=attendance.minutes,
+        )
     return attendance
 
 
@@ -94,6 +104,11 @@ def mark_no_show(signup, by):
             )
         Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.NO_SHOW)
         signup.status = Signup.Status.NO_SHOW
+        audit.record(
+            "volunteers.attendance.no_show",
+            user=by,
+            obj=signup,
+        )
     return signup
 
 
@@ -107,7 +122,7 @@ def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
         raise VolunteerError(_("Check-out must be after check-in."), code="times")
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
-        AttendanceCorrection.objects.create(
+        correction = AttendanceCorrection.objects.create(
             attendance=attendance,
             changed_by=by,
             reason=reason,
@@ -121,6 +136,17 @@ def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
         attendance.confirmed_by = by
         attendance.confirmed_at = timezone.now()
         attendance.save()
+        audit.record(
+            "volunteers.attendance.correct",
+            user=by,
+            obj=attendance,
+            correction=correction.pk,
+            reason=reason,
+            old_check_in_at=correction.old_check_in_at,
+            old_check_out_at=correction.old_check_out_at,
+            new_check_in_at=check_in_at,
+            new_check_out_at=check_out_at,
+        )
     return attendance
 
 

@@ -188,7 +188,9 @@ def identity_token(profile):
     return salted_hmac("volunteers.identity", f"{profile.pk}\x1f{values}").hexdigest()
 
 
-def _decide(profile, by, *, was, becomes, rejection_reason, refusal, message, seen=None, **context):
+def _decide(
+    profile, by, *, action, was, becomes, rejection_reason, refusal, message, seen=None, **context
+):
     """Move `profile` from one of `was` to `becomes` (a coordinator's decision), once: a
     conditional UPDATE, so two coordinators deciding at once cannot both succeed. With `seen`
     (identity_token of what the coordinator saw), details changed meanwhile refuse it."""
@@ -212,6 +214,12 @@ def _decide(profile, by, *, was, becomes, rejection_reason, refusal, message, se
         if not updated:
             raise VolunteerError(refusal, code="state")
         profile.refresh_from_db()
+        audit.record(
+            action,
+            user=by,
+            obj=profile,
+            **({"reason": rejection_reason} if rejection_reason else {}),
+        )
         if profile.user_id:
             notify(
                 profile.user,
@@ -234,6 +242,7 @@ def verify_profile(profile, by, seen=None):
         profile,
         by,
         seen=seen,
+        action="volunteers.verify",
         was=[Status.PENDING, Status.REJECTED],
         becomes=Status.VERIFIED,
         rejection_reason="",
@@ -252,6 +261,7 @@ def reject_profile(profile, by, reason):
     return _decide(
         profile,
         by,
+        action="volunteers.reject",
         was=[Status.PENDING, Status.VERIFIED],
         becomes=Status.REJECTED,
         rejection_reason=reason,

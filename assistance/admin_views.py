@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.admin import show_error as _errors
 from portal.scoping import scope
 from volunteers import matching
 from volunteers.models import Shift, VolunteerProfile
@@ -18,10 +19,6 @@ from volunteers.services import SignupError
 from . import services
 from .forms import MAX_LINES, AutoAssignForm, HelpRequestForm
 from .models import HelpRequest
-
-
-def _errors(request, error):
-    messages.error(request, " ".join(str(m) for m in error.messages))
 
 
 @permission_required("assistance.view_helprequest", raise_exception=True)

@@ -10,10 +10,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.admin import get_scoped_or_404, show_error
 from portal.scoping import scope
 
 from . import services
-from .admin_views import _error, _render, _scoped
+from .admin_views import _render
 from .models import Allocation, Balance, Location, Lot, Pledge
 
 
@@ -27,7 +28,7 @@ class ReasonForm(forms.Form):
 @permission_required("donations.change_pledge", raise_exception=True)
 def pledge_end(request, pk):
     """Cancel a pledge of which nothing arrived, or close the remainder of a partial one."""
-    pledge = _scoped(request, Pledge.objects.select_related("donor", "ended_by"), pk=pk)
+    pledge = get_scoped_or_404(request, Pledge.objects.select_related("donor", "ended_by"), pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         operation = (
@@ -38,7 +39,7 @@ def pledge_end(request, pk):
         try:
             pledge = operation(pledge, user=request.user, reason=form.cleaned_data["reason"])
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request,
@@ -61,7 +62,7 @@ def pledge_end(request, pk):
 
 @permission_required("donations.change_allocation", raise_exception=True)
 def release_allocation(request, pk):
-    allocation = _scoped(
+    allocation = get_scoped_or_404(
         request,
         Allocation.objects.select_related(
             "lot__item", "location", "dispatch", "request_line__request__community"
@@ -76,7 +77,7 @@ def release_allocation(request, pk):
                 allocation, user=request.user, reason=form.cleaned_data["reason"]
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("Released %(n)s back to free stock.") % {"n": allocation.quantity}
@@ -133,7 +134,7 @@ class TransferForm(forms.Form):
 def transfer(request):
     balance = None
     if request.GET.get("balance", "").isdigit():
-        balance = _scoped(
+        balance = get_scoped_or_404(
             request,
             Balance.objects.select_related("lot__item", "location"),
             pk=request.GET["balance"],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.admin import get_scoped_or_404, show_error
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, scope
@@ -35,15 +36,6 @@ from .models import (
 from .resources import BalanceExportResource, MovementExportResource
 
 
-def _scoped(request, model_or_qs, **lookup):
-    qs = model_or_qs if hasattr(model_or_qs, "model") else model_or_qs._default_manager.all()
-    return get_object_or_404(scope(qs, request.user), **lookup)
-
-
-def _error(request, error):
-    messages.error(request, " ".join(error.messages))
-
-
 def _render(request, template, title, context, icon="doc-full"):
     return render(request, f"donations/admin/{template}", {"title": title, "icon": icon, **context})
 
@@ -53,7 +45,7 @@ def _render(request, template, title, context, icon="doc-full"):
 
 @permission_required("donations.change_donor", raise_exception=True)
 def verify_donor(request, pk):
-    donor = _scoped(request, Donor, pk=pk)
+    donor = get_scoped_or_404(request, Donor, pk=pk)
     if request.method == "POST":
         services.verify_donor(donor, user=request.user)
         messages.success(request, _("%(donor)s is verified.") % {"donor": donor})
@@ -82,7 +74,7 @@ def pledge_create(request):
         try:
             pledge = services.pledge(donor, lines.lines(), user=request.user, walk_in=True, **data)
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Pledge recorded; you can receive it now."))
             return redirect("donations_admin:receive", pk=pledge.pk)
@@ -93,7 +85,7 @@ def pledge_create(request):
 
 @permission_required("donations.add_receipt", raise_exception=True)
 def receive(request, pk):
-    pledge = _scoped(request, Pledge.objects.select_related("donor"), pk=pk)
+    pledge = get_scoped_or_404(request, Pledge.objects.select_related("donor"), pk=pk)
     locations = scope(Location.objects.exclude(kind=Location.Kind.TRANSIT), request.user)
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     if request.method == "POST":
@@ -115,7 +107,7 @@ def receive(request, pk):
                 pledge, location, rows, user=request.user, note=request.POST.get("note", "")
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("Received; receipt %(serial)s.") % {"serial": receipt.serial}
@@ -174,7 +166,7 @@ def request_create(request):
                 user=request.user, lines=pairs, **form.cleaned_data
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Request sent to the warehouse."))
             return redirect("donations_admin:request", pk=supply_request.pk)
@@ -185,7 +177,9 @@ def request_create(request):
 
 @permission_required("donations.view_supplyrequest", raise_exception=True)
 def request_detail(request, pk):
-    supply_request = _scoped(request, SupplyRequest.objects.select_related("community"), pk=pk)
+    supply_request = get_scoped_or_404(
+        request, SupplyRequest.objects.select_related("community"), pk=pk
+    )
     can_allocate = request.user.has_perm("donations.add_allocation")
     if request.method == "POST" and can_allocate:
         try:
@@ -224,7 +218,7 @@ def request_detail(request, pk):
                     request, _("Allocated %(n)s.") % {"n": sum(a.quantity for a in made)}
                 )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         return redirect("donations_admin:request", pk=pk)
     lines = services.request_line_progress(list(supply_request.lines.select_related("item")))
     allocations = list(
@@ -258,13 +252,15 @@ def request_detail(request, pk):
 
 @permission_required("donations.view_dispatch", raise_exception=True)
 def dispatch_pdf(request, pk):
-    note = _scoped(request, Dispatch, pk=pk)
+    note = get_scoped_or_404(request, Dispatch, pk=pk)
     return pdf_response(documents.dispatch_note_pdf(note), inline=True)
 
 
 @permission_required("donations.add_communityreceipt", raise_exception=True)
 def confirm_receipt(request, pk):
-    note = _scoped(request, Dispatch.objects.select_related("community", "from_location"), pk=pk)
+    note = get_scoped_or_404(
+        request, Dispatch.objects.select_related("community", "from_location"), pk=pk
+    )
     allocations = list(note.allocations.select_related("lot__item").order_by("pk"))
     if request.method == "POST":
         received = {
@@ -279,7 +275,7 @@ def confirm_receipt(request, pk):
                 note, received, user=request.user, note_text=request.POST.get("note", "")
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("Receipt of %(serial)s confirmed.") % {"serial": note.serial}
@@ -341,7 +337,7 @@ def distribute(request):
                 data.pop("community"), data.pop("location"), pairs, user=request.user, **data
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Distribution recorded."))
             return redirect("donations_distributions:index")
@@ -365,7 +361,9 @@ class AdjustForm(forms.Form):
 
 @permission_required("donations.add_movement", raise_exception=True)
 def adjust_balance(request, pk):
-    balance = _scoped(request, Balance.objects.select_related("lot__item", "location"), pk=pk)
+    balance = get_scoped_or_404(
+        request, Balance.objects.select_related("lot__item", "location"), pk=pk
+    )
     form = AdjustForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action, quantity, reason = (form.cleaned_data[k] for k in ("action", "quantity", "reason"))
@@ -380,7 +378,7 @@ def adjust_balance(request, pk):
                     balance.lot, balance.location, delta, reason=reason, user=request.user
                 )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Recorded in the ledger."))
             return redirect("donations_balances:index")

@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from portal.admin_views import PlacesViewSetGroup
+from portal.admin.places import PlacesViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

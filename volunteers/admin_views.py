@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.admin import get_scoped_or_404, show_error
 from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import scope
@@ -22,18 +23,9 @@ from .forms import PeriodForm, ReasonForm
 from .models import Attendance, Shift, Signup, VolunteerProfile
 
 
-def _scoped(request, model_or_qs, **lookup):
-    qs = model_or_qs if hasattr(model_or_qs, "model") else model_or_qs._default_manager.all()
-    return get_object_or_404(scope(qs, request.user), **lookup)
-
-
-def _error(request, error):
-    messages.error(request, " ".join(error.messages))
-
-
 @permission_required("volunteers.change_volunteerprofile", raise_exception=True)
 def review_profile(request, pk):
-    profile = _scoped(
+    profile = get_scoped_or_404(
         request,
         VolunteerProfile.objects.select_related("community", "compound", "verified_by"),
         pk=pk,
@@ -50,7 +42,7 @@ def review_profile(request, pk):
                 messages.success(request, _("%(name)s is rejected.") % {"name": profile})
                 return redirect("volunteers_profiles:index")
         except services.VolunteerError as error:
-            _error(request, error)
+            show_error(request, error)
     return render(
         request,
         "volunteers/admin/review_profile.html",
@@ -66,7 +58,7 @@ def review_profile(request, pk):
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def shift_people(request, pk):
-    shift = _scoped(
+    shift = get_scoped_or_404(
         request, Shift.objects.select_related("task__community", "task__post__compound"), pk=pk
     )
     if request.method == "POST":
@@ -75,7 +67,9 @@ def shift_people(request, pk):
         action = request.POST.get("action")
         try:
             if action == "invite":
-                profile = _scoped(request, VolunteerProfile, pk=request.POST.get("profile"))
+                profile = get_scoped_or_404(
+                    request, VolunteerProfile, pk=request.POST.get("profile")
+                )
                 services.invite(shift, profile, request.user)
                 messages.success(request, _("Invitation sent."))
             elif action == "cancel":
@@ -93,7 +87,7 @@ def shift_people(request, pk):
                     services.mark_no_show(signup, request.user)
                     messages.success(request, _("Marked as no-show."))
         except services.VolunteerError as error:
-            _error(request, error)
+            show_error(request, error)
         return redirect("volunteers_admin:shift_people", pk=shift.pk)
     signups = (
         shift.signups.exclude(status__in=["withdrawn", "declined"])
@@ -131,7 +125,7 @@ def _parse_local(value):
 
 @permission_required("volunteers.change_attendance", raise_exception=True)
 def correct_attendance(request, pk):
-    attendance = _scoped(
+    attendance = get_scoped_or_404(
         request, Attendance.objects.select_related("signup__shift__task", "signup__profile"), pk=pk
     )
     if request.method == "POST":
@@ -168,7 +162,7 @@ def post_list(request):
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def post_qr(request, pk):
-    post = _scoped(request, Post.objects.select_related("compound__community"), pk=pk)
+    post = get_scoped_or_404(request, Post.objects.select_related("compound__community"), pk=pk)
     return views.post_qr(request, post)
 
 

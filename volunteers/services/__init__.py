@@ -49,8 +49,10 @@ from .shifts import (
     _parse_time,
     cancel_shift,
     create_shift,
+    create_template,
     generate_from_template,
     template_slots,
+    update_shift,
     update_template,
 )
 from .signups import (
@@ -81,6 +83,8 @@ __all__ = [
     "move_community",
     "delete_account",
     "create_shift",
+    "update_shift",
+    "create_template",
     "_parse_time",
     "template_slots",
     "generate_from_template",

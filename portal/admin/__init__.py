@@ -1,0 +1,24 @@
+"""The back office's shared core: the one scoped viewset base (`base`) that every app's screens
+use, and the place directory's screens (`places`)."""
+
+from .base import (
+    ScopedViewMixin,
+    ScopedViewSet,
+    ScopedViewSetMixin,
+    add_error_to_form,
+    get_scoped_or_404,
+    is_scoped_model,
+    scope_choices,
+    show_error,
+)
+
+__all__ = [
+    "ScopedViewMixin",
+    "ScopedViewSet",
+    "ScopedViewSetMixin",
+    "add_error_to_form",
+    "get_scoped_or_404",
+    "is_scoped_model",
+    "scope_choices",
+    "show_error",
+]

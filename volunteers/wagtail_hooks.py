@@ -9,12 +9,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets.button import Button
 
 from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
@@ -210,6 +212,21 @@ class ShiftIndexView(generic.IndexView):
         return queryset
 
 
+class ShiftEditView(generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        # A shift is never deleted; it is cancelled on its people page (they are told).
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Cancel the shift or change its people"),
+                url=admin_views.shift_people_url(self.object),
+                icon_name="cross",
+                priority=20,
+            ),
+        ]
+
+
 class ShiftViewSet(ScopedViewSet):
     model = Shift
     form_class = ShiftForm
@@ -217,6 +234,7 @@ class ShiftViewSet(ScopedViewSet):
     menu_label = _("Shifts")
     name = "volunteers_shifts"
     index_view_class = ShiftIndexView
+    edit_view_class = ShiftEditView
     list_select_related = ("task__community", "task__post__compound", "task__compound")
     list_display = [
         TitleColumn("shift", label=_("shift"), accessor=str, get_url=admin_views.shift_people_url),

@@ -34,11 +34,12 @@ Custom admin views (pages that are more than a model form) fetch objects with
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
@@ -130,8 +131,10 @@ class ServiceSaveMixin:
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except ValidationError as error:
+        except ValidationError as error:  # the service refused: nothing was saved
             add_error_to_form(form, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
     def save_instance(self):
@@ -218,3 +221,19 @@ class ScopedViewSet(ScopedViewSetMixin, ModelViewSet):
     """A Wagtail ModelViewSet on the base, grouped in its app's menu (not the top level)."""
 
     add_to_admin_menu = False
+
+
+def delete_allowed_for(model):
+    """False when a viewset on the base shows `model` and does not allow deleting it."""
+    return all(
+        viewset.delete_allowed
+        for viewset in viewsets.viewsets
+        if isinstance(viewset, ScopedViewSetMixin) and viewset.model is model
+    )
+
+
+def refuse_bulk_delete(request, action_type, objects, action):
+    """A `before_bulk_action` hook: Wagtail's bulk "delete" (on the user listing) obeys the
+    same rule as the delete view."""
+    if action_type == "delete" and not delete_allowed_for(action.model):
+        raise PermissionDenied

@@ -310,11 +310,12 @@ def test_shift_created_in_the_admin_goes_through_the_service(client, world, coor
         {
             "task": world[Task].pk,
             "start": start.strftime("%Y-%m-%d %H:%M"),
-            "end": (start - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-            "places": 2,
+            "end": (start + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+            "places": 0,  # the form takes any positive small integer; create_shift does not
         },
     )
     assert response.status_code == 200
+    assert "至少需要一人" in response.content.decode()
     before = Shift.objects.count()
     assert not Shift.objects.filter(start=start).exists()
     response = client.post(
@@ -412,11 +413,19 @@ def test_the_database_refuses_to_delete_what_hours_hang_on(world, coordinator):
     assert AttendanceCorrection.objects.filter(attendance=attendance).exists()
 
 
-def test_the_database_refuses_to_delete_pledges_lots_ledger_and_distributions(world):
-    pledge = world[Pledge]
+def test_the_database_refuses_to_delete_pledges_lots_ledger_and_distributions(
+    world, community, coordinator
+):
+    # Before anything arrives or is allocated, only their own lines hold them.
+    waiting = donations.pledge(world[Donor], [{"item": world[Item], "quantity": 5}])
+    requested = donations.request_supplies(
+        community, [(world[Item], 3)], purpose="隔离户", user=coordinator
+    )
     for record in (
-        pledge,
-        pledge.lines.get(),
+        waiting,
+        requested,
+        world[Pledge],
+        world[Pledge].lines.get(),
         world[Receipt],
         Lot.objects.get(),
         world[SupplyRequest],
@@ -424,8 +433,9 @@ def test_the_database_refuses_to_delete_pledges_lots_ledger_and_distributions(wo
         world[Donor],
     ):
         _refused(record)
-    assert PledgeLine.objects.filter(pledge=pledge).exists()
-    assert SupplyRequestLine.objects.exists() and DistributionLine.objects.exists()
+    assert PledgeLine.objects.filter(pledge=waiting).exists()
+    assert SupplyRequestLine.objects.filter(request=requested).exists()
+    assert DistributionLine.objects.exists()
 
 
 def test_the_database_refuses_to_delete_help_requests_and_what_they_point_at(

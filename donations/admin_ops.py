@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin import get_scoped_or_404, show_error
-from portal.scoping import scope
+from portal.admin import show_error
+from portal.scoping import get_scoped_or_404, scope
 
 from . import services
 from .admin_views import _render
@@ -28,7 +28,9 @@ class ReasonForm(forms.Form):
 @permission_required("donations.change_pledge", raise_exception=True)
 def pledge_end(request, pk):
     """Cancel a pledge of which nothing arrived, or close the remainder of a partial one."""
-    pledge = get_scoped_or_404(request, Pledge.objects.select_related("donor", "ended_by"), pk=pk)
+    pledge = get_scoped_or_404(
+        request.user, Pledge.objects.select_related("donor", "ended_by"), pk=pk
+    )
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         operation = (
@@ -63,7 +65,7 @@ def pledge_end(request, pk):
 @permission_required("donations.change_allocation", raise_exception=True)
 def release_allocation(request, pk):
     allocation = get_scoped_or_404(
-        request,
+        request.user,
         Allocation.objects.select_related(
             "lot__item", "location", "dispatch", "request_line__request__community"
         ),
@@ -135,7 +137,7 @@ def transfer(request):
     balance = None
     if request.GET.get("balance", "").isdigit():
         balance = get_scoped_or_404(
-            request,
+            request.user,
             Balance.objects.select_related("lot__item", "location"),
             pk=request.GET["balance"],
         )

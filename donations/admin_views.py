@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin import get_scoped_or_404, show_error
+from portal.admin import show_error
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
-from portal.scoping import communities_for, scope
+from portal.scoping import communities_for, get_scoped_or_404, scope
 
 from . import documents, services
 from .forms import PledgeForm, PledgeLineFormSet
@@ -45,7 +45,7 @@ def _render(request, template, title, context, icon="doc-full"):
 
 @permission_required("donations.change_donor", raise_exception=True)
 def verify_donor(request, pk):
-    donor = get_scoped_or_404(request, Donor, pk=pk)
+    donor = get_scoped_or_404(request.user, Donor, pk=pk)
     if request.method == "POST":
         services.verify_donor(donor, user=request.user)
         messages.success(request, _("%(donor)s is verified.") % {"donor": donor})
@@ -85,7 +85,7 @@ def pledge_create(request):
 
 @permission_required("donations.add_receipt", raise_exception=True)
 def receive(request, pk):
-    pledge = get_scoped_or_404(request, Pledge.objects.select_related("donor"), pk=pk)
+    pledge = get_scoped_or_404(request.user, Pledge.objects.select_related("donor"), pk=pk)
     locations = scope(Location.objects.exclude(kind=Location.Kind.TRANSIT), request.user)
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     if request.method == "POST":
@@ -178,7 +178,7 @@ def request_create(request):
 @permission_required("donations.view_supplyrequest", raise_exception=True)
 def request_detail(request, pk):
     supply_request = get_scoped_or_404(
-        request, SupplyRequest.objects.select_related("community"), pk=pk
+        request.user, SupplyRequest.objects.select_related("community"), pk=pk
     )
     can_allocate = request.user.has_perm("donations.add_allocation")
     if request.method == "POST" and can_allocate:
@@ -252,14 +252,14 @@ def request_detail(request, pk):
 
 @permission_required("donations.view_dispatch", raise_exception=True)
 def dispatch_pdf(request, pk):
-    note = get_scoped_or_404(request, Dispatch, pk=pk)
+    note = get_scoped_or_404(request.user, Dispatch, pk=pk)
     return pdf_response(documents.dispatch_note_pdf(note), inline=True)
 
 
 @permission_required("donations.add_communityreceipt", raise_exception=True)
 def confirm_receipt(request, pk):
     note = get_scoped_or_404(
-        request, Dispatch.objects.select_related("community", "from_location"), pk=pk
+        request.user, Dispatch.objects.select_related("community", "from_location"), pk=pk
     )
     allocations = list(note.allocations.select_related("lot__item").order_by("pk"))
     if request.method == "POST":
@@ -362,7 +362,7 @@ class AdjustForm(forms.Form):
 @permission_required("donations.add_movement", raise_exception=True)
 def adjust_balance(request, pk):
     balance = get_scoped_or_404(
-        request, Balance.objects.select_related("lot__item", "location"), pk=pk
+        request.user, Balance.objects.select_related("lot__item", "location"), pk=pk
     )
     form = AdjustForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.admin import get_scoped_or_404, show_error
+from portal.admin import show_error
 from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
-from portal.scoping import scope
+from portal.scoping import get_scoped_or_404, scope
 
 from . import services, views
 from .forms import PeriodForm, ReasonForm
@@ -26,7 +26,7 @@ from .models import Attendance, Shift, Signup, VolunteerProfile
 @permission_required("volunteers.change_volunteerprofile", raise_exception=True)
 def review_profile(request, pk):
     profile = get_scoped_or_404(
-        request,
+        request.user,
         VolunteerProfile.objects.select_related("community", "compound", "verified_by"),
         pk=pk,
     )
@@ -59,7 +59,7 @@ def review_profile(request, pk):
 @permission_required("volunteers.view_shift", raise_exception=True)
 def shift_people(request, pk):
     shift = get_scoped_or_404(
-        request, Shift.objects.select_related("task__community", "task__post__compound"), pk=pk
+        request.user, Shift.objects.select_related("task__community", "task__post__compound"), pk=pk
     )
     if request.method == "POST":
         if not request.user.has_perm("volunteers.change_shift"):
@@ -68,7 +68,7 @@ def shift_people(request, pk):
         try:
             if action == "invite":
                 profile = get_scoped_or_404(
-                    request, VolunteerProfile, pk=request.POST.get("profile")
+                    request.user, VolunteerProfile, pk=request.POST.get("profile")
                 )
                 services.invite(shift, profile, request.user)
                 messages.success(request, _("Invitation sent."))
@@ -126,7 +126,9 @@ def _parse_local(value):
 @permission_required("volunteers.change_attendance", raise_exception=True)
 def correct_attendance(request, pk):
     attendance = get_scoped_or_404(
-        request, Attendance.objects.select_related("signup__shift__task", "signup__profile"), pk=pk
+        request.user,
+        Attendance.objects.select_related("signup__shift__task", "signup__profile"),
+        pk=pk,
     )
     if request.method == "POST":
         try:
@@ -162,7 +164,9 @@ def post_list(request):
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def post_qr(request, pk):
-    post = get_scoped_or_404(request, Post.objects.select_related("compound__community"), pk=pk)
+    post = get_scoped_or_404(
+        request.user, Post.objects.select_related("compound__community"), pk=pk
+    )
     return views.post_qr(request, post)
 
 

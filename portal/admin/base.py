@@ -29,14 +29,13 @@ there is shown on the form and nothing is saved. Without an override the form sa
 does (plain reference data: places, items, skills).
 
 Custom admin views (pages that are more than a model form) fetch objects with
-`get_scoped_or_404(request, model_or_queryset, **lookup)` and show a domain error with
-`show_error(request, error)`.
+`portal.scoping.get_scoped_or_404(request.user, model_or_queryset, **lookup)` and show a domain
+error with `show_error(request, error)`.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets import viewsets
@@ -61,16 +60,6 @@ def scope_choices(fields, user):
 
 
 # --- Helpers for the custom admin views ------------------------------------------------------
-
-
-def get_scoped_or_404(request, model_or_queryset, **lookup):
-    """The one object matching `lookup` among those the user may see; others answer 404."""
-    queryset = (
-        model_or_queryset
-        if hasattr(model_or_queryset, "model")
-        else model_or_queryset._default_manager.all()
-    )
-    return get_object_or_404(scope(queryset, request.user), **lookup)
 
 
 def show_error(request, error):

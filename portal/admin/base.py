@@ -26,7 +26,8 @@ Saving through the services. A viewset whose model has a service overrides
 `save_new(form, user)` and `save_changes(instance, form, user)` and calls it there, so a rule in
 the service cannot be skipped by the admin form. A domain error (any `ValidationError`) raised
 there is shown on the form and nothing is saved. Without an override the form saves as Wagtail
-does (plain reference data: places, items, skills).
+does (plain reference data: places, items, skills). Every save and delete goes into the audit
+trail (`portal.audit`) with the names of the fields changed.
 
 Custom admin views (pages that are more than a model form) fetch objects with
 `portal.scoping.get_scoped_or_404(request.user, model_or_queryset, **lookup)` and show a domain
@@ -42,6 +43,7 @@ from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
+from portal import audit
 from portal.scoping import scope
 
 SCOPING_ATTRIBUTES = ("community_lookup", "donor_lookup", "owner_lookup", "warehouse_visible")
@@ -136,9 +138,27 @@ class ServiceSaveMixin:
             saved = self.viewset.save_new(self.form, user)
             action = "wagtail.create"
         if saved is None:  # the viewset has no service for this model: Wagtail saves the form
-            return super().save_instance()
-        log(instance=saved, action=action, user=user)
+            saved = super().save_instance()
+        else:
+            log(instance=saved, action=action, user=user)
+        _audit(self.request, saved, action.split(".")[-1], fields=sorted(self.form.changed_data))
         return saved
+
+
+class AuditedDeleteMixin:
+    """The delete view, where a viewset allows it: the deletion goes into the audit trail."""
+
+    def delete_action(self):
+        _audit(self.request, self.object, "delete", record=str(self.object))
+        super().delete_action()
+
+
+def _audit(request, obj, verb, **details):
+    # Field names only: the audit trail says what changed, the record holds the values.
+    meta = obj._meta
+    audit.record(
+        f"admin.{meta.app_label}.{meta.model_name}.{verb}", request=request, obj=obj, **details
+    )
 
 
 class ScopedViewSetMixin:
@@ -192,6 +212,10 @@ class ScopedViewSetMixin:
             view_class, ServiceSaveMixin
         ):
             bases.append(ServiceSaveMixin)
+        if issubclass(view_class, generic.DeleteView) and not issubclass(
+            view_class, AuditedDeleteMixin
+        ):
+            bases.append(AuditedDeleteMixin)
         if bases:
             view_class = type(view_class.__name__, (*bases, view_class), {})
         return super().construct_view(view_class, viewset=self, **kwargs)

@@ -331,8 +331,14 @@ def test_shift_created_in_the_admin_goes_through_the_service(client, world, coor
     assert Shift.objects.count() == before + 1 and Shift.objects.filter(start=start).exists()
 
 
-def test_profile_edited_in_the_admin_goes_through_update_profile(client, world, coordinator):
+def test_profile_edited_in_the_admin_goes_through_update_profile(
+    client, world, coordinator, monkeypatch
+):
     profile = world[VolunteerProfile]
+    events = []
+    monkeypatch.setattr(
+        "portal.audit.record", lambda action, **kwargs: events.append((action, kwargs))
+    )
     client.force_login(coordinator)
     response = client.post(
         f"/admin/volunteers_profiles/edit/{profile.pk}/",
@@ -348,6 +354,10 @@ def test_profile_edited_in_the_admin_goes_through_update_profile(client, world, 
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.work_unit == "" and not profile.is_party_member
+    [(action, details)] = [e for e in events if e[0].startswith("admin.")]
+    assert action == "admin.volunteers.volunteerprofile.edit"
+    assert details["obj"] == profile and details["request"].user == coordinator
+    assert "work_unit" in details["fields"]
 
 
 # --- In the database ------------------------------------------------------------------------

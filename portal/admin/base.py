@@ -149,7 +149,7 @@ class AuditedDeleteMixin:
     """The delete view, where a viewset allows it: the deletion goes into the audit trail."""
 
     def delete_action(self):
-        _audit(self.request, self.object, "delete", record=str(self.object))
+        _audit(self.request, self.object, "delete")
         super().delete_action()
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.admin import show_error as _errors
 from portal.scoping import scope
 from volunteers import matching
 from volunteers.models import Shift, VolunteerProfile
@@ -19,10 +20,6 @@ from volunteers.services import SignupError
 from . import services
 from .forms import MAX_LINES, AutoAssignForm, HelpRequestForm
 from .models import HelpRequest
-
-
-def _errors(request, error):
-    messages.error(request, " ".join(str(m) for m in error.messages))
 
 
 @permission_required("assistance.view_helprequest", raise_exception=True)

@@ -78,7 +78,7 @@ class HelpRequest(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     assigned_volunteer = models.ForeignKey(
         "volunteers.VolunteerProfile",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="help_requests",
@@ -86,7 +86,7 @@ class HelpRequest(models.Model):
     )
     delivery_shift = models.ForeignKey(
         "volunteers.Shift",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="help_requests",
@@ -94,7 +94,7 @@ class HelpRequest(models.Model):
     )
     distribution = models.ForeignKey(
         "donations.Distribution",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="help_requests",
@@ -124,7 +124,7 @@ class HelpRequestLine(models.Model):
     community_lookup = "request__community"
 
     request = models.ForeignKey(
-        HelpRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("help request")
+        HelpRequest, on_delete=models.PROTECT, related_name="lines", verbose_name=_("help request")
     )
     item = models.ForeignKey(
         "donations.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("item")

@@ -11,5 +11,6 @@ _ALL = [
 
 PERMISSIONS = {
     roles.COORDINATOR: _ALL,
-    roles.SUBDISTRICT_ADMIN: _ALL + ["assistance.delete_helprequest"],
+    # Nobody deletes a help request: it is closed, then anonymised after the retention period.
+    roles.SUBDISTRICT_ADMIN: _ALL,
 }

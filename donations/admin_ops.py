@@ -10,10 +10,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.scoping import scope
+from portal.admin import show_error
+from portal.scoping import get_scoped_or_404, scope
 
 from . import services
-from .admin_views import _error, _render, _scoped
+from .admin_views import _render
 from .models import Allocation, Balance, Location, Lot, Pledge
 
 
@@ -27,7 +28,9 @@ class ReasonForm(forms.Form):
 @permission_required("donations.change_pledge", raise_exception=True)
 def pledge_end(request, pk):
     """Cancel a pledge of which nothing arrived, or close the remainder of a partial one."""
-    pledge = _scoped(request, Pledge.objects.select_related("donor", "ended_by"), pk=pk)
+    pledge = get_scoped_or_404(
+        request.user, Pledge.objects.select_related("donor", "ended_by"), pk=pk
+    )
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         operation = (
@@ -38,7 +41,7 @@ def pledge_end(request, pk):
         try:
             pledge = operation(pledge, user=request.user, reason=form.cleaned_data["reason"])
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request,
@@ -61,8 +64,8 @@ def pledge_end(request, pk):
 
 @permission_required("donations.change_allocation", raise_exception=True)
 def release_allocation(request, pk):
-    allocation = _scoped(
-        request,
+    allocation = get_scoped_or_404(
+        request.user,
         Allocation.objects.select_related(
             "lot__item", "location", "dispatch", "request_line__request__community"
         ),
@@ -76,7 +79,7 @@ def release_allocation(request, pk):
                 allocation, user=request.user, reason=form.cleaned_data["reason"]
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("Released %(n)s back to free stock.") % {"n": allocation.quantity}
@@ -133,8 +136,8 @@ class TransferForm(forms.Form):
 def transfer(request):
     balance = None
     if request.GET.get("balance", "").isdigit():
-        balance = _scoped(
-            request,
+        balance = get_scoped_or_404(
+            request.user,
             Balance.objects.select_related("lot__item", "location"),
             pk=request.GET["balance"],
         )

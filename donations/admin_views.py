@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import audit
+from portal.admin import show_error
 from portal.importexport import spreadsheet_response
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
-from portal.scoping import communities_for, scope
+from portal.scoping import communities_for, get_scoped_or_404, scope
 
 from . import documents, services
 from .forms import PledgeForm, PledgeLineFormSet
@@ -36,15 +37,6 @@ from .models import (
 from .resources import BalanceExportResource, MovementExportResource
 
 
-def _scoped(request, model_or_qs, **lookup):
-    qs = model_or_qs if hasattr(model_or_qs, "model") else model_or_qs._default_manager.all()
-    return get_object_or_404(scope(qs, request.user), **lookup)
-
-
-def _error(request, error):
-    messages.error(request, " ".join(error.messages))
-
-
 def _render(request, template, title, context, icon="doc-full"):
     return render(request, f"donations/admin/{template}", {"title": title, "icon": icon, **context})
 
@@ -54,7 +46,7 @@ def _render(request, template, title, context, icon="doc-full"):
 
 @permission_required("donations.change_donor", raise_exception=True)
 def verify_donor(request, pk):
-    donor = _scoped(request, Donor, pk=pk)
+    donor = get_scoped_or_404(request.user, Donor, pk=pk)
     if request.method == "POST":
         services.verify_donor(donor, user=request.user)
         messages.success(request, _("%(donor)s is verified.") % {"donor": donor})
@@ -83,7 +75,7 @@ def pledge_create(request):
         try:
             pledge = services.pledge(donor, lines.lines(), user=request.user, walk_in=True, **data)
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Pledge recorded; you can receive it now."))
             return redirect("donations_admin:receive", pk=pledge.pk)
@@ -94,7 +86,7 @@ def pledge_create(request):
 
 @permission_required("donations.add_receipt", raise_exception=True)
 def receive(request, pk):
-    pledge = _scoped(request, Pledge.objects.select_related("donor"), pk=pk)
+    pledge = get_scoped_or_404(request.user, Pledge.objects.select_related("donor"), pk=pk)
     locations = scope(Location.objects.exclude(kind=Location.Kind.TRANSIT), request.user)
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     if request.method == "POST":
@@ -116,7 +108,7 @@ def receive(request, pk):
                 pledge, location, rows, user=request.user, note=request.POST.get("note", "")
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("Received; receipt %(serial)s.") % {"serial": receipt.serial}
@@ -175,7 +167,7 @@ def request_create(request):
                 user=request.user, lines=pairs, **form.cleaned_data
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Request sent to the warehouse."))
             return redirect("donations_admin:request", pk=supply_request.pk)
@@ -186,7 +178,9 @@ def request_create(request):
 
 @permission_required("donations.view_supplyrequest", raise_exception=True)
 def request_detail(request, pk):
-    supply_request = _scoped(request, SupplyRequest.objects.select_related("community"), pk=pk)
+    supply_request = get_scoped_or_404(
+        request.user, SupplyRequest.objects.select_related("community"), pk=pk
+    )
     can_allocate = request.user.has_perm("donations.add_allocation")
     if request.method == "POST" and can_allocate:
         try:
@@ -225,7 +219,7 @@ def request_detail(request, pk):
                     request, _("Allocated %(n)s.") % {"n": sum(a.quantity for a in made)}
                 )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         return redirect("donations_admin:request", pk=pk)
     lines = services.request_line_progress(list(supply_request.lines.select_related("item")))
     allocations = list(
@@ -259,13 +253,15 @@ def request_detail(request, pk):
 
 @permission_required("donations.view_dispatch", raise_exception=True)
 def dispatch_pdf(request, pk):
-    note = _scoped(request, Dispatch, pk=pk)
+    note = get_scoped_or_404(request.user, Dispatch, pk=pk)
     return pdf_response(documents.dispatch_note_pdf(note), inline=True)
 
 
 @permission_required("donations.add_communityreceipt", raise_exception=True)
 def confirm_receipt(request, pk):
-    note = _scoped(request, Dispatch.objects.select_related("community", "from_location"), pk=pk)
+    note = get_scoped_or_404(
+        request.user, Dispatch.objects.select_related("community", "from_location"), pk=pk
+    )
     allocations = list(note.allocations.select_related("lot__item").order_by("pk"))
     if request.method == "POST":
         received = {
@@ -280,7 +276,7 @@ def confirm_receipt(request, pk):
                 note, received, user=request.user, note_text=request.POST.get("note", "")
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("Receipt of %(serial)s confirmed.") % {"serial": note.serial}
@@ -342,7 +338,7 @@ def distribute(request):
                 data.pop("community"), data.pop("location"), pairs, user=request.user, **data
             )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Distribution recorded."))
             return redirect("donations_distributions:index")
@@ -366,7 +362,9 @@ class AdjustForm(forms.Form):
 
 @permission_required("donations.add_movement", raise_exception=True)
 def adjust_balance(request, pk):
-    balance = _scoped(request, Balance.objects.select_related("lot__item", "location"), pk=pk)
+    balance = get_scoped_or_404(
+        request.user, Balance.objects.select_related("lot__item", "location"), pk=pk
+    )
     form = AdjustForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action, quantity, reason = (form.cleaned_data[k] for k in ("action", "quantity", "reason"))
@@ -381,7 +379,7 @@ def adjust_balance(request, pk):
                     balance.lot, balance.location, delta, reason=reason, user=request.user
                 )
         except services.StockError as error:
-            _error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("Recorded in the ledger."))
             return redirect("donations_balances:index")

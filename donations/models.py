@@ -320,7 +320,7 @@ class PledgeLine(models.Model):
     warehouse_visible = True
 
     pledge = models.ForeignKey(
-        Pledge, on_delete=models.CASCADE, related_name="lines", verbose_name=_("pledge")
+        Pledge, on_delete=models.PROTECT, related_name="lines", verbose_name=_("pledge")
     )
     item = models.ForeignKey(
         Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
@@ -410,7 +410,7 @@ class ReceivingLine(models.Model):
     warehouse_visible = True
 
     receipt = models.ForeignKey(
-        Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt")
+        Receipt, on_delete=models.PROTECT, related_name="lines", verbose_name=_("receipt")
     )
     pledge_line = models.ForeignKey(
         PledgeLine,
@@ -575,7 +575,7 @@ class SupplyRequestLine(models.Model):
     warehouse_visible = True
 
     request = models.ForeignKey(
-        SupplyRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("request")
+        SupplyRequest, on_delete=models.PROTECT, related_name="lines", verbose_name=_("request")
     )
     item = models.ForeignKey(
         Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
@@ -741,7 +741,7 @@ class CommunityReceiptLine(models.Model):
     warehouse_visible = True
 
     receipt = models.ForeignKey(
-        CommunityReceipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt")
+        CommunityReceipt, on_delete=models.PROTECT, related_name="lines", verbose_name=_("receipt")
     )
     allocation = models.OneToOneField(
         Allocation,
@@ -835,7 +835,7 @@ class DistributionLine(models.Model):
     warehouse_visible = True
 
     distribution = models.ForeignKey(
-        Distribution, on_delete=models.CASCADE, related_name="lines", verbose_name=_("distribution")
+        Distribution, on_delete=models.PROTECT, related_name="lines", verbose_name=_("distribution")
     )
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+", verbose_name=_("lot"))
     quantity = models.PositiveIntegerField(_("quantity"))

@@ -27,12 +27,8 @@ from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource, import_errors
 from portal import audit
 from portal.pdf import pdf_response
-from portal.scoping import donor_ids, scope
+from portal.scoping import donor_ids, get_scoped_or_404
 from portal.security import private_response
-
-
-def _scoped(model, user, **lookup):
-    return get_object_or_404(scope(model._default_manager.all(), user), **lookup)
 
 
 def _my_donors(user):
@@ -165,7 +161,7 @@ def load_dataset(upload):
 
 @login_required
 def pledge_detail(request, pk, cancel_form=None):
-    pledge = _scoped(Pledge, request.user, pk=pk)
+    pledge = get_scoped_or_404(request.user, Pledge, pk=pk)
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     lots = Lot.objects.filter(pledge_line__pledge=pledge).select_related("item")
     # Only the donor's own representatives cancel, and only while nothing has arrived.
@@ -205,7 +201,7 @@ def pledge_cancel(request, pk):
 def pledge_photo(request, pk):
     """A pledge line's photo, from private storage, to whoever may see the pledge (the donor's
     representatives, the warehouse, the subdistrict): another donor's id gives 404."""
-    line = _scoped(PledgeLine, request.user, pk=pk)
+    line = get_scoped_or_404(request.user, PledgeLine, pk=pk)
     if not line.photo:
         raise Http404
     try:
@@ -219,19 +215,19 @@ def pledge_photo(request, pk):
 
 @login_required
 def lot_detail(request, pk):
-    lot = _scoped(Lot, request.user, pk=pk)
+    lot = get_scoped_or_404(request.user, Lot, pk=pk)
     return render(request, "donations/lot_detail.html", {"trace": services.trace_lot(lot)})
 
 
 @login_required
 def receipt_pdf(request, pk):
-    receipt = _scoped(Receipt, request.user, pk=pk)
+    receipt = get_scoped_or_404(request.user, Receipt, pk=pk)
     return pdf_response(documents.receipt_pdf(receipt), inline=True)
 
 
 @login_required
 def thank_you_pdf(request, pk):
-    receipt = _scoped(Receipt, request.user, pk=pk)
+    receipt = get_scoped_or_404(request.user, Receipt, pk=pk)
     return pdf_response(documents.thank_you_pdf(receipt), inline=True)
 
 

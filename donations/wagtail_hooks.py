@@ -1,24 +1,22 @@
 """The donations back office in the Wagtail admin: donors, catalogue, pledges, receipts, stock,
 the ledger, requests, dispatch notes and distributions. Every list and object goes through
 portal.scoping.scope: the warehouse keeper sees all of it (`warehouse_visible`), a community
-coordinator only their community's requests, dispatches, stock and distributions. Stock,
-ledger and receipts are read-only here; they change only through the operations in
-admin_views (which call donations.services)."""
+coordinator only their community's requests, dispatches, stock and distributions. All of it is
+on the one scoped base (portal.admin): nothing is deleted here, and pledges, receipts, stock,
+the ledger, requests, dispatches and distributions are read-only; they change only through the
+operations in admin_views and admin_ops (which call donations.services)."""
 
-from django.http import Http404
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
-from portal.scoping import can_access, scope
 
 from . import admin_ops, admin_views
 from .models import (
@@ -36,54 +34,10 @@ from .models import (
 from .resources import BalanceExportResource, MovementExportResource, PledgeAdminImportResource
 
 
-def scoped_view(view_class, related=()):
-    """`view_class`, showing and fetching only what portal.scoping lets the user see."""
+class InspectableViewSet(ScopedViewSet):
+    """Donations records are looked at whole (the inspect view), as well as listed."""
 
-    class Scoped(view_class):
-        def get_base_queryset(self):
-            queryset = super().get_base_queryset()
-            if queryset.model is self.model:
-                queryset = scope(queryset, self.request.user)
-            return queryset.select_related(*related) if related else queryset
-
-        def get_object(self, *args, **kwargs):
-            obj = super().get_object(*args, **kwargs)
-            if not can_access(self.request.user, obj):
-                raise Http404
-            return obj
-
-    Scoped.__name__ = f"Scoped{view_class.__name__}"
-    return Scoped
-
-
-class ScopedViewSet(ModelViewSet):
-    related = ()
-    read_only = False
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = True
-    # Read-only viewsets have no add/edit URLs; the form is never shown.
-    exclude_form_fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.index_view_class = scoped_view(generic.IndexView, self.related)
-        self.edit_view_class = scoped_view(generic.EditView)
-        self.inspect_view_class = scoped_view(generic.InspectView)
-        self.history_view_class = scoped_view(generic.HistoryView)
-        self.usage_view_class = scoped_view(generic.UsageView)
-        self.delete_view_class = scoped_view(generic.DeleteView)
-
-    def get_urlpatterns(self):
-        patterns = super().get_urlpatterns()
-        hidden = {"delete"} | ({"add", "edit", "copy"} if self.read_only else set())
-        return [p for p in patterns if p.name not in hidden]
-
-    def get_common_view_kwargs(self, **kwargs):
-        extra = {"delete_url_name": None}
-        if self.read_only:
-            extra.update(add_url_name=None, edit_url_name=None)
-        return super().get_common_view_kwargs(**{**extra, **kwargs})
 
 
 def _link(url_name, label):
@@ -107,7 +61,7 @@ def _pledge_action(pledge):
     return ""
 
 
-class DonorViewSet(ScopedViewSet):
+class DonorViewSet(InspectableViewSet):
     model = Donor
     icon = "user"
     menu_label = _("Donors")
@@ -142,7 +96,7 @@ class DonorViewSet(ScopedViewSet):
     search_fields = ["name", "credit_code", "contact_name"]
 
 
-class ItemViewSet(ScopedViewSet):
+class ItemViewSet(InspectableViewSet):
     model = Item
     icon = "tag"
     menu_label = _("Supply items")
@@ -161,7 +115,7 @@ class ItemViewSet(ScopedViewSet):
     search_fields = ["name", "specification"]
 
 
-class LocationViewSet(ScopedViewSet):
+class LocationViewSet(InspectableViewSet):
     model = Location
     icon = "site"
     menu_label = _("Locations")
@@ -171,13 +125,13 @@ class LocationViewSet(ScopedViewSet):
     list_filter = ["kind"]
 
 
-class PledgeViewSet(ImportExportViewSetMixin, ScopedViewSet):
+class PledgeViewSet(ImportExportViewSetMixin, InspectableViewSet):
     model = Pledge
     icon = "form"
     menu_label = _("Pledges")
     name = "donations_pledges"
     read_only = True
-    related = ("donor",)
+    list_select_related = ("donor",)
     import_resource_class = PledgeAdminImportResource  # a spreadsheet of lines, all or nothing
     list_display = [
         TitleColumn(
@@ -202,13 +156,13 @@ class PledgeViewSet(ImportExportViewSetMixin, ScopedViewSet):
     search_fields = ["donor__name", "note"]
 
 
-class ReceiptViewSet(ScopedViewSet):
+class ReceiptViewSet(InspectableViewSet):
     model = Receipt
     icon = "download"
     menu_label = _("Donation receipts")
     name = "donations_receipts"
     read_only = True
-    related = ("pledge__donor", "location")
+    list_select_related = ("pledge__donor", "location")
     list_display = [
         "serial",
         Column("donor", label=_("donor"), accessor="pledge.donor.name"),
@@ -220,13 +174,13 @@ class ReceiptViewSet(ScopedViewSet):
     search_fields = ["serial", "pledge__donor__name"]
 
 
-class BalanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
+class BalanceViewSet(ImportExportViewSetMixin, InspectableViewSet):
     model = Balance
     icon = "table"
     menu_label = _("Stock")
     name = "donations_balances"
     read_only = True
-    related = ("item", "lot__donor", "location")
+    list_select_related = ("item", "lot__donor", "location")
     export_resource_class = BalanceExportResource  # the listing as filtered, as xlsx or csv
     list_display = [
         "location",
@@ -258,13 +212,20 @@ class BalanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     search_fields = ["item__name", "lot__lot_number", "lot__donor__name"]
 
 
-class MovementViewSet(ImportExportViewSetMixin, ScopedViewSet):
+class MovementViewSet(ImportExportViewSetMixin, InspectableViewSet):
     model = Movement
     icon = "list-ol"
     menu_label = _("Stock ledger")
     name = "donations_ledger"
     read_only = True
-    related = ("item", "lot__donor", "from_location", "to_location", "community", "created_by")
+    list_select_related = (
+        "item",
+        "lot__donor",
+        "from_location",
+        "to_location",
+        "community",
+        "created_by",
+    )
     export_resource_class = MovementExportResource  # 台账: the listing as filtered
     list_display = [
         "created_at",
@@ -287,13 +248,13 @@ class MovementViewSet(ImportExportViewSetMixin, ScopedViewSet):
     search_fields = ["reason", "lot__lot_number", "item__name"]
 
 
-class SupplyRequestViewSet(ScopedViewSet):
+class SupplyRequestViewSet(InspectableViewSet):
     model = SupplyRequest
     icon = "list-ul"
     menu_label = _("Supply requests")
     name = "donations_requests"
     read_only = True
-    related = ("community",)
+    list_select_related = ("community",)
     list_display = [
         TitleColumn(
             "request",
@@ -310,13 +271,13 @@ class SupplyRequestViewSet(ScopedViewSet):
     search_fields = ["purpose", "community__name"]
 
 
-class DispatchViewSet(ScopedViewSet):
+class DispatchViewSet(InspectableViewSet):
     model = Dispatch
     icon = "upload"
     menu_label = _("Dispatch notes")
     name = "donations_dispatches"
     read_only = True
-    related = ("community", "from_location")
+    list_select_related = ("community", "from_location")
     list_display = [
         "serial",
         "community",
@@ -346,13 +307,13 @@ class DispatchViewSet(ScopedViewSet):
     search_fields = ["serial", "community__name"]
 
 
-class DistributionViewSet(ScopedViewSet):
+class DistributionViewSet(InspectableViewSet):
     model = Distribution
     icon = "group"
     menu_label = _("Distributions")
     name = "donations_distributions"
     read_only = True
-    related = ("community", "location", "post__compound", "compound")
+    list_select_related = ("community", "location", "post__compound", "compound")
     list_display = [
         "distributed_at",
         "community",

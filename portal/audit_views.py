@@ -31,7 +31,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
 from portal import audit, roles
-from portal.admin_views import ScopedViewSetMixin, is_scoped_model
+from portal.admin.base import ScopedViewSetMixin, is_scoped_model
 from portal.models import AuditEvent
 from portal.scoping import scope
 

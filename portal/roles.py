@@ -50,7 +50,7 @@ PERMISSIONS = {
     DONOR_REP: [],
 }
 
-# The subdistrict admin may do everything with the place directory and accounts.
+# The subdistrict admin may do everything but delete with the place directory and accounts.
 ADMIN_MODELS = [
     "portal.subdistrict",
     "portal.community",
@@ -74,8 +74,11 @@ def role_permissions():
     for model in ADMIN_MODELS:
         app_label, name = model.split(".")
         merged[SUBDISTRICT_ADMIN].update(
-            f"{app_label}.{action}_{name}" for action in ("add", "change", "delete", "view")
+            f"{app_label}.{action}_{name}" for action in ("add", "change", "view")
         )
+    # Places are renamed or retired and accounts deactivated, never deleted (portal.admin);
+    # a staff membership is ended by deleting it.
+    merged[SUBDISTRICT_ADMIN].add("portal.delete_staffmembership")
     return merged
 
 

@@ -63,6 +63,19 @@ def scope(queryset, user):
     return scoped.distinct() if getattr(model, "scope_needs_distinct", False) else scoped
 
 
+def get_scoped_or_404(user, model_or_queryset, **lookup):
+    """The one object matching `lookup` among those `user` may see; others answer 404, as if
+    they did not exist. For every view, public or back office, that fetches one record."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = (
+        model_or_queryset
+        if hasattr(model_or_queryset, "model")
+        else model_or_queryset._default_manager.all()
+    )
+    return get_object_or_404(scope(queryset, user), **lookup)
+
+
 def can_access(user, obj):
     """True when `obj` is inside what `scope` lets `user` see."""
     return scope(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

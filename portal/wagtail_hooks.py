@@ -4,7 +4,8 @@ audit trail."""
 from wagtail import hooks
 
 from portal import audit
-from portal.admin_views import PlacesViewSetGroup
+from portal.admin.base import refuse_bulk_delete
+from portal.admin.places import PlacesViewSetGroup
 from portal.audit_views import AuditEventViewSet
 
 
@@ -21,3 +22,6 @@ def register_audit_trail():
 @hooks.register("register_log_actions")
 def register_audit_actions(actions):
     audit.register_wagtail_actions(actions)
+
+
+hooks.register("before_bulk_action", refuse_bulk_delete)

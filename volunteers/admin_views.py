@@ -17,29 +17,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import audit
+from portal.admin import show_error
 from portal.importexport import spreadsheet_response
 from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
-from portal.scoping import scope
+from portal.scoping import get_scoped_or_404, scope
 
 from . import services, views
 from .forms import PeriodForm, ReasonForm
 from .models import Attendance, Shift, Signup, VolunteerProfile
 
 
-def _scoped(request, model_or_qs, **lookup):
-    qs = model_or_qs if hasattr(model_or_qs, "model") else model_or_qs._default_manager.all()
-    return get_object_or_404(scope(qs, request.user), **lookup)
-
-
-def _error(request, error):
-    messages.error(request, " ".join(error.messages))
-
-
 @permission_required("volunteers.change_volunteerprofile", raise_exception=True)
 def review_profile(request, pk):
-    profile = _scoped(
-        request,
+    profile = get_scoped_or_404(
+        request.user,
         VolunteerProfile.objects.select_related("community", "compound", "verified_by"),
         pk=pk,
     )
@@ -57,7 +49,7 @@ def review_profile(request, pk):
                 messages.success(request, _("%(name)s is rejected.") % {"name": profile})
                 return redirect("volunteers_profiles:index")
         except services.VolunteerError as error:
-            _error(request, error)
+            show_error(request, error)
     return render(
         request,
         "volunteers/admin/review_profile.html",
@@ -81,7 +73,9 @@ def full_id_number(request, pk):
     """The one place an ID number is shown whole: to a holder of `view_full_id_number`, who has
     just re-entered their password (allauth's reauthentication; the POST is replayed after
     it), on a deliberate click (POST, so no prefetch or reload of a link shows it), audited."""
-    profile = _scoped(request, VolunteerProfile.objects.select_related("community"), pk=pk)
+    profile = get_scoped_or_404(
+        request.user, VolunteerProfile.objects.select_related("community"), pk=pk
+    )
     if not profile.id_number:
         raise Http404
     audit.record("volunteers.id_number.view", request=request, obj=profile)
@@ -94,8 +88,8 @@ def full_id_number(request, pk):
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def shift_people(request, pk):
-    shift = _scoped(
-        request, Shift.objects.select_related("task__community", "task__post__compound"), pk=pk
+    shift = get_scoped_or_404(
+        request.user, Shift.objects.select_related("task__community", "task__post__compound"), pk=pk
     )
     if request.method == "POST":
         if not request.user.has_perm("volunteers.change_shift"):
@@ -103,7 +97,9 @@ def shift_people(request, pk):
         action = request.POST.get("action")
         try:
             if action == "invite":
-                profile = _scoped(request, VolunteerProfile, pk=request.POST.get("profile"))
+                profile = get_scoped_or_404(
+                    request.user, VolunteerProfile, pk=request.POST.get("profile")
+                )
                 services.invite(shift, profile, request.user)
                 messages.success(request, _("Invitation sent."))
             elif action == "cancel":
@@ -121,7 +117,7 @@ def shift_people(request, pk):
                     services.mark_no_show(signup, request.user)
                     messages.success(request, _("Marked as no-show."))
         except services.VolunteerError as error:
-            _error(request, error)
+            show_error(request, error)
         return redirect("volunteers_admin:shift_people", pk=shift.pk)
     signups = (
         shift.signups.exclude(status__in=["withdrawn", "declined"])
@@ -159,8 +155,10 @@ def _parse_local(value):
 
 @permission_required("volunteers.change_attendance", raise_exception=True)
 def correct_attendance(request, pk):
-    attendance = _scoped(
-        request, Attendance.objects.select_related("signup__shift__task", "signup__profile"), pk=pk
+    attendance = get_scoped_or_404(
+        request.user,
+        Attendance.objects.select_related("signup__shift__task", "signup__profile"),
+        pk=pk,
     )
     if request.method == "POST":
         try:
@@ -196,7 +194,9 @@ def post_list(request):
 
 @permission_required("volunteers.view_shift", raise_exception=True)
 def post_qr(request, pk):
-    post = _scoped(request, Post.objects.select_related("compound__community"), pk=pk)
+    post = get_scoped_or_404(
+        request.user, Post.objects.select_related("compound__community"), pk=pk
+    )
     return views.post_qr(request, post)
 
 

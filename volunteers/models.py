@@ -414,7 +414,7 @@ class Shift(models.Model):
     community_lookup = "task__community"
 
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("task")
+        Task, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("task")
     )
     template = models.ForeignKey(
         ShiftTemplate,
@@ -483,11 +483,11 @@ class Signup(models.Model):
         NO_SHOW = "no_show", _("No-show")
 
     shift = models.ForeignKey(
-        Shift, on_delete=models.CASCADE, related_name="signups", verbose_name=_("shift")
+        Shift, on_delete=models.PROTECT, related_name="signups", verbose_name=_("shift")
     )
     profile = models.ForeignKey(
         VolunteerProfile,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="signups",
         verbose_name=_("volunteer"),
     )
@@ -542,7 +542,7 @@ class Attendance(models.Model):
         COORDINATOR = "coordinator", _("Confirmed by the coordinator")
 
     signup = models.OneToOneField(
-        Signup, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("sign-up")
+        Signup, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("sign-up")
     )
     check_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     check_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
@@ -597,7 +597,7 @@ class AttendanceCorrection(models.Model):
 
     attendance = models.ForeignKey(
         Attendance,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="corrections",
         verbose_name=_("attendance"),
     )
@@ -634,7 +634,7 @@ class Certificate(models.Model):
     serial = models.CharField(_("serial number"), max_length=32, unique=True)
     profile = models.ForeignKey(
         VolunteerProfile,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="certificates",
         verbose_name=_("volunteer"),
     )

@@ -1,4 +1,6 @@
-"""What each role may do with volunteering records (applied by portal.roles.sync_roles)."""
+"""What each role may do with volunteering records (applied by portal.roles.sync_roles).
+Nobody deletes them: shifts are cancelled, attendance corrected, accounts anonymised
+(portal.admin's base has no delete view for them either)."""
 
 from portal import roles
 
@@ -8,8 +10,8 @@ PERMISSIONS = {
     roles.COORDINATOR: [
         f"volunteers.{action}_{model}"
         for model in _MANAGED
-        for action in ("add", "change", "view", "delete")
-        if not (model == "volunteerprofile" and action in ("add", "delete"))
+        for action in ("add", "change", "view")
+        if not (model == "volunteerprofile" and action == "add")
     ]
     + [
         "volunteers.view_skill",
@@ -19,7 +21,7 @@ PERMISSIONS = {
     roles.SUBDISTRICT_ADMIN: [
         f"volunteers.{action}_{model}"
         for model in [*_MANAGED, "skill", "attendancecorrection", "certificate"]
-        for action in ("add", "change", "view", "delete")
+        for action in ("add", "change", "view")
     ]
     # Seeing an ID number whole (after re-authenticating, audited): this role only.
     + ["volunteers.view_full_id_number"],

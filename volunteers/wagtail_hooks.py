@@ -1,91 +1,35 @@
-"""The volunteering back office in the Wagtail admin, scoped to the user's communities."""
+"""The volunteering back office in the Wagtail admin, on the one scoped base (portal.admin):
+scoped to the user's communities, nothing deleted, every create and edit through
+volunteers.services. A shift is cancelled from its people page (they are told), attendance
+is changed only by a correction (kept with who and why)."""
 
 from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import log
+from wagtail.admin.widgets.button import Button
 
+from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
-from portal.models import Compound, Post
-from portal.scoping import can_access, communities_for, scope
 
 from . import admin_views, services
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
 from .resources import AttendanceResource, VolunteerResource
 
-
-def scoped_view(view_class):
-    """`view_class`, showing and fetching only what portal.scoping lets the user see."""
-
-    class Scoped(view_class):
-        def get_base_queryset(self):
-            queryset = super().get_base_queryset()
-            if queryset.model is self.model:
-                queryset = scope(queryset, self.request.user)
-            return queryset
-
-        def get_object(self, *args, **kwargs):
-            obj = super().get_object(*args, **kwargs)
-            if not can_access(self.request.user, obj):
-                raise Http404
-            return obj
-
-    Scoped.__name__ = f"Scoped{view_class.__name__}"
-    return Scoped
-
-
-class ScopedViewSet(ModelViewSet):
-    index_view_class = scoped_view(generic.IndexView)
-    add_view_class = generic.CreateView
-    edit_view_class = scoped_view(generic.EditView)
-    delete_view_class = scoped_view(generic.DeleteView)
-    inspect_view_class = scoped_view(generic.InspectView)
-    history_view_class = scoped_view(generic.HistoryView)
-    usage_view_class = scoped_view(generic.UsageView)
-    copy_view_enabled = False
-    add_to_admin_menu = False
-    form_class = None
-
-    def get_form_class(self, for_update=False):
-        return self.form_class or super().get_form_class(for_update)
-
-
-class ScopedForm(WagtailAdminModelForm):
-    """Limits the community, compound and post choices to the user's communities."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self, "for_user", None)
-        if user is None:
-            return
-        communities = communities_for(user)
-        choices = {
-            "community": communities,
-            "compound": Compound.objects.filter(community__in=communities),
-            "post": Post.objects.filter(compound__community__in=communities),
-            "task": scope(Task.objects.all(), user),
-        }
-        for name, queryset in choices.items():
-            if name in self.fields:
-                self.fields[name].queryset = queryset
-
-
 # --- Profiles ------------------------------------------------------------------------------
 
 
-class ProfileForm(ScopedForm):
+class ProfileForm(WagtailAdminModelForm):
     class Meta:
         model = VolunteerProfile
         fields = [
@@ -98,33 +42,6 @@ class ProfileForm(ScopedForm):
             "emergency_contact_name",
             "emergency_contact_phone",
         ]
-
-
-class ProfileEditView(scoped_view(generic.EditView)):
-    """Edits go through services.update_profile, so a coordinator's change of name or mobile
-    sends the volunteer back for verification and is kept, like the volunteer's own."""
-
-    def save_instance(self):
-        data = {name: self.form.cleaned_data[name] for name in self.form.Meta.fields}
-        skills = data.pop("skills", None)
-        profile = VolunteerProfile.objects.get(pk=self.object.pk)
-        profile = services.update_profile(profile, data, skills=skills, request=self.request)
-        log(instance=profile, action="wagtail.edit", user=self.request.user)
-        return profile
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.VolunteerError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, messages in errors.items():
-                form.add_error(field if field in form.fields else None, messages)
-            return self.form_invalid(form)
-
-
-class ProfileIndexView(scoped_view(generic.IndexView)):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("community", "compound")
 
 
 class ProfileViewSet(ImportExportViewSetMixin, ScopedViewSet):
@@ -161,22 +78,22 @@ class ProfileViewSet(ImportExportViewSetMixin, ScopedViewSet):
     list_filter = ["status", "community", "is_party_member", "skills"]
     search_fields = ["real_name", "mobile", "work_unit"]
     ordering = ["status", "-created_at"]
+    list_select_related = ("community", "compound")
+    # Profiles are created by volunteers themselves, never in the back office.
+    add_allowed = False
 
-    def get_urlpatterns(self):
-        # Profiles are created by volunteers themselves, never in the back office.
-        return [p for p in super().get_urlpatterns() if p.name not in ("add",)]
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(**{"add_url_name": None, **kwargs})
-
-    index_view_class = ProfileIndexView
-    edit_view_class = ProfileEditView
+    def save_changes(self, instance, form, user):
+        # services.update_profile: a change of name, mobile or ID number sends a verified
+        # volunteer back for verification, kept in the identity history and audited.
+        data = dict(form.cleaned_data)
+        skills = data.pop("skills", None)
+        return services.update_profile(instance, data, skills=skills, by=user)
 
 
 # --- Tasks and templates ---------------------------------------------------------------------
 
 
-class TaskForm(ScopedForm):
+class TaskForm(WagtailAdminModelForm):
     class Meta:
         model = Task
         fields = [
@@ -214,7 +131,7 @@ class TaskViewSet(ScopedViewSet):
     search_fields = ["title", "instructions"]
 
 
-class TemplateForm(ScopedForm):
+class TemplateForm(WagtailAdminModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label=_("weekdays"),
         coerce=int,
@@ -254,29 +171,10 @@ class TemplateForm(ScopedForm):
             raise ValidationError(_("Give at least one time range."))
         return ranges
 
-    def save(self, commit=True):
-        self.instance.time_ranges = self.cleaned_data["time_ranges_text"]
-        return super().save(commit=commit)
-
-
-class TemplateCreateView(generic.CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        services.generate_from_template(instance)
-        return instance
-
-
-class TemplateEditView(scoped_view(generic.EditView)):
-    def save_instance(self):
-        # Only future shifts nobody has taken follow the change (services.update_template).
-        instance = self.form.save(commit=False)
-        changes = {
-            f: getattr(instance, f)
-            for f in ("task", "weekdays", "time_ranges", "places", "start_date", "end_date")
-        }
-        template = ShiftTemplate.objects.get(pk=instance.pk)
-        services.update_template(template, by=self.request.user, **changes)
-        return template
+    def template_fields(self):
+        data = self.cleaned_data
+        fields = ("task", "weekdays", "places", "start_date", "end_date")
+        return {**{f: data[f] for f in fields}, "time_ranges": data["time_ranges_text"]}
 
 
 class TemplateViewSet(ScopedViewSet):
@@ -285,8 +183,15 @@ class TemplateViewSet(ScopedViewSet):
     icon = "repeat"
     menu_label = _("Shift templates")
     name = "volunteers_templates"
-    add_view_class = TemplateCreateView
-    edit_view_class = TemplateEditView
+
+    def save_new(self, form, user):
+        return services.create_template(by=user, **form.template_fields())
+
+    def save_changes(self, instance, form, user):
+        # Only future shifts nobody has taken follow the change (services.update_template).
+        services.update_template(instance, by=user, **form.template_fields())
+        return instance
+
     list_display = ["__str__", "places", "start_date", "end_date"]
     list_filter = ["task__community"]
 
@@ -294,35 +199,34 @@ class TemplateViewSet(ScopedViewSet):
 # --- Shifts --------------------------------------------------------------------------------
 
 
-class ShiftForm(ScopedForm):
+class ShiftForm(WagtailAdminModelForm):
     class Meta:
         model = Shift
         fields = ["task", "start", "end", "places"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", _("A shift must end after it starts."))
-        if (
-            self.instance.pk
-            and data.get("places") is not None
-            and data["places"] < self.instance.taken
-        ):
-            self.add_error("places", _("More people than that are already on this shift."))
-        return data
 
-
-class ShiftIndexView(scoped_view(generic.IndexView)):
+class ShiftIndexView(generic.IndexView):
     def get_base_queryset(self):
-        queryset = (
-            super()
-            .get_base_queryset()
-            .select_related("task__community", "task__post__compound", "task__compound")
-        )
+        queryset = super().get_base_queryset()
         if not any(key.startswith("start") for key in self.request.GET):
             # A year of shifts piles up behind; start from yesterday unless dates are asked for.
             queryset = queryset.filter(end__gte=timezone.now() - timedelta(days=1))
         return queryset
+
+
+class ShiftEditView(generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        # A shift is never deleted; it is cancelled on its people page (they are told).
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Cancel the shift or change its people"),
+                url=admin_views.shift_people_url(self.object),
+                icon_name="cross",
+                priority=20,
+            ),
+        ]
 
 
 class ShiftViewSet(ScopedViewSet):
@@ -332,6 +236,8 @@ class ShiftViewSet(ScopedViewSet):
     menu_label = _("Shifts")
     name = "volunteers_shifts"
     index_view_class = ShiftIndexView
+    edit_view_class = ShiftEditView
+    list_select_related = ("task__community", "task__post__compound", "task__compound")
     list_display = [
         TitleColumn("shift", label=_("shift"), accessor=str, get_url=admin_views.shift_people_url),
         Column("community", label=_("community"), accessor="task.community.name"),
@@ -351,17 +257,22 @@ class ShiftViewSet(ScopedViewSet):
     search_fields = ["task__title"]
     ordering = ["start"]
 
+    def save_new(self, form, user):
+        data = form.cleaned_data
+        return services.create_shift(
+            data["task"], data["start"], data["end"], data["places"], by=user
+        )
+
+    def save_changes(self, instance, form, user):
+        data = form.cleaned_data
+        if data["task"].pk != instance.task_id:
+            raise ValidationError(_("A shift stays on its task; cancel it and create another."))
+        return services.update_shift(
+            instance, by=user, start=data["start"], end=data["end"], places=data["places"]
+        )
+
 
 # --- Attendance and skills -------------------------------------------------------------------
-
-
-class AttendanceIndexView(scoped_view(generic.IndexView)):
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("signup__profile", "signup__shift__task__community")
-        )
 
 
 class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
@@ -372,8 +283,10 @@ class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     icon = "time"
     menu_label = _("Attendance")
     name = "volunteers_attendance"
-    index_view_class = AttendanceIndexView
-    form_fields = ["source"]
+    list_select_related = ("signup__profile", "signup__shift__task__community")
+    # Hours change only through a correction (admin_views.correct_attendance), kept with who
+    # and why, or through the import, which calls the same services.
+    read_only = True
     list_display = [
         TitleColumn(
             "volunteer",
@@ -395,14 +308,14 @@ class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
     search_fields = ["signup__profile__real_name"]
 
 
-class SkillViewSet(ModelViewSet):
+class SkillViewSet(ScopedViewSet):
     model = Skill
+    scoped = False  # the managed list every member of staff picks from
     icon = "pick"
     menu_label = _("Skills")
     name = "volunteers_skills"
     form_fields = ["name", "code", "sort_order"]
     list_display = ["name", "code", "sort_order"]
-    copy_view_enabled = False
 
 
 class VolunteeringGroup(ViewSetGroup):

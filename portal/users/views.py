@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.users.views import users as wagtail_users
 
+from portal.admin.base import ScopedViewSetMixin
 from portal.users.forms import UserCreationForm, UserEditForm
 from portal.validators import mask_mobile
 
@@ -91,7 +92,13 @@ class EditView(SuperuserGuardMixin, RaceSafeSaveMixin, wagtail_users.EditView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class UserViewSet(wagtail_users.UserViewSet):
+class UserViewSet(ScopedViewSetMixin, wagtail_users.UserViewSet):
+    """On the one admin base (portal.admin), so accounts are not deleted from here either: an
+    account is deactivated, and a volunteer deletes their own through the service that keeps
+    their hours anonymised. Only holders of the user permissions (the subdistrict admin) reach
+    these screens, so the listing is not cut down by community."""
+
+    scoped = False
     index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView

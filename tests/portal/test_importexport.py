@@ -13,7 +13,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal import roles
-from portal.admin_views import ScopedViewSetMixin
+from portal.admin import ScopedViewSetMixin
 from portal.importexport import (
     ImportExportViewSetMixin,
     PortalResource,

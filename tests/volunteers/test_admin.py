@@ -53,10 +53,8 @@ def staff_urls(staffed, shift, post):
         f"/admin/volunteers_templates/edit/{staffed['template'].pk}/",
         f"/admin/volunteers_shifts/edit/{shift.pk}/",
         f"/admin/volunteering/shifts/{shift.pk}/people/",
-        f"/admin/volunteers_attendance/edit/{attendance.pk}/",
         f"/admin/volunteering/attendance/{attendance.pk}/correct/",
         f"/admin/volunteering/posts/{post.pk}/qr/",
-        f"/admin/volunteers_shifts/delete/{shift.pk}/",
         f"/admin/volunteers_profiles/history/{signup.profile.pk}/",
     ]
 

@@ -158,6 +158,30 @@ def test_template_generates_shifts_and_edits_only_future_unstaffed(gate_task, vo
     assert all(s.places == 3 and timezone.localtime(s.start).hour == 8 for s in others)
 
 
+def test_template_edit_keeps_a_shift_someone_withdrew_from_cancelled(gate_task, volunteer):
+    today = timezone.localdate()
+    template = ShiftTemplate.objects.create(
+        task=gate_task,
+        weekdays=list(range(7)),
+        time_ranges=[["07:00", "12:00"]],
+        places=2,
+        start_date=today + timedelta(days=2),
+        end_date=today + timedelta(days=2),
+    )
+    services.generate_from_template(template)
+    shift = template.shifts.get()
+    signup = services.sign_up(volunteer, shift)
+    services.withdraw(volunteer, signup)
+    services.update_template(template, time_ranges=[["08:00", "12:00"]])
+    # The withdrawn sign-up and its shift stay on record (cancelled, detached); a new one is made.
+    signup.refresh_from_db()
+    assert signup.status == "withdrawn"
+    shift.refresh_from_db()
+    assert shift.cancelled_at is not None and shift.template_id is None
+    [new] = template.shifts.all()
+    assert timezone.localtime(new.start).hour == 8
+
+
 def test_cancel_shift_releases_places_and_notifies(coordinator, volunteer, shift):
     services.sign_up(volunteer, shift)
     services.cancel_shift(shift, coordinator, "暴雨")

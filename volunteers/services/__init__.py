@@ -46,9 +46,11 @@ from .reports import (
 from .shifts import (
     cancel_shift,
     create_shift,
+    create_template,
     generate_from_template,
     parse_time,
     template_slots,
+    update_shift,
     update_template,
 )
 from .signups import (
@@ -79,6 +81,8 @@ __all__ = [
     "delete_account",
     "create_shift",
     "parse_time",
+    "update_shift",
+    "create_template",
     "template_slots",
     "generate_from_template",
     "update_template",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from portal import audit
 from portal.scoping import scope
 
 from . import services
@@ -22,6 +23,7 @@ def request_detail(request, pk):
     help_request = get_object_or_404(
         services.visible_to_volunteer(request.user).select_related("compound", "community"), pk=pk
     )
+    audit.record("assistance.help_request.address.view", request=request, obj=help_request)
     return render(
         request,
         "assistance/request_detail.html",

@@ -158,33 +158,40 @@ def move_community(profile, community, compound=None):
     return profile
 
 
+def anonymise_profile(profile):
+    """Strip the profile of everything personal and detach it from its user; the hours it
+    served (sign-ups, attendance) stay, so the community's totals still add up, and future
+    places are released. Runs inside the caller's transaction with the profile locked."""
+    future = Signup.objects.filter(
+        profile=profile,
+        shift__start__gt=timezone.now(),
+        status__in=["confirmed", "invited"],
+    )
+    for signup in future.select_related("shift"):
+        _end_signup(signup, Signup.Status.WITHDRAWN)
+    profile.skills.clear()
+    VolunteerProfile.objects.filter(pk=profile.pk).update(
+        user=None,
+        real_name=ANONYMOUS_NAME,
+        mobile="",
+        compound=None,
+        availability={},
+        availability_mask=EMPTY_MASK,
+        id_number="",
+        emergency_contact_name="",
+        emergency_contact_phone="",
+        status=VolunteerProfile.Status.DELETED,
+        calendar_token=secrets.token_urlsafe(24),
+    )
+    Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
+
+
 def delete_account(user):
-    """Delete the account. The profile stays, stripped of everything personal, so the hours it
-    served still count in the community's totals; future places are released."""
+    """Delete the account. The profile stays, anonymised (anonymise_profile), so the hours it
+    served still count in the community's totals."""
     with transaction.atomic():
         profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
         if profile is not None:
-            future = Signup.objects.filter(
-                profile=profile,
-                shift__start__gt=timezone.now(),
-                status__in=["confirmed", "invited"],
-            )
-            for signup in future.select_related("shift"):
-                _end_signup(signup, Signup.Status.WITHDRAWN)
-            profile.skills.clear()
-            VolunteerProfile.objects.filter(pk=profile.pk).update(
-                user=None,
-                real_name=ANONYMOUS_NAME,
-                mobile="",
-                compound=None,
-                availability={},
-                availability_mask=EMPTY_MASK,
-                id_number="",
-                emergency_contact_name="",
-                emergency_contact_phone="",
-                status=VolunteerProfile.Status.DELETED,
-                calendar_token=secrets.token_urlsafe(24),
-            )
-            Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
+            anonymise_profile(profile)
         user.delete()
     return profile

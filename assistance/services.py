@@ -212,7 +212,7 @@ def assign_volunteer(request, profile, *, by):
             "assistance/notify/assigned",
             {
                 "number": request.pk,
-                "community": request.community.name,
+                "compound": request.compound.name,
                 "link": _site_link("assistance:request", request.pk),
             },
         )
@@ -418,7 +418,7 @@ def hand_on_declined_delivery(sender, signup, sent, **kwargs):
                     "assistance/notify/assigned",
                     {
                         "number": request.pk,
-                        "community": request.community.name,
+                        "compound": request.compound.name,
                         "link": _site_link("assistance:request", request.pk),
                     },
                 )

@@ -350,9 +350,7 @@ def test_distribution_to_post_volunteers_and_household(
             community, store, [(masks, 201)], recipient="volunteers", user=coordinator
         )
     with pytest.raises(StockError):  # a household is named by its help request only
-        services.distribute(
-            community, store, [(masks, 1)], recipient="household", user=coordinator
-        )
+        services.distribute(community, store, [(masks, 1)], recipient="household", user=coordinator)
     elsewhere = HelpRequestFactory(compound=CompoundFactory())
     with pytest.raises(StockError):  # another community's household
         services.distribute(

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from donations import services
-from tests.factories import HelpRequestFactory
 from donations.models import (
     Balance,
     CommunityReceipt,
@@ -17,6 +16,7 @@ from donations.models import (
     Movement,
     SupplyRequest,
 )
+from tests.factories import HelpRequestFactory
 
 INDEXES = [
     "donors",

@@ -1,37 +1,27 @@
 """A household's address lives on its help request and is seen only by the community's staff
-and the assigned volunteer: the warehouse, donors, a subdistrict admin of no community and the
-notifications see the request's number and the community, never the compound, building, phone
-or need."""
+and the assigned volunteer: the warehouse, donors and a subdistrict admin of no community see
+the request's number and the community, never the compound, building, phone or need."""
 
 import io
 
 import openpyxl
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from assistance import services
 from donations import services as donations
 from donations.models import Distribution, Item, Lot
 from donations.services.ledger import community_store
-from portal import roles, sms
+from portal import roles
 from tests.factories import (
     DonorFactory,
     DonorRepresentativeFactory,
-    VolunteerProfileFactory,
     make_user,
 )
 
 BUILDING = "9号楼1单元702"
 PHONE = "13855556666"
 NEED = "家中老人需要降压药"
-
-
-@pytest.fixture(autouse=True)
-def _notify_at_once(monkeypatch):
-    from types import SimpleNamespace
-
-    monkeypatch.setattr("portal.notify.transaction", SimpleNamespace(on_commit=lambda fn: fn()))
 
 
 @pytest.fixture
@@ -127,22 +117,3 @@ def test_a_subdistrict_admin_of_no_community_does_not_see_the_address(
     assert BUILDING in page and PHONE in page and NEED in page
     assert [r.audit_action for r in caplog.records] == ["assistance.help_request.address.view"]
     assert compound.name in client.get("/admin/assistance/").content.decode()
-
-
-def test_the_assignment_message_carries_no_address(
-    households, compound, coordinator, community, settings
-):
-    """The volunteer learns the request's number and compound (where, roughly, to decide); the
-    building, phone and need only on the request's page once it is theirs."""
-    volunteer = VolunteerProfileFactory(
-        user=make_user(roles.VOLUNTEER, username="vol", email="vol@example.org"),
-        community=community,
-    )
-    mail.outbox.clear()
-    sms.outbox.clear()
-    services.assign_volunteer(households[0], volunteer, by=coordinator)
-    texts = [m.body + m.subject for m in mail.outbox] + [m.text for m in sms.outbox]
-    assert texts and all(f"#{households[0].pk}" in t for t in texts)
-    for text in texts:
-        assert BUILDING not in text and PHONE not in text and NEED not in text
-        assert "赵先生" not in text

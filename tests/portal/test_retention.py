@@ -16,7 +16,7 @@ from django.utils import timezone
 from assistance import services
 from assistance.models import HelpRequest
 from donations import services as donations
-from donations.models import Item
+from donations.models import Distribution, Item
 from donations.services.ledger import community_store
 from portal import roles
 from tests.factories import DonorFactory, VolunteerProfileFactory, make_user
@@ -96,16 +96,6 @@ def household_life(
             token=uuid.uuid4(),
         )
         services.fulfil_from_stock(request, by=coordinator)
-        # A second hand-out, with the note a hurried coordinator types.
-        donations.distribute(
-            community,
-            store,
-            [(milk, 1)],
-            recipient="household",
-            help_request=request,
-            user=coordinator,
-            note=f"{BUILDING} {NAME} {PHONE}",
-        )
         services.assign_volunteer(request, volunteer, by=coordinator)
     for user, url in [
         (coordinator, f"/admin/assistance/{request.pk}/"),
@@ -139,7 +129,8 @@ def test_retention_job_leaves_no_trace_of_the_household(settings, household_life
     # What is left still counts: the request, its items and the hand-outs from stock.
     request = HelpRequest.objects.get()
     assert request.anonymised_at and request.requester is None
-    assert request.lines.count() == 1 and request.distributions.count() == 2
+    assert request.lines.count() == 1
+    assert Distribution.objects.get().recipient == "household"
     # Idempotent: a second run changes nothing.
     out = io.StringIO()
     call_command("apply_retention", stdout=out)
@@ -162,3 +153,41 @@ def test_a_request_nobody_closes_is_anonymised_too(settings, community, compound
     call_command("apply_retention", stdout=io.StringIO())
     request.refresh_from_db()
     assert request.anonymised_at and request.building == "" and request.need == ""
+
+
+def test_a_note_typed_on_a_households_hand_out_goes_with_the_request(
+    settings, community, compound, coordinator, warehouse_keeper
+):
+    settings.ASSISTANCE_RETENTION_DAYS = 30
+    milk = Item.objects.create(name="婴儿奶粉", category=Item.Category.FOOD, unit="罐")
+    pledge = donations.pledge(
+        DonorFactory(), [{"item": milk, "quantity": 5}], user=warehouse_keeper
+    )
+    store = community_store(community)
+    donations.receive(
+        pledge, store, [{"pledge_line": pledge.lines.get(), "accepted": 5}], user=warehouse_keeper
+    )
+    request = services.record_request(
+        community=community,
+        compound=compound,
+        building=BUILDING,
+        contact_phone=PHONE,
+        need=NEED,
+        by=coordinator,
+    )
+    # What a hurried coordinator types on a hand-out from the back office.
+    donations.distribute(
+        community,
+        store,
+        [(milk, 1)],
+        recipient="household",
+        help_request=request,
+        user=coordinator,
+        note=f"{BUILDING} {NAME} {PHONE}",
+    )
+    services.mark_delivered(request, by=coordinator)
+    services.close_request(request, by=coordinator)
+    HelpRequest.objects.update(closed_at=timezone.now() - timedelta(days=31))
+    call_command("apply_retention", stdout=io.StringIO())
+    assert text_hits(SECRETS) == []
+    assert Distribution.objects.get().help_request == request

@@ -31,6 +31,8 @@ def request_list(request):
     show = request.GET.get("show", "open")
     listed = qs if show == "all" else qs.exclude(status=HelpRequest.Status.CLOSED)
     overdue = set(services.overdue_urgent(qs).values_list("pk", flat=True))
+    # The compound is part of the address: shown only where the user is the community's staff.
+    address_communities = services.address_communities(request.user)
     return render(
         request,
         "assistance/admin/request_list.html",
@@ -38,6 +40,7 @@ def request_list(request):
             "title": _("Help requests"),
             "requests": listed[:200],
             "overdue": overdue,
+            "address_communities": address_communities,
             "show": show,
         },
     )
@@ -91,7 +94,7 @@ def request_detail(request, pk):
     help_request = get_object_or_404(
         scope(
             HelpRequest.objects.select_related(
-                "community", "compound", "assigned_volunteer", "distribution", "delivery_shift"
+                "community", "compound", "assigned_volunteer", "delivery_shift"
             ),
             request.user,
         ),
@@ -116,8 +119,9 @@ def request_detail(request, pk):
         except (services.AssistanceError, SignupError) as error:
             _errors(request, error)
         return redirect("assistance_admin:request", pk=pk)
-    # The page shows the household's address and phone: who looked is on record.
-    audit.record("assistance.address.view", request=request, obj=help_request)
+    show_address = services.can_see_address(request.user, help_request)
+    if show_address:
+        audit.record("assistance.address.view", request=request, obj=help_request)
     suggestions = []
     if help_request.delivery_shift_id and help_request.status == HelpRequest.Status.NEW:
         suggestions = matching.rank_for_shift(help_request.delivery_shift, top=10)
@@ -127,6 +131,8 @@ def request_detail(request, pk):
         {
             "title": _("Help request #%(number)s") % {"number": help_request.pk},
             "help_request": help_request,
+            "show_address": show_address,
+            "distributions": help_request.distributions.all(),
             "lines": help_request.lines.select_related("item"),
             "suggestions": suggestions,
             "overdue": services.overdue_urgent(HelpRequest.objects.filter(pk=pk)).exists(),

@@ -1,6 +1,7 @@
 """Demo help requests in 民岳家园社区 so the coordinator's queue and dashboard show something:
 an urgent request for milk powder last night, handed out from donated stock and delivered by
-a volunteer, and an open request for medicine and vegetables. Idempotent: runs once."""
+a volunteer, an open request for medicine and vegetables, and three households supplied from
+the community's store in the last weeks (closed). Idempotent: runs once."""
 
 from datetime import timedelta
 
@@ -68,6 +69,8 @@ def load(home=None, stdout=None):
             delivered_at=last_night + timedelta(minutes=55),
         )
 
+    _past_households(community, compounds, coordinator)
+
     services.record_request(
         community=community,
         compound=compounds[-1],
@@ -80,3 +83,47 @@ def load(home=None, stdout=None):
     )
     if stdout is not None:
         stdout.write("居民求助演示数据已就绪 / Help-request demo data ready.")
+
+
+def _past_households(community, compounds, coordinator):
+    """Three households given masks and 84 disinfectant from the store over the last two
+    weeks: requests recorded, handed out (the distribution points at the request), closed."""
+    from donations import services as donations
+    from donations.models import Item
+    from donations.services.ledger import community_store
+
+    items = {i.name: i for i in Item.objects.filter(name__in=["医用外科口罩", "84消毒液"])}
+    if len(items) < 2:
+        return
+    store = community_store(community)
+    for index, building in enumerate(["3号楼2单元201", "5号楼1单元602", "7号楼3单元101"]):
+        when = timezone.localtime() - timedelta(days=14 - index * 3)
+        when = when.replace(hour=19, minute=0, second=0, microsecond=0)
+        request = services.record_request(
+            community=community,
+            compound=compounds[index % len(compounds)],
+            building=building,
+            contact_phone=f"1390000011{index}",
+            lines=[(items["医用外科口罩"], 20), (items["84消毒液"], 2)],
+            need="居家隔离，需要口罩和消毒液",
+            by=coordinator,
+        )
+        try:
+            donations.distribute(
+                community,
+                store,
+                [(items["医用外科口罩"], 20), (items["84消毒液"], 2)],
+                recipient="household",
+                help_request=request,
+                user=coordinator,
+                distributed_at=when,
+            )
+        except donations.StockError:
+            pass  # the demo store ran out: the request stays open for the coordinator
+        else:
+            HelpRequest.objects.filter(pk=request.pk).update(
+                status=HelpRequest.Status.CLOSED,
+                created_at=when - timedelta(hours=2),
+                delivered_at=when,
+                closed_at=when + timedelta(hours=1),
+            )

@@ -1,9 +1,12 @@
 """居民求助: a household's request for help (supplies from the catalogue and/or free text),
-fulfilled from donated stock (a donations Distribution to that household) and/or by a volunteer
-on a delivery shift. Status: new -> assigned -> delivered -> closed, each with its time.
+fulfilled from donated stock (donations Distributions that point at the request) and/or by a
+volunteer on a delivery shift. Status: new -> assigned -> delivered -> closed, each with its time.
 
-The address (building) and phone are personal: community staff and the assigned volunteer see
-them; they are blanked (anonymised) after closing + ASSISTANCE_RETENTION_DAYS."""
+The request is the only place a household's address (compound and building), contact name,
+phone and need live; nothing copies them. The community's staff and the assigned volunteer see
+them (assistance.services.can_see_address); the retention job (portal.retention) blanks them,
+and the notes of the distributions made for the request, ASSISTANCE_RETENTION_DAYS after
+closing."""
 
 from django.conf import settings
 from django.db import models
@@ -92,14 +95,6 @@ class HelpRequest(models.Model):
         related_name="help_requests",
         verbose_name=_("delivery shift"),
     )
-    distribution = models.ForeignKey(
-        "donations.Distribution",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="help_requests",
-        verbose_name=_("distribution from stock"),
-    )
 
     class Meta:
         verbose_name = _("help request")
@@ -115,7 +110,8 @@ class HelpRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.compound} · {self.get_status_display()}"
+        # No compound or building: this label reaches lists, choosers and logs.
+        return f"#{self.pk} {self.community} · {self.get_status_display()}"
 
 
 class HelpRequestLine(models.Model):

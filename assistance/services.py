@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.scoping import can_access
+from portal.scoping import can_access, community_ids
 from portal.validators import normalize_mobile, validate_mobile
 
 from .models import HelpRequest, HelpRequestLine
@@ -119,7 +120,8 @@ def record_request(
 @transaction.atomic
 def fulfil_from_stock(request, *, by, location=None):
     """Hand the requested catalogue items to the household from the community's store (or
-    `location`): a donations Distribution traced like any other."""
+    `location`): a donations Distribution traced like any other, pointing at the request (no
+    address is copied)."""
     from donations.models import Distribution
     from donations.services import StockError, distribute
     from donations.services.ledger import community_store
@@ -128,7 +130,7 @@ def fulfil_from_stock(request, *, by, location=None):
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == HelpRequest.Status.CLOSED or request.anonymised_at:
         raise AssistanceError(_("This request is closed."), code="closed")
-    if request.distribution_id:
+    if request.distributions.exists():
         raise AssistanceError(
             _("The items of this request were already handed out."), code="duplicate"
         )
@@ -142,14 +144,10 @@ def fulfil_from_stock(request, *, by, location=None):
             lines,
             recipient=Distribution.Recipient.HOUSEHOLD,
             user=by,
-            compound=request.compound,
-            building=request.building,
-            note=f"居民求助 #{request.pk}",
+            help_request=request,
         )
     except StockError as error:
         raise AssistanceError(error.messages[0], code="stock") from error
-    HelpRequest.objects.filter(pk=request.pk).update(distribution=distribution)
-    request.distribution = distribution
     return distribution
 
 
@@ -246,27 +244,64 @@ def close_request(request, *, by):
     )
 
 
-def anonymise_closed(now=None):
-    """Blank address and phone of requests closed more than the retention period ago.
-    Idempotent: returns how many were anonymised this time."""
+# What anonymising leaves of a request: community, compound, items, times and status (for the
+# figures), and nothing that says who or where the household is or what it told us.
+ANONYMISED = {
+    "building": "",
+    "contact_name": "",
+    "contact_phone": "",
+    "need": "",
+    "requester": None,
+    "submission_token": None,
+}
+
+
+def expired_requests(now=None):
+    """Requests past retention and not yet anonymised: closed more than
+    ASSISTANCE_RETENTION_DAYS ago, or never closed and untouched (no assignment or delivery)
+    for ASSISTANCE_OPEN_RETENTION_DAYS, so a request nobody closed does not live for ever."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=getattr(settings, "ASSISTANCE_RETENTION_DAYS", 30))
-    return anonymise(
-        HelpRequest.objects.filter(status=HelpRequest.Status.CLOSED, closed_at__lt=cutoff), now
+    closed_cutoff = now - timedelta(days=settings.ASSISTANCE_RETENTION_DAYS)
+    open_cutoff = now - timedelta(days=settings.ASSISTANCE_OPEN_RETENTION_DAYS)
+    return (
+        HelpRequest.objects.filter(anonymised_at__isnull=True)
+        .annotate(last_moved=Coalesce("delivered_at", "assigned_at", "created_at"))
+        .filter(
+            Q(status=HelpRequest.Status.CLOSED, closed_at__lt=closed_cutoff)
+            | (~Q(status=HelpRequest.Status.CLOSED) & Q(last_moved__lt=open_cutoff))
+        )
     )
 
 
+@transaction.atomic
+def anonymise_closed(now=None):
+    """Wipe the contact name, phone, address and need of every request past retention
+    (expired_requests) and the notes of the distributions made for them. Idempotent: returns
+    how many requests were anonymised this time."""
+    return anonymise(HelpRequest.objects.filter(pk__in=expired_requests(now).values("pk")), now)
+
+
+@transaction.atomic
 def anonymise(requests, now=None):
-    """Blank the personal details of `requests` (a queryset) not yet anonymised."""
-    return requests.filter(anonymised_at__isnull=True).update(
-        building="", contact_phone="", contact_name="", anonymised_at=now or timezone.now()
+    """Wipe the personal details of `requests` (a queryset; those already anonymised are left
+    as they are) and the notes of distributions made for anonymised requests."""
+    from donations.models import Distribution
+
+    count = requests.filter(anonymised_at__isnull=True).update(
+        anonymised_at=now or timezone.now(), **ANONYMISED
     )
+    # Every run, not only for this run's requests, so nothing linked to an anonymised request
+    # survives (a note typed after the fact, an interrupted run).
+    Distribution.objects.filter(help_request__anonymised_at__isnull=False).exclude(note="").update(
+        note=""
+    )
+    return count
 
 
 def overdue_urgent(queryset, now=None):
     """Urgent requests still not assigned MATCHING_URGENT_MINUTES after they were recorded."""
     now = now or timezone.now()
-    minutes = getattr(settings, "MATCHING_URGENT_MINUTES", 30)
+    minutes = settings.MATCHING_URGENT_MINUTES
     return queryset.filter(
         urgency=HelpRequest.Urgency.URGENT,
         status=HelpRequest.Status.NEW,
@@ -282,7 +317,7 @@ def low_stock(requests):
     open_lines = (
         HelpRequestLine.objects.filter(
             request__in=requests.exclude(status=HelpRequest.Status.CLOSED).filter(
-                distribution__isnull=True
+                distributions__isnull=True
             )
         )
         .values("request__community_id", "request__community__name", "item_id", "item__name")
@@ -317,6 +352,33 @@ def low_stock(requests):
                 }
             )
     return out
+
+
+def address_communities(user):
+    """The communities whose requests' address, contact and need `user` sees as staff: those
+    they serve, if they may view requests at all. A subdistrict admin sees every request in
+    the lists, but the address only where they are also a member of the community's staff."""
+    if not user.is_authenticated or not user.has_perm("assistance.view_helprequest"):
+        return set()
+    return set(community_ids(user))
+
+
+def address_visible_to_staff(user):
+    """The requests of address_communities(user)."""
+    return HelpRequest.objects.filter(community_id__in=address_communities(user))
+
+
+def can_see_address(user, request):
+    """The community's staff, the assigned volunteer while the delivery is open and the
+    resident who asked; nobody once the request is anonymised (nothing is left to see)."""
+    if request.anonymised_at is not None or not user.is_authenticated:
+        return False
+    if request.requester_id is not None and request.requester_id == user.pk:
+        return True
+    return (
+        address_visible_to_staff(user).filter(pk=request.pk).exists()
+        or visible_to_volunteer(user).filter(pk=request.pk).exists()
+    )
 
 
 def visible_to_volunteer(user):

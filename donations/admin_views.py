@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assistance.models import HelpRequest
+from assistance.services import address_visible_to_staff
 from portal import audit
 from portal.admin import show_error
 from portal.importexport import spreadsheet_response
-from portal.models import Compound, Post
+from portal.models import Post
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, get_scoped_or_404, scope
 
@@ -294,6 +296,11 @@ def confirm_receipt(request, pk):
 # --- Distribution and stock corrections ---------------------------------------------------------
 
 
+class HelpRequestChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"#{obj.pk} {obj.compound.name} {obj.building}"
+
+
 class DistributionForm(forms.Form):
     community = forms.ModelChoiceField(label=gettext_lazy("Community"), queryset=None)
     location = forms.ModelChoiceField(label=gettext_lazy("From store"), queryset=None)
@@ -301,11 +308,20 @@ class DistributionForm(forms.Form):
         label=gettext_lazy("Given to"), choices=Distribution.Recipient.choices
     )
     post = forms.ModelChoiceField(label=gettext_lazy("Post"), queryset=None, required=False)
-    compound = forms.ModelChoiceField(label=gettext_lazy("Compound"), queryset=None, required=False)
-    building = forms.CharField(
-        label=gettext_lazy("Building / entrance"), max_length=30, required=False
+    help_request = HelpRequestChoiceField(
+        label=gettext_lazy("Household (help request)"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy(
+            "A household is chosen by its help request; its address stays on the request."
+        ),
     )
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("No names, addresses or phone numbers."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,9 +333,13 @@ class DistributionForm(forms.Form):
         self.fields["post"].queryset = Post.objects.filter(
             compound__community__in=communities
         ).select_related("compound")
-        self.fields["compound"].queryset = Compound.objects.filter(
-            community__in=communities
-        ).select_related("community")
+        # Only the requests whose address this user may see (their community's), still open.
+        self.fields["help_request"].queryset = (
+            address_visible_to_staff(user)
+            .filter(anonymised_at__isnull=True)
+            .exclude(status=HelpRequest.Status.CLOSED)
+            .select_related("community", "compound")
+        )
 
 
 @permission_required("donations.add_distribution", raise_exception=True)

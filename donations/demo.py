@@ -1,6 +1,7 @@
-"""Demo data for donations (journeys 3, 4 and 6): the catalogue, the warehouse and community
+"""Demo data for donations (journeys 3 and 4): the catalogue, the warehouse and community
 stores, the donors named in public reporting with their pledges, receipts, requests,
-allocations, dispatches, a receipt with a discrepancy, and distributions, all through the
+allocations, dispatches, a receipt with a discrepancy, and distributions (to households:
+assistance.demo, journey 6, through help requests), all through the
 real services, spread over the last weeks. Idempotent: it runs once, then finds its marker."""
 
 import datetime
@@ -11,7 +12,7 @@ from faker import Faker
 
 from donations import services
 from donations.models import Donor, DonorRepresentative, Item, Location, Pledge
-from portal.models import Community, Compound, Post
+from portal.models import Community, Post
 from portal.validators import uscc_check_char
 
 BUS = "北京公共交通控股(集团)有限公司"
@@ -217,7 +218,6 @@ def load(home=None, stdout=None):
 
     store = note.to_location
     north_gate = Post.objects.filter(compound__community=minyue, name="北门").first()
-    compounds = list(Compound.objects.filter(community=minyue).order_by("name"))
     services.distribute(
         minyue,
         store,
@@ -235,29 +235,8 @@ def load(home=None, stdout=None):
         user=coordinator,
         distributed_at=_ago(21, 8),
     )
-    for index, building in enumerate(["3号楼2单元", "5号楼1单元", "7号楼3单元"]):
-        services.distribute(
-            minyue,
-            store,
-            [(items["医用外科口罩"], 20), (items["84消毒液"], 2)],
-            recipient="household",
-            compound=compounds[index % len(compounds)],
-            building=building,
-            user=coordinator,
-            distributed_at=_ago(14 - index * 3, 19),
-        )
-    # Journey 6: a can of milk powder for a quarantined household at night.
-    services.distribute(
-        minyue,
-        store,
-        [(items["婴幼儿配方奶粉"], 1)],
-        recipient="household",
-        compound=compounds[0],
-        building="2号楼4单元",
-        user=coordinator,
-        note="居家隔离，夜间急需",
-        distributed_at=_ago(2, 2),
-    )
+    # Households get theirs through help requests (assistance.demo): a distribution to a
+    # household points at its request and never carries an address.
     weiyuan_store = Location.objects.get(kind=Location.Kind.COMMUNITY, community=weiyuan)
     services.distribute(
         weiyuan,

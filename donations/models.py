@@ -763,8 +763,12 @@ class CommunityReceiptLine(models.Model):
 
 
 class Distribution(models.Model):
-    """What a community handed out from a store: to a post, to volunteers, or to a household
-    identified by compound and building only (no resident's name)."""
+    """What a community handed out from a store: to a post, to volunteers, or to a household.
+
+    A household is never described here: a distribution to one points at its help request
+    (assistance.HelpRequest), the one place its address lives, so the address is seen only
+    where the request is (the community's staff, the assigned volunteer) and dies with the
+    request's retention. Everyone else, the warehouse and donors included, sees "a household"."""
 
     community_lookup = "community"
     warehouse_visible = True
@@ -792,15 +796,17 @@ class Distribution(models.Model):
         related_name="+",
         verbose_name=_("post"),
     )
-    compound = models.ForeignKey(
-        "portal.Compound",
+    # The household's help request (for recipient = household); empty only on household
+    # distributions recorded before requests were linked.
+    help_request = models.ForeignKey(
+        "assistance.HelpRequest",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("compound"),
+        related_name="distributions",
+        verbose_name=_("help request"),
     )
-    building = models.CharField(_("building / entrance"), max_length=30, blank=True)
+    # Blanked by the retention job when its help request is anonymised.
     note = models.CharField(_("note"), max_length=200, blank=True)
     distributed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -821,10 +827,12 @@ class Distribution(models.Model):
 
     @property
     def recipient_label(self):
+        """Who got it, with no address: a post's name, or a household's opaque number (the
+        number of its help request, which only the community's staff can open)."""
         if self.recipient == self.Recipient.POST and self.post_id:
             return str(self.post)
-        if self.recipient == self.Recipient.HOUSEHOLD and self.compound_id:
-            return f"{self.compound.name} {self.building}".strip()
+        if self.recipient == self.Recipient.HOUSEHOLD and self.help_request_id:
+            return _("A household (help request #%(number)s)") % {"number": self.help_request_id}
         return self.get_recipient_display()
 
 

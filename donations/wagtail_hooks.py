@@ -313,17 +313,19 @@ class DistributionViewSet(InspectableViewSet):
     menu_label = _("Distributions")
     name = "donations_distributions"
     read_only = True
-    list_select_related = ("community", "location", "post__compound", "compound")
+    list_select_related = ("community", "location", "post__compound")
     list_display = [
         "distributed_at",
         "community",
         "recipient",
+        # A household is its help request's number: the address stays on the request.
         Column("to", label=_("to"), accessor="recipient_label"),
         "location",
         "note",
     ]
+    inspect_view_fields_exclude = ["help_request"]
     list_filter = ["recipient", "community"]
-    search_fields = ["building", "note", "community__name"]
+    search_fields = ["note", "community__name"]
 
 
 class DonationsGroup(ViewSetGroup):

@@ -350,13 +350,13 @@ def distribute(
     recipient,
     user,
     post=None,
-    compound=None,
-    building="",
+    help_request=None,
     note="",
     distributed_at=None,
 ):
     """Record goods handed out from a store. `lines` are (item, quantity) — taken from the
-    lots there, earliest expiry first — or (lot, quantity)."""
+    lots there, earliest expiry first — or (lot, quantity). A household is named only by its
+    help request (`help_request`), never by an address."""
     from donations.models import Lot
 
     if location.kind == Location.Kind.TRANSIT or (
@@ -370,11 +370,17 @@ def distribute(
     ):
         raise StockError(_("Choose a post of this community."), code="post")
     if recipient == Distribution.Recipient.HOUSEHOLD and (
-        compound is None or compound.community_id != community.pk or not building.strip()
+        help_request is None
+        or help_request.community_id != community.pk
+        or help_request.status == help_request.Status.CLOSED
+        or help_request.anonymised_at is not None
     ):
         raise StockError(
-            _("For a household, choose the compound and enter the building."), code="household"
+            _("For a household, choose an open help request of this community."),
+            code="household",
         )
+    if recipient != Distribution.Recipient.HOUSEHOLD:
+        help_request = None
     lines = [(what, int(q)) for what, q in lines if q]
     if not lines:
         raise StockError(_("Enter what was handed out."), code="empty")
@@ -383,9 +389,8 @@ def distribute(
         location=location,
         recipient=recipient,
         post=post,
-        compound=compound,
-        building=building.strip(),
-        note=note,
+        help_request=help_request,
+        note=note.strip(),
         distributed_by=user,
         distributed_at=distributed_at or timezone.now(),
     )
@@ -406,7 +411,10 @@ def distribute(
                 community=community,
                 user=user,
                 distribution=distribution,
-                reason=distribution.recipient_label,
+                # The label is a post's name or "a household": no address reaches the ledger.
+                reason=str(distribution.recipient_label)
+                if help_request is None
+                else distribution.get_recipient_display(),
                 at=distribution.distributed_at,
             )
     return distribution

@@ -4,11 +4,21 @@ Each function runs a fixed number of queries, whatever the number of movements."
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from donations.models import Balance, Donor, Item, Location, Lot, Movement, Pledge, ReceivingLine
+from donations.models import (
+    Balance,
+    Distribution,
+    Donor,
+    Item,
+    Location,
+    Lot,
+    Movement,
+    Pledge,
+    ReceivingLine,
+)
 
 Kind = Movement.Kind
 # The kinds a donor follows on their page, in the order goods travel.
@@ -26,30 +36,61 @@ PATH_KINDS = [
 
 
 def trace_lot(lot):
-    """The lot's origin, every movement in time order, the distributions and what is left."""
+    """The lot's origin, its movements in time order up to the communities, what the
+    communities handed out and what is left.
+
+    Hand-outs are counts only, never one by one: per community, to each post, to volunteers,
+    and to "N households" (DESIGN: a donor sees where their goods went, never who got them)."""
     lot = Lot.objects.select_related("item", "donor", "pledge_line__pledge").get(pk=lot.pk)
     movements = list(
         Movement.objects.filter(lot=lot)
-        .select_related(
-            "from_location",
-            "to_location",
-            "community",
-            "distribution__post__compound",
-            "distribution__compound",
-            "receipt",
-        )
+        .exclude(kind=Kind.DISTRIBUTE)
+        .select_related("from_location", "to_location", "community", "receipt")
         .order_by("created_at", "pk")
     )
+    handed_out = handed_out_counts(Movement.objects.filter(lot=lot))
     balances = list(Balance.objects.filter(lot=lot, quantity__gt=0).select_related("location"))
     return {
         "lot": lot,
         "movements": movements,
-        "distributions": [m for m in movements if m.kind == Kind.DISTRIBUTE],
+        "handed_out": handed_out,
         "balances": balances,
         "received": sum(m.quantity for m in movements if m.kind == Kind.RECEIVE),
-        "distributed": sum(m.quantity for m in movements if m.kind == Kind.DISTRIBUTE),
+        "distributed": sum(row["quantity"] for row in handed_out),
         "in_stock": sum(b.quantity for b in balances),
     }
+
+
+def handed_out_counts(movements):
+    """What `movements` handed out, as [{community, recipient, post, households, quantity}]:
+    one row per community and post, one for its volunteers and one for all its households
+    (with how many households). One query."""
+    rows = (
+        movements.filter(kind=Kind.DISTRIBUTE)
+        .values("community__name", "distribution__recipient", "distribution__post__name")
+        .annotate(
+            quantity=Sum("quantity"),
+            households=Count("distribution__help_request", distinct=True),
+            # A household distribution from before requests were linked: one household each.
+            unlinked=Count(
+                "distribution", distinct=True, filter=Q(distribution__help_request__isnull=True)
+            ),
+        )
+        .order_by("community__name", "distribution__recipient", "distribution__post__name")
+    )
+    household = Distribution.Recipient.HOUSEHOLD
+    return [
+        {
+            "community": row["community__name"],
+            "recipient": row["distribution__recipient"],
+            "post": row["distribution__post__name"],
+            "quantity": row["quantity"],
+            "households": row["households"] + row["unlinked"]
+            if row["distribution__recipient"] == household
+            else 0,
+        }
+        for row in rows
+    ]
 
 
 def donor_trace(donor):

@@ -347,8 +347,27 @@ MATCHING_RELIABILITY_DAYS = int(env("MATCHING_RELIABILITY_DAYS", "60"))
 MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
 # An urgent help request not assigned within this many minutes is flagged on the dashboard.
 MATCHING_URGENT_MINUTES = int(env("MATCHING_URGENT_MINUTES", "30"))
-# Address and phone of a closed help request are anonymised this many days after closing.
+
+
+# --- Retention of personal data ---
+# One daily job applies every rule: `manage.py apply_retention` (portal/retention.py). Each
+# period is in days; the job is idempotent and prints how many records each rule changed.
+#
+# Help requests: the contact name, phone, address (building) and need text of a request, its
+# link to the resident's account and the notes of the distributions made for it are wiped this
+# long after the request is closed (the delivery is done; complaints come within days) ...
 ASSISTANCE_RETENTION_DAYS = int(env("ASSISTANCE_RETENTION_DAYS", "30"))
+# ... or, for a request never closed, this long after it last moved (recorded, assigned or
+# delivered), so a forgotten request does not keep an address for ever.
+ASSISTANCE_OPEN_RETENTION_DAYS = int(env("ASSISTANCE_OPEN_RETENTION_DAYS", "90"))
+# Volunteer profiles: a profile with no sign-up, no shift, no check-in and no login for this
+# long is anonymised as deleting the account does (hours kept, under an anonymous name). Two
+# years spans an epidemic season and the yearly recognition (star levels, certificates) that
+# follows it; a volunteer can download their certificates before then.
+VOLUNTEERS_INACTIVE_PROFILE_DAYS = int(env("VOLUNTEERS_INACTIVE_PROFILE_DAYS", "730"))
+# ID numbers serve verification and the duty insurance while a person serves: one is cleared
+# this long after the profile's last shift or last change (sign-up, verification, an edit).
+VOLUNTEERS_ID_NUMBER_RETENTION_DAYS = int(env("VOLUNTEERS_ID_NUMBER_RETENTION_DAYS", "180"))
 
 # --- Identity: field encryption (issue 10, point 3) -------------------------------------------
 # ID numbers are encrypted at rest (portal.encryption) with keys from the environment, never

@@ -1,6 +1,7 @@
 """Help requests end to end (stock movement, delivery by a ranked volunteer, privacy of the
 address, anonymisation) and the coordinator's dashboard, scoped."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,7 @@ def test_request_flow_end_to_end(
 
     distribution = services.fulfil_from_stock(request, by=coordinator)
     assert distribution.recipient == Distribution.Recipient.HOUSEHOLD
-    assert distribution.compound == compound and distribution.building == "3号楼2单元501"
+    assert distribution.help_request == request
     movement = Movement.objects.get(distribution=distribution)
     assert movement.quantity == 2 and movement.from_location == stock
     assert Balance.objects.get(location=stock, item=milk).quantity == 8
@@ -165,9 +166,10 @@ def test_anonymise_after_retention_is_idempotent(
     services.close_request(request, by=coordinator)
     assert services.anonymise_closed() == 0
     HelpRequest.objects.filter(pk=request.pk).update(closed_at=timezone.now() - timedelta(days=31))
-    call_command("anonymise_help_requests")
+    call_command("apply_retention", stdout=io.StringIO())
     request.refresh_from_db()
     assert request.building == "" and request.contact_phone == "" and request.anonymised_at
+    assert request.need == "" and request.contact_name == ""
     assert services.anonymise_closed() == 0
 
 

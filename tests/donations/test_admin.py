@@ -16,6 +16,7 @@ from donations.models import (
     Movement,
     SupplyRequest,
 )
+from tests.factories import HelpRequestFactory
 
 INDEXES = [
     "donors",
@@ -93,14 +94,16 @@ def test_journey_4_in_the_back_office(
     )
     assert CommunityReceipt.objects.filter(dispatch=note).exists()
     assert Movement.objects.get(kind="discard", reason="破损2瓶").quantity == 2
+    household = HelpRequestFactory(compound=compound, building="5号楼3单元402")
+    form = client.get(reverse("donations_admin:distribute")).content.decode()
+    assert "5号楼3单元402" in form  # the community's own staff choose the household
     response = client.post(
         reverse("donations_admin:distribute"),
         {
             "community": mine.community.pk,
             "location": note.to_location.pk,
             "recipient": "household",
-            "compound": compound.pk,
-            "building": "5号楼",
+            "help_request": household.pk,
             "lines-TOTAL_FORMS": 4,
             "lines-INITIAL_FORMS": 0,
             "lines-0-item": disinfectant.pk,
@@ -108,7 +111,11 @@ def test_journey_4_in_the_back_office(
         },
     )
     assert response.status_code == 302
-    assert Distribution.objects.get().recipient_label == "民岳家园一区 5号楼"
+    assert Distribution.objects.get().help_request == household
+    # The warehouse's listing names the household by its request's number, never its address.
+    client.force_login(warehouse_keeper)
+    listing = client.get(reverse("donations_distributions:index")).content.decode()
+    assert f"求助 #{household.pk}" in listing and "5号楼" not in listing
     assert services.check_balances() == []
 
 

@@ -15,7 +15,14 @@ from donations.models import (
 )
 from donations.services import StockError
 from tests.donations.conftest import in_days
-from tests.factories import DonorFactory, PledgeLineFactory, make_uscc, make_user
+from tests.factories import (
+    CompoundFactory,
+    DonorFactory,
+    HelpRequestFactory,
+    PledgeLineFactory,
+    make_uscc,
+    make_user,
+)
 
 # 1. Donors ------------------------------------------------------------------------------------
 
@@ -325,27 +332,33 @@ def test_distribution_to_post_volunteers_and_household(
         community, store, [(masks, 200)], recipient="post", post=post, user=coordinator
     )
     services.distribute(community, store, [(masks, 100)], recipient="volunteers", user=coordinator)
+    household = HelpRequestFactory(compound=compound, building="3号楼2单元501")
     d = services.distribute(
         community,
         store,
         [(disinfectant, 2)],
         recipient="household",
-        compound=compound,
-        building="3号楼2单元",
+        help_request=household,
         user=coordinator,
     )
-    assert d.recipient_label == "民岳家园一区 3号楼2单元"
+    # The household is its request's number; the address stays on the request.
+    assert d.help_request == household
+    assert d.recipient_label == f"住户（求助 #{household.pk}）"
+    assert Movement.objects.get(distribution=d).reason == "住户"
     with pytest.raises(StockError):
         services.distribute(
             community, store, [(masks, 201)], recipient="volunteers", user=coordinator
         )
-    with pytest.raises(StockError):
+    with pytest.raises(StockError):  # a household is named by its help request only
+        services.distribute(community, store, [(masks, 1)], recipient="household", user=coordinator)
+    elsewhere = HelpRequestFactory(compound=CompoundFactory())
+    with pytest.raises(StockError):  # another community's household
         services.distribute(
             community,
             store,
             [(masks, 1)],
             recipient="household",
-            compound=compound,
+            help_request=elsewhere,
             user=coordinator,
         )
     assert services.check_balances() == []
@@ -389,7 +402,9 @@ def test_trace_lot_and_donor_trace_follow_goods_to_the_community(
         "allocate",
         "dispatch",
         "receive_at_community",
-        "distribute",
+    ]
+    assert [(r["community"], r["recipient"], r["quantity"]) for r in trace["handed_out"]] == [
+        ("民岳家园社区", "volunteers", 300)
     ]
     assert trace["in_stock"] == 700
     [entry] = services.donor_trace(donor)

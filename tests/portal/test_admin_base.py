@@ -463,9 +463,10 @@ def test_the_database_refuses_to_delete_help_requests_and_what_they_point_at(
     )
     HelpRequest.objects.filter(pk=help_request.pk).update(
         delivery_shift=shift,
-        distribution=world[Distribution],
         assigned_volunteer=world[VolunteerProfile],
     )
+    # a hand-out from stock points at the request it fulfilled
+    Distribution.objects.filter(pk=world[Distribution].pk).update(help_request=help_request)
     # The shift has nobody on it: only the help request's link holds it.
     for record in (help_request, shift):
         _refused(record)

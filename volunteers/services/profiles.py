@@ -288,24 +288,10 @@ def move_community(profile, community, compound=None):
     return profile
 
 
-def delete_account(user):
-    """Delete the account (portal.personal_data: every app erases its part first). Returns the
-    volunteer profile as it stays: anonymised, its hours still counted."""
-    from portal import personal_data
-
-    profile = VolunteerProfile.objects.filter(user=user).first()
-    personal_data.delete_account(user)
-    if profile is not None:
-        profile.refresh_from_db()
-    return profile
-
-
-def erase_profile(user):
-    """Strip the profile of everything personal, so the hours it served still count in the
-    community's totals; future places are released. Runs inside the account's deletion."""
-    profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
-    if profile is None:
-        return None
+def anonymise_profile(profile):
+    """Strip the profile of everything personal and detach it from its user; the hours it
+    served (sign-ups, attendance) stay, so the community's totals still add up, and future
+    places are released. Runs inside the caller's transaction with the profile locked."""
     future = Signup.objects.filter(
         profile=profile,
         shift__start__gt=timezone.now(),
@@ -324,11 +310,30 @@ def erase_profile(user):
         id_number="",
         emergency_contact_name="",
         emergency_contact_phone="",
-        work_unit="",
         status=VolunteerProfile.Status.DELETED,
         calendar_token=secrets.token_urlsafe(24),
     )
     Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
     # The history keeps that details changed, not what they were.
     IdentityChange.objects.filter(profile=profile).update(old_value="", new_value="")
+
+
+def delete_account(user):
+    """Delete the account (portal.personal_data: every app erases its part first). Returns the
+    volunteer profile as it stays: anonymised, its hours still counted."""
+    from portal import personal_data
+
+    profile = VolunteerProfile.objects.filter(user=user).first()
+    personal_data.delete_account(user)
+    if profile is not None:
+        profile.refresh_from_db()
+    return profile
+
+
+def erase_profile(user):
+    """The volunteers' part of deleting an account (portal.personal_data)."""
+    profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is not None:
+        anonymise_profile(profile)
+    return profile
     return profile

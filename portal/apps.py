@@ -8,3 +8,4 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .accounts import staff  # noqa: F401  (its signal receivers)

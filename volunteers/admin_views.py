@@ -5,6 +5,7 @@ community's records answer 404."""
 
 from datetime import datetime, time
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
@@ -182,6 +183,7 @@ def _period(request):
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
+@reauthentication_required(enabled=lambda request: request.GET.get("format") in ("xlsx", "pdf"))
 def party_report(request):
     form, start, end = _period(request)
     profiles = scope(VolunteerProfile.objects.all(), request.user)
@@ -227,6 +229,7 @@ def party_report(request):
 
 
 @permission_required("volunteers.view_attendance", raise_exception=True)
+@reauthentication_required
 def attendance_ledger(request):
     """The attendance ledger (台账) of the period, as a spreadsheet, scoped."""
     from .resources import AttendanceResource
@@ -249,6 +252,7 @@ def attendance_ledger(request):
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
+@reauthentication_required
 def volunteer_export(request):
     from .resources import VolunteerResource
 

@@ -349,3 +349,25 @@ MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
 MATCHING_URGENT_MINUTES = int(env("MATCHING_URGENT_MINUTES", "30"))
 # Address and phone of a closed help request are anonymised this many days after closing.
 ASSISTANCE_RETENTION_DAYS = int(env("ASSISTANCE_RETENTION_DAYS", "30"))
+
+
+# --- Staff accounts: second factor, session length, re-authentication ---
+# (portal/accounts/staff.py tells the whole story.) Everyone who may enter the Wagtail admin
+# must use allauth's MFA: a TOTP app (with recovery codes) or a security key (WebAuthn).
+INSTALLED_APPS += ["allauth.mfa"]
+MIDDLEWARE += ["portal.accounts.staff.StaffSessionMiddleware"]
+MFA_ADAPTER = "portal.accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "卢沟桥街道"
+# One 30-second step either side: phone clocks drift, and a code typed as it changes still works.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "portal.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
+}
+# A staff session ends when the browser closes, and at the latest this long after logging in.
+STAFF_SESSION_MAX_AGE = int(env("STAFF_SESSION_MAX_AGE", str(8 * 60 * 60)))
+# Exports of personal data ask the person to prove it is still them (password, SMS code or
+# authenticator code, whichever they have) unless they did so this many seconds ago.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60

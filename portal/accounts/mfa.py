@@ -27,9 +27,7 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator):
         """Staff may replace their second factor (add a security key, then remove the app) but
         never be left without one: the admin's door would only send them back to set one up."""
-        if authenticator.type not in staff.SECOND_FACTORS or not staff.is_staff(
-            authenticator.user
-        ):
+        if authenticator.type not in staff.SECOND_FACTORS or not staff.is_staff(authenticator.user):
             return True
         return (
             Authenticator.objects.filter(
@@ -45,4 +43,3 @@ class MFAAdapter(DefaultMFAAdapter):
             "Staff accounts must keep a second factor: add another one before you remove this."
         ),
     }
-

@@ -90,7 +90,7 @@ def make_user(role=None, communities=(), **kwargs):
     return user
 
 
-def add_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", *, recovery_codes=False):
+def add_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", *, recovery_codes=False):  # noqa: S107
     """Give `user` an authenticator app (allauth's TOTP) with a known secret; returns it."""
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from portal import roles, sms
 from portal.accounts.staff import LOGIN_AT_SESSION_KEY
+from portal.models import User
 from tests.factories import UserFactory, VolunteerProfileFactory, add_totp, make_user, totp_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mfa_enforced]
@@ -67,7 +68,9 @@ def admin_paths():
                 yield prefix + concrete(route)
 
     admin = next(
-        p for p in get_resolver().url_patterns if str(p.pattern) == "admin/" and hasattr(p, "url_patterns")
+        p
+        for p in get_resolver().url_patterns
+        if str(p.pattern) == "admin/" and hasattr(p, "url_patterns")
     )
     return sorted(set(walk(admin.url_patterns, "/admin/")))
 
@@ -337,3 +340,23 @@ def test_an_account_without_a_password_reauthenticates_with_an_sms_code(client, 
     )
     assert response.status_code == 302
     assert client.get(export).status_code == 200
+
+
+# --- The demo ---------------------------------------------------------------------------------
+
+
+def test_demo_staff_log_in_with_the_printed_authenticator_secret(client):
+    from portal import demo
+
+    demo.load_places()
+    demo.load_accounts()
+    response = client.post(
+        "/accounts/login/?next=/admin/",
+        {"login": "coordinator", "password": demo.DEMO_PASSWORD, "next": "/admin/"},
+    )
+    assert response["Location"] == CODE_URL
+    response = client.post(CODE_URL, {"code": totp_code(demo.DEMO_TOTP_SECRET)})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    volunteer = User.objects.get(username="volunteer")
+    assert not Authenticator.objects.filter(user=volunteer).exists()

@@ -8,6 +8,7 @@ else (uniqueness, enumeration prevention, saving, the login stages) stays allaut
 from allauth.account import forms as allauth_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.webauthn import forms as webauthn_forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -155,3 +156,13 @@ class MFAReauthenticateForm(AuthenticatorCodeMixin, mfa_forms.ReauthenticateForm
 
 class ActivateTOTPForm(AuthenticatorCodeMixin, totp_forms.ActivateTOTPForm):
     code_help = _("The 6-digit code the app shows after you have added the account.")
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the key")
+        self.fields["name"].help_text = _(
+            'So that you can tell your keys apart, e.g. "office USB key". Then press Add and '
+            "touch the key, or use your phone's fingerprint or face unlock."
+        )

@@ -2,6 +2,8 @@
 authenticator apps, QR codes drawn by segno like every other QR code of the site, and staff
 who cannot switch their second factor off."""
 
+import io
+
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext, gettext_lazy
@@ -22,7 +24,12 @@ class MFAAdapter(DefaultMFAAdapter):
     def build_totp_svg(self, url):
         # allauth draws with the qrcode package; segno (already used for every other QR code)
         # does the same, so we need no second QR library.
-        return qr.make(url).svg_inline(scale=5, border=qr.QUIET_ZONE, dark="#000", light="#fff")
+        # allauth serves it as a data: URI image, which needs the SVG namespace.
+        buffer = io.BytesIO()
+        qr.make(url).save(
+            buffer, kind="svg", scale=5, border=qr.QUIET_ZONE, xmldecl=False, svgns=True
+        )
+        return buffer.getvalue().decode()
 
     def can_delete_authenticator(self, authenticator):
         """Staff may replace their second factor (add a security key, then remove the app) but

@@ -11,3 +11,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# make run serves http://localhost:8000: let security keys (WebAuthn) work there. (Browsers
+# refuse WebAuthn on a bare IP address such as 127.0.0.1.)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

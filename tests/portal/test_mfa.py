@@ -108,6 +108,8 @@ def test_superusers_are_staff_too(client):
 def test_staff_sets_up_an_app_at_the_door_and_goes_on_to_the_admin(client, coordinator):
     log_in_with_password(client, coordinator)
     assert logged_in_user(client) == coordinator
+    # allauth remembers password log-ins (ACCOUNT_SESSION_REMEMBER); not a member of staff's
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""
     response = client.get("/admin/pages/")
     assert response["Location"] == f"{SETUP_URL}?next=%2Fadmin%2Fpages%2F"
     # allauth asks for the password (or an SMS code) again before a second factor is added.

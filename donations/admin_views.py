@@ -4,6 +4,7 @@ confirm receipt, distribute, adjust stock, and export the ledger and balances (å
 object is fetched through portal.scoping.scope, so another community's records answer 404;
 every change goes through donations.services."""
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -412,6 +413,7 @@ def adjust_balance(request, pk):
 
 
 @permission_required("donations.view_movement", raise_exception=True)
+@reauthentication_required  # names of donors and of staff: personal data
 def export_ledger(request):
     queryset = scope(Movement.objects.all(), request.user)
     if request.GET.get("kind"):

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import audit_receivers, security_log, signals  # noqa: F401
+        from .accounts import staff  # noqa: F401  (its signal receivers)
         from .security import apply_image_pixel_cap
 
         security_log.connect_mfa()

@@ -56,6 +56,11 @@ POST_NAMES = [("北门", Post.Kind.GATE), ("南门", Post.Kind.GATE), ("东侧�
 
 # One account per role. Passwords are printed by load_demo_data; they are for the demo only.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
+# Staff must give a code from an authenticator app (portal/accounts/staff.py). The demo's staff
+# share this published TOTP secret, printed by load_demo_data with its otpauth:// link, so that
+# a reviewer can add it to an app (or run `oathtool --totp -b SECRET`). Demo only, like the
+# password: an account of a real deployment gets its own secret when its owner sets up the app.
+DEMO_TOTP_SECRET = "DEMOPORTALLUGOUQIAOSTAFFTOTPCODE"  # noqa: S105
 DEMO_ACCOUNTS = [
     # username, role, phone, email, display name, community slug (for staff)
     ("admin", roles.SUBDISTRICT_ADMIN, "13800000001", "admin@example.org", "街道管理员", None),
@@ -120,12 +125,28 @@ def load_accounts():
             _verify_email(user)
         if role:
             user.groups.add(Group.objects.get(name=role))
+        if role in roles.STAFF_ROLES:
+            _give_demo_authenticator(user)
         if slug:
             StaffMembership.objects.get_or_create(
                 user=user, community=Community.objects.get(slug=slug)
             )
         accounts[username] = user
     return accounts
+
+
+def _give_demo_authenticator(user):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def demo_totp_url():
+    from urllib.parse import quote
+
+    return f"otpauth://totp/{quote('演示工作人员')}?secret={DEMO_TOTP_SECRET}&issuer={quote('卢沟桥街道演示')}"
 
 
 def _verify_email(user):

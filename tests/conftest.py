@@ -20,6 +20,45 @@ def _clear_cache():
     yield
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "mfa_enforced: client.force_login makes a session with no second factor given "
+        "(see _force_login_passes_mfa)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_mfa(request, monkeypatch):
+    """Staff need a second factor (portal/accounts/staff.py), and exports of personal data ask
+    for re-authentication (allauth's @reauthentication_required). Tests that just need a
+    logged-in member of staff use `client.force_login(user)`, so here a session made that way
+    counts as one in which the person has just given a code from their authenticator app: it
+    holds the record allauth writes after a good code (allauth's record_authentication, method
+    "mfa", reauthenticated), which passes the admin's door for the whole session and exports
+    for ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes).
+
+    Tests of the door and of re-authentication are marked `@pytest.mark.mfa_enforced`: their
+    force_login makes a session with no second factor given, as a password or SMS-code log-in
+    alone would (tests/portal/test_mfa.py)."""
+    if request.node.get_closest_marker("mfa_enforced"):
+        return
+    from allauth.account.internal.flows.login import record_authentication
+    from django.http import HttpRequest
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        fake = HttpRequest()
+        fake.session = self.session
+        record_authentication(fake, user, "mfa", type="totp", reauthenticated=True)
+        fake.session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
     for item in items:

@@ -210,6 +210,7 @@ def _period(request):
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
+@reauthentication_required(enabled=lambda request: request.GET.get("format") in ("xlsx", "pdf"))
 def party_report(request):
     form, start, end = _period(request)
     profiles = scope(VolunteerProfile.objects.all(), request.user)
@@ -254,6 +255,7 @@ def party_report(request):
 
 
 @permission_required("volunteers.view_attendance", raise_exception=True)
+@reauthentication_required
 def attendance_ledger(request):
     """The attendance ledger (台账) of the period, as a spreadsheet, scoped."""
     from .resources import AttendanceResource
@@ -275,6 +277,7 @@ def attendance_ledger(request):
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
+@reauthentication_required
 def volunteer_export(request):
     from .resources import VolunteerResource
 

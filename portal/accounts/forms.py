@@ -6,6 +6,9 @@ else (uniqueness, enumeration prevention, saving, the login stages) stays allaut
 """
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.webauthn import forms as webauthn_forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -117,3 +120,49 @@ class ConfirmEmailVerificationCodeForm(
     NumericCodeMixin, allauth_forms.ConfirmEmailVerificationCodeForm
 ):
     pass
+
+
+# --- The second factor (allauth.mfa, MFA_FORMS; see portal/accounts/staff.py) ---------------
+
+
+class AuthenticatorCodeMixin:
+    """A code from the authenticator app (6 digits) or a recovery code (8 digits): the number
+    pad on phones, and the spaces some apps show ("123 456") are dropped."""
+
+    code_label = _("Code from your authenticator app")
+    code_help = _("Lost your phone? Enter one of your recovery codes instead.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = self.code_label
+        code.help_text = self.code_help
+        code.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": _("6 digits")}
+        )
+
+    def clean_code(self):
+        self.cleaned_data["code"] = "".join(self.cleaned_data.get("code", "").split())
+        return super().clean_code()
+
+
+class MFAAuthenticateForm(AuthenticatorCodeMixin, mfa_forms.AuthenticateForm):
+    pass
+
+
+class MFAReauthenticateForm(AuthenticatorCodeMixin, mfa_forms.ReauthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(AuthenticatorCodeMixin, totp_forms.ActivateTOTPForm):
+    code_help = _("The 6-digit code the app shows after you have added the account.")
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the key")
+        self.fields["name"].help_text = _(
+            'So that you can tell your keys apart, e.g. "office USB key". Then press Add and '
+            "touch the key, or use your phone's fingerprint or face unlock."
+        )

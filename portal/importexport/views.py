@@ -3,11 +3,13 @@ export view, and the viewset mixin that wires them into a ModelViewSet or Snippe
 
 import logging
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -240,11 +242,16 @@ class ImportPreviewView(BaseImportExportView):
 
 
 class ExportViewMixin:
-    """Mixed into the viewset's own index view, so the export sees its filters and search."""
+    """Mixed into the viewset's own index view, so the export sees its filters and search.
+
+    An export carries people's data out of the portal: the person must have proved it is still
+    them in the last few minutes (allauth's reauthentication, ACCOUNT_REAUTHENTICATION_TIMEOUT),
+    after the permission check of the view."""
 
     any_permission_required = ["view", "change"]
     export_resource_class = None
 
+    @method_decorator(reauthentication_required)
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("format", "xlsx")
         if file_format not in FORMATS:

@@ -502,3 +502,32 @@ LOGGING["loggers"].update(
     }
 )
 LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}
+
+
+# --- Staff accounts: second factor, session length, re-authentication ---
+# (portal/accounts/staff.py tells the whole story.) Everyone who may enter the Wagtail admin
+# must use allauth's MFA: a TOTP app (with recovery codes) or a security key / the phone's own
+# fingerprint or face unlock (WebAuthn; tests/browser/test_mfa.py drives Chromium's virtual
+# authenticator). Passkey-only log-in (MFA_PASSKEY_LOGIN_ENABLED) stays off: the key is a
+# second factor, after the SMS code or password.
+INSTALLED_APPS += ["allauth.mfa"]
+MIDDLEWARE += ["portal.accounts.staff.StaffSessionMiddleware"]
+MFA_ADAPTER = "portal.accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "卢沟桥街道"
+# One 30-second step either side: phone clocks drift, and a code typed as it changes still works.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "portal.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
+    "add_webauthn": "portal.accounts.forms.AddWebAuthnForm",
+}
+# Security keys check the site's address: over plain http (make run, the browser tests) only
+# when this is on. Never in production, which is https.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# A staff session ends when the browser closes, and at the latest this long after logging in.
+STAFF_SESSION_MAX_AGE = int(env("STAFF_SESSION_MAX_AGE", str(8 * 60 * 60)))
+# Exports of personal data ask the person to prove it is still them (password, SMS code or
+# authenticator code, whichever they have) unless they did so this many seconds ago.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60

@@ -19,3 +19,6 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
     "U4n4KhjpNfQCigc2CkSQmmeYtwHez_G_RxF9R8I3j-w="  # dev only, published
 ]
 FIELD_HASH_KEY = env("FIELD_HASH_KEY", "dev-only-not-secret-field-hash-key-0123456789")
+# make run serves http://localhost:8000: let security keys (WebAuthn) work there. (Browsers
+# refuse WebAuthn on a bare IP address such as 127.0.0.1.)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

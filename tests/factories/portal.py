@@ -12,7 +12,9 @@ __all__ = [
     "StaffMembershipFactory",
     "SubdistrictFactory",
     "UserFactory",
+    "add_totp",
     "make_user",
+    "totp_code",
 ]
 
 
@@ -86,3 +88,25 @@ def make_user(role=None, communities=(), **kwargs):
     for community in communities:
         StaffMembership.objects.create(user=user, community=community)
     return user
+
+
+def add_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", *, recovery_codes=False):  # noqa: S107
+    """Give `user` an authenticator app (allauth's TOTP) with a known secret; returns it."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    if recovery_codes:
+        RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret, step=0):
+    """The code an authenticator app shows now (step=0), or `step` periods later. allauth
+    refuses a code used once already, and accepts the neighbouring periods (MFA_TOTP_TOLERANCE),
+    so a test that needs two codes takes step 0 and step 1."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))

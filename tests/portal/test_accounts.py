@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 
 from portal import roles, sms
 from portal.models import User
-from tests.factories import UserFactory, make_user
+from tests.factories import UserFactory, add_totp, make_user, totp_code
 
 PASSWORD = "pass-1234-word"  # UserFactory's
 
@@ -329,12 +329,14 @@ def test_anonymous_visitor_is_sent_to_allauths_login(client):
 
 @pytest.mark.django_db
 def test_coordinator_logs_in_through_allauth_and_reaches_admin_in_chinese(client, coordinator):
+    secret = add_totp(coordinator)  # staff need a second factor (tests/portal/test_mfa.py)
     response = client.post(
         "/accounts/login/?next=/admin/",
         {"login": coordinator.phone, "password": PASSWORD, "next": "/admin/"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302
+    response = client.post(response["Location"], {"code": totp_code(secret)})
     assert response["Location"] == "/admin/"
     response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

@@ -18,6 +18,7 @@ def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
     call_command("load_demo_data")
     out = capsys.readouterr().out
     assert "coordinator" in out and "demo-pass-2026" in out
+    assert "DEMOPORTALLUGOUQIAOSTAFFTOTPCODE" in out  # the demo staff's authenticator secret
     first = counts()
     assert first["Community"] == 37
     for name in (

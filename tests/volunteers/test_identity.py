@@ -372,21 +372,26 @@ def test_full_id_view_needs_the_permission(client, coordinator, volunteer, audit
     assert audit_events == []
 
 
-def test_full_id_view_asks_for_the_password_again_and_records_each_look(
+@pytest.mark.mfa_enforced
+def test_full_id_view_asks_for_the_second_factor_again_and_records_each_look(
     client, subdistrict_admin, volunteer, audit_events
 ):
+    from tests.factories import add_totp, totp_code
+    from tests.portal.test_mfa import logged_in_with_app
+
     with_id(volunteer)
-    client.force_login(subdistrict_admin)
+    secret = add_totp(subdistrict_admin)
+    logged_in_with_app(client, subdistrict_admin)  # logged in, but not just now re-checked
     url = reverse("volunteers_admin:full_id_number", args=[volunteer.pk])
     assert client.get(url).status_code == 405  # a look is a deliberate POST, never a link
 
     response = client.post(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
     assert audit_events == []
 
-    # After the password, allauth replays the POST: the number, once, recorded.
-    response = client.post(response["Location"], {"password": "pass-1234-word"})
+    # After the app's code, allauth replays the POST: the number, once, recorded.
+    response = client.post(response["Location"], {"code": totp_code(secret)}, follow=True)
     assert response.status_code == 200
     assert ID_NUMBER in response.content.decode()
     assert "no-store" in response["Cache-Control"]
@@ -402,6 +407,5 @@ def test_full_id_view_asks_for_the_password_again_and_records_each_look(
 def test_full_id_view_of_a_profile_without_a_number_is_404(client, subdistrict_admin, volunteer):
     client.force_login(subdistrict_admin)
     url = reverse("volunteers_admin:full_id_number", args=[volunteer.pk])
-    response = client.post(url)
-    response = client.post(response["Location"], {"password": "pass-1234-word"})
-    assert response.status_code == 404
+    # (force_login counts as just re-authenticated: tests/conftest.py)
+    assert client.post(url).status_code == 404

@@ -44,3 +44,8 @@ class Command(BaseCommand):
             where = f" [{slug}]" if slug else ""
             self.stdout.write(f"  {role or '居民':<8} {username:<17} {phone}  {email}{where}")
         self.stdout.write("后台 / Back office: http://127.0.0.1:8000/admin/")
+        self.stdout.write(
+            "工作人员登录后须输入身份验证器应用的 6 位验证码 / Staff then give an authenticator "
+            f"app code. Demo TOTP secret (demo only): {demo.DEMO_TOTP_SECRET}"
+        )
+        self.stdout.write(f"  {demo.demo_totp_url()}")

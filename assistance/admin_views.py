@@ -108,7 +108,8 @@ def request_detail(request, pk):
             elif action == "suggest":
                 services.delivery_shift(help_request, by=request.user)
             elif action == "assign":
-                profile = get_object_or_404(VolunteerProfile, pk=request.POST.get("profile"))
+                # any id that is not one of the delivery's candidates gets the same refusal
+                profile = _posted_profile(request)
                 services.assign_volunteer(help_request, profile, by=request.user)
                 messages.success(request, _("The volunteer is asked to deliver."))
             elif action == "delivered":
@@ -144,12 +145,21 @@ def shift_suggestions(request, pk):
             sent = matching.offer_declined_places(shift, request.user)
             messages.success(request, _("%(n)s invitations sent.") % {"n": len(sent)})
         else:
-            profile = get_object_or_404(VolunteerProfile, pk=request.POST.get("profile"))
-            sent, refused = matching.send_invitations([(shift.pk, profile.pk)], request.user)
-            for _shift, _profile, text in refused:
-                messages.error(request, text)
+            profile, sent = _posted_profile(request), []
+            if profile is not None:
+                sent, _refused = matching.send_invitations([(shift.pk, profile.pk)], request.user)
             if sent:
+                # a candidate this screen offered: their name was on it already
                 messages.success(request, _("%(name)s is invited.") % {"name": profile.real_name})
+            else:
+                # the same words whoever the id was: nothing about a person not offered
+                messages.error(
+                    request,
+                    _(
+                        "The invitation was not sent: choose one of the suggested volunteers "
+                        "(the list may have changed)."
+                    ),
+                )
         return redirect("assistance_admin:shift_suggestions", pk=pk)
     return render(
         request,
@@ -160,6 +170,19 @@ def shift_suggestions(request, pk):
             "suggestions": matching.rank_for_shift(shift, top=20),
         },
     )
+
+
+def _posted_id(value):
+    """A posted primary key as an int, or None for anything else (junk, too large)."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def _posted_profile(request):
+    """The volunteer profile named by the POST's `profile`, or None."""
+    pk = _posted_id(request.POST.get("profile", ""))
+    return VolunteerProfile.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def _day_start(day):
@@ -173,9 +196,10 @@ def auto_assign(request):
     if request.method == "POST" and request.POST.get("action") == "send":
         pairs = []
         for key in request.POST.getlist("pair"):
-            shift_id, _sep, profile_id = key.partition(":")
-            if shift_id.isdigit() and profile_id.isdigit():
-                pairs.append((int(shift_id), int(profile_id)))
+            shift_part, _sep, profile_part = key.partition(":")
+            shift_id, profile_id = _posted_id(shift_part), _posted_id(profile_part)
+            if shift_id is not None and profile_id is not None:
+                pairs.append((shift_id, profile_id))
         allowed = set(
             scope(Shift.objects.filter(pk__in=[s for s, _p in pairs]), request.user).values_list(
                 "pk", flat=True
@@ -185,8 +209,16 @@ def auto_assign(request):
             raise PermissionDenied
         sent, refused = matching.send_invitations(pairs, request.user)
         messages.success(request, _("%(n)s invitations sent.") % {"n": len(sent)})
-        for shift, profile, text in refused:
-            messages.error(request, f"{shift} · {profile}: {text}")
+        if refused:
+            # a count only: a posted id may be anyone's, so nobody refused is named
+            messages.error(
+                request,
+                _(
+                    "%(n)s invitations were not sent: the place or the person is no longer "
+                    "free. Propose again to see who can be invited."
+                )
+                % {"n": len(refused)},
+            )
         return redirect("assistance_admin:auto_assign")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -33,7 +33,9 @@ def _volunteer_figures():
 
     figures = []
     if hasattr(Shift.objects, "open"):
-        open_places = Shift.objects.open().aggregate(places=Sum(F("places") - F("taken")))["places"]
+        open_places = (
+            Shift.objects.open().public().aggregate(places=Sum(F("places") - F("taken")))["places"]
+        )
         figures.append(("open_places", open_places or 0))
     status = getattr(VolunteerProfile, "Status", None)
     if status is not None and hasattr(status, "VERIFIED"):

@@ -79,6 +79,15 @@ class ScopedViewSet(ModelViewSet):
         hidden = {"delete"} | ({"add", "edit", "copy"} if self.read_only else set())
         return [p for p in patterns if p.name not in hidden]
 
+    @property
+    def url_finder_class(self):
+        # A read-only viewset has no edit URL: links to its records (the "usage" pages of
+        # whatever refers to them) go to the inspect view, instead of a 500 on a missing URL.
+        finder = super().url_finder_class
+        if self.read_only:
+            finder.edit_url_name = self.get_url_name("inspect")
+        return finder
+
     def get_common_view_kwargs(self, **kwargs):
         extra = {"delete_url_name": None}
         if self.read_only:

@@ -39,6 +39,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import assign as core
 from .availability import WeeklyMask
@@ -48,6 +49,7 @@ LIVE_STATUSES = ("invited", "confirmed", "no_show")
 HOLDING_STATUSES = ("confirmed", "no_show")
 # people who declined a shift or were taken off it are not suggested or proposed for it again
 DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
+NOT_A_CANDIDATE = gettext_lazy("not a candidate for this shift")
 
 
 def weights():
@@ -576,6 +578,7 @@ def recommend_for_profile(profile, top=5, days=14):
     now = timezone.now()
     shifts = _shift_rows(
         Shift.objects.open()
+        .public()
         .filter(start__lt=now + timedelta(days=days), task__active=True)
         .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
         .exclude(signups__profile=profile)
@@ -669,22 +672,58 @@ def propose(shifts, *, time_limit=None):
     return proposals, result
 
 
+def candidates_among(shift, profile_ids):
+    """The ids among `profile_ids` that the matching screens may offer for `shift`: verified
+    volunteers it accepts who pass its hard rules in SQL, are not booked at that time and have
+    not declined it (the set rank_for_shift and propose draw from). A matching screen accepts
+    no other id, so a posted id cannot reach someone the coordinator was never shown."""
+    ids = {int(pid) for pid in profile_ids if pid is not None}
+    if not ids:
+        return set()
+    shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
+    spec = shift_specs([shift], open_places=False)[shift.pk]
+    declined = Signup.objects.filter(shift=shift, status__in=DECLINED_STATUSES)
+    return set(
+        _eligible_profiles(spec)
+        .filter(pk__in=ids)
+        .exclude(pk__in=declined.values("profile_id"))
+        .values_list("pk", flat=True)
+    )
+
+
 def send_invitations(pairs, by):
     """Invite each (shift pk, profile pk) through services.invite (which checks scope and every
-    rule again). Returns (signups sent, [(shift, profile, message)] refused)."""
+    rule again). A pair whose person is not a candidate of its shift (candidates_among), or
+    whose shift does not exist, is refused without a word about that person.
+
+    Returns (signups sent, [(shift id, profile id, message)] refused); the messages are for
+    logs and tests, a screen shows only how many were refused."""
     from .services import SignupError, invite
+    from .services.base import _ensure_staff
 
     sent, refused = [], []
+    pairs = [(int(s), int(p)) for s, p in pairs]
     shifts = Shift.objects.in_bulk({s for s, _p in pairs})
-    profiles = VolunteerProfile.objects.in_bulk({p for _s, p in pairs})
+    for shift in shifts.values():
+        # scope first: another community's shift is refused before anyone is looked at
+        _ensure_staff(by, shift)
+    wanted = defaultdict(set)
     for shift_id, profile_id in pairs:
-        shift, profile = shifts.get(shift_id), profiles.get(profile_id)
-        if shift is None or profile is None:
+        wanted[shift_id].add(profile_id)
+    allowed = {
+        shift_id: candidates_among(shifts[shift_id], ids)
+        for shift_id, ids in wanted.items()
+        if shift_id in shifts
+    }
+    profiles = VolunteerProfile.objects.in_bulk({p for ids in allowed.values() for p in ids})
+    for shift_id, profile_id in pairs:
+        if profile_id not in allowed.get(shift_id, ()):
+            refused.append((shift_id, profile_id, str(NOT_A_CANDIDATE)))
             continue
         try:
-            sent.append(invite(shift, profile, by))
+            sent.append(invite(shifts[shift_id], profiles[profile_id], by))
         except SignupError as error:
-            refused.append((shift, profile, " ".join(error.messages)))
+            refused.append((shift_id, profile_id, " ".join(error.messages)))
     return sent, refused
 
 

@@ -94,6 +94,11 @@ def _sign_up(profile, shift):
         ).first()
         if live is not None and live.status != Signup.Status.INVITED:
             raise SignupError(_("You have already signed up for this shift."), code="duplicate")
+        if live is None and shift.task.invite_only:
+            raise SignupError(
+                _("This shift is by invitation only; your community will ask you if needed."),
+                code="invite_only",
+            )
         _check_can_take(profile, shift)
         _take_place(shift)
         now = timezone.now()

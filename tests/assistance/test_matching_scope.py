@@ -81,7 +81,7 @@ def test_shift_suggestions_refuse_a_person_not_offered_without_naming_them(
 ):
     client.force_login(coordinator)
     response = client.post(
-        f"/admin/assistance/shifts/{shift.pk}/suggestions/",
+        f"/admin/volunteering/shifts/{shift.pk}/suggestions/",
         {"action": "invite", "profile": outsider.pk},
         follow=True,
     )
@@ -95,7 +95,7 @@ def test_shift_suggestions_junk_or_unknown_ids_get_the_same_answer(client, coord
     client.force_login(coordinator)
     for value in ("999999", "abc", "9" * 40, "²"):
         response = client.post(
-            f"/admin/assistance/shifts/{shift.pk}/suggestions/",
+            f"/admin/volunteering/shifts/{shift.pk}/suggestions/",
             {"action": "invite", "profile": value},
             follow=True,
         )
@@ -106,7 +106,7 @@ def test_shift_suggestions_junk_or_unknown_ids_get_the_same_answer(client, coord
 def test_shift_suggestions_still_invite_an_offered_candidate(client, coordinator, shift, neighbour):
     client.force_login(coordinator)
     response = client.post(
-        f"/admin/assistance/shifts/{shift.pk}/suggestions/",
+        f"/admin/volunteering/shifts/{shift.pk}/suggestions/",
         {"action": "invite", "profile": neighbour.pk},
         follow=True,
     )
@@ -119,7 +119,7 @@ def test_auto_assign_send_counts_refusals_and_names_nobody(
 ):
     client.force_login(coordinator)
     response = client.post(
-        "/admin/assistance/auto-assign/",
+        "/admin/volunteering/auto-assign/",
         {"action": "send", "pair": [f"{shift.pk}:{outsider.pk}", f"{shift.pk}:{neighbour.pk}"]},
         follow=True,
     )

@@ -101,7 +101,7 @@ FILL = {
     "donations_admin:confirm_receipt": {"pk": "dispatch"},
     "donations_admin:adjust": {"pk": "balance"},
     "assistance_admin:request": {"pk": "help_request"},
-    "assistance_admin:shift_suggestions": {"pk": "shift"},
+    "volunteers_admin:shift_suggestions": {"pk": "shift"},
     # Wagtail's admin, with community A's section and its draft notice
     "wagtailadmin_explore": {"parent_page_id": "section"},
     "wagtailadmin_explore_results": {"parent_page_id": "section"},

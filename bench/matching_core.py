@@ -155,10 +155,8 @@ def make_subdistrict(n_volunteers, n_shifts, n_communities=37, seed=42):
 def silence_highs_banner():
     """highspy prints a banner on the first Highs() of a process; send it to /dev/null so the
     JSON line is the only output."""
-    try:
-        import highspy
-    except ImportError:
-        return
+    import highspy
+
     sys.stdout.flush()
     saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)

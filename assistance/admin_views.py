@@ -1,24 +1,20 @@
-"""Back-office pages (Wagtail admin): help requests, a shift's suggested volunteers, and
-auto-assign with review. Every object comes through portal.scoping.scope (others: 404)."""
-
-from datetime import datetime, time, timedelta
+"""Back-office pages (Wagtail admin) of help requests. Every object comes through
+portal.scoping.scope (others: 404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.admin import show_error as _errors
 from portal.scoping import scope
 from volunteers import matching
-from volunteers.models import Shift, VolunteerProfile
+from volunteers.admin_views import posted_profile
 from volunteers.services import SignupError
 
 from . import services
-from .forms import MAX_LINES, AutoAssignForm, HelpRequestForm
+from .forms import MAX_LINES, HelpRequestForm
 from .models import HelpRequest
 
 
@@ -109,7 +105,8 @@ def request_detail(request, pk):
             elif action == "suggest":
                 services.delivery_shift(help_request, by=request.user)
             elif action == "assign":
-                profile = get_object_or_404(VolunteerProfile, pk=request.POST.get("profile"))
+                # any id that is not one of the delivery's candidates gets the same refusal
+                profile = posted_profile(request)
                 services.assign_volunteer(help_request, profile, by=request.user)
                 messages.success(request, _("The volunteer is asked to deliver."))
             elif action == "delivered":
@@ -136,83 +133,5 @@ def request_detail(request, pk):
             "lines": help_request.lines.select_related("item"),
             "suggestions": suggestions,
             "overdue": services.overdue_urgent(HelpRequest.objects.filter(pk=pk)).exists(),
-        },
-    )
-
-
-@permission_required("volunteers.change_shift", raise_exception=True)
-def shift_suggestions(request, pk):
-    shift = get_object_or_404(
-        scope(Shift.objects.select_related("task__community"), request.user), pk=pk
-    )
-    if request.method == "POST":
-        if request.POST.get("action") == "offer":
-            sent = matching.offer_declined_places(shift, request.user)
-            messages.success(request, _("%(n)s invitations sent.") % {"n": len(sent)})
-        else:
-            profile = get_object_or_404(VolunteerProfile, pk=request.POST.get("profile"))
-            sent, refused = matching.send_invitations([(shift.pk, profile.pk)], request.user)
-            for _shift, _profile, text in refused:
-                messages.error(request, text)
-            if sent:
-                messages.success(request, _("%(name)s is invited.") % {"name": profile.real_name})
-        return redirect("assistance_admin:shift_suggestions", pk=pk)
-    return render(
-        request,
-        "assistance/admin/shift_suggestions.html",
-        {
-            "title": _("Suggested volunteers"),
-            "shift": shift,
-            "suggestions": matching.rank_for_shift(shift, top=20),
-        },
-    )
-
-
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-@permission_required("volunteers.change_shift", raise_exception=True)
-def auto_assign(request):
-    form = AutoAssignForm(request.POST or None, user=request.user)
-    proposals, result = [], None
-    if request.method == "POST" and request.POST.get("action") == "send":
-        pairs = []
-        for key in request.POST.getlist("pair"):
-            shift_id, _sep, profile_id = key.partition(":")
-            if shift_id.isdigit() and profile_id.isdigit():
-                pairs.append((int(shift_id), int(profile_id)))
-        allowed = set(
-            scope(Shift.objects.filter(pk__in=[s for s, _p in pairs]), request.user).values_list(
-                "pk", flat=True
-            )
-        )
-        if any(s not in allowed for s, _p in pairs):
-            raise PermissionDenied
-        sent, refused = matching.send_invitations(pairs, request.user)
-        messages.success(request, _("%(n)s invitations sent.") % {"n": len(sent)})
-        for shift, profile, text in refused:
-            messages.error(request, f"{shift} · {profile}: {text}")
-        return redirect("assistance_admin:auto_assign")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        shifts = scope(
-            Shift.objects.filter(
-                start__gte=_day_start(data["start"]),
-                start__lt=_day_start(data["end"] + timedelta(days=1)),
-            ),
-            request.user,
-        )
-        if data.get("community"):
-            shifts = shifts.filter(task__community=data["community"])
-        proposals, result = matching.propose(shifts)
-    return render(
-        request,
-        "assistance/admin/auto_assign.html",
-        {
-            "title": _("Auto-assign volunteers"),
-            "form": form,
-            "proposals": proposals,
-            "result": result,
         },
     )

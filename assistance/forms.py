@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -219,35 +216,6 @@ class HelpRequestForm(WithItemLines, forms.Form):
         self.fields["compound"].queryset = Compound.objects.filter(
             community__in=communities
         ).select_related("community")
-
-
-def _next_monday():
-    today = timezone.localdate()
-    return today + timedelta(days=7 - today.weekday())
-
-
-class AutoAssignForm(forms.Form):
-    start = forms.DateField(
-        label=_("from"), initial=_next_monday, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("until"),
-        initial=lambda: _next_monday() + timedelta(days=6),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    community = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("community"), empty_label=_("All my communities")
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities_for(user)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The end date is before the start date."))
-        return data
 
 
 class OwnHelpRequestForm(WithItemLines, forms.Form):

@@ -18,6 +18,9 @@ from portal.validators import normalize_mobile, validate_mobile
 from .models import HelpRequest, HelpRequestLine
 
 DELIVERY_HOURS = 2
+NOT_A_CANDIDATE = _(
+    "This volunteer cannot be asked to deliver this request; choose one of the suggestions."
+)
 
 
 class AssistanceError(ValidationError):
@@ -164,6 +167,8 @@ def delivery_shift(request, *, by):
             community=request.community,
             compound=request.compound,
             kind=Task.Kind.DELIVERY,
+            # the coordinator chooses who delivers: nobody takes it from the public list
+            invite_only=True,
             title=f"居民求助配送 #{request.pk}",
             instructions=str(
                 _(
@@ -190,12 +195,18 @@ def suggest_volunteers(request, *, by, top=10):
 @transaction.atomic
 def assign_volunteer(request, profile, *, by):
     """Give the delivery to `profile`: an invitation to the delivery shift (the same rules as
-    any shift) and the request moves to assigned; the volunteer now sees address and phone."""
+    any shift) and the request moves to assigned; the volunteer now sees address and phone.
+
+    Only a candidate of the delivery shift (someone its suggestions may offer) can be chosen;
+    anyone else is refused with one message that says nothing about that person."""
     from portal.notify import notify
+    from volunteers.matching import candidates_among
     from volunteers.services import invite
 
     _ensure_staff(by, request)
     shift = delivery_shift(request, by=by)
+    if profile is None or not candidates_among(shift, [profile.pk]):
+        raise AssistanceError(NOT_A_CANDIDATE, code="candidate")
     invite(shift, profile, by)
     _move(
         request,

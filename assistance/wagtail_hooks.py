@@ -16,10 +16,6 @@ def register_urls():
         path("", admin_views.request_list, name="requests"),
         path("new/", admin_views.request_create, name="request_create"),
         path("<int:pk>/", admin_views.request_detail, name="request"),
-        path(
-            "shifts/<int:pk>/suggestions/", admin_views.shift_suggestions, name="shift_suggestions"
-        ),
-        path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
     ]
     return [path("assistance/", include((urls, "assistance_admin"), namespace="assistance_admin"))]
 
@@ -32,17 +28,6 @@ def help_requests_menu():
         icon_name="help",
         order=205,
         permission="assistance.view_helprequest",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def auto_assign_menu():
-    return PermissionMenuItem(
-        _("Auto-assign volunteers"),
-        reverse("assistance_admin:auto_assign"),
-        icon_name="group",
-        order=206,
-        permission="volunteers.change_shift",
     )
 
 

@@ -1,4 +1,4 @@
-"""Matching on the models (volunteers.matching + the core volunteers.assign), issue 6.
+"""Matching on the models (volunteers.matching, its loaders and its pure core), issue 6.
 
 Builds its own test database (never touches real data) with the synthetic subdistrict of
 bench/matching_core.py stored as models: 10,000 volunteers (users, profiles, skills, course
@@ -41,8 +41,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "bench"))
-import matching_core  # noqa: E402
+from bench import matching_core  # noqa: E402
 
 N_VOLUNTEERS = int(os.environ.get("BENCH_VOLUNTEERS", "10000"))
 N_SHIFTS = int(os.environ.get("BENCH_SHIFTS", "2000"))
@@ -223,7 +222,6 @@ def _availability(slots):
 
 
 def run():
-    from volunteers import assign as core
     from volunteers import matching
     from volunteers.models import Shift, VolunteerProfile
 
@@ -270,11 +268,11 @@ def run():
 
     rows = list(shifts.select_related("task__post"))
     specs = matching.shift_specs(rows)
-    window = matching._week_window([s.start for s in rows] + [s.end for s in rows])
+    window = matching.week_window([s.start for s in rows] + [s.end for s in rows])
     cands, commitments = matching.load_candidates(
         VolunteerProfile.objects.filter(status="verified"), window
     )
-    out["violations"] = core.check_violations(
+    out["violations"] = matching.check_violations(
         list(result), cands, list(specs.values()), commitments
     )
 
@@ -283,9 +281,9 @@ def run():
     small_specs = [specs[s.pk] for s in small_rows]
     small_cands = sorted(cands, key=lambda c: c.id)[:2000]
     w = matching.weights()
-    exact = core.exact_optimum(small_cands, small_specs, w, commitments, time_limit=120)
-    auto = core.auto_assign(small_cands, small_specs, w, commitments, time_limit=8)
-    greedy = core.greedy_assign(small_cands, small_specs, w, commitments)
+    exact = matching.exact_optimum(small_cands, small_specs, w, commitments, time_limit=120)
+    auto = matching.auto_assign(small_cands, small_specs, w, commitments, time_limit=8)
+    greedy = matching.greedy_assign(small_cands, small_specs, w, commitments)
     out["small_exact_optimal"] = bool(exact.optimal)
     out["small_places_filled"] = [exact.places_filled, auto.places_filled, greedy.places_filled]
     out["optimum_ratio"] = round(auto.total_score / exact.total_score, 4)

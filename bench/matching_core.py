@@ -1,4 +1,4 @@
-"""Benchmark of the model-independent matching core (volunteers/assign.py).
+"""Benchmark of the model-independent matching core (volunteers.matching: core, solver, ...).
 
 Generates a synthetic subdistrict in plain Python (seeded): 10,000 volunteers in 37
 communities, 2,000 shifts over one week with existing commitments, and prints ONE JSON line:
@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from volunteers.assign import (  # noqa: I001
+from volunteers.matching import (  # noqa: I001
     Candidate,
     CandidatePool,
     ShiftSpec,
@@ -155,10 +155,8 @@ def make_subdistrict(n_volunteers, n_shifts, n_communities=37, seed=42):
 def silence_highs_banner():
     """highspy prints a banner on the first Highs() of a process; send it to /dev/null so the
     JSON line is the only output."""
-    try:
-        import highspy
-    except ImportError:
-        return
+    import highspy
+
     sys.stdout.flush()
     saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)

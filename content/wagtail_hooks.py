@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -34,3 +35,11 @@ def register_community_sections_menu_item():
         icon_name="doc-full-inverse",
         order=250,
     )
+
+
+@hooks.register("before_move_page")
+def refuse_move_confirmation_without_permission(request, page_to_move, destination):
+    """Wagtail's move-confirmation page checks permission only when the move is posted, so its
+    GET showed any page's title to any admin user; refuse it to whoever may not move it."""
+    if not page_to_move.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

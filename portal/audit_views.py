@@ -73,6 +73,9 @@ class AuditEventViewSet(ScopedViewSetMixin, ModelViewSet):
     icon = "list-ul"
     menu_label = _("Audit trail")
     menu_hook = "register_reports_menu_item"
+    # Events point at the records they are about; they are not "uses" of those records, and
+    # indexing them would make every look at personal data write to the reference index.
+    add_to_reference_index = False
     add_to_admin_menu = True
     menu_order = 1100
     inspect_view_enabled = True

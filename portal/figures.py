@@ -19,7 +19,9 @@ LABELS = {
 
 
 def compute_figures():
-    open_places = Shift.objects.open().aggregate(places=Sum(F("places") - F("taken")))["places"]
+    open_places = (
+        Shift.objects.open().public().aggregate(places=Sum(F("places") - F("taken")))["places"]
+    )
     verified = VolunteerProfile.objects.filter(status=VolunteerProfile.Status.VERIFIED).count()
     supplies = donation_totals()
     return [

@@ -1,13 +1,14 @@
 """Back-office pages that are more than a model form (journey 2): review a volunteer, the
-people on a shift, attendance corrections, post QR posters, the party-member report and the
-attendance ledger export. Every object is fetched through portal.scoping.scope, so another
-community's records answer 404."""
+people on a shift, attendance corrections, post QR posters, the party-member report, the
+attendance ledger export, a shift's suggested volunteers and auto-assign with review. Every
+object is fetched through portal.scoping.scope, so another community's records answer 404."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,8 +24,8 @@ from portal.models import Post
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import get_scoped_or_404, scope
 
-from . import services, views
-from .forms import PeriodForm, ReasonForm
+from . import matching, services, views
+from .forms import AutoAssignForm, PeriodForm, ReasonForm
 from .models import Attendance, Shift, Signup, VolunteerProfile
 
 
@@ -291,3 +292,115 @@ def volunteer_export(request):
 
 def shift_people_url(shift):
     return reverse("volunteers_admin:shift_people", args=[shift.pk])
+
+
+# --- matching: a shift's suggested volunteers, auto-assign with review ---------------------
+
+
+@permission_required("volunteers.change_shift", raise_exception=True)
+def shift_suggestions(request, pk):
+    shift = get_object_or_404(
+        scope(Shift.objects.select_related("task__community"), request.user), pk=pk
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "offer":
+            sent = matching.offer_declined_places(shift, request.user)
+            messages.success(request, _("%(n)s invitations sent.") % {"n": len(sent)})
+        else:
+            profile, sent = posted_profile(request), []
+            if profile is not None:
+                sent, _refused = matching.send_invitations([(shift.pk, profile.pk)], request.user)
+            if sent:
+                # a candidate this screen offered: their name was on it already
+                messages.success(request, _("%(name)s is invited.") % {"name": profile.real_name})
+            else:
+                # the same words whoever the id was: nothing about a person not offered
+                messages.error(
+                    request,
+                    _(
+                        "The invitation was not sent: choose one of the suggested volunteers "
+                        "(the list may have changed)."
+                    ),
+                )
+        return redirect("volunteers_admin:shift_suggestions", pk=pk)
+    return render(
+        request,
+        "volunteers/admin/shift_suggestions.html",
+        {
+            "title": _("Suggested volunteers"),
+            "shift": shift,
+            "suggestions": matching.rank_for_shift(shift, top=20),
+        },
+    )
+
+
+def posted_id(value):
+    """A posted primary key as an int, or None for anything else (junk, too large)."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def posted_profile(request):
+    """The volunteer profile named by the POST's `profile`, or None."""
+    pk = posted_id(request.POST.get("profile", ""))
+    return VolunteerProfile.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@permission_required("volunteers.change_shift", raise_exception=True)
+def auto_assign(request):
+    form = AutoAssignForm(request.POST or None, user=request.user)
+    proposals, result = [], None
+    if request.method == "POST" and request.POST.get("action") == "send":
+        pairs = []
+        for key in request.POST.getlist("pair"):
+            shift_part, _sep, profile_part = key.partition(":")
+            shift_id, profile_id = posted_id(shift_part), posted_id(profile_part)
+            if shift_id is not None and profile_id is not None:
+                pairs.append((shift_id, profile_id))
+        allowed = set(
+            scope(Shift.objects.filter(pk__in=[s for s, _p in pairs]), request.user).values_list(
+                "pk", flat=True
+            )
+        )
+        if any(s not in allowed for s, _p in pairs):
+            raise PermissionDenied
+        sent, refused = matching.send_invitations(pairs, request.user)
+        messages.success(request, _("%(n)s invitations sent.") % {"n": len(sent)})
+        if refused:
+            # a count only: a posted id may be anyone's, so nobody refused is named
+            messages.error(
+                request,
+                _(
+                    "%(n)s invitations were not sent: the place or the person is no longer "
+                    "free. Propose again to see who can be invited."
+                )
+                % {"n": len(refused)},
+            )
+        return redirect("volunteers_admin:auto_assign")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        shifts = scope(
+            Shift.objects.filter(
+                start__gte=_day_start(data["start"]),
+                start__lt=_day_start(data["end"] + timedelta(days=1)),
+            ),
+            request.user,
+        )
+        if data.get("community"):
+            shifts = shifts.filter(task__community=data["community"])
+        proposals, result = matching.propose(shifts)
+    return render(
+        request,
+        "volunteers/admin/auto_assign.html",
+        {
+            "title": _("Auto-assign volunteers"),
+            "form": form,
+            "proposals": proposals,
+            "result": result,
+        },
+    )

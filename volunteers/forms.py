@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.adapter import MobileField
 from portal.models import Community, Compound
+from portal.scoping import communities_for
 from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
 
 from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
@@ -201,3 +205,32 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     work_unit = forms.CharField(label=_("Work unit"), required=False)
+
+
+def _next_monday():
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+class AutoAssignForm(forms.Form):
+    start = forms.DateField(
+        label=_("from"), initial=_next_monday, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("until"),
+        initial=lambda: _next_monday() + timedelta(days=6),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    community = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("community"), empty_label=_("All my communities")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities_for(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end date is before the start date."))
+        return data

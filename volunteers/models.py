@@ -346,6 +346,13 @@ class Task(models.Model):
         _("own community's volunteers only"),
         default=False,
     )
+    # Invite-only tasks (a help request's delivery) never appear in public shift lists and
+    # nobody signs up for them by themselves: a coordinator invites the volunteer.
+    invite_only = models.BooleanField(
+        _("by invitation only"),
+        default=False,
+        help_text=_("Hidden from the public shift list; volunteers join only when invited."),
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -400,6 +407,27 @@ class ShiftQuerySet(models.QuerySet):
         """Not cancelled, not started, with a free place."""
         return self.filter(
             cancelled_at__isnull=True, start__gt=timezone.now(), taken__lt=models.F("places")
+        )
+
+    def public(self):
+        """Shifts anyone may see and sign up for: not on an invite-only task."""
+        return self.filter(task__invite_only=False)
+
+    def visible_to(self, user):
+        """Public shifts, plus invite-only ones `user` is invited to or on, plus every shift
+        of the communities `user` serves as staff."""
+        from portal.scoping import scope
+
+        if not user.is_authenticated:
+            return self.public()
+        return self.filter(
+            Q(task__invite_only=False)
+            | Q(
+                pk__in=Signup.objects.filter(
+                    profile__user=user, status__in=["invited", "confirmed", "no_show"]
+                ).values("shift_id")
+            )
+            | Q(pk__in=scope(Shift.objects.all(), user).values("pk"))
         )
 
 

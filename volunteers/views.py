@@ -58,7 +58,7 @@ def join(request, slug):
     """The QR poster's target: this community, what volunteers do here, places open."""
     community = get_object_or_404(Community, slug=slug)
     now = timezone.now()
-    week = Shift.objects.filter(
+    week = Shift.objects.public().filter(
         task__community=community,
         cancelled_at__isnull=True,
         start__gt=now,
@@ -169,8 +169,10 @@ def edit_profile(request):
 def open_shifts_queryset(profile, community=None):
     """Open shifts, the volunteer's compound first, then their community, then the rest of
     the subdistrict; one query whatever their number."""
-    shifts = Shift.objects.open().select_related(
-        "task__community", "task__compound", "task__post__compound"
+    shifts = (
+        Shift.objects.open()
+        .public()
+        .select_related("task__community", "task__compound", "task__post__compound")
     )
     if profile is not None:
         shifts = shifts.filter(task__community__subdistrict_id=profile.community.subdistrict_id)
@@ -224,8 +226,11 @@ def shifts(request):
 
 @login_required
 def shift_detail(request, pk):
+    # an invite-only shift (a help request's delivery) is seen only by whom it concerns
     shift = get_object_or_404(
-        Shift.objects.select_related("task__community", "task__post__compound", "task__compound"),
+        Shift.objects.visible_to(request.user).select_related(
+            "task__community", "task__post__compound", "task__compound"
+        ),
         pk=pk,
     )
     profile = _profile(request.user)
@@ -242,7 +247,7 @@ def shift_detail(request, pk):
 @login_required
 @require_POST
 def sign_up(request, pk):
-    shift = get_object_or_404(Shift, pk=pk)
+    shift = get_object_or_404(Shift.objects.visible_to(request.user), pk=pk)
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
@@ -379,11 +384,14 @@ def calendar(request, token):
 
 
 @login_required
+@require_POST
 def certificate(request):
+    # POST: asking for a certificate issues one (a GET never writes; the same period and
+    # hours give back the certificate already issued)
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
-    form = CertificateForm(request.GET)
+    form = CertificateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose the period of the certificate."))
         return redirect("volunteers:my_page")

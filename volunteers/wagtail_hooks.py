@@ -353,6 +353,10 @@ def register_urls():
         path("party-report/", admin_views.party_report, name="party_report"),
         path("export/attendance.xlsx", admin_views.attendance_ledger, name="attendance_ledger"),
         path("export/volunteers.xlsx", admin_views.volunteer_export, name="volunteer_export"),
+        path(
+            "shifts/<int:pk>/suggestions/", admin_views.shift_suggestions, name="shift_suggestions"
+        ),
+        path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 
@@ -365,4 +369,15 @@ def register_reports_menu():
         icon_name="doc-full",
         order=215,
         permission="volunteers.view_shift",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def auto_assign_menu():
+    return PermissionMenuItem(
+        _("Auto-assign volunteers"),
+        reverse("volunteers_admin:auto_assign"),
+        icon_name="group",
+        order=206,
+        permission="volunteers.change_shift",
     )

@@ -35,8 +35,10 @@ error with `show_error(request, error)`.
 """
 
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets import viewsets
@@ -203,6 +205,18 @@ class ScopedViewSetMixin:
         if not self.add_allowed:
             hidden.add("add")
         return hidden
+
+    @property
+    def url_finder_class(self):
+        # Links to a record from elsewhere ("usage" pages, choosers) go to its edit view; a
+        # record with none is linked to its inspect view, or not at all (not to a missing URL).
+        finder = super().url_finder_class
+        if "edit" in self.hidden_views:
+            inspect = self.get_url_name("inspect") if self.inspect_view_enabled else None
+            finder.construct_edit_url = lambda _, instance: (
+                reverse(inspect, args=(quote(instance.pk),)) if inspect else None
+            )
+        return finder
 
     def construct_view(self, view_class, **kwargs):
         bases = []

@@ -1,16 +1,16 @@
-"""Tests of the model-independent matching core (volunteers/assign.py). No database needed."""
+"""Tests of the model-independent matching core (volunteers.matching: core, scoring, solver,
+checks). No database needed."""
 
 import random
 from datetime import datetime, timedelta
 
 import pytest
 
-from volunteers.assign import (
+from volunteers.matching import (
     Candidate,
     CandidatePool,
     ShiftSpec,
     Weights,
-    _clique_rows,
     assignment_score,
     auto_assign,
     check_violations,
@@ -21,6 +21,7 @@ from volunteers.assign import (
     recommend_shifts,
     score,
 )
+from volunteers.matching.solver import clique_rows
 
 MON = datetime(2026, 12, 7)  # a Monday
 
@@ -529,7 +530,7 @@ def test_clique_rows_are_the_maximal_overlapping_sets():
     # intervals: 0:[0,4) 1:[1,3) 2:[2,6) 3:[4,5) 4:[6,8) 5:[7,9)
     starts = [0, 1, 2, 4, 6, 7]
     ends = [4, 3, 6, 5, 8, 9]
-    rows = _clique_rows(starts, ends, list(range(6)))
+    rows = clique_rows(starts, ends, list(range(6)))
     assert sorted(sorted(r) for r in rows) == [[0, 1, 2], [2, 3], [4, 5]]
 
 
@@ -563,26 +564,37 @@ def test_large_instance_paths_stay_near_the_optimum_and_never_below_greedy(seed)
             assert res.total_score <= res.score_bound + 1e-6
 
 
-def test_scipy_milp_and_highspy_agree():
-    """Branch and cut goes through highspy (warm start); scipy's milp is the fallback."""
+def test_branch_and_cut_agrees_with_scipy_milp():
+    """Branch and cut goes through highspy (warm start); scipy's milp solves the same model
+    independently."""
     import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
 
-    from volunteers import assign as A
+    from volunteers.matching.heuristics import Instance, repair
+    from volunteers.matching.solver import build_model, run_mip
 
     cands, shifts, commitments = random_instance(random.Random(9), 60, 30)
-    inst = A._Instance(cands, shifts, Weights(), commitments)
+    inst = Instance(cands, shifts, Weights(), commitments)
     cols = np.arange(inst.pc.size)
-    a, rhs, obj, _m = A._build_model(inst, cols)
-    x1, ok1 = A._run_scipy(a, rhs, obj, 30)
-    x2, ok2 = A._run_mip(a, rhs, obj, 30)
+    a, rhs, obj, _m = build_model(inst, cols)
+    res = milp(
+        -obj,
+        integrality=np.ones(obj.size),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(a, -np.inf, rhs),
+        options={"disp": False, "presolve": True, "mip_rel_gap": 1e-12, "time_limit": 30},
+    )
+    x1, ok1 = res.x, res.status == 0
+    x2, ok2 = run_mip(a, rhs, obj, 30)
     assert ok1 and ok2
     assert float(obj @ x1) == pytest.approx(float(obj @ x2))
-    chosen = cols[np.flatnonzero(x1 > 0.5)].tolist()
-    assert len(A._repair(inst, chosen).chosen) == len(chosen)  # feasible as returned
+    for x in (x1, x2):
+        chosen = cols[np.flatnonzero(x > 0.5)].tolist()
+        assert len(repair(inst, chosen).chosen) == len(chosen)  # feasible as returned
 
 
 def test_lp_bound_is_an_upper_bound():
-    from volunteers.assign import lp_bound
+    from volunteers.matching import lp_bound
 
     cands, shifts, commitments = random_instance(random.Random(21), 80, 40)
     w = Weights()
@@ -590,3 +602,26 @@ def test_lp_bound_is_an_upper_bound():
     places, score_bound = lp_bound(cands, shifts, w, commitments)
     assert places == exact.places_filled
     assert exact.total_score <= score_bound + 1e-6
+
+
+def test_the_core_imports_without_django():
+    """The pure core (and the package's exports of it) load with no Django settings and
+    import no Django module, so a benchmark or another program can use it as it is."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "import volunteers.matching as m\n"
+        "from volunteers.matching import checks, core, heuristics, scoring, solver\n"
+        "assert m.auto_assign and m.rank and m.check_violations\n"
+        "print(sorted(k for k in sys.modules if k == 'django' or k.startswith('django.')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

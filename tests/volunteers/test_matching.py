@@ -330,8 +330,6 @@ def _scenario(community, compound, course):
 def test_auto_assign_same_answer_as_the_pure_core(community, compound, course):
     """The DB adapter feeds the core exactly; run on SQLite and on PostgreSQL
     (DATABASE_URL=postgres://...) this yields the same named answer."""
-    from volunteers import assign as core
-
     profiles, shifts = _scenario(community, compound, course)
     proposals, _result = matching.propose(
         type(shifts["A"]).objects.filter(pk__in=[s.pk for s in shifts.values()])
@@ -347,9 +345,9 @@ def test_auto_assign_same_answer_as_the_pure_core(community, compound, course):
     )
     candidates, commitments = matching.load_candidates(
         type(profiles["甲"]).objects.filter(pk__in=[p.pk for p in profiles.values()]),
-        matching._week_window([s.start for s in shifts.values()]),
+        matching.week_window([s.start for s in shifts.values()]),
     )
-    expected = core.exact_optimum(
+    expected = matching.exact_optimum(
         candidates, [specs[s.pk] for s in shifts.values()], matching.weights(), commitments
     )
     assert got == sorted((snames[sid], names[cid]) for cid, sid in expected)

@@ -1,6 +1,6 @@
-"""Ranking reads the score's components from SQL (volunteers.matching._rank_rows) and the
+"""Ranking reads the score's components from SQL (volunteers.matching.ranking) and the
 availability grid from its 168-character mask; these tests hold both to the definition - the
-pure core (volunteers.assign.rank) fed by load_candidates - on a mixed crowd, on whichever
+pure core (volunteers.matching.rank) fed by load_candidates - on a mixed crowd, on whichever
 database runs the suite (SQLite, and PostgreSQL in CI)."""
 
 import random
@@ -19,7 +19,6 @@ from tests.factories import (
     TaskFactory,
     VolunteerProfileFactory,
 )
-from volunteers import assign as core
 from volunteers import matching
 from volunteers.availability import EMPTY_MASK, WeeklyMask, availability_mask, availability_slots
 from volunteers.models import Attendance, Signup, VolunteerProfile
@@ -113,14 +112,14 @@ def _core_ranking(shift, top, exclude=()):
     shift = type(shift).objects.select_related("task__post", "task__community").get(pk=shift.pk)
     spec = matching.shift_specs([shift], open_places=False)[shift.pk]
     candidates, commitments = matching.load_candidates(
-        VolunteerProfile.objects.all(), matching._week_window([shift.start, shift.end])
+        VolunteerProfile.objects.all(), matching.week_window([shift.start, shift.end])
     )
     declined = set(
         Signup.objects.filter(shift=shift, status__in=matching.DECLINED_STATUSES).values_list(
             "profile_id", flat=True
         )
     )
-    ranked = core.rank(
+    ranked = matching.rank(
         candidates,
         spec,
         matching.weights(),
@@ -284,7 +283,7 @@ def test_reliability_counts_the_recent_window_only(community, compound, settings
     reliability = {
         c.id: c.reliability
         for c in matching.load_candidates(
-            VolunteerProfile.objects.all(), matching._week_window([shift.start])
+            VolunteerProfile.objects.all(), matching.week_window([shift.start])
         )[0]
     }
     assert reliability[missed_long_ago.pk] == reliability[newcomer.pk] == 0.5

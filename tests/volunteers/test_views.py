@@ -179,7 +179,11 @@ def test_certificate_pdf_and_its_verification(client, volunteer, shift):
     Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
     first, last = services.month_bounds(timezone.localtime(shift.start).date())
     client.force_login(volunteer.user)
-    response = client.get("/volunteers/me/certificate/", {"start": first, "end": last})
+    assert (
+        client.get("/volunteers/me/certificate/", {"start": first, "end": last}).status_code == 405
+    )
+    assert not volunteer.certificates.exists()  # a GET never issues a certificate
+    response = client.post("/volunteers/me/certificate/", {"start": first, "end": last})
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     compact = re.sub(r"\s+", "", text)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.links import site_url
 from portal.notify import notify
 
+from ..matching import check_eligibility
 from ..models import (
     ACTIVE_SIGNUP_STATUSES,
     Shift,
@@ -34,30 +35,6 @@ from .base import (
 
 def _lock_profile(profile):
     return VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
-
-
-def _check_can_take(profile, shift):
-    if profile.status != VolunteerProfile.Status.VERIFIED:
-        raise SignupError(_("Only verified volunteers can take shifts."), code="not_verified")
-    if shift.cancelled_at:
-        raise SignupError(_("This shift has been cancelled."), code="cancelled")
-    if shift.start <= timezone.now():
-        raise SignupError(_("This shift has already started."), code="started")
-    overlapping = Signup.objects.filter(
-        profile=profile,
-        status__in=ACTIVE_SIGNUP_STATUSES,
-        shift__cancelled_at__isnull=True,
-        shift__start__lt=shift.end,
-        shift__end__gt=shift.start,
-    ).exclude(shift=shift)
-    if overlapping.exists():
-        raise SignupError(
-            _("This overlaps a shift you have already signed up for."), code="overlap"
-        )
-    # Matching rules (community, skills, courses, weekly cap): volunteers.matching.
-    from ..matching import check_eligibility
-
-    check_eligibility(profile, shift)
 
 
 def _take_place(shift):
@@ -94,7 +71,12 @@ def _sign_up(profile, shift):
         ).first()
         if live is not None and live.status != Signup.Status.INVITED:
             raise SignupError(_("You have already signed up for this shift."), code="duplicate")
-        _check_can_take(profile, shift)
+        if live is None and shift.task.invite_only:
+            raise SignupError(
+                _("This shift is by invitation only; your community will ask you if needed."),
+                code="invite_only",
+            )
+        check_eligibility(profile, shift)
         _take_place(shift)
         now = timezone.now()
         if live is not None:
@@ -178,7 +160,7 @@ def invite(shift, profile, by):
             raise SignupError(
                 _("This volunteer is already on or invited to this shift."), code="duplicate"
             )
-        _check_can_take(profile, shift)
+        check_eligibility(profile, shift)
         if shift.places_left <= 0:
             raise SignupError(_("This shift is full."), code="full")
         signup = Signup.objects.create(

@@ -42,15 +42,15 @@ def test_shift_suggestions_and_invite(
     neighbour = VolunteerProfileFactory(real_name="王邻居", community=community, compound=compound)
     shift = next_week[0]
     client.force_login(coordinator)
-    html = client.get(f"/admin/assistance/shifts/{shift.pk}/suggestions/").content.decode()
+    html = client.get(f"/admin/volunteering/shifts/{shift.pk}/suggestions/").content.decode()
     assert "王邻居" in html and "同一小区" in html
     client.post(
-        f"/admin/assistance/shifts/{shift.pk}/suggestions/",
+        f"/admin/volunteering/shifts/{shift.pk}/suggestions/",
         {"action": "invite", "profile": neighbour.pk},
     )
     assert Signup.objects.get(shift=shift, profile=neighbour).status == "invited"
     client.force_login(other_coordinator)
-    assert client.get(f"/admin/assistance/shifts/{shift.pk}/suggestions/").status_code == 404
+    assert client.get(f"/admin/volunteering/shifts/{shift.pk}/suggestions/").status_code == 404
 
 
 def test_auto_assign_review_and_send(client, community, compound, coordinator, next_week):
@@ -58,7 +58,7 @@ def test_auto_assign_review_and_send(client, community, compound, coordinator, n
     client.force_login(coordinator)
     monday = timezone.localtime(next_week[0].start).date()
     response = client.post(
-        "/admin/assistance/auto-assign/",
+        "/admin/volunteering/auto-assign/",
         {
             "action": "propose",
             "start": monday,
@@ -69,7 +69,7 @@ def test_auto_assign_review_and_send(client, community, compound, coordinator, n
     pairs = response.context["proposals"]
     assert len(pairs) == 3
     keep = [p.key for p in pairs[:2]]  # the coordinator unticks one
-    client.post("/admin/assistance/auto-assign/", {"action": "send", "pair": keep})
+    client.post("/admin/volunteering/auto-assign/", {"action": "send", "pair": keep})
     assert Signup.objects.filter(status="invited").count() == 2
 
 
@@ -79,7 +79,7 @@ def test_auto_assign_cannot_send_for_another_community(
     profile = VolunteerProfileFactory(community=community)
     client.force_login(other_coordinator)
     response = client.post(
-        "/admin/assistance/auto-assign/",
+        "/admin/volunteering/auto-assign/",
         {"action": "send", "pair": [f"{next_week[0].pk}:{profile.pk}"]},
     )
     assert response.status_code in (302, 403)  # Wagtail turns PermissionDenied into a redirect

@@ -1,0 +1,269 @@
+"""Loaders: volunteers, shifts and course completions read as the core's plain data
+(`Candidate`, `ShiftSpec`, commitments), each set with a fixed number of queries, never one
+query per volunteer; and the same hard rules as SQL filters, so that only eligible rows are
+read."""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from ..availability import WeeklyMask
+from ..models import Signup, Task, VolunteerProfile
+from .core import Candidate, ShiftSpec, Weights
+
+LIVE_STATUSES = ("invited", "confirmed", "no_show")
+HOLDING_STATUSES = ("confirmed", "no_show")
+# people who declined a shift or were taken off it are not suggested or proposed for it again
+DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
+NOT_A_CANDIDATE = gettext_lazy("not a candidate for this shift")
+
+
+def weights():
+    return Weights.from_mapping(getattr(settings, "MATCHING_WEIGHTS", None))
+
+
+def weekly_cap():
+    cap = getattr(settings, "MATCHING_WEEKLY_HOURS_CAP", None)
+    return float(cap) if cap else None
+
+
+def _week_key(dt):
+    iso = timezone.localtime(dt).isocalendar()
+    return (iso[0], iso[1])
+
+
+def week_window(starts):
+    """[Monday 00:00 of the first week, Monday 00:00 after the last week) as aware datetimes."""
+    days = [timezone.localtime(s).date() for s in starts]
+    first = min(days) - timedelta(days=min(days).weekday())
+    last = max(days) - timedelta(days=max(days).weekday()) + timedelta(days=7)
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
+        timezone.make_aware(datetime.combine(last, datetime.min.time()), tz),
+    )
+
+
+# --- shifts -> ShiftSpec ----------------------------------------------------------------------
+
+
+def shift_specs(shifts, *, open_places=True):
+    """{shift pk: ShiftSpec} for a list of Shift rows (task and post selected), 3 queries.
+
+    places = places still open: not taken and not held by a pending invitation."""
+    shifts = list(shifts)
+    task_ids = {s.task_id for s in shifts}
+    required, preferred, courses = defaultdict(set), defaultdict(set), defaultdict(set)
+    for task_id, skill_id in Task.skills.through.objects.filter(task_id__in=task_ids).values_list(
+        "task_id", "skill_id"
+    ):
+        required[task_id].add(skill_id)
+    for task_id, skill_id in Task.preferred_skills.through.objects.filter(
+        task_id__in=task_ids
+    ).values_list("task_id", "skill_id"):
+        preferred[task_id].add(skill_id)
+    for task_id, course_id in Task.required_courses.through.objects.filter(
+        task_id__in=task_ids
+    ).values_list("task_id", "coursepage_id"):
+        courses[task_id].add(course_id)
+    invited = dict(
+        Signup.objects.filter(shift__in=[s.pk for s in shifts], status="invited")
+        .values("shift_id")
+        .annotate(n=Count("id"))
+        .values_list("shift_id", "n")
+    )
+    specs = {}
+    for s in shifts:
+        task = s.task
+        compound_id = task.compound_id or (task.post.compound_id if task.post_id else None)
+        places = s.places - s.taken - invited.get(s.pk, 0) if open_places else s.places
+        specs[s.pk] = ShiftSpec(
+            id=s.pk,
+            community_id=task.community_id,
+            start=timezone.localtime(s.start),
+            end=timezone.localtime(s.end),
+            places=max(places, 0),
+            compound_id=compound_id,
+            accepted_community_ids={task.community_id} if task.own_community_only else None,
+            required_skills=frozenset(required[task.pk]),
+            optional_skills=frozenset(preferred[task.pk] - required[task.pk]),
+            required_courses=frozenset(courses[task.pk]),
+            party_post=bool(task.post_id and task.post.is_party_post),
+        )
+    return specs
+
+
+def shift_rows(queryset):
+    return list(queryset.select_related("task__post", "task__community"))
+
+
+# --- profiles -> Candidate ----------------------------------------------------------------------
+
+
+def reliability_since():
+    """Reliability counts the shifts of the last MATCHING_RELIABILITY_DAYS (by start): recent
+    behaviour, and a bounded amount of history to read however long the portal has run."""
+    return timezone.now() - timedelta(days=getattr(settings, "MATCHING_RELIABILITY_DAYS", 60))
+
+
+def _attendance_record(signups):
+    """{profile id: (past shifts held, attended)} among `signups`: confirmed or no-show places
+    on shifts that started since reliability_since(), have ended and were not cancelled."""
+    rows = (
+        signups.filter(
+            status__in=HOLDING_STATUSES,
+            shift__start__gte=reliability_since(),
+            shift__end__lt=timezone.now(),
+            shift__cancelled_at__isnull=True,
+        )
+        .values("profile_id")
+        .annotate(
+            total=Count("id"), attended=Count("id", filter=Q(attendance__check_in_at__isnull=False))
+        )
+        .values_list("profile_id", "total", "attended")
+    )
+    return {pid: (total, attended) for pid, total, attended in rows}
+
+
+def attendance_record_of(profile_ids, batch=5000):
+    """_attendance_record of these volunteers, asked for in batches (SQLite caps the number of
+    query parameters)."""
+    record = {}
+    for k in range(0, len(profile_ids), batch):
+        record.update(
+            _attendance_record(Signup.objects.filter(profile_id__in=profile_ids[k : k + batch]))
+        )
+    return record
+
+
+def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=None):
+    """(candidates, commitments) for a VolunteerProfile queryset; six queries in all.
+
+    commitments: the intervals each person is booked on within `window` (sign-ups of
+    `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
+    rows = list(
+        profiles.values_list(
+            "id",
+            "user_id",
+            "community_id",
+            "compound_id",
+            "availability_mask",
+            "is_party_member",
+            "status",
+        ).order_by("id")
+    )
+    ids = profiles.values("id")
+    skills = defaultdict(set)
+    for pid, sid in VolunteerProfile.skills.through.objects.filter(
+        volunteerprofile_id__in=ids
+    ).values_list("volunteerprofile_id", "skill_id"):
+        skills[pid].add(sid)
+    from content.models import CourseCompletion
+
+    courses = defaultdict(set)
+    for uid, cid in CourseCompletion.objects.filter(user__volunteer_profile__in=ids).values_list(
+        "user_id", "course_id"
+    ):
+        courses[uid].add(cid)
+    commitments, seconds = defaultdict(list), defaultdict(lambda: defaultdict(float))
+    booked = Signup.objects.filter(
+        profile_id__in=ids,
+        status__in=statuses,
+        shift__cancelled_at__isnull=True,
+        shift__start__lt=window[1],
+        shift__end__gt=window[0],
+    )
+    if ignore_shift is not None:
+        booked = booked.exclude(shift_id=ignore_shift)
+    # the core compares commitments as instants; the week of a booking is found by its offset
+    # from the window's first Monday (local), not by converting every datetime
+    week_keys = []
+    monday = window[0]
+    while monday < window[1]:
+        week_keys.append(_week_key(monday))
+        monday = timezone.make_aware(
+            datetime.combine(
+                timezone.localtime(monday).date() + timedelta(days=7), datetime.min.time()
+            ),
+            timezone.get_current_timezone(),
+        )
+    origin = window[0]
+    for pid, start, end in booked.values_list("profile_id", "shift__start", "shift__end"):
+        commitments[pid].append((start, end))
+        index = int((start - origin).total_seconds() // 604800)
+        key = week_keys[index] if 0 <= index < len(week_keys) else _week_key(start)
+        seconds[pid][key] += (end - start).total_seconds()
+    # seconds first, hours at the end: the same float as ranking's SQL sum (_rank_rows)
+    hours = {
+        pid: {key: total / 3600 for key, total in weeks.items()} for pid, weeks in seconds.items()
+    }
+    record = _attendance_record(Signup.objects.filter(profile_id__in=ids))
+    cap = weekly_cap()
+    verified = VolunteerProfile.Status.VERIFIED
+    candidates = []
+    for pid, user_id, community_id, compound_id, availability, party, status in rows:
+        total, attended = record.get(pid, (0, 0))
+        candidates.append(
+            Candidate(
+                id=pid,
+                community_id=community_id,
+                compound_id=compound_id,
+                skills=skills.get(pid, ()),
+                available=WeeklyMask(availability),
+                party_member=party,
+                hours_this_week=hours.get(pid, 0.0),
+                # attended / past shifts, pulled towards 0.5 for people with little history
+                reliability=(attended + 1) / (total + 2),
+                completed_courses=courses.get(user_id, ()),
+                weekly_cap_hours=cap,
+                verified=status == verified,
+            )
+        )
+    return candidates, {k: v for k, v in commitments.items()}
+
+
+def profiles_for(specs):
+    """Verified volunteers any of these shifts accepts."""
+    qs = VolunteerProfile.objects.filter(status=VolunteerProfile.Status.VERIFIED)
+    accepted = [s.accepted_community_ids for s in specs]
+    if accepted and all(a is not None for a in accepted):
+        qs = qs.filter(community_id__in=set().union(*accepted))
+    return qs
+
+
+def eligible_profiles(spec, statuses=LIVE_STATUSES):
+    """Verified volunteers `spec` accepts who hold its required skills, completed its required
+    courses and have no booking (sign-up of `statuses`) overlapping it: the hard rules but the
+    weekly cap, in SQL, so only those rows are read. The core checks every rule again."""
+    from content.models import CourseCompletion
+
+    qs = profiles_for([spec])
+    for skill_id in sorted(spec.required_skills):
+        qs = qs.filter(
+            Exists(
+                VolunteerProfile.skills.through.objects.filter(
+                    volunteerprofile_id=OuterRef("pk"), skill_id=skill_id
+                )
+            )
+        )
+    for course_id in sorted(spec.required_courses):
+        qs = qs.filter(
+            Exists(
+                CourseCompletion.objects.filter(user_id=OuterRef("user_id"), course_id=course_id)
+            )
+        )
+    return qs.exclude(
+        Exists(
+            Signup.objects.filter(
+                profile_id=OuterRef("pk"),
+                status__in=statuses,
+                shift__cancelled_at__isnull=True,
+                shift__start__lt=spec.end,
+                shift__end__gt=spec.start,
+            )
+        )
+    )

@@ -1,0 +1,44 @@
+"""The one check of taking a place on a shift: sign-up and invitation both call it."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Shift, VolunteerProfile
+from .core import NOT_VERIFIED, OVERLAPPING_COMMITMENT, eligibility
+from .loaders import HOLDING_STATUSES, load_candidates, shift_specs, week_window
+from .reasons import reason_names, refusal
+
+
+def check_eligibility(profile, shift):
+    """Raise SignupError (first failed rule, translated) unless `profile` may take `shift` now.
+
+    The shift must be open (not cancelled, not started) and the volunteer pass the same hard
+    rules as ranking and auto-assign: verified, community accepted, required skills, required
+    courses, no overlap with a place held, weekly hours cap. The first refusal is, in this
+    order: not verified, cancelled, started, overlap, then the rules in the core's order."""
+    from ..services import SignupError
+
+    if not isinstance(shift, Shift) or not hasattr(shift, "task"):
+        shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
+    spec = shift_specs([shift], open_places=False)[shift.pk]
+    window = week_window([shift.start, shift.end])
+    candidates, commitments = load_candidates(
+        VolunteerProfile.objects.filter(pk=profile.pk),
+        window,
+        statuses=HOLDING_STATUSES,
+        ignore_shift=shift.pk,
+    )
+    ok, reasons = eligibility(candidates[0], spec, commitments)
+    if NOT_VERIFIED not in reasons:
+        if shift.cancelled_at:
+            raise SignupError(_("This shift has been cancelled."), code="cancelled")
+        if shift.start <= timezone.now():
+            raise SignupError(_("This shift has already started."), code="started")
+    if ok:
+        return
+    # a clash with a place already held is named before what the task asks for
+    first = {NOT_VERIFIED: 0, OVERLAPPING_COMMITMENT: 1}
+    reasons.sort(key=lambda code: first.get(code, 2))
+    skills, courses = reason_names(reasons)
+    message, code = refusal(reasons[0], skills, courses, shift)
+    raise SignupError(message, code=code)

@@ -15,9 +15,7 @@ from portal.sms import SMSLimitExceeded
 
 
 def too_many_requests(request, message=""):
-    return render(
-        request, "429.html", {"message": message}, status=HTTPStatus.TOO_MANY_REQUESTS
-    )
+    return render(request, "429.html", {"message": message}, status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
 class TooManyRequestsMiddleware:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.bounds import MAX_QUANTITY
 from portal.scoping import scope
 
 from . import services
@@ -98,7 +99,9 @@ class TransferForm(forms.Form):
     lot = forms.ModelChoiceField(label=gettext_lazy("Lot"), queryset=None)
     from_location = forms.ModelChoiceField(label=gettext_lazy("Move from"), queryset=None)
     to_location = forms.ModelChoiceField(label=gettext_lazy("Move to"), queryset=None)
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
     def __init__(self, *args, user, **kwargs):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.bounds import MAX_QUANTITY
 from portal.models import Compound, Post
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, scope
@@ -152,7 +153,9 @@ class RequestLineForm(forms.Form):
     item = forms.ModelChoiceField(
         label=gettext_lazy("Item"), queryset=Item.objects.filter(active=True), required=False
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, required=False)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
 
 
 RequestLineFormSet = forms.formset_factory(RequestLineForm, extra=4)
@@ -359,7 +362,9 @@ class AdjustForm(forms.Form):
             ("discard", gettext_lazy("Broken, spoiled or expired")),
         ],
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 

@@ -3,7 +3,7 @@ spreadsheet), a donor's donations with the path of their goods, receipt PDFs, th
 verification page and the transparency board. Views parse, call a service and render; every
 record a donor sees comes through portal.scoping.scope, so another donor's ids give 404."""
 
-import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,8 @@ from donations.forms import (
 )
 from donations.models import Donor, Lot, Pledge, Receipt
 from donations.resources import PledgeImportResource, import_errors
+from portal.importexport import ImportFileError
+from portal.importexport.files import open_spreadsheet
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, scope
 
@@ -119,8 +121,8 @@ def pledge_upload(request, donor_pk):
         upload = form.cleaned_data["file"]
         try:
             dataset = load_dataset(upload)
-        except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-            form.add_error("file", _("This file could not be read as a spreadsheet."))
+        except ImportFileError as error:
+            form.add_error("file", str(error))
         else:
             resource = PledgeImportResource(
                 donor=donor,
@@ -145,10 +147,10 @@ def pledge_upload(request, donor_pk):
 
 
 def load_dataset(upload):
-    content = upload.read()
-    if upload.name.lower().endswith(".csv"):
-        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    return tablib.Dataset().load(content, format="xlsx")
+    """A donor's spreadsheet, refused before parsing when it is too large or has more rows
+    than a donor may upload at once (IMPORT_MAX_ROWS_PUBLIC)."""
+    file_format = "csv" if upload.name.lower().endswith(".csv") else "xlsx"
+    return open_spreadsheet(upload.read(), file_format, settings.IMPORT_MAX_ROWS_PUBLIC)
 
 
 @login_required

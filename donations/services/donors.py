@@ -1,5 +1,6 @@
 """Donors, pledges and receiving."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -17,6 +18,7 @@ from donations.models import (
     ReceivingLine,
 )
 from portal import notify, roles
+from portal.bounds import MAX_QUANTITY
 
 from .errors import StockError
 from .ledger import Kind, next_serial, record
@@ -94,9 +96,16 @@ def verify_donor(donor, *, user):
 @transaction.atomic
 def pledge(donor, lines, *, user=None, expected_date=None, note="", walk_in=False):
     """Record a pledge. `lines` are dicts with item, quantity and optionally lot_number, expiry
-    and photo. Raises StockError naming the first bad line."""
+    and photo; at most DONATIONS_PLEDGE_MAX_LINES of them (however the pledge comes in: the
+    form, a spreadsheet, the back office). Raises StockError naming the first bad line."""
     if not lines:
         raise StockError(_("A pledge needs at least one line."), code="empty")
+    if len(lines) > settings.DONATIONS_PLEDGE_MAX_LINES:
+        raise StockError(
+            _("A pledge has at most %(max)s lines; split the goods over several pledges.")
+            % {"max": settings.DONATIONS_PLEDGE_MAX_LINES},
+            code="too_many_lines",
+        )
     pledge = Pledge.objects.create(
         donor=donor, expected_date=expected_date, note=note, walk_in=walk_in, created_by=user
     )
@@ -107,6 +116,12 @@ def pledge(donor, lines, *, user=None, expected_date=None, note="", walk_in=Fals
         if not isinstance(quantity, int) or quantity <= 0:
             raise StockError(
                 _("Line %(n)s: the quantity must be a positive whole number.") % {"n": number},
+                code="quantity",
+            )
+        if quantity > MAX_QUANTITY:
+            raise StockError(
+                _("Line %(n)s: the quantity must be at most %(max)s.")
+                % {"n": number, "max": f"{MAX_QUANTITY:,}"},
                 code="quantity",
             )
         if item.tracks_expiry and line.get("expiry") and line["expiry"] < timezone.localdate():

@@ -44,9 +44,7 @@ def donor_client(client, donor_user):
     return client
 
 
-def test_a_small_xlsx_of_twenty_thousand_rows_is_refused_before_parsing(
-    donor_client, donor, masks
-):
+def test_a_small_xlsx_of_twenty_thousand_rows_is_refused_before_parsing(donor_client, donor, masks):
     content = xlsx_of([[masks.name, 1, "", ""]] * 20_000)
     assert len(content) < 1_000_000  # well under the 5 MB upload limit
     response = upload(donor_client, donor, "many.xlsx", content)

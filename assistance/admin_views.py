@@ -6,10 +6,11 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.params import get_object_or_404, parse_id
 from portal.scoping import scope
 from volunteers import matching
 from volunteers.models import Shift, VolunteerProfile
@@ -173,9 +174,9 @@ def auto_assign(request):
     if request.method == "POST" and request.POST.get("action") == "send":
         pairs = []
         for key in request.POST.getlist("pair"):
-            shift_id, _sep, profile_id = key.partition(":")
-            if shift_id.isdigit() and profile_id.isdigit():
-                pairs.append((int(shift_id), int(profile_id)))
+            shift_id, profile_id = map(parse_id, key.partition(":")[::2])
+            if shift_id and profile_id:
+                pairs.append((shift_id, profile_id))
         allowed = set(
             scope(Shift.objects.filter(pk__in=[s for s, _p in pairs]), request.user).values_list(
                 "pk", flat=True

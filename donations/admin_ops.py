@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.bounds import MAX_QUANTITY
+from portal.params import parse_id
 from portal.scoping import scope
 
 from . import services
@@ -135,11 +136,11 @@ class TransferForm(forms.Form):
 @permission_required("donations.add_movement", raise_exception=True)
 def transfer(request):
     balance = None
-    if request.GET.get("balance", "").isdigit():
+    if parse_id(request.GET.get("balance")):
         balance = _scoped(
             request,
             Balance.objects.select_related("lot__item", "location"),
-            pk=request.GET["balance"],
+            pk=parse_id(request.GET["balance"]),
         )
     initial = {"lot": balance.lot_id, "from_location": balance.location_id} if balance else {}
     form = TransferForm(request.POST or None, initial=initial, user=request.user)

@@ -8,13 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.bounds import MAX_QUANTITY
 from portal.models import Compound, Post
+from portal.params import get_object_or_404, parse_ids
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, scope
 
@@ -198,7 +199,7 @@ def request_detail(request, pk):
                         request_line__request=supply_request,
                         dispatch__isnull=True,
                         released_at__isnull=True,
-                        pk__in=request.POST.getlist("allocation"),
+                        pk__in=parse_ids(request.POST.getlist("allocation")),
                     )
                 )
                 by_source = {}

@@ -24,6 +24,7 @@ from donations.models import Donor, Lot, Pledge, Receipt
 from donations.resources import PledgeImportResource, import_errors
 from portal.importexport import ImportFileError
 from portal.importexport.files import open_spreadsheet
+from portal.params import parse_id
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, scope
 
@@ -220,10 +221,9 @@ def board(request):
     data = services.board_data()
     items = [row for row in data["items"] if row["item"] is not None]
     selected = None
-    if request.GET.get("item", "").isdigit():
-        selected = next(
-            (row["item"] for row in items if row["item"].pk == int(request.GET["item"])), None
-        )
+    item_id = parse_id(request.GET.get("item"))
+    if item_id:
+        selected = next((row["item"] for row in items if row["item"].pk == item_id), None)
     if selected is None and items:
         selected = items[0]["item"]
     item_chart = charts.paired_bars(

@@ -8,12 +8,13 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Post
+from portal.params import get_object_or_404
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import scope
 

@@ -76,11 +76,16 @@ makemessages: setup
 bench: setup
 	@for f in bench/*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
 
+# The production settings with placeholder services (nothing is contacted): portal.checks
+# refuses production without Redis or with the console SMS/email backends.
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
 	  FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
 	  FIELD_HASH_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(40))') \
-	  ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=portal.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  SMS_BACKEND=portal.sms.HttpBackend SMS_API_URL=https://sms-gateway.example.org/send \
+	  EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles

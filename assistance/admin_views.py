@@ -3,11 +3,12 @@ portal.scoping.scope (others: 404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.admin import show_error as _errors
+from portal.params import get_object_or_404
 from portal.scoping import scope
 from volunteers import matching
 from volunteers.admin_views import posted_profile

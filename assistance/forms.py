@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from portal.bounds import MAX_QUANTITY
 from portal.models import Compound
 from portal.scoping import communities_for
 from portal.validators import validate_mobile
@@ -58,6 +59,7 @@ class StaffItemLineForm(ItemLineForm):
     )
     quantity = forms.IntegerField(
         min_value=1,
+        max_value=MAX_QUANTITY,
         required=False,
         label=_("quantity"),
         error_messages={

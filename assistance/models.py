@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import MAX_QUANTITY, max_value
+
 
 class HelpRequest(models.Model):
     community_lookup = "community"
@@ -125,7 +127,7 @@ class HelpRequestLine(models.Model):
     item = models.ForeignKey(
         "donations.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
     )
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
 
     class Meta:
         verbose_name = _("requested item")

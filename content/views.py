@@ -72,7 +72,10 @@ def lesson_quiz(request, pk):
     if result.passed:
         messages.success(request, _done_message(request.user, lesson))
     context = lesson.get_context(request)
-    chosen = {key: {int(v) for v in values if v.isdigit()} for key, values in answers.items()}
+    chosen = {
+        key: {int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 6}
+        for key, values in answers.items()
+    }
     context["quiz_result"] = result
     context["quiz_questions"] = lesson.quiz_questions(chosen, result)
     return render(request, lesson.get_template(request), context)

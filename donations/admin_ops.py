@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin import show_error
+from portal.bounds import MAX_QUANTITY
+from portal.params import parse_id
 from portal.scoping import get_scoped_or_404, scope
 
 from . import services
@@ -101,7 +103,9 @@ class TransferForm(forms.Form):
     lot = forms.ModelChoiceField(label=gettext_lazy("Lot"), queryset=None)
     from_location = forms.ModelChoiceField(label=gettext_lazy("Move from"), queryset=None)
     to_location = forms.ModelChoiceField(label=gettext_lazy("Move to"), queryset=None)
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
     def __init__(self, *args, user, **kwargs):
@@ -135,11 +139,11 @@ class TransferForm(forms.Form):
 @permission_required("donations.add_movement", raise_exception=True)
 def transfer(request):
     balance = None
-    if request.GET.get("balance", "").isdigit():
+    if parse_id(request.GET.get("balance")):
         balance = get_scoped_or_404(
             request.user,
             Balance.objects.select_related("lot__item", "location"),
-            pk=request.GET["balance"],
+            pk=parse_id(request.GET["balance"]),
         )
     initial = {"lot": balance.lot_id, "from_location": balance.location_id} if balance else {}
     form = TransferForm(request.POST or None, initial=initial, user=request.user)

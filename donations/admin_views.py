@@ -8,7 +8,7 @@ from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +17,10 @@ from assistance.models import HelpRequest
 from assistance.services import address_visible_to_staff
 from portal import audit
 from portal.admin import show_error
+from portal.bounds import MAX_QUANTITY
 from portal.importexport import spreadsheet_response
 from portal.models import Post
+from portal.params import get_object_or_404, parse_ids
 from portal.pdf import pdf_response
 from portal.scoping import communities_for, get_scoped_or_404, scope
 
@@ -148,7 +150,9 @@ class RequestLineForm(forms.Form):
     item = forms.ModelChoiceField(
         label=gettext_lazy("Item"), queryset=Item.objects.filter(active=True), required=False
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, required=False)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
 
 
 RequestLineFormSet = forms.formset_factory(RequestLineForm, extra=4)
@@ -193,7 +197,7 @@ def request_detail(request, pk):
                         request_line__request=supply_request,
                         dispatch__isnull=True,
                         released_at__isnull=True,
-                        pk__in=request.POST.getlist("allocation"),
+                        pk__in=parse_ids(request.POST.getlist("allocation")),
                     )
                 )
                 by_source = {}
@@ -377,7 +381,9 @@ class AdjustForm(forms.Form):
             ("discard", gettext_lazy("Broken, spoiled or expired")),
         ],
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 

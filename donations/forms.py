@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Donor, Item, too_many_pixels_error, validate_photo
+from portal.bounds import MAX_QUANTITY
 from portal.validators import normalize_uscc, validate_uscc
 
 
@@ -95,7 +96,9 @@ class PledgeLineForm(forms.Form):
     item = forms.ModelChoiceField(
         label=_("Item"), queryset=Item.objects.filter(active=True), required=False
     )
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
     lot_number = forms.CharField(label=_("Lot number"), max_length=50, required=False)
     expiry = forms.DateField(
         label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import MAX_BALANCE, MAX_QUANTITY, MAX_SERIAL, max_value
 from portal.validators import normalize_uscc, validate_mobile, validate_uscc
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -325,7 +326,7 @@ class PledgeLine(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
     )
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
     lot_number = models.CharField(_("lot number"), max_length=50, blank=True)
     expiry = models.DateField(_("expiry date"), null=True, blank=True)
     # In private storage: served only by donations.views.pledge_photo, to whoever may see the
@@ -355,7 +356,7 @@ class SerialCounter(models.Model):
     an atomic update inside the caller's transaction, so a serial is never given twice."""
 
     name = models.CharField(max_length=30, primary_key=True)
-    value = models.PositiveBigIntegerField(default=0)
+    value = models.PositiveBigIntegerField(default=0, validators=[max_value(MAX_SERIAL)])
 
     class Meta:
         verbose_name = _("serial counter")
@@ -418,8 +419,12 @@ class ReceivingLine(models.Model):
         related_name="receiving_lines",
         verbose_name=_("pledge line"),
     )
-    accepted = models.PositiveIntegerField(_("accepted"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    accepted = models.PositiveIntegerField(
+        _("accepted"), default=0, validators=[max_value(MAX_QUANTITY)]
+    )
+    rejected = models.PositiveIntegerField(
+        _("rejected"), default=0, validators=[max_value(MAX_QUANTITY)]
+    )
     rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
     lot = models.ForeignKey(
         "Lot",
@@ -500,9 +505,9 @@ class Balance(models.Model):
         Location, on_delete=models.PROTECT, related_name="balances", verbose_name=_("location")
     )
     # Units on the shelf (or in transit) at this location.
-    quantity = models.IntegerField(_("on hand"), default=0)
+    quantity = models.IntegerField(_("on hand"), default=0, validators=[max_value(MAX_BALANCE)])
     # Units allocated to requests and waiting for dispatch; never more than on hand.
-    reserved = models.IntegerField(_("allocated"), default=0)
+    reserved = models.IntegerField(_("allocated"), default=0, validators=[max_value(MAX_BALANCE)])
 
     class Meta:
         verbose_name = _("stock balance")
@@ -580,7 +585,7 @@ class SupplyRequestLine(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
     )
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
 
     class Meta:
         verbose_name = _("requested item")
@@ -659,7 +664,7 @@ class Allocation(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
     )
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
     # Empty until the allocation leaves on a dispatch note (services.dispatch).
     dispatch = models.ForeignKey(
         Dispatch,
@@ -749,8 +754,10 @@ class CommunityReceiptLine(models.Model):
         related_name="community_receipt_line",
         verbose_name=_("allocation"),
     )
-    received = models.PositiveIntegerField(_("received"))
-    missing = models.PositiveIntegerField(_("missing or damaged"), default=0)
+    received = models.PositiveIntegerField(_("received"), validators=[max_value(MAX_QUANTITY)])
+    missing = models.PositiveIntegerField(
+        _("missing or damaged"), default=0, validators=[max_value(MAX_QUANTITY)]
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -846,7 +853,7 @@ class DistributionLine(models.Model):
         Distribution, on_delete=models.PROTECT, related_name="lines", verbose_name=_("distribution")
     )
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+", verbose_name=_("lot"))
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
 
     class Meta:
         verbose_name = _("distribution line")
@@ -899,7 +906,7 @@ class Movement(models.Model):
     lot = models.ForeignKey(
         Lot, on_delete=models.PROTECT, related_name="movements", verbose_name=_("lot")
     )
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
     from_location = models.ForeignKey(
         Location,
         on_delete=models.PROTECT,

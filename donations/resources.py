@@ -15,6 +15,7 @@ from import_export import fields, resources, widgets
 
 from donations import services
 from donations.models import Balance, Donor, Item, Movement, PledgeLine
+from portal.bounds import MAX_QUANTITY
 from portal.importexport import LookupWidget, PortalResource
 
 # The column headers of the pledge spreadsheet, as donors write them (Chinese or English).
@@ -56,8 +57,12 @@ class QuantityWidget(widgets.Widget):
             number = float(str(value).strip())
         except (TypeError, ValueError):
             number = None
-        if number is None or number != int(number) or number <= 0:
+        if number is None or not number.is_integer() or number <= 0:
             raise ValueError(_("The quantity must be a positive whole number."))
+        if number > MAX_QUANTITY:
+            raise ValueError(
+                _("The quantity must be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}
+            )
         return int(number)
 
 

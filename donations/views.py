@@ -5,7 +5,7 @@ record a donor sees comes through portal.scoping.scope, so another donor's ids g
 
 import mimetypes
 
-import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -26,6 +26,9 @@ from donations.forms import (
 from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource, import_errors
 from portal import audit
+from portal.importexport import ImportFileError
+from portal.importexport.files import open_spreadsheet
+from portal.params import parse_id
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, get_scoped_or_404
 from portal.security import private_response
@@ -123,8 +126,8 @@ def pledge_upload(request, donor_pk):
         upload = form.cleaned_data["file"]
         try:
             dataset = load_dataset(upload)
-        except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
-            form.add_error("file", _("This file could not be read as a spreadsheet."))
+        except ImportFileError as error:
+            form.add_error("file", str(error))
         else:
             resource = PledgeImportResource(
                 donor=donor,
@@ -153,10 +156,10 @@ def pledge_upload(request, donor_pk):
 
 
 def load_dataset(upload):
-    content = upload.read()
-    if upload.name.lower().endswith(".csv"):
-        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    return tablib.Dataset().load(content, format="xlsx")
+    """A donor's spreadsheet, refused before parsing when it is too large or has more rows
+    than a donor may upload at once (IMPORT_MAX_ROWS_PUBLIC)."""
+    file_format = "csv" if upload.name.lower().endswith(".csv") else "xlsx"
+    return open_spreadsheet(upload.read(), file_format, settings.IMPORT_MAX_ROWS_PUBLIC)
 
 
 @login_required
@@ -243,10 +246,9 @@ def board(request):
     data = services.board_data()
     items = [row for row in data["items"] if row["item"] is not None]
     selected = None
-    if request.GET.get("item", "").isdigit():
-        selected = next(
-            (row["item"] for row in items if row["item"].pk == int(request.GET["item"])), None
-        )
+    item_id = parse_id(request.GET.get("item"))
+    if item_id:
+        selected = next((row["item"] for row in items if row["item"].pk == item_id), None)
     if selected is None and items:
         selected = items[0]["item"]
     item_chart = charts.paired_bars(

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import audit_receivers, security_log, signals  # noqa: F401
+        from . import audit_receivers, checks, security_log, signals  # noqa: F401
         from .accounts import staff  # noqa: F401  (its signal receivers)
         from .security import apply_image_pixel_cap
 

@@ -3,8 +3,11 @@
 `notify(user, "volunteers/notify/verified", context)` renders
 `<name>_subject.txt`, `<name>_body.txt` and (for SMS) `<name>_sms.txt` under the user's
 language and sends them in a background task enqueued after the transaction commits. Missing
-templates skip that channel.
+templates skip that channel. An SMS over the per-number cap (portal.sms) is dropped with a
+log line.
 """
+
+import logging
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -14,7 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from portal.sms import send_sms
+from portal.sms import SMSLimitExceeded, mask_phone, send_sms
+
+logger = logging.getLogger("portal.notify")
 
 
 def _render(name, context):
@@ -43,7 +48,17 @@ def deliver(user_id, template_prefix, context):
     if user.email and message["subject"] and message["body"]:
         send_mail(message["subject"], message["body"], None, [user.email])
     if user.phone and message["sms"]:
-        send_sms(user.phone, message["sms"])
+        try:
+            send_sms(user.phone, message["sms"])
+        except SMSLimitExceeded:
+            # Dropped, not retried: the number has had its share of messages for now, and
+            # the same news is on the site (and in the mail, when there is an address).
+            logger.warning(
+                "SMS %s to user %s (%s) dropped: over the per-number cap",
+                template_prefix,
+                user.pk,
+                mask_phone(user.phone),
+            )
 
 
 def notify(user, template_prefix, context=None):

@@ -65,8 +65,9 @@ def scope(queryset, user):
 
 def get_scoped_or_404(user, model_or_queryset, **lookup):
     """The one object matching `lookup` among those `user` may see; others answer 404, as if
-    they did not exist. For every view, public or back office, that fetches one record."""
-    from django.shortcuts import get_object_or_404
+    they did not exist, and so does an id that is not one (portal.params). For every view,
+    public or back office, that fetches one record."""
+    from portal.params import get_object_or_404
 
     queryset = (
         model_or_queryset

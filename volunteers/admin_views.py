@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from portal import audit
 from portal.admin import show_error
 from portal.importexport import spreadsheet_response
 from portal.models import Post
+from portal.params import get_object_or_404
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import get_scoped_or_404, scope
 

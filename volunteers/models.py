@@ -16,6 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import (
+    MAX_ATTENDANCE_MINUTES,
+    MAX_PLACES,
+    MAX_SORT_ORDER,
+    MAX_TOTAL_MINUTES,
+    max_value,
+)
 from portal.encryption import EncryptedCharField, digest
 from portal.validators import (
     mask_id_number,
@@ -55,7 +62,9 @@ class Skill(models.Model):
 
     name = models.CharField(_("name"), max_length=50, unique=True)
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[max_value(MAX_SORT_ORDER)]
+    )
 
     class Meta:
         verbose_name = _("skill")
@@ -384,7 +393,9 @@ class ShiftTemplate(models.Model):
     weekdays = models.JSONField(_("weekdays"), default=list)
     # [["07:00", "12:00"], ["12:00", "19:00"]]; an end before its start ends the next day.
     time_ranges = models.JSONField(_("time ranges"), default=list)
-    places = models.PositiveSmallIntegerField(_("people per shift"), default=2)
+    places = models.PositiveSmallIntegerField(
+        _("people per shift"), default=2, validators=[max_value(MAX_PLACES)]
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"))
 
@@ -454,8 +465,12 @@ class Shift(models.Model):
     )
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
-    places = models.PositiveSmallIntegerField(_("people needed"), default=1)
-    taken = models.PositiveSmallIntegerField(_("places taken"), default=0, editable=False)
+    places = models.PositiveSmallIntegerField(
+        _("people needed"), default=1, validators=[max_value(MAX_PLACES)]
+    )
+    taken = models.PositiveSmallIntegerField(
+        _("places taken"), default=0, editable=False, validators=[max_value(MAX_PLACES)]
+    )
     # Set when a coordinator cancels the shift; its people are notified and released.
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
@@ -585,7 +600,12 @@ class Attendance(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Derived from check_in_at/check_out_at on every save; never typed.
-    minutes = models.PositiveIntegerField(_("minutes served"), default=0, editable=False)
+    minutes = models.PositiveIntegerField(
+        _("minutes served"),
+        default=0,
+        editable=False,
+        validators=[max_value(MAX_ATTENDANCE_MINUTES)],
+    )
 
     class Meta:
         verbose_name = _("attendance")
@@ -672,7 +692,9 @@ class Certificate(models.Model):
     name = models.CharField(_("name on the certificate"), max_length=50)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
-    minutes = models.PositiveIntegerField(_("minutes served"))
+    minutes = models.PositiveIntegerField(
+        _("minutes served"), validators=[max_value(MAX_TOTAL_MINUTES)]
+    )
     # {"gate_duty": 300, ...}: minutes by task kind at the time of issue.
     minutes_by_kind = models.JSONField(default=dict)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)

@@ -308,7 +308,7 @@ class AttendanceResource(ScopedResource):
         signup = None
         try:
             shift_id = int(float(_text(row, "班次编号")))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or "inf"
             shift_id = None
             errors["shift"] = _("Give the shift number.")
         mobile = normalize_mobile(_text(row, "手机号"))

@@ -17,6 +17,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from content.blocks import BaseStreamBlock, QuizBlock
+from portal.bounds import MAX_LESSON_MINUTES, MAX_SCORE, MAX_SORT_ORDER, max_value
 
 from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
 
@@ -102,7 +103,9 @@ class LessonPage(SearchTextMixin, Page):
     """A lesson: text, images and video in `body`, materials to download, and an optional quiz
     (questions with choices, edited in the admin)."""
 
-    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=5, validators=[max_value(MAX_LESSON_MINUTES)]
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
     quiz = StreamField(
         QuizBlock(),
@@ -173,6 +176,9 @@ class LessonMaterial(Orderable):
     """A document to download with a lesson (a dilution chart, a checklist)."""
 
     page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="materials")
+    sort_order = models.IntegerField(
+        null=True, blank=True, editable=False, validators=[max_value(MAX_SORT_ORDER)]
+    )
     document = models.ForeignKey(
         "wagtaildocs.Document",
         on_delete=models.CASCADE,
@@ -206,7 +212,9 @@ class LessonCompletion(models.Model):
         related_name="completions",
         verbose_name=_("lesson"),
     )
-    score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(
+        _("score (%)"), null=True, blank=True, validators=[max_value(MAX_SCORE)]
+    )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:
@@ -242,7 +250,9 @@ class CourseCompletion(models.Model):
         related_name="completions",
         verbose_name=_("course"),
     )
-    score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(
+        _("score (%)"), null=True, blank=True, validators=[max_value(MAX_SCORE)]
+    )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from content.blocks import BaseStreamBlock, ThankedPartyBlock
+from portal.bounds import MAX_SORT_ORDER, max_value
 
 from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
 
@@ -325,6 +326,9 @@ class NoticeAttachment(Orderable):
     """A document attached to a notice (a form to fill in, the full text as PDF)."""
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    sort_order = models.IntegerField(
+        null=True, blank=True, editable=False, validators=[max_value(MAX_SORT_ORDER)]
+    )
     document = models.ForeignKey(
         "wagtaildocs.Document",
         on_delete=models.CASCADE,

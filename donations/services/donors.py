@@ -1,5 +1,6 @@
 """Donors, pledges and receiving."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -17,6 +18,7 @@ from donations.models import (
     ReceivingLine,
 )
 from portal import notify, roles
+from portal.bounds import MAX_QUANTITY
 from portal.validators import normalize_uscc
 
 from .errors import StockError
@@ -108,13 +110,20 @@ def pledge(
     donor, lines, *, user=None, expected_date=None, note="", walk_in=False, submission_key=None
 ):
     """Record a pledge. `lines` are dicts with item, quantity and optionally lot_number, expiry
-    and photo. Raises StockError naming the first bad line.
+    and photo; at most DONATIONS_PLEDGE_MAX_LINES of them (however the pledge comes in: the
+    form, a spreadsheet, the back office). Raises StockError naming the first bad line.
 
     `submission_key` is the form's one-time token: when a pledge was already made with it (the
     form posted twice), that pledge is returned, marked `repeated`, and nothing new is written.
     """
     if not lines:
         raise StockError(_("A pledge needs at least one line."), code="empty")
+    if len(lines) > settings.DONATIONS_PLEDGE_MAX_LINES:
+        raise StockError(
+            _("A pledge has at most %(max)s lines; split the goods over several pledges.")
+            % {"max": settings.DONATIONS_PLEDGE_MAX_LINES},
+            code="too_many_lines",
+        )
     if submission_key:
         existing = _submitted(donor, submission_key)
         if existing is not None:
@@ -141,6 +150,12 @@ def pledge(
         if not isinstance(quantity, int) or quantity <= 0:
             raise StockError(
                 _("Line %(n)s: the quantity must be a positive whole number.") % {"n": number},
+                code="quantity",
+            )
+        if quantity > MAX_QUANTITY:
+            raise StockError(
+                _("Line %(n)s: the quantity must be at most %(max)s.")
+                % {"n": number, "max": f"{MAX_QUANTITY:,}"},
                 code="quantity",
             )
         if item.tracks_expiry and line.get("expiry") and line["expiry"] < timezone.localdate():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from donations.models import Balance, Location, Movement, SerialCounter
 from portal import audit
+from portal.bounds import MAX_QUANTITY
 
 from .errors import StockError
 
@@ -113,6 +114,11 @@ def record(
     """Write one movement and apply it to the balances. Call inside transaction.atomic."""
     if quantity <= 0:
         raise StockError(_("The quantity must be a positive whole number."), code="quantity")
+    if quantity > MAX_QUANTITY:
+        raise StockError(
+            _("The quantity must be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"},
+            code="quantity",
+        )
     if kind == Kind.ALLOCATE:
         _reserve(lot, from_location, quantity)
     elif kind == Kind.RELEASE:

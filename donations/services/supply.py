@@ -17,6 +17,7 @@ from donations.models import (
     SupplyRequest,
     SupplyRequestLine,
 )
+from portal.bounds import MAX_QUANTITY
 
 from .errors import StockError
 from .ledger import Kind, community_store, next_serial, record, transit_location
@@ -30,6 +31,11 @@ def request_supplies(community, lines, *, purpose, urgency=SupplyRequest.Urgency
         raise StockError(_("Ask for at least one item."), code="empty")
     if any(quantity <= 0 for _item, quantity in lines):
         raise StockError(_("The quantity must be a positive whole number."), code="quantity")
+    if any(quantity > MAX_QUANTITY for _item, quantity in lines):
+        raise StockError(
+            _("The quantity must be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"},
+            code="quantity",
+        )
     request = SupplyRequest.objects.create(
         community=community, purpose=purpose, urgency=urgency, requested_by=user
     )

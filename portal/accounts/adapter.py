@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from portal.security_log import SecurityLogAdapterMixin
 from portal.sms import send_sms
@@ -53,7 +54,10 @@ class AccountAdapter(SecurityLogAdapterMixin, DefaultAccountAdapter):
         validate_mobile(phone)
         return phone
 
+    @sensitive_variables("code")
     def send_verification_code_sms(self, user, phone, code, **kwargs):
+        # portal.sms.send_sms counts the message against the number's cap and raises
+        # SMSLimitExceeded (the 429 page, portal.limits) when it is reached.
         send_sms(
             phone,
             gettext(

@@ -12,7 +12,15 @@ from allauth.mfa.webauthn import forms as webauthn_forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from portal.sms import SMSLimitExceeded, quota_left
 from portal.validators import MOBILE_RE, normalize_mobile
+
+
+def check_sms_quota(form, field, phone):
+    """Answer on the form when a code could not be sent to `phone` anyway (the number has had
+    its share of messages, portal.sms); portal.sms.send_sms still enforces the cap itself."""
+    if phone and not quota_left(phone):
+        form.add_error(field, str(SMSLimitExceeded()))
 
 
 class RaceSafeSignupMixin:
@@ -43,6 +51,11 @@ class PhoneSignupForm(RaceSafeSignupMixin, allauth_forms.SignupForm):
         self.fields["phone"].help_text = _(
             "We will send a verification code to this number by SMS."
         )
+
+    def clean(self):
+        data = super().clean()
+        check_sms_quota(self, "phone", data.get("phone"))
+        return data
 
 
 class EmailSignupForm(RaceSafeSignupMixin, allauth_forms.SignupForm):
@@ -84,6 +97,13 @@ class LoginForm(allauth_forms.LoginForm):
             return normalize_mobile(login)
         return login
 
+    def clean(self):
+        data = super().clean()
+        login = data.get("login") or ""
+        if not data.get("password") and MOBILE_RE.match(login):
+            check_sms_quota(self, "login", login)
+        return data
+
 
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
     """Fill in one of the two: a mobile number (SMS) or an email address."""
@@ -94,6 +114,11 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
             self.fields["phone"].label = _("Mobile number")
         if "email" in self.fields:
             self.fields["email"].label = _("Or the email address of your account")
+
+    def clean(self):
+        data = super().clean()
+        check_sms_quota(self, "phone", data.get("phone"))
+        return data
 
 
 class NumericCodeMixin:

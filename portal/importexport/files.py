@@ -1,11 +1,17 @@
 """Reading uploaded spreadsheets, running all-or-nothing imports, describing their problems,
 keeping an upload between preview and confirmation, and writing exports."""
 
+import csv
+import io
+import itertools
 import logging
 import secrets
+import zipfile
 from dataclasses import dataclass
 
+import openpyxl
 import tablib
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
@@ -25,23 +31,81 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message is translated and shown as is."""
 
 
-def read_dataset(content, file_format, resource):
-    """Parse an uploaded xlsx/csv file into a Dataset with the resource's column names."""
+def _decode_csv(content):
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text."))
+
+
+def _too_many_rows(max_rows):
+    return ImportFileError(
+        _(
+            "The file has more than %(max)s rows under its header; split it into smaller "
+            "files of at most %(max)s rows."
+        )
+        % {"max": max_rows}
+    )
+
+
+def _check_xlsx(content, max_rows):
+    """Before tablib parses an xlsx: its unpacked size (a zip of a few kilobytes can unpack to
+    gigabytes), then its rows, counted by streaming the sheet and stopping past the cap."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("The file could not be read as %(format)s.") % {"format": "xlsx"}
+        ) from exc
+    if unpacked > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+        logger.info("xlsx refused: %s bytes unpacked", unpacked)
+        raise ImportFileError(
+            _("The spreadsheet is too large once unpacked; split it into smaller files.")
+        )
+    if max_rows is None:
+        return
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            rows = workbook.active.iter_rows(values_only=True)
+            filled = (row for row in rows if any(cell_text(v) for v in row))
+            # The header and max_rows rows are allowed: stop reading at the one after.
+            if sum(1 for _row in itertools.islice(filled, max_rows + 2)) > max_rows + 1:
+                raise _too_many_rows(max_rows)
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "not a readable file"
+        logger.info("unreadable xlsx: %s", exc)
+        raise ImportFileError(
+            _("The file could not be read as %(format)s.") % {"format": "xlsx"}
+        ) from exc
+
+
+def _check_csv_rows(text, max_rows):
+    rows = (row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row))
+    if sum(1 for _row in itertools.islice(rows, max_rows + 2)) > max_rows + 1:
+        raise _too_many_rows(max_rows)
+
+
+def open_spreadsheet(content, file_format, max_rows):
+    """An uploaded xlsx/csv file as a tablib Dataset (first row as headers), refused with an
+    ImportFileError before parsing when it is too large once unpacked or has more than
+    `max_rows` filled rows under its header (None: no row cap)."""
     try:
         if file_format == "csv":
-            for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-                try:
-                    text = content.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text."))
-            dataset = tablib.Dataset().load(text, format="csv")
-        elif file_format == "xlsx":
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        else:
-            raise ImportFileError(_("Upload an .xlsx or .csv file."))
+            text = _decode_csv(content)
+            if max_rows is not None:
+                _check_csv_rows(text, max_rows)
+            return tablib.Dataset().load(text, format="csv")
+        if file_format == "xlsx":
+            _check_xlsx(content, max_rows)
+            return tablib.Dataset().load(content, format="xlsx")
+        raise ImportFileError(_("Upload an .xlsx or .csv file."))
     except ImportFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure means "not a readable file"
@@ -49,6 +113,14 @@ def read_dataset(content, file_format, resource):
         raise ImportFileError(
             _("The file could not be read as %(format)s.") % {"format": file_format}
         ) from exc
+
+
+def read_dataset(content, file_format, resource, max_rows=None):
+    """Parse an uploaded xlsx/csv file into a Dataset with the resource's column names; at most
+    `max_rows` rows (settings.IMPORT_MAX_ROWS_STAFF unless given)."""
+    if max_rows is None:
+        max_rows = settings.IMPORT_MAX_ROWS_STAFF
+    dataset = open_spreadsheet(content, file_format, max_rows)
     if not dataset.headers:
         raise ImportFileError(_("The file is empty."))
 

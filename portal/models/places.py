@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import MAX_HOUSEHOLDS, max_value
+
 
 class Subdistrict(models.Model):
     """The subdistrict office (街道) that runs the portal; the root of the place directory."""
@@ -54,7 +56,9 @@ class Compound(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    households = models.PositiveIntegerField(
+        _("households"), null=True, blank=True, validators=[max_value(MAX_HOUSEHOLDS)]
+    )
 
     class Meta:
         verbose_name = _("compound")

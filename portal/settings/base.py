@@ -531,3 +531,19 @@ STAFF_SESSION_MAX_AGE = int(env("STAFF_SESSION_MAX_AGE", str(8 * 60 * 60)))
 # Exports of personal data ask the person to prove it is still them (password, SMS code or
 # authenticator code, whichever they have) unless they did so this many seconds ago.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+
+
+# --- abuse limits (issue 10.7) ---
+# Text messages per mobile number (log-in codes and notifications alike), counted in the cache
+# (Redis in production, shared by every process): over either cap nothing is sent.
+SMS_LIMIT_PER_HOUR = int(env("SMS_LIMIT_PER_HOUR", "6"))
+SMS_LIMIT_PER_DAY = int(env("SMS_LIMIT_PER_DAY", "20"))
+# Spreadsheet uploads: rows under the header per file. A donor's pledge spreadsheet is small;
+# staff import registers. The services hold the same line (a pledge has at most
+# DONATIONS_PLEDGE_MAX_LINES lines, however it comes in).
+IMPORT_MAX_ROWS_PUBLIC = int(env("IMPORT_MAX_ROWS_PUBLIC", "200"))
+IMPORT_MAX_ROWS_STAFF = int(env("IMPORT_MAX_ROWS_STAFF", "20000"))
+DONATIONS_PLEDGE_MAX_LINES = int(env("DONATIONS_PLEDGE_MAX_LINES", "200"))
+# An xlsx is a zip: a few kilobytes can unpack to gigabytes. Refused above this unpacked size.
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
+MIDDLEWARE = [*MIDDLEWARE, "portal.limits.TooManyRequestsMiddleware"]

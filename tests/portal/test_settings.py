@@ -121,21 +121,62 @@ def test_production_uses_the_task_worker_and_environment_hosts():
     assert config["tasks"] == "django_tasks_db.DatabaseBackend"
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+# What a production deployment sets besides the secret (the services are never contacted).
+PRODUCTION_SERVICES = {
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SMS_BACKEND": "portal.sms.HttpBackend",
+    "SMS_API_URL": "https://sms-gateway.example.org/send",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def run_production(args, **overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", *PRODUCTION_SERVICES}}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="portal.example.org",
         **GOOD_KEYS,
+        **PRODUCTION_SERVICES,
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
+
+
+def check_deploy(**overrides):
+    return run_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **overrides
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_production_without_redis_or_with_console_backends():
+    # The defaults of base.py: no Redis, the console SMS and email backends.
+    result = check_deploy(REDIS_URL=None, SMS_BACKEND=None, EMAIL_BACKEND=None)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "portal.E100" in output and "REDIS_URL" in output
+    assert "portal.E101" in output and "portal.sms.ConsoleBackend" in output
+    assert "portal.E103" in output and "console.EmailBackend" in output
+    result = check_deploy(SMS_API_URL=None)
+    assert result.returncode != 0
+    assert "portal.E102" in result.stdout + result.stderr
+
+
+def test_the_production_server_refuses_to_start_with_the_console_sms_backend():
+    boot = ["-c", "import portal.wsgi"]
+    assert run_production(boot).returncode == 0, run_production(boot).stderr
+    result = run_production(boot, SMS_BACKEND="portal.sms.ConsoleBackend", REDIS_URL=None)
+    assert result.returncode != 0
+    assert "portal.E100" in result.stderr and "portal.E101" in result.stderr

@@ -53,6 +53,10 @@ ACTIONS = {
     "donations.stock.adjust": _("Stock adjusted"),
     "donations.stock.discard": _("Stock discarded"),
     "donations.stock.transfer": _("Stock transferred"),
+    "donations.pledge_photo.view": _("Pledge photo viewed"),
+    "personal_data.download": _("Own data downloaded"),
+    "account.delete": _("Account deleted"),
+    "retention.apply": _("Retention rules applied"),
     EXPORT: _("Personal data exported"),
 }
 GENERIC_WAGTAIL_ACTION = "portal.audit"

@@ -38,13 +38,19 @@ def spreadsheet(rows, bad_row=None):
 class Upload(io.BytesIO):
     def __init__(self, content, name):
         super().__init__(content)
-        self.name = name
+        self.name, self.size = name, len(content)
 
 
 def main():
+    from django.conf import settings
+
     from donations.models import Item, PledgeLine
-    from donations.resources import PledgeImportResource, import_errors
-    from donations.views import load_dataset
+    from donations.resources import PledgeImportResource
+    from portal.importexport import describe_problems, read_dataset, read_upload, run_import
+
+    def load(upload, resource):
+        file_format, content = read_upload(upload)
+        return read_dataset(content, file_format, resource, settings.IMPORT_MAX_ROWS_PUBLIC)
 
     data = base_data(lots=1, per_lot=1)
     Item.objects.create(name="84消毒液", category="disinfectant", unit="瓶")
@@ -53,27 +59,25 @@ def main():
 
     content = spreadsheet(ROWS)
     started = time.perf_counter()
-    dataset = load_dataset(Upload(content, "pledge.xlsx"))
     resource = PledgeImportResource(donor=donor, user=keeper)
-    result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
+    result = run_import(resource, load(Upload(content, "pledge.xlsx"), resource), dry_run=False)
     seconds = time.perf_counter() - started
     written = PledgeLine.objects.count() - lines_before
-    assert not import_errors(result), import_errors(result)[:3]
+    problems = describe_problems(resource, result)
+    assert not problems, problems[:3]
     assert written == ROWS, written
 
     bad = spreadsheet(ROWS, bad_row=ROWS - 7)
     before = PledgeLine.objects.count()
-    dataset = load_dataset(Upload(bad, "pledge.xlsx"))
-    result = PledgeImportResource(donor=donor, user=keeper).import_data(
-        dataset, dry_run=False, raise_errors=False, use_transactions=True
-    )
-    problems = import_errors(result)
+    resource = PledgeImportResource(donor=donor, user=keeper)
+    result = run_import(resource, load(Upload(bad, "pledge.xlsx"), resource), dry_run=False)
+    problems = describe_problems(resource, result)
     return {
         "rows": ROWS,
         "seconds": round(seconds, 2),
         "rows_per_s": round(ROWS / seconds, 1),
         "bad_file_rows_written": PledgeLine.objects.count() - before,
-        "bad_file_errors": [[n, m] for n, m in problems][:3],
+        "bad_file_errors": [[p.row, p.message] for p in problems][:3],
     }
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import Donor, Item, too_many_pixels_error, validate_photo
 from portal.bounds import MAX_QUANTITY
+from portal.importexport import ImportFileError, read_upload
 from portal.validators import normalize_uscc, validate_uscc
 
 
@@ -147,11 +148,10 @@ class PledgeUploadForm(PledgeForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            self.file_format, self.content = read_upload(upload)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
         return upload
 
 

@@ -1,13 +1,16 @@
 """Spreadsheets in and out (django-import-export).
 
-- PledgeImportResource: a donor's spreadsheet of pledge lines. Every row is checked first;
-  rows only become a pledge through services.pledge once the whole file is right, so a file
-  with any bad row writes nothing and each bad row is reported with its number and reason.
+- PledgeImportResource (a donor's upload) and PledgeAdminImportResource (the back office's
+  Import button): spreadsheets of pledge lines, read, imported and reported by
+  portal.importexport like every upload. Every row is checked first; rows only become a
+  pledge through services.pledge once the whole file is right, so a file with any bad row
+  writes nothing and each bad row is reported with its number, column and reason.
 - MovementExportResource / BalanceExportResource: the ledger and the balances (台账).
 """
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -16,7 +19,8 @@ from import_export import fields, resources, widgets
 from donations import services
 from donations.models import Balance, Donor, Item, Movement, PledgeLine
 from portal.bounds import MAX_QUANTITY
-from portal.importexport import LookupWidget, PortalResource
+from portal.importexport import LookupWidget, PortalResource, TextWidget
+from portal.scoping import can_access
 
 # The column headers of the pledge spreadsheet, as donors write them (Chinese or English).
 COLUMNS = {
@@ -87,112 +91,6 @@ class ExpiryWidget(widgets.Widget):
         if value < timezone.localdate():
             raise ValueError(_("These goods have already expired."))
         return value
-
-
-class PledgeImportResource(resources.ModelResource):
-    """Rows of (物资名称, 数量, 批号, 有效期至) for one donor's pledge."""
-
-    item = fields.Field(attribute="item", column_name="物资名称", widget=ItemWidget())
-    quantity = fields.Field(attribute="quantity", column_name="数量", widget=QuantityWidget())
-    lot_number = fields.Field(
-        attribute="lot_number", column_name="批号", widget=widgets.CharWidget()
-    )
-    expiry = fields.Field(attribute="expiry", column_name="有效期至", widget=ExpiryWidget())
-
-    class Meta:
-        model = PledgeLine
-        fields = ("item", "quantity", "lot_number", "expiry")
-        skip_diff = True
-        # No savepoint per row: nothing is written per row anyway (see save_instance).
-        use_bulk = True
-        skip_unchanged = False
-        report_skipped = False
-
-    def __init__(
-        self, donor=None, user=None, expected_date=None, note="", walk_in=False, submission_key=None
-    ):
-        super().__init__()
-        self.donor, self.user = donor, user
-        self.expected_date, self.note, self.walk_in = expected_date, note, walk_in
-        self.submission_key = submission_key  # the upload form's one-time token (services.pledge)
-        self.lines = []
-        self.pledge = None
-
-    def before_import(self, dataset, **kwargs):
-        # Accept English headers too, and ignore stray spaces.
-        aliases = {alias.lower(): names[0] for names in COLUMNS.values() for alias in names}
-        dataset.headers = [
-            aliases.get(str(h or "").strip().lower(), str(h or "").strip()) for h in dataset.headers
-        ]
-        missing = [
-            names[0]
-            for names in COLUMNS.values()
-            if names[0] not in dataset.headers and names[0] in ("物资名称", "数量")
-        ]
-        if missing:
-            raise ValueError(
-                _("The spreadsheet needs the columns: %(columns)s.")
-                % {"columns": "、".join(missing)}
-            )
-
-    def get_instance(self, instance_loader, row):
-        return None  # every row is a new line
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.column_name not in row:
-            return
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        # Nothing is written per row: the lines are kept until the whole file is known good.
-        self.lines.append(
-            {
-                "item": instance.item,
-                "quantity": instance.quantity,
-                "lot_number": instance.lot_number or "",
-                "expiry": instance.expiry,
-            }
-        )
-
-    def save_m2m(self, instance, row, **kwargs):
-        return None
-
-    def after_import(self, dataset, result, **kwargs):
-        if result.has_errors() or result.has_validation_errors() or self.donor is None:
-            return
-        if not self.lines:
-            raise ValueError(_("The spreadsheet has no lines."))
-        self.pledge = services.pledge(
-            self.donor,
-            self.lines,
-            user=self.user,
-            expected_date=self.expected_date,
-            note=self.note,
-            walk_in=self.walk_in,
-            submission_key=self.submission_key,
-        )
-
-
-def import_errors(result):
-    """[(row number, message), ...] for a failed import, in the current language. The number is
-    the spreadsheet's row (the header is row 1, so the first line of goods is row 2)."""
-    problems = []
-    for error in result.base_errors:
-        problems.append((None, str(error.error)))
-    for number, errors in result.row_errors():
-        for error in errors:
-            problems.append((number + 1, str(error.error)))
-    for invalid in result.invalid_rows:
-        for field, messages in invalid.error_dict.items():
-            label = COLUMNS.get(field, [field])[0]
-            for message in messages:
-                text = (
-                    message.message % message.params
-                    if getattr(message, "params", None)
-                    else getattr(message, "message", message)
-                )
-                problems.append((invalid.number + 1, f"{label}：{text}"))
-    return sorted(problems, key=lambda p: p[0] or 0)
 
 
 class MovementExportResource(resources.ModelResource):
@@ -310,25 +208,21 @@ class BalanceExportResource(resources.ModelResource):
         )
 
 
-class PledgeAdminImportResource(PortalResource):
-    """The back office's pledge import (walk-in donations, a firm's emailed spreadsheet): rows of
-    (捐赠方, 物资名称, 数量, 批号, 有效期至). Rows are checked first, nothing is written per row;
-    when the whole file is right, each donor's rows become one pledge through
-    services.pledge. Plugged into the Pledges listing through portal.importexport."""
+class PledgeLinesResource(PortalResource):
+    """Rows of (物资名称, 数量, 批号, 有效期至) that become pledges through services.pledge.
 
-    donor = fields.Field(
-        attribute="import_donor", column_name="捐赠方", widget=LookupWidget(Donor, field="name")
-    )
+    Files are read and imported by portal.importexport like every other upload (read_dataset,
+    run_import, describe_problems). Nothing is written per row: the lines are kept until the
+    whole file is known good, then each donor's lines become one pledge."""
+
     item = fields.Field(attribute="item", column_name="物资名称", widget=ItemWidget())
     quantity = fields.Field(attribute="quantity", column_name="数量", widget=QuantityWidget())
-    lot_number = fields.Field(
-        attribute="lot_number", column_name="批号", widget=widgets.CharWidget()
-    )
+    lot_number = fields.Field(attribute="lot_number", column_name="批号", widget=TextWidget())
     expiry = fields.Field(attribute="expiry", column_name="有效期至", widget=ExpiryWidget())
 
     class Meta:
         model = PledgeLine
-        fields = ("donor", "item", "quantity", "lot_number", "expiry")
+        fields = ("item", "quantity", "lot_number", "expiry")
         import_id_fields = ()
         clean_model_instances = False  # the pledge does not exist yet; the service checks
         skip_diff = True
@@ -342,25 +236,29 @@ class PledgeAdminImportResource(PortalResource):
         self.lines_by_donor = {}
         self.pledges = []
 
+    def header_aliases(self):
+        aliases = super().header_aliases()
+        for names in COLUMNS.values():
+            for alias in names:
+                aliases.setdefault(alias.lower(), names[0])
+        return aliases
+
+    def required_columns(self):
+        return ["物资名称", "数量"]
+
     def get_instance(self, instance_loader, row):
         return None  # every row is a new pledge line
 
-    def required_columns(self):
-        return ["捐赠方", "物资名称", "数量"]
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.column_name not in row:  # 批号 and 有效期至 may be left out
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def donor_of(self, instance):
+        raise NotImplementedError
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        from django.core.exceptions import ValidationError
-
-        from portal.scoping import can_access
-
-        donor = getattr(instance, "import_donor", None)
-        if donor is None:
-            raise ValidationError({"donor": [_("Enter the donor.")]})
-        if self.user is not None and not can_access(self.user, donor):
-            raise ValidationError(
-                {"donor": [_("There is no donor called “%(name)s”.") % {"name": donor.name}]}
-            )
-        self.lines_by_donor.setdefault(donor, []).append(
+        self.lines_by_donor.setdefault(self.donor_of(instance), []).append(
             {
                 "item": instance.item,
                 "quantity": instance.quantity,
@@ -376,4 +274,72 @@ class PledgeAdminImportResource(PortalResource):
         if result.has_errors() or result.has_validation_errors():
             return
         for donor, lines in self.lines_by_donor.items():
-            self.pledges.append(services.pledge(donor, lines, user=self.user, walk_in=True))
+            self.pledges.append(self.record_pledge(donor, lines))
+
+    def record_pledge(self, donor, lines):
+        return services.pledge(donor, lines, user=self.user, walk_in=True)
+
+
+class PledgeImportResource(PledgeLinesResource):
+    """A donor's own spreadsheet for one pledge (the public upload page).
+
+    The view has already found the donor among the user's own, and the rows name no donor, so
+    there is nothing to scope row by row; a donor's representative holds no back-office
+    permission either. The resource therefore runs without a user (PortalResource checks
+    nothing) and the pledge is recorded as made by `user`."""
+
+    def __init__(
+        self, donor=None, user=None, expected_date=None, note="", walk_in=False, submission_key=None
+    ):
+        super().__init__(user=None)
+        self.donor, self.pledger = donor, user
+        self.expected_date, self.note, self.walk_in = expected_date, note, walk_in
+        self.submission_key = submission_key  # the upload form's one-time token (services.pledge)
+
+    @property
+    def pledge(self):
+        return self.pledges[0] if self.pledges else None
+
+    def donor_of(self, instance):
+        return self.donor
+
+    def after_import(self, dataset, result, **kwargs):
+        if self.donor is not None:
+            super().after_import(dataset, result, **kwargs)
+
+    def record_pledge(self, donor, lines):
+        return services.pledge(
+            donor,
+            lines,
+            user=self.pledger,
+            expected_date=self.expected_date,
+            note=self.note,
+            walk_in=self.walk_in,
+            submission_key=self.submission_key,
+        )
+
+
+class PledgeAdminImportResource(PledgeLinesResource):
+    """The back office's pledge import (walk-in donations, a firm's emailed spreadsheet): rows of
+    (捐赠方, 物资名称, 数量, 批号, 有效期至); each donor's rows become one walk-in pledge.
+    Plugged into the Pledges listing through portal.importexport."""
+
+    donor = fields.Field(
+        attribute="import_donor", column_name="捐赠方", widget=LookupWidget(Donor, field="name")
+    )
+
+    class Meta(PledgeLinesResource.Meta):
+        fields = ("donor", "item", "quantity", "lot_number", "expiry")
+
+    def required_columns(self):
+        return ["捐赠方", "物资名称", "数量"]
+
+    def donor_of(self, instance):
+        donor = getattr(instance, "import_donor", None)
+        if donor is None:
+            raise ValidationError({"donor": [_("Enter the donor.")]})
+        if self.user is not None and not can_access(self.user, donor):
+            raise ValidationError(
+                {"donor": [_("There is no donor called “%(name)s”.") % {"name": donor.name}]}
+            )
+        return donor

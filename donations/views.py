@@ -24,10 +24,15 @@ from donations.forms import (
     PledgeUploadForm,
 )
 from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
-from donations.resources import PledgeImportResource, import_errors
+from donations.resources import PledgeImportResource
 from portal import audit
-from portal.importexport import ImportFileError
-from portal.importexport.files import open_spreadsheet
+from portal.importexport import (
+    ImportFileError,
+    describe_problems,
+    import_failed,
+    read_dataset,
+    run_import,
+)
 from portal.params import parse_id
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, get_scoped_or_404
@@ -123,24 +128,23 @@ def pledge_upload(request, donor_pk):
     form = PledgeUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        resource = PledgeImportResource(
+            donor=donor,
+            user=request.user,
+            expected_date=form.cleaned_data["expected_date"],
+            note=form.cleaned_data["note"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
         try:
-            dataset = load_dataset(upload)
+            dataset = read_dataset(
+                form.content, form.file_format, resource, max_rows=settings.IMPORT_MAX_ROWS_PUBLIC
+            )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            resource = PledgeImportResource(
-                donor=donor,
-                user=request.user,
-                expected_date=form.cleaned_data["expected_date"],
-                note=form.cleaned_data["note"],
-                submission_key=form.cleaned_data["submission_key"],
-            )
-            result = resource.import_data(
-                dataset, dry_run=False, raise_errors=False, use_transactions=True
-            )
-            problems = import_errors(result)
-            if not problems and resource.pledge:
+            result = run_import(resource, dataset, dry_run=False)
+            problems = describe_problems(resource, result)
+            if not import_failed(result) and resource.pledge:
                 if getattr(resource.pledge, "repeated", False):
                     messages.info(request, _("This pledge was already recorded; here it is."))
                 else:
@@ -153,13 +157,6 @@ def pledge_upload(request, donor_pk):
         "donations/pledge_upload.html",
         {"donor": donor, "form": form, "problems": problems},
     )
-
-
-def load_dataset(upload):
-    """A donor's spreadsheet, refused before parsing when it is too large or has more rows
-    than a donor may upload at once (IMPORT_MAX_ROWS_PUBLIC)."""
-    file_format = "csv" if upload.name.lower().endswith(".csv") else "xlsx"
-    return open_spreadsheet(upload.read(), file_format, settings.IMPORT_MAX_ROWS_PUBLIC)
 
 
 @login_required

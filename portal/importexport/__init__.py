@@ -15,6 +15,10 @@ every app uses it the same way (see docs/importexport.md):
 All or nothing: an import runs in one transaction that is rolled back when any row is invalid
 or fails, so a file with a bad row writes nothing.
 
+Every upload, the back office's and a donor's pledge spreadsheet, comes in through `files`:
+`read_upload` (type and size), `read_dataset` (encoding, row cap, headers), `run_import` and
+`describe_problems` (row number, column and reason).
+
 The package: `resources` (PortalResource and widgets), `files` (reading, importing, problems,
 the upload stash), `exports` (every export's xlsx/csv bytes, with formulas neutralised and
 numbers and dates typed), `views` (the Wagtail views and the viewset mixin).
@@ -28,6 +32,7 @@ from .files import (
     describe_problems,
     import_failed,
     read_dataset,
+    read_upload,
     run_import,
 )
 from .resources import (
@@ -68,6 +73,7 @@ __all__ = [
     "import_failed",
     "instance_in_scope",
     "read_dataset",
+    "read_upload",
     "run_import",
     "spreadsheet_bytes",
     "spreadsheet_response",

@@ -27,12 +27,37 @@ FORMATS = {
 STASH_SECONDS = 60 * 60
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"  # an xlsx is a zip archive
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message is translated and shown as is."""
 
 
+def read_upload(upload):
+    """An uploaded file's (format, bytes), refused with an ImportFileError unless it is a
+    spreadsheet of at most MAX_UPLOAD_BYTES. The one door of every upload: the back office's
+    Import buttons and a donor's pledge spreadsheet.
+
+    The name says csv or xlsx; the content has the last word, since Excel and WPS users rename
+    files: a zip named .csv is read as the xlsx it is."""
+    file_format = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if file_format not in FORMATS:
+        raise ImportFileError(_("Upload an .xlsx or .csv file."))
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB."))
+    content = upload.read()
+    if content.startswith(XLSX_MAGIC):
+        file_format = "xlsx"
+    return file_format, content
+
+
 def _decode_csv(content):
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+    """CSV text as Excel and WPS save it: UTF-8 with a BOM (Excel's "CSV UTF-8"), UTF-8 without
+    (WPS, scripts), or the local code page, which in China is GBK; GB18030 is its superset (and
+    covers every Unicode character), so it is the one to try."""
+    for encoding in ("utf-8-sig", "gb18030"):  # utf-8-sig also reads UTF-8 without a BOM
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:

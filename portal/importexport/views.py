@@ -34,6 +34,7 @@ from .files import (
     import_failed,
     load_upload,
     read_dataset,
+    read_upload,
     restore_upload,
     run_import,
     stash_upload,
@@ -42,7 +43,6 @@ from .resources import cell_text
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PREVIEW_ROWS = 200
 
 
@@ -59,13 +59,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        file_format = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if file_format not in FORMATS:
-            raise ValidationError(_("Upload an .xlsx or .csv file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
-        content = upload.read()
         try:
+            file_format, content = read_upload(upload)
             read_dataset(content, file_format, self.resource)
         except ImportFileError as exc:
             raise ValidationError(str(exc)) from exc

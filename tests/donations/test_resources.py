@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 import tablib
 
 from donations.models import Balance, Movement, Pledge, PledgeLine
@@ -7,8 +8,8 @@ from donations.resources import (
     BalanceExportResource,
     MovementExportResource,
     PledgeImportResource,
-    import_errors,
 )
+from portal.importexport import ImportFileError, describe_problems, read_dataset, run_import
 
 HEADERS = ["物资名称", "数量", "批号", "有效期至"]
 
@@ -25,18 +26,14 @@ def _rows(n, masks):
 def test_good_file_becomes_one_pledge_through_the_service(donor, masks, disinfectant):
     rows = _rows(40, masks) + [(disinfectant.name, 200, "D-1", "")]
     resource = PledgeImportResource(donor=donor)
-    result = resource.import_data(
-        _dataset(rows), dry_run=False, raise_errors=False, use_transactions=True
-    )
+    result = run_import(resource, _dataset(rows), dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     pledge = Pledge.objects.get()
     assert pledge.lines.count() == 41 and resource.pledge == pledge
 
 
 def test_dry_run_writes_nothing(donor, masks):
-    result = PledgeImportResource(donor=donor).import_data(
-        _dataset(_rows(5, masks)), dry_run=True, raise_errors=False, use_transactions=True
-    )
+    result = run_import(PledgeImportResource(donor=donor), _dataset(_rows(5, masks)), dry_run=True)
     assert not result.has_validation_errors()
     assert not Pledge.objects.exists()
 
@@ -46,25 +43,21 @@ def test_any_bad_row_writes_nothing_and_names_row_and_reason(donor, masks):
     rows[36] = ("不存在的物资", 5, "X", "")
     rows[38] = (masks.name, -3, "Y", "")
     rows[39] = (masks.name, 3, "Z", "2001-01-01")
-    result = PledgeImportResource(donor=donor).import_data(
-        _dataset(rows), dry_run=False, raise_errors=False, use_transactions=True
-    )
+    resource = PledgeImportResource(donor=donor)
+    result = run_import(resource, _dataset(rows), dry_run=False)
     assert result.has_validation_errors()
     assert not Pledge.objects.exists() and not PledgeLine.objects.exists()
-    problems = import_errors(result)
-    numbers = [n for n, _m in problems]
+    problems = describe_problems(resource, result)
+    numbers = [p.row for p in problems]
     assert numbers == [38, 40, 41]  # spreadsheet rows, the header being row 1
-    text = " ".join(m for _n, m in problems)
+    text = " ".join(p.message for p in problems)
     assert "不存在的物资" in text and "正整数" in text and "过期" in text
 
 
 def test_missing_columns_are_reported(donor):
-    data = tablib.Dataset(("口罩",), headers=["名字"])
-    result = PledgeImportResource(donor=donor).import_data(
-        data, dry_run=False, raise_errors=False, use_transactions=True
-    )
-    assert result.has_errors()
-    assert "物资名称" in import_errors(result)[0][1]
+    content = tablib.Dataset(("口罩",), headers=["名字"]).export("xlsx")
+    with pytest.raises(ImportFileError, match="物资名称"):
+        read_dataset(content, "xlsx", PledgeImportResource(donor=donor))
     assert not Pledge.objects.exists()
 
 

@@ -62,7 +62,7 @@ def _decode_csv(content):
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text."))
+    raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 (GBK) text."))
 
 
 def _too_many_rows(max_rows):

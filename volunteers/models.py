@@ -433,11 +433,7 @@ class ShiftQuerySet(models.QuerySet):
             return self.public()
         return self.filter(
             Q(task__invite_only=False)
-            | Q(
-                pk__in=Signup.objects.filter(
-                    profile__user=user, status__in=["invited", "confirmed", "no_show"]
-                ).values("shift_id")
-            )
+            | Q(pk__in=Signup.objects.live().filter(profile__user=user).values("shift_id"))
             | Q(pk__in=scope(Shift.objects.all(), user).values("pk"))
         )
 
@@ -508,7 +504,42 @@ class Shift(models.Model):
         return round((self.end - self.start).total_seconds() / 3600, 1)
 
 
-ACTIVE_SIGNUP_STATUSES = ("confirmed", "no_show")
+class SignupStatus(models.TextChoices):
+    """Signup.Status: see the life cycle on Signup.status."""
+
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# The groups of sign-up statuses, said once here; use them as Signup.LIVE ... and
+# Signup.objects.live() ... (module level only because Signup.Meta's constraint needs one).
+# Live: on the shift or invited to it; a person has at most one live sign-up per shift.
+LIVE = (SignupStatus.INVITED, SignupStatus.CONFIRMED, SignupStatus.NO_SHOW)
+# Holding a place (counted in Shift.taken): confirmed, or confirmed and then absent.
+HOLDING = (SignupStatus.CONFIRMED, SignupStatus.NO_SHOW)
+# Expected to come (asked or agreed) and not yet marked absent: what cancelling a shift,
+# removing a person or deleting an account ends, and what "upcoming" lists show.
+EXPECTED = (SignupStatus.INVITED, SignupStatus.CONFIRMED)
+# Ended: said no, gave the place back or was taken off; never proposed for that shift again.
+ENDED = (SignupStatus.DECLINED, SignupStatus.WITHDRAWN, SignupStatus.CANCELLED)
+
+
+class SignupQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE)
+
+    def holding(self):
+        return self.filter(status__in=HOLDING)
+
+    def expected(self):
+        return self.filter(status__in=EXPECTED)
+
+    def ended(self):
+        return self.filter(status__in=ENDED)
 
 
 class Signup(models.Model):
@@ -517,13 +548,11 @@ class Signup(models.Model):
     community_lookup = "shift__task__community"
     owner_lookup = "profile__user"
 
-    class Status(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        CANCELLED = "cancelled", _("Cancelled")
-        NO_SHOW = "no_show", _("No-show")
+    Status = SignupStatus
+    LIVE = LIVE
+    HOLDING = HOLDING
+    EXPECTED = EXPECTED
+    ENDED = ENDED
 
     shift = models.ForeignKey(
         Shift, on_delete=models.PROTECT, related_name="signups", verbose_name=_("shift")
@@ -554,6 +583,8 @@ class Signup(models.Model):
     # Set (once, by a conditional update) when the reminder before the shift went out.
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
+    objects = SignupQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sign-up")
         verbose_name_plural = _("sign-ups")
@@ -561,7 +592,8 @@ class Signup(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["shift", "profile"],
-                condition=Q(status__in=["invited", "confirmed", "no_show"]),
+                # a list, as the initial migration wrote it, so no migration is needed
+                condition=Q(status__in=list(LIVE)),
                 name="one_live_signup_per_shift",
             ),
         ]
@@ -571,7 +603,11 @@ class Signup(models.Model):
 
     @property
     def holds_place(self):
-        return self.status in ACTIVE_SIGNUP_STATUSES
+        return self.status in HOLDING
+
+    @property
+    def is_expected(self):
+        return self.status in EXPECTED
 
 
 class Attendance(models.Model):

@@ -97,8 +97,7 @@ class Signup(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["shift", "profile"],
-                # a list, as the initial migration wrote it, so no migration is needed
-                condition=Q(status__in=list(LIVE)),
+                condition=Q(status__in=LIVE),
                 name="one_live_signup_per_shift",
             ),
         ]

@@ -49,6 +49,7 @@ def main(argv=None):
     if args.system_fonts:
         settings.PDF_FONT_PATH = ROOT / "no-such-font.ttf"
         settings.PDF_FONT_BOLD_PATH = ROOT / "no-such-font-Bold.ttf"
+        settings.PDF_FONT_SUPPLEMENT_PATH = ROOT / "no-such-font-Supplement.ttf"
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

@@ -48,22 +48,13 @@ CACHE_TIMEOUT = 7 * 24 * 3600
 def font_paths():
     """{css font-weight: path} of the main font files (GB2312 subset) that exist."""
     regular = Path(settings.PDF_FONT_PATH)
-    bold = Path(
-        getattr(settings, "PDF_FONT_BOLD_PATH", regular.with_name(f"{regular.stem}-Bold.ttf"))
-    )
+    bold = Path(settings.PDF_FONT_BOLD_PATH)
     return {weight: path for weight, path in ((400, regular), (700, bold)) if path.exists()}
 
 
 def supplement_path():
     """The font of the rare hanzi outside GB2312, if it exists."""
-    regular = Path(settings.PDF_FONT_PATH)
-    path = Path(
-        getattr(
-            settings,
-            "PDF_FONT_SUPPLEMENT_PATH",
-            regular.with_name("NotoSansSC-Supplement.ttf"),
-        )
-    )
+    path = Path(settings.PDF_FONT_SUPPLEMENT_PATH)
     return path if path.exists() else None
 
 

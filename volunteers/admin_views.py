@@ -122,7 +122,7 @@ def shift_people(request, pk):
             show_error(request, error)
         return redirect("volunteers_admin:shift_people", pk=shift.pk)
     signups = (
-        shift.signups.exclude(status__in=["withdrawn", "declined"])
+        shift.signups.exclude(status__in=[Signup.Status.WITHDRAWN, Signup.Status.DECLINED])
         .select_related("profile", "attendance")
         .order_by("status", "pk")
     )
@@ -133,7 +133,7 @@ def shift_people(request, pk):
             ),
             request.user,
         )
-        .exclude(signups__shift=shift, signups__status__in=["invited", "confirmed"])
+        .exclude(signups__shift=shift, signups__status__in=Signup.EXPECTED)
         .order_by("real_name")[:200]
     )
     return render(

@@ -313,8 +313,10 @@ class AttendanceResource(ScopedResource):
             errors["shift"] = _("Give the shift number.")
         mobile = normalize_mobile(_text(row, "手机号"))
         if shift_id is not None:
-            signups = Signup.objects.select_related("shift").filter(
-                shift_id=shift_id, profile__mobile=mobile, status__in=["confirmed", "no_show"]
+            signups = (
+                Signup.objects.holding()
+                .select_related("shift")
+                .filter(shift_id=shift_id, profile__mobile=mobile)
             )
             if self.user is not None:
                 signups = scope(signups, self.user)

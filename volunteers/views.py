@@ -186,11 +186,7 @@ def open_shifts_queryset(profile, community=None):
                 default=Value(2),
                 output_field=IntegerField(),
             ),
-            mine=Exists(
-                Signup.objects.filter(
-                    shift=OuterRef("pk"), profile=profile, status__in=["invited", "confirmed"]
-                )
-            ),
+            mine=Exists(Signup.objects.expected().filter(shift=OuterRef("pk"), profile=profile)),
         ).order_by("nearness", "start", "pk")
     elif community is not None:
         shifts = shifts.filter(task__community=community)
@@ -236,9 +232,7 @@ def shift_detail(request, pk):
     profile = _profile(request.user)
     mine = None
     if profile is not None:
-        mine = Signup.objects.filter(
-            shift=shift, profile=profile, status__in=["invited", "confirmed"]
-        ).first()
+        mine = Signup.objects.expected().filter(shift=shift, profile=profile).first()
     return render(
         request, "volunteers/shift_detail.html", {"shift": shift, "profile": profile, "mine": mine}
     )
@@ -319,12 +313,12 @@ def my_page(request):
         "shift__task__compound",
         "attendance",
     )
-    upcoming = signups.filter(
-        status__in=["invited", "confirmed"], shift__end__gt=now, shift__cancelled_at__isnull=True
-    ).order_by("shift__start")
-    past = signups.filter(status__in=["confirmed", "no_show"], shift__end__lte=now).order_by(
-        "-shift__start"
-    )[:20]
+    upcoming = (
+        signups.expected()
+        .filter(shift__end__gt=now, shift__cancelled_at__isnull=True)
+        .order_by("shift__start")
+    )
+    past = signups.holding().filter(shift__end__lte=now).order_by("-shift__start")[:20]
     month_start, month_end = services.month_bounds(timezone.localdate())
     calendar_url = request.build_absolute_uri(
         reverse("volunteers:calendar", args=[profile.calendar_token])

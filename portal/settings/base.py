@@ -547,3 +547,10 @@ DONATIONS_PLEDGE_MAX_LINES = int(env("DONATIONS_PLEDGE_MAX_LINES", "200"))
 # An xlsx is a zip: a few kilobytes can unpack to gigabytes. Refused above this unpacked size.
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
 MIDDLEWARE = [*MIDDLEWARE, "portal.limits.TooManyRequestsMiddleware"]
+
+
+# --- settings defaults said once (issue 11.3): app code reads settings.X, never a default ---
+# The bold face and the supplement (rare hanzi outside GB2312) of the PDF font; a missing
+# file is left out of the PDF fonts.
+PDF_FONT_BOLD_PATH = PDF_FONT_PATH.with_name(f"{PDF_FONT_PATH.stem}-Bold.ttf")
+PDF_FONT_SUPPLEMENT_PATH = PDF_FONT_PATH.with_name("NotoSansSC-Supplement.ttf")

@@ -29,7 +29,7 @@ def test_demo_data_is_plentiful_consistent_and_idempotent():
     assert Signup.objects.filter(attendance__minutes__gt=0).exists()
     # Counters agree with the sign-ups and nobody is over capacity.
     wrong = Shift.objects.annotate(
-        people=Count("signups", filter=Q(signups__status__in=["confirmed", "no_show"]))
+        people=Count("signups", filter=Q(signups__status__in=Signup.HOLDING))
     ).exclude(people=F("taken"))
     assert not wrong.exists()
     assert VolunteerProfile.objects.get(user__username="volunteer").status == "verified"

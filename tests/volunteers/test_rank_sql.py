@@ -114,11 +114,7 @@ def _core_ranking(shift, top, exclude=()):
     candidates, commitments = matching.load_candidates(
         VolunteerProfile.objects.all(), matching.week_window([shift.start, shift.end])
     )
-    declined = set(
-        Signup.objects.filter(shift=shift, status__in=matching.DECLINED_STATUSES).values_list(
-            "profile_id", flat=True
-        )
-    )
+    declined = set(Signup.objects.ended().filter(shift=shift).values_list("profile_id", flat=True))
     ranked = matching.rank(
         candidates,
         spec,

@@ -38,9 +38,6 @@ from .solver import auto_assign, exact_optimum, greedy_assign, lp_bound
 
 # name -> the module (on the models) that defines it, imported when the name is first used
 _ON_THE_MODELS = {
-    "DECLINED_STATUSES": "loaders",
-    "HOLDING_STATUSES": "loaders",
-    "LIVE_STATUSES": "loaders",
     "load_candidates": "loaders",
     "shift_specs": "loaders",
     "week_window": "loaders",

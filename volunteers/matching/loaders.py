@@ -15,19 +15,15 @@ from ..availability import WeeklyMask
 from ..models import Signup, Task, VolunteerProfile
 from .core import Candidate, ShiftSpec, Weights
 
-LIVE_STATUSES = ("invited", "confirmed", "no_show")
-HOLDING_STATUSES = ("confirmed", "no_show")
-# people who declined a shift or were taken off it are not suggested or proposed for it again
-DECLINED_STATUSES = ("declined", "cancelled", "withdrawn")
 NOT_A_CANDIDATE = gettext_lazy("not a candidate for this shift")
 
 
 def weights():
-    return Weights.from_mapping(getattr(settings, "MATCHING_WEIGHTS", None))
+    return Weights.from_mapping(settings.MATCHING_WEIGHTS)
 
 
 def weekly_cap():
-    cap = getattr(settings, "MATCHING_WEEKLY_HOURS_CAP", None)
+    cap = settings.MATCHING_WEEKLY_HOURS_CAP
     return float(cap) if cap else None
 
 
@@ -71,7 +67,7 @@ def shift_specs(shifts, *, open_places=True):
     ).values_list("task_id", "coursepage_id"):
         courses[task_id].add(course_id)
     invited = dict(
-        Signup.objects.filter(shift__in=[s.pk for s in shifts], status="invited")
+        Signup.objects.filter(shift__in=[s.pk for s in shifts], status=Signup.Status.INVITED)
         .values("shift_id")
         .annotate(n=Count("id"))
         .values_list("shift_id", "n")
@@ -107,15 +103,15 @@ def shift_rows(queryset):
 def reliability_since():
     """Reliability counts the shifts of the last MATCHING_RELIABILITY_DAYS (by start): recent
     behaviour, and a bounded amount of history to read however long the portal has run."""
-    return timezone.now() - timedelta(days=getattr(settings, "MATCHING_RELIABILITY_DAYS", 60))
+    return timezone.now() - timedelta(days=settings.MATCHING_RELIABILITY_DAYS)
 
 
 def _attendance_record(signups):
     """{profile id: (past shifts held, attended)} among `signups`: confirmed or no-show places
     on shifts that started since reliability_since(), have ended and were not cancelled."""
     rows = (
-        signups.filter(
-            status__in=HOLDING_STATUSES,
+        signups.holding()
+        .filter(
             shift__start__gte=reliability_since(),
             shift__end__lt=timezone.now(),
             shift__cancelled_at__isnull=True,
@@ -140,7 +136,7 @@ def attendance_record_of(profile_ids, batch=5000):
     return record
 
 
-def load_candidates(profiles, window, *, statuses=LIVE_STATUSES, ignore_shift=None):
+def load_candidates(profiles, window, *, statuses=Signup.LIVE, ignore_shift=None):
     """(candidates, commitments) for a VolunteerProfile queryset; six queries in all.
 
     commitments: the intervals each person is booked on within `window` (sign-ups of
@@ -235,7 +231,7 @@ def profiles_for(specs):
     return qs
 
 
-def eligible_profiles(spec, statuses=LIVE_STATUSES):
+def eligible_profiles(spec, statuses=Signup.LIVE):
     """Verified volunteers `spec` accepts who hold its required skills, completed its required
     courses and have no booking (sign-up of `statuses`) overlapping it: the hard rules but the
     weekly cap, in SQL, so only those rows are read. The core checks every rule again."""

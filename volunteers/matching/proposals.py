@@ -14,7 +14,6 @@ from portal.scoping import can_access
 from ..models import Shift, Signup, VolunteerProfile
 from .core import Assignment
 from .loaders import (
-    DECLINED_STATUSES,
     NOT_A_CANDIDATE,
     eligible_profiles,
     load_candidates,
@@ -63,20 +62,15 @@ def propose(shifts, *, time_limit=None):
         profiles_for(spec_list), week_window([s.start for s in rows] + [s.end for s in rows])
     )
     excluded = set(
-        Signup.objects.filter(
-            shift__in=[s.id for s in spec_list],
-            status__in=DECLINED_STATUSES,
-        ).values_list("profile_id", "shift_id")
+        Signup.objects.ended()
+        .filter(shift__in=[s.id for s in spec_list])
+        .values_list("profile_id", "shift_id")
     )
     if excluded:
         # a person who declined a shift is not proposed for it again
         for pid, sid in excluded:
             commitments.setdefault(pid, []).append((specs[sid].start, specs[sid].end))
-    limit = (
-        time_limit
-        if time_limit is not None
-        else getattr(settings, "MATCHING_ASSIGN_TIME_LIMIT", 8.0)
-    )
+    limit = time_limit if time_limit is not None else settings.MATCHING_ASSIGN_TIME_LIMIT
     result = auto_assign(candidates, spec_list, weights(), commitments, time_limit=limit)
     by_cand = {c.id: c for c in candidates}
     w = weights()
@@ -102,7 +96,7 @@ def candidates_among(shift, profile_ids):
         return set()
     shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
     spec = shift_specs([shift], open_places=False)[shift.pk]
-    declined = Signup.objects.filter(shift=shift, status__in=DECLINED_STATUSES)
+    declined = Signup.objects.ended().filter(shift=shift)
     return set(
         eligible_profiles(spec)
         .filter(pk__in=ids)

@@ -25,8 +25,6 @@ from django.utils import timezone
 from ..models import Shift, Signup, VolunteerProfile
 from .core import EPS, week_slots
 from .loaders import (
-    DECLINED_STATUSES,
-    LIVE_STATUSES,
     attendance_record_of,
     eligible_profiles,
     load_candidates,
@@ -96,7 +94,8 @@ def _booked_seconds(week):
     start (indexed) first, then their sign-ups by shift (indexed)."""
     shifts = Shift.objects.filter(start__gte=week[0], start__lt=week[1], cancelled_at__isnull=True)
     rows = (
-        Signup.objects.filter(status__in=LIVE_STATUSES, shift__in=shifts.values("pk"))
+        Signup.objects.live()
+        .filter(shift__in=shifts.values("pk"))
         .values("profile_id")
         .annotate(booked=Sum(F("shift__end") - F("shift__start"), output_field=DurationField()))
         .values_list("profile_id", "booked")
@@ -166,7 +165,7 @@ def rank_for_shift(shift, top=20, exclude=None):
     shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
     spec = shift_specs([shift], open_places=False)[shift.pk]
     w = weights()
-    declined = Signup.objects.filter(shift=shift, status__in=DECLINED_STATUSES)
+    declined = Signup.objects.ended().filter(shift=shift)
     excluded = Q(pk__in=declined.values("profile_id"))
     if exclude is not None:
         # ids or a values_list queryset (read as a subquery)

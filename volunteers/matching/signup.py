@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Shift, VolunteerProfile
+from ..models import Shift, Signup, VolunteerProfile
 from .core import NOT_VERIFIED, OVERLAPPING_COMMITMENT, eligibility
-from .loaders import HOLDING_STATUSES, load_candidates, shift_specs, week_window
+from .loaders import load_candidates, shift_specs, week_window
 from .reasons import reason_names, refusal
 
 
@@ -25,7 +25,7 @@ def check_eligibility(profile, shift):
     candidates, commitments = load_candidates(
         VolunteerProfile.objects.filter(pk=profile.pk),
         window,
-        statuses=HOLDING_STATUSES,
+        statuses=Signup.HOLDING,
         ignore_shift=shift.pk,
     )
     ok, reasons = eligibility(candidates[0], spec, commitments)

@@ -64,7 +64,7 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
     _ensure_staff(by, signup)
     with transaction.atomic():
         signup = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
-        if signup.status not in ("confirmed", "no_show"):
+        if not signup.holds_place:
             raise VolunteerError(_("This person is not on the shift."), code="state")
         if signup.shift.start > timezone.now():
             raise VolunteerError(_("This shift has not started yet."), code="future")

@@ -24,7 +24,7 @@ class SignupError(VolunteerError):
 
 
 def withdraw_cutoff():
-    return timedelta(hours=getattr(settings, "VOLUNTEERS_WITHDRAW_CUTOFF_HOURS", 12))
+    return timedelta(hours=settings.VOLUNTEERS_WITHDRAW_CUTOFF_HOURS)
 
 
 def _shift_context(shift):

@@ -292,11 +292,7 @@ def anonymise_profile(profile):
     """Strip the profile of everything personal and detach it from its user; the hours it
     served (sign-ups, attendance) stay, so the community's totals still add up, and future
     places are released. Runs inside the caller's transaction with the profile locked."""
-    future = Signup.objects.filter(
-        profile=profile,
-        shift__start__gt=timezone.now(),
-        status__in=["confirmed", "invited"],
-    )
+    future = Signup.objects.expected().filter(profile=profile, shift__start__gt=timezone.now())
     for signup in future.select_related("shift"):
         _end_signup(signup, Signup.Status.WITHDRAWN)
     profile.skills.clear()

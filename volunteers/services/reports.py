@@ -101,7 +101,7 @@ def party_report(profiles, start, end):
 
 def due_reminders(now=None, within=None):
     now = now or timezone.now()
-    within = within or timedelta(hours=getattr(settings, "VOLUNTEERS_REMINDER_HOURS", 24))
+    within = within or timedelta(hours=settings.VOLUNTEERS_REMINDER_HOURS)
     return Signup.objects.filter(
         status=Signup.Status.CONFIRMED,
         reminded_at__isnull=True,

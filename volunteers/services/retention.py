@@ -21,9 +21,6 @@ from django.utils import timezone
 from ..models import Signup, VolunteerProfile
 from .profiles import anonymise_profile
 
-# Sign-ups that mean the person served or was going to (invitations alone do not).
-SERVING_STATUSES = [Signup.Status.CONFIRMED, Signup.Status.NO_SHOW]
-
 
 def inactive_profiles(now=None):
     """Profiles, not yet anonymised, with no sign-up made, no shift, no check-in and no login
@@ -62,8 +59,11 @@ def stale_id_numbers(now=None):
     cut-off (future shifts count as not yet served, so they keep it)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.VOLUNTEERS_ID_NUMBER_RETENTION_DAYS)
-    recent = Signup.objects.filter(profile=OuterRef("pk"), status__in=SERVING_STATUSES).filter(
-        Q(shift__start__gte=cutoff) | Q(attendance__check_in_at__gte=cutoff)
+    # a place held: served, or was going to (an invitation alone does not count)
+    recent = (
+        Signup.objects.holding()
+        .filter(profile=OuterRef("pk"))
+        .filter(Q(shift__start__gte=cutoff) | Q(attendance__check_in_at__gte=cutoff))
     )
     return (
         VolunteerProfile.objects.exclude(status=VolunteerProfile.Status.DELETED)

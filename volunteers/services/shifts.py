@@ -11,12 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.notify import notify
 
-from ..models import (
-    ACTIVE_SIGNUP_STATUSES,
-    Shift,
-    ShiftTemplate,
-    Signup,
-)
+from ..models import Shift, ShiftTemplate, Signup
 from .base import VolunteerError, _ensure_staff, _shift_context
 
 
@@ -48,7 +43,7 @@ def update_shift(shift, *, by=None, start, end, places):
                 _("More people than that are already on this shift."), code="places"
             )
         moved = (start, end) != (shift.start, shift.end)
-        if moved and shift.signups.filter(status__in=["invited", *ACTIVE_SIGNUP_STATUSES]).exists():
+        if moved and shift.signups.live().exists():
             raise VolunteerError(
                 _(
                     "People are on this shift or invited to it: cancel it (they are told) and "
@@ -135,7 +130,7 @@ def update_template(template, *, by=None, **changes):
         template.save()
         now = timezone.now()
         unstaffed = template.shifts.filter(start__gt=now, taken=0).exclude(
-            signups__status__in=["invited", *ACTIVE_SIGNUP_STATUSES]
+            signups__status__in=Signup.LIVE
         )
         unstaffed_ids = list(unstaffed.values_list("pk", flat=True))
         with_history = Shift.objects.filter(pk__in=unstaffed_ids, signups__isnull=False)
@@ -157,11 +152,7 @@ def cancel_shift(shift, by, reason=""):
         shift.cancel_reason = reason
         shift.taken = 0
         shift.save(update_fields=["cancelled_at", "cancel_reason", "taken"])
-        live = list(
-            shift.signups.filter(status__in=["invited", "confirmed"]).select_related(
-                "profile__user"
-            )
-        )
+        live = list(shift.signups.expected().select_related("profile__user"))
         Signup.objects.filter(pk__in=[s.pk for s in live]).update(
             status=Signup.Status.CANCELLED, ended_at=timezone.now()
         )

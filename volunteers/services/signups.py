@@ -18,12 +18,7 @@ from portal.links import site_url
 from portal.notify import notify
 
 from ..matching import check_eligibility
-from ..models import (
-    ACTIVE_SIGNUP_STATUSES,
-    Shift,
-    Signup,
-    VolunteerProfile,
-)
+from ..models import Shift, Signup, VolunteerProfile
 from .base import (
     SignupError,
     VolunteerError,
@@ -66,9 +61,7 @@ def _sign_up(profile, shift):
     with transaction.atomic():
         profile = _lock_profile(profile)
         shift = Shift.objects.select_related("task").get(pk=shift.pk)
-        live = Signup.objects.filter(
-            shift=shift, profile=profile, status__in=["invited", "confirmed", "no_show"]
-        ).first()
+        live = Signup.objects.live().filter(shift=shift, profile=profile).first()
         if live is not None and live.status != Signup.Status.INVITED:
             raise SignupError(_("You have already signed up for this shift."), code="duplicate")
         if live is None and shift.task.invite_only:
@@ -97,7 +90,7 @@ def _sign_up(profile, shift):
 
 def _end_signup(signup, status):
     """Release the place a live sign-up holds; False when someone else already ended it."""
-    held = signup.status in ACTIVE_SIGNUP_STATUSES
+    held = signup.holds_place
     ended = Signup.objects.filter(pk=signup.pk, status=signup.status).update(
         status=status, ended_at=timezone.now()
     )
@@ -136,7 +129,7 @@ def remove_from_shift(signup, by, reason=""):
         signup = Signup.objects.select_related("shift__task__community", "profile__user").get(
             pk=signup.pk
         )
-        if signup.status not in ("confirmed", "invited"):
+        if not signup.is_expected:
             raise VolunteerError(_("This person is not on the shift."), code="state")
         _end_signup(signup, Signup.Status.CANCELLED)
         if signup.profile.user_id:
@@ -154,9 +147,7 @@ def invite(shift, profile, by):
     with transaction.atomic():
         profile = _lock_profile(profile)
         shift = Shift.objects.select_related("task__community").get(pk=shift.pk)
-        if Signup.objects.filter(
-            shift=shift, profile=profile, status__in=["invited", "confirmed", "no_show"]
-        ).exists():
+        if Signup.objects.live().filter(shift=shift, profile=profile).exists():
             raise SignupError(
                 _("This volunteer is already on or invited to this shift."), code="duplicate"
             )

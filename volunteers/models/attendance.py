@@ -1,0 +1,110 @@
+"""When a volunteer arrived and left (Attendance), and the audited corrections of those times."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.bounds import MAX_ATTENDANCE_MINUTES, max_value
+
+from .signups import Signup
+
+
+class Attendance(models.Model):
+    """When a volunteer on a shift arrived and left; hours come from these times only."""
+
+    community_lookup = "signup__shift__task__community"
+    owner_lookup = "signup__profile__user"
+
+    class Source(models.TextChoices):
+        QR = "qr", _("QR code at the post")
+        COORDINATOR = "coordinator", _("Confirmed by the coordinator")
+
+    signup = models.OneToOneField(
+        Signup, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("sign-up")
+    )
+    check_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.QR)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Derived from check_in_at/check_out_at on every save; never typed.
+    minutes = models.PositiveIntegerField(
+        _("minutes served"),
+        default=0,
+        editable=False,
+        validators=[max_value(MAX_ATTENDANCE_MINUTES)],
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["-check_in_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(check_out_at__isnull=True)
+                | Q(check_in_at__isnull=False, check_out_at__gte=models.F("check_in_at")),
+                name="attendance_out_after_in",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signup}"
+
+    def save(self, *args, **kwargs):
+        self.minutes = self.compute_minutes()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "minutes"}
+        super().save(*args, **kwargs)
+
+    def compute_minutes(self):
+        if self.check_in_at and self.check_out_at:
+            return int((self.check_out_at - self.check_in_at) / timedelta(minutes=1))
+        return 0
+
+    @property
+    def hours(self):
+        return round(self.minutes / 60, 1)
+
+
+class AttendanceCorrection(models.Model):
+    """An audited change of attendance times: who changed what, when and why."""
+
+    community_lookup = "attendance__signup__shift__task__community"
+
+    attendance = models.ForeignKey(
+        Attendance,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("attendance"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    old_check_in_at = models.DateTimeField(_("old check-in"), null=True, blank=True)
+    old_check_out_at = models.DateTimeField(_("old check-out"), null=True, blank=True)
+    new_check_in_at = models.DateTimeField(_("new check-in"), null=True, blank=True)
+    new_check_out_at = models.DateTimeField(_("new check-out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance correction")
+        verbose_name_plural = _("attendance corrections")
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"{self.attendance} · {self.reason}"

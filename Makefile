@@ -57,6 +57,9 @@ demo: migrate
 serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on one pytest-xdist worker per core (each with its own test database and its
+# own cache prefix); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto
 test: setup test-system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 

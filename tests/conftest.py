@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from portal import roles, sms
+from tests.cache import clear_this_runs_cache
 from tests.factories import CommunityFactory, CompoundFactory, PostFactory, make_user
 
 
@@ -14,10 +15,12 @@ def _clean_outboxes(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_this_runs_cache()
     yield
+
+
+def pytest_sessionfinish(session, exitstatus):
+    clear_this_runs_cache()
 
 
 def pytest_configure(config):

@@ -81,14 +81,18 @@ bench: setup
 
 # The production settings with placeholder services (nothing is contacted): portal.checks
 # refuses production without Redis or with the console SMS/email backends.
-check-deploy: setup
-	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
-	  FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
-	  FIELD_HASH_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(40))') \
+# Production settings with placeholder secrets and services (nothing is contacted): what
+# `check --deploy` and the wheel check need to load them.
+PRODUCTION_ENV = DJANGO_SETTINGS_MODULE=portal.settings.production \
+	  SECRET_KEY=$$($(PYTHON) -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	  FIELD_ENCRYPTION_KEYS=$$($(PYTHON) -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+	  FIELD_HASH_KEY=$$($(PYTHON) -c 'import secrets;print(secrets.token_urlsafe(40))') \
 	  ALLOWED_HOSTS=portal.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
 	  SMS_BACKEND=portal.sms.HttpBackend SMS_API_URL=https://sms-gateway.example.org/send \
-	  EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
-	  $(PY) manage.py check --deploy --fail-level WARNING
+	  EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+
+check-deploy: setup
+	$(PRODUCTION_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles
@@ -105,7 +109,5 @@ wheel-check: wheel
 	rm -rf $(WHEEL_VENV)
 	$(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q dist/*.whl
-	cd /tmp && DJANGO_SETTINGS_MODULE=portal.settings.production \
-	  SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
-	  ALLOWED_HOSTS=portal.example.org \
+	cd /tmp && $(PRODUCTION_ENV) \
 	  $(WHEEL_VENV)/bin/python -c "import django, portal, content, volunteers, donations, assistance; django.setup(); from django.core.management import call_command; call_command('check'); from django.template.loader import get_template; get_template('base.html'); get_template('assistance/ask.html'); from django.conf import settings; assert settings.PDF_FONT_PATH.exists(), settings.PDF_FONT_PATH; print('wheel ok')"

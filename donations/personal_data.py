@@ -7,6 +7,7 @@ and the ledger stay, under "Anonymous donor")."""
 
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.personal_data import Section
 
 from .models import Donor, DonorRepresentative, Pledge
@@ -70,3 +71,4 @@ def erase(user):
             address="",
             public_name_consent=False,
         )
+        audit.forget_labels(donor, f"{ERASED_DONOR_NAME} #{donor.pk}")

@@ -268,3 +268,15 @@ def record_export(request, queryset, file_format, **details):
         rows=queryset.count(),
         **details,
     )
+
+
+def forget_labels(obj, label):
+    """Wagtail's history stores each record's str() at the time (a volunteer's name, a phone
+    number): when the record is anonymised, its history entries take `label` instead."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+    ).update(label=label)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from portal import roles
+from portal import audit, roles
 
 
 class AccountError(Exception):
@@ -187,4 +187,5 @@ def delete_account(user):
             erase = getattr(module, "erase", None)
             if erase is not None:
                 erase(user)
+        audit.forget_labels(user, f"#{user.pk}")
         user.delete()

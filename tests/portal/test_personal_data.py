@@ -202,3 +202,17 @@ def test_staff_cannot_delete_themselves(client, community, role):
 def test_every_app_with_personal_data_contributes(served):
     keys = {section.key for section in personal_data.collect(served.user)}
     assert {"account", "volunteer_profile", "shifts"} <= keys
+
+
+def test_deletion_leaves_no_name_in_wagtails_history(client, served):
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    user = served.user
+    log(instance=served, action="wagtail.edit", user=user)
+    log(instance=user, action="wagtail.edit", user=user)
+    assert ModelLogEntry.objects.filter(label__contains="李服务").exists()
+    client.force_login(user)
+    client.post("/me/delete/", {"confirm": "yes"})
+    labels = list(ModelLogEntry.objects.values_list("label", flat=True))
+    assert labels and not [label for label in labels if "李服务" in label or user.phone in label]

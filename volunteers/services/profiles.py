@@ -312,6 +312,7 @@ def anonymise_profile(profile):
     Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
     # The history keeps that details changed, not what they were.
     IdentityChange.objects.filter(profile=profile).update(old_value="", new_value="")
+    audit.forget_labels(profile, f"{ANONYMOUS_NAME} #{profile.pk}")
 
 
 def delete_account(user):

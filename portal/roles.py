@@ -83,17 +83,16 @@ def role_permissions():
 
 
 def sync_roles():
+    """Give each role's group exactly its permissions (one query for all permissions)."""
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
     for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
-        for perm in sorted(perms):
-            app_label, codename = perm.split(".")
-            found = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if found:
-                wanted.append(found)
-        group.permissions.set(wanted)
+        group.permissions.set([known[perm] for perm in sorted(perms) if perm in known])
 
 
 def has_role(user, *roles):

@@ -1,22 +1,60 @@
+"""The demo data set, loaded once for this module: loading it takes a while, so the whole
+subdistrict is built in one transaction that is rolled back after the module's last test (each
+test runs inside it, in its own savepoint). Every app's demo is checked here."""
+
+import io
+
+import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
 from wagtail.models import Page, Site
 
+from assistance.models import HelpRequest
 from portal import roles
 from portal.models import Community, Compound, Post, StaffMembership, User
+from portal.scoping import scope
+from volunteers.models import Shift, ShiftTemplate, Signup, VolunteerProfile
+
+# The module's tests share one worker (make test runs `--dist loadgroup`), so the demo is
+# loaded once per run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Community, Compound, Post, User, StaffMembership, Page, Site, Group)
+        for model in (
+            Community,
+            Compound,
+            Post,
+            User,
+            StaffMembership,
+            Page,
+            Site,
+            Group,
+            VolunteerProfile,
+            ShiftTemplate,
+            Shift,
+            Signup,
+            HelpRequest,
+        )
     }
 
 
-def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
-    # One test, because loading the whole demo takes a while: the first run prints the logins.
-    call_command("load_demo_data")
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """What the first `load_demo_data` printed; the data stays until the module ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo_data", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_load_demo_data_creates_the_subdistrict(demo):
+    out = demo  # the first run prints the logins
     assert "coordinator" in out and "demo-pass-2026" in out
     assert "DEMOPORTALLUGOUQIAOSTAFFTOTPCODE" in out  # the demo staff's authenticator secret
     first = counts()
@@ -56,6 +94,43 @@ def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
     images = Image.objects.count()
     assert images >= 9 and Image.objects.first().width == 1200
 
+
+def test_load_demo_data_twice_changes_nothing(demo):
+    from wagtail.images.models import Image
+
+    first, images = counts(), Image.objects.count()
     call_command("load_demo_data", quiet=True)
     assert counts() == first
     assert Image.objects.count() == images
+
+
+def test_demo_volunteers_are_plentiful_and_consistent(demo):
+    assert VolunteerProfile.objects.count() >= 300
+    assert VolunteerProfile.objects.filter(status="verified").count() > 200
+    assert VolunteerProfile.objects.values("community").distinct().count() >= 7
+    assert ShiftTemplate.objects.exists() and Shift.objects.count() > 1000
+    assert Signup.objects.filter(attendance__minutes__gt=0).exists()
+    # Counters agree with the sign-ups and nobody is over capacity.
+    wrong = Shift.objects.annotate(
+        people=Count("signups", filter=Q(signups__status__in=Signup.HOLDING))
+    ).exclude(people=F("taken"))
+    assert not wrong.exists()
+    assert VolunteerProfile.objects.get(user__username="volunteer").status == "verified"
+
+
+def test_demo_help_requests_in_minyue(demo):
+    minyue = Community.objects.get(slug="minyue-jiayuan")
+    requests = HelpRequest.objects.filter(community=minyue)
+    urgent = requests.get(urgency="urgent")
+    assert urgent.status == "delivered" and urgent.distributions.exists()
+    assert urgent.lines.get().item.name == "婴幼儿配方奶粉"
+    assert urgent.created_at.hour in (23, 15)  # 23:40 Beijing (15:40 UTC) last night
+    assert requests.filter(status="new").count() == 1
+    # Three households supplied from the store in the last weeks: each distribution points at
+    # its (closed) request and carries no address.
+    closed = requests.filter(status="closed")
+    assert closed.count() == 3
+    assert all(r.distributions.get().recipient == "household" for r in closed)
+    # The coordinator of 民岳家园 sees them all in the back office queue.
+    coordinator = User.objects.get(username="coordinator")
+    assert scope(HelpRequest.objects.all(), coordinator).count() == 5

@@ -3,11 +3,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal import demo
+from tests.factories import CompoundFactory
 
 
 @pytest.fixture
 def site(db):
-    demo.load_places()
+    # A few communities with compounds: enough for a query per community to show.
+    for _ in range(4):
+        CompoundFactory()
     return demo.load_site()
 
 

@@ -59,7 +59,7 @@ serve:
 
 # The suite runs on one pytest-xdist worker per core (each with its own test database and its
 # own cache prefix); `make test PYTEST_ARGS=` runs it in one process.
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --dist loadgroup
 test: setup test-system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -89,7 +89,7 @@ def test_notice_page_shows_urgent_validity_and_open_graph(client, notice_index):
         valid_until=timezone.now() + datetime.timedelta(days=3),
     )
     html = client.get(notice.url).content.decode()
-    assert "紧急" in html and "有效期" in html
+    assert "紧急" in html and "有效期至" in html
     assert '<meta property="og:title" content="紧急通知">' in html
     assert '<meta property="og:type" content="article">' in html
     assert 'property="og:description" content="即日起实行封闭式管理。"' in html

@@ -13,12 +13,18 @@ def _strip_language_prefix(path):
     return path
 
 
+# The longest query string the language links carry over (a search, a filter, a page number).
+MAX_CARRIED_QUERY = 512
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: Chinese unprefixed, others under /<code>/."""
     request = context.get("request")
     path = _strip_language_prefix(request.path if request else "/")
     query = request.META.get("QUERY_STRING", "") if request else ""
+    if len(query) > MAX_CARRIED_QUERY:  # a pasted essay is not echoed into every page
+        query = ""
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     links = []
     for code, _name in settings.LANGUAGES:

@@ -38,6 +38,9 @@ class HomePage(Page):
     """The portal's front page: the ways in, live figures, and the newest notices, courses and
     stories (each list a bounded query, cached as a template fragment)."""
 
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Lugouqiao Subdistrict Volunteer and Donation Portal")
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)
 
@@ -230,6 +233,9 @@ class SectionMembershipMixin(models.Model):
 class NoticeIndexPage(Page):
     """通知公告: every live notice in the site, urgent current ones first, ten to a page."""
 
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Notices")
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -405,6 +411,9 @@ class NoticeAttachment(Orderable):
 class StoryIndexPage(Page):
     """暖心故事: every live story in the site, newest first, ten to a page."""
 
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Stories")
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -470,6 +479,9 @@ class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pag
 
 class CommunityIndexPage(Page):
     """社区: the parent of every community's section."""
+
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Communities")
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 

@@ -36,3 +36,13 @@ def language_links(context):
             {"code": code, "name": info["name_local"], "url": url, "current": code == current}
         )
     return links
+
+
+@register.filter
+def absolute(url):
+    """{{ page.url|absolute }}: the link on the site's public address (SITE_URL, portal.links),
+    never the Host header of the request being answered."""
+    from portal.links import absolute as on_site
+
+    url = str(url or "")
+    return url if url.startswith(("http://", "https://")) else on_site(url)

@@ -145,6 +145,7 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     first = latest.find_element(By.CSS_SELECTOR, ".item")
     assert TITLE in first.text and wording in first.text
     assert overflow(browser) <= 0
+    browser.execute_script("arguments[0].scrollIntoView()", latest)
     shot(browser, "2-home")
 
     # The notice itself: announced, not struck through as expired.

@@ -16,9 +16,10 @@ def heading_of(page):
     their titles are the editors' Chinese, so in another language they are headed by their
     class's translated `heading_label`. Other pages keep their title (content may stay
     Chinese where no translation exists)."""
-    label = getattr(page.specific_class, "heading_label", None)
+    # `page` in a template is not always a Wagtail page (a paginator's page, say): no label.
+    label = getattr(getattr(page, "specific_class", None), "heading_label", None)
     if label is None or get_language() == settings.LANGUAGE_CODE:
-        return page.title
+        return getattr(page, "title", "")
     return str(label)
 
 

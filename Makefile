@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTHON ?= python3
 APPS := portal content volunteers donations assistance
+# The address `make run` serves: every absolute link (QR codes, SMS, sitemap) is made from it.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test serve setup system-deps test-system-deps install-debian messages migrate demo lint format bench check-deploy clean wheel wheel-check
 
@@ -87,7 +89,8 @@ PRODUCTION_ENV = DJANGO_SETTINGS_MODULE=portal.settings.production \
 	  SECRET_KEY=$$($(PYTHON) -c 'import secrets;print(secrets.token_urlsafe(60))') \
 	  FIELD_ENCRYPTION_KEYS=$$($(PYTHON) -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	  FIELD_HASH_KEY=$$($(PYTHON) -c 'import secrets;print(secrets.token_urlsafe(40))') \
-	  ALLOWED_HOSTS=portal.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  ALLOWED_HOSTS=portal.example.org SITE_URL=https://portal.example.org \
+	  REDIS_URL=redis://127.0.0.1:6379/0 \
 	  SMS_BACKEND=portal.sms.HttpBackend SMS_API_URL=https://sms-gateway.example.org/send \
 	  EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
 

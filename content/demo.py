@@ -132,7 +132,10 @@ def load_notices(index, sections):
             title="民岳家园南门每晚22:00关闭",
             urgent=True,
             date=today,
-            valid_from=now + datetime.timedelta(days=1),
+            # From tomorrow 22:00, Beijing time: announced today, in force from then.
+            valid_from=timezone.make_aware(
+                datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(22, 0))
+            ),
             summary="自明日起，民岳家园南门每晚22:00关闭，次日06:00开启，夜间请走北门。",
             body=_p(
                 "各位居民：为加强夜间值守，自明日起，民岳家园小区南门每晚22:00关闭，次日06:00开启。",

@@ -5,6 +5,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from content.models import NoticeIndexPage, NoticePage
+from portal.links import absolute
 
 FEED_SIZE = 30
 
@@ -19,7 +20,8 @@ class NoticesFeed(Feed):
 
     def link(self):
         index = NoticeIndexPage.objects.live().first()
-        return index.get_url(self.request) if index else "/"
+        # On the site's address (SITE_URL), not the Host header the feed was fetched with.
+        return absolute(index.get_url(self.request) if index else "/")
 
     def items(self):
         return NoticePage.objects.listing()[:FEED_SIZE]
@@ -31,7 +33,7 @@ class NoticesFeed(Feed):
         return item.summary or item.search_text[:200]
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return absolute(item.get_url(self.request))
 
     def item_pubdate(self, item):
         return item.first_published_at

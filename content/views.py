@@ -11,7 +11,14 @@ from wagtail.models import Page
 from content import services
 from content.models import CourseCompletion, LessonCompletion, LessonPage
 from content.models.mixins import paginate
-from content.search import highlight, search_pages, terms_of
+from content.search import (
+    MAX_QUERY_LENGTH,
+    body_text,
+    highlight,
+    mark_terms,
+    search_pages,
+    terms_of,
+)
 from portal import roles
 from portal.links import site_url
 from portal.models import Community
@@ -22,7 +29,8 @@ SEARCH_PAGE_SIZE = 10
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
+    # Bounded: the query is echoed in the title, the box and the count line.
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH].strip()
     results = None
     if terms_of(query):
         results = paginate(request, search_pages(query), SEARCH_PAGE_SIZE)
@@ -31,13 +39,18 @@ def search(request):
         results.hits = [
             {
                 "page": pages[pk],
-                "excerpt": highlight(pages[pk].search_text, query),
+                "title": mark_terms(pages[pk].title, query),
+                "excerpt": highlight(body_text(pages[pk]), query),
                 "kind": pages[pk]._meta.verbose_name,
             }
             for pk in ids
             if pk in pages
         ]
-    return render(request, "content/search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "content/search.html",
+        {"query": query, "results": results, "max_length": MAX_QUERY_LENGTH},
+    )
 
 
 def _live_lesson(pk):

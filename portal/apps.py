@@ -9,7 +9,9 @@ class PortalConfig(AppConfig):
     def ready(self):
         from . import audit_receivers, checks, security_log, signals  # noqa: F401
         from .accounts import staff  # noqa: F401  (its signal receivers)
+        from .admin import display
         from .security import apply_image_pixel_cap
 
         security_log.connect_mfa()
         apply_image_pixel_cap()
+        display.register()

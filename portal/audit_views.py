@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, IntegerField, Q, Value
 from django.db.models.functions import Cast
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
@@ -87,7 +88,7 @@ class AuditEventViewSet(ScopedViewSetMixin, ModelViewSet):
         TitleColumn(
             "timestamp",
             label=_("time"),
-            accessor=lambda e: e.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            accessor=lambda e: f"{timezone.localtime(e.timestamp):%Y-%m-%d %H:%M:%S}",
             get_url=lambda e: reverse("audit_trail:inspect", args=[e.pk]),
         ),
         Column("action", label=_("action"), accessor=lambda e: audit.action_label(e.action)),

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 
 from portal import roles
+from portal.links import sync_site
 from portal.models import Community, Compound, Post, StaffMembership, Subdistrict, User
 
 SUBDISTRICT = "卢沟桥街道"
@@ -179,7 +180,7 @@ def load_site():
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost",
+            hostname="localhost",  # set from SITE_URL just below
             port=80,
             root_page=home,
             is_default_site=True,
@@ -188,4 +189,5 @@ def load_site():
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
+    sync_site()
     return home

@@ -13,3 +13,12 @@ def sync_role_groups(sender, app_config=None, **kwargs):
     from portal.roles import sync_roles
 
     sync_roles()
+
+
+@receiver(post_migrate)
+def sync_default_site(sender, app_config=None, **kwargs):
+    # The Wagtail Site record says where the site lives (page.full_url, the sitemap): SITE_URL.
+    if app_config is not None and app_config.label == "portal":
+        from portal.links import sync_site
+
+        sync_site()

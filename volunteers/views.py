@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import tokens
+from portal.links import site_url
 from portal.models import Community, Post
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_data_uri, qr_svg
@@ -320,9 +321,7 @@ def my_page(request):
     )
     past = signups.holding().filter(shift__end__lte=now).order_by("-shift__start")[:20]
     month_start, month_end = services.month_bounds(timezone.localdate())
-    calendar_url = request.build_absolute_uri(
-        reverse("volunteers:calendar", args=[profile.calendar_token])
-    )
+    calendar_url = site_url("volunteers:calendar", profile.calendar_token)
     return render(
         request,
         "volunteers/my_page.html",
@@ -401,7 +400,7 @@ def certificate(request):
 
 def certificate_verify_url(request, cert):
     token = tokens.sign(CERTIFICATE_SIGNING_KIND, cert.serial)
-    return request.build_absolute_uri(reverse("volunteers:verify", args=[token]))
+    return site_url("volunteers:verify", token)  # printed on the PDF: the site's address
 
 
 def certificate_pdf(request, cert):
@@ -453,7 +452,7 @@ def post_token(post):
 
 
 def post_checkin_url(request, post):
-    return request.build_absolute_uri(reverse("volunteers:checkin", args=[post_token(post)]))
+    return site_url("volunteers:checkin", post_token(post))  # the post's printed QR code
 
 
 def checkin(request, token):

@@ -36,6 +36,9 @@ class CourseQuerySet(PageQuerySet):
 class CourseIndexPage(Page):
     """防疫课堂: every live course, newest first."""
 
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Prevention courses")
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

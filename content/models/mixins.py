@@ -1,12 +1,26 @@
 """Fields and behaviour that several page types share."""
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
 LISTING_PAGE_SIZE = 10
+
+
+def heading_of(page):
+    """The page's heading in the reader's language. Home and index pages are the site's frame:
+    their titles are the editors' Chinese, so in another language they are headed by their
+    class's translated `heading_label`. Other pages keep their title (content may stay
+    Chinese where no translation exists)."""
+    # `page` in a template is not always a Wagtail page (a paginator's page, say): no label.
+    label = getattr(getattr(page, "specific_class", None), "heading_label", None)
+    if label is None or get_language() == settings.LANGUAGE_CODE:
+        return getattr(page, "title", "")
+    return str(label)
 
 
 def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):

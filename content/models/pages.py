@@ -31,10 +31,15 @@ from portal.bounds import MAX_SORT_ORDER, max_value
 
 from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
 
+HOME_NOTICES = 5
+
 
 class HomePage(Page):
     """The portal's front page: the ways in, live figures, and the newest notices, courses and
     stories (each list a bounded query, cached as a template fragment)."""
+
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Lugouqiao Subdistrict Volunteer and Donation Portal")
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)
@@ -60,7 +65,11 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = home_sections(request)
         # Querysets stay lazy: the template evaluates them inside {% cache %} fragments.
-        context["latest_notices"] = NoticePage.objects.listing().current()[:5]
+        # Urgent notices first, so a current one is never pushed off by newer ordinary ones;
+        # notices that start later are shown already (residents need to know in advance).
+        context["latest_notices"] = (
+            NoticePage.objects.listing().not_ended().urgent_first()[:HOME_NOTICES]
+        )
         context["latest_courses"] = CoursePage.objects.listing()[:3]
         context["latest_stories"] = StoryPage.objects.listing()[:3]
         context["figures"] = public_figures
@@ -167,13 +176,19 @@ class ListingQuerySet(PageQuerySet):
 
 
 class NoticeQuerySet(ListingQuerySet):
-    def current(self, when=None):
-        """Notices valid now: started (or no start) and not yet ended (or no end)."""
+    def not_ended(self, when=None):
+        """Notices in force or still to come: what lists show. A notice that starts tomorrow
+        ("the south gate closes from tomorrow 22:00") is news today."""
         when = when or timezone.now()
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=when),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=when),
-        )
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=when))
+
+    def in_force(self, when=None):
+        """Notices that apply now: started (or no start) and not yet ended (or no end)."""
+        when = when or timezone.now()
+        return self.not_ended(when).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=when))
+
+    def urgent_first(self):
+        return self.order_by("-urgent", "-date", "-first_published_at", "-pk")
 
     def for_community(self, community):
         """Notices in the community's section, or targeted at the community."""
@@ -218,6 +233,9 @@ class SectionMembershipMixin(models.Model):
 class NoticeIndexPage(Page):
     """通知公告: every live notice in the site, urgent current ones first, ten to a page."""
 
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Notices")
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -232,7 +250,7 @@ class NoticeIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         notices = NoticePage.objects.listing().prefetch_related("target_communities")
-        context["urgent_notices"] = list(notices.current().filter(urgent=True)[:3])
+        context["urgent_notices"] = list(notices.not_ended().filter(urgent=True)[:3])
         context["notices"] = paginate(request, notices)
         return context
 
@@ -242,7 +260,8 @@ class NoticePage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pa
 
     It may target communities: it then also shows on those communities' section pages and to
     their volunteers (content.services.notices_for_user). `valid_from`/`valid_until` say when
-    it applies (lists show current notices only); `expire_at` on the Settings tab unpublishes.
+    it applies (lists show notices in force or still to come, never ended ones); `expire_at`
+    on the Settings tab unpublishes.
     """
 
     date = models.DateField(_("notice date"), default=timezone.localdate)
@@ -309,17 +328,62 @@ class NoticePage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pa
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The end is before the start.")})
 
+    def validity_state(self, when=None):
+        """ "upcoming", "in_force" or "ended" (a notice with neither bound is always in force)."""
+        when = when or timezone.now()
+        if self.valid_until is not None and self.valid_until < when:
+            return "ended"
+        if self.valid_from is not None and self.valid_from > when:
+            return "upcoming"
+        return "in_force"
+
     @property
-    def is_current(self):
-        now = timezone.now()
-        return (self.valid_from is None or self.valid_from <= now) and (
-            self.valid_until is None or self.valid_until >= now
-        )
+    def validity(self):
+        """{"state", "text"} for the page and lists: "自 12月4日 22:00 起" before it starts,
+        "有效期至 ..." while it applies, "已于 ... 失效" after; times in Beijing time. None when
+        the notice has no bounds."""
+        return notice_validity(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = self.attachments.select_related("document")
         return context
+
+
+def _moment(value, now):
+    """A time as people say it, in Beijing time: "12月4日 22:00" (the year only when it is not
+    this year's)."""
+    from django.utils.dateformat import format as format_date
+    from django.utils.translation import pgettext
+
+    local = timezone.localtime(value)
+    if local.year == timezone.localtime(now).year:
+        pattern = pgettext("notice validity, date and time this year", "j M H:i")
+    else:
+        pattern = pgettext("notice validity, date and time another year", "j M Y H:i")
+    return format_date(local, pattern)
+
+
+def notice_validity(notice, when=None):
+    from django.utils.translation import gettext
+
+    if notice.valid_from is None and notice.valid_until is None:
+        return None
+    when = when or timezone.now()
+    state = notice.validity_state(when)
+    start = _moment(notice.valid_from, when) if notice.valid_from else None
+    end = _moment(notice.valid_until, when) if notice.valid_until else None
+    if state == "ended":
+        text = gettext("Ended %(end)s") % {"end": end}
+    elif state == "upcoming" and end:
+        text = gettext("From %(start)s until %(end)s") % {"start": start, "end": end}
+    elif state == "upcoming":
+        text = gettext("From %(start)s") % {"start": start}
+    elif end:
+        text = gettext("In force until %(end)s") % {"end": end}
+    else:
+        text = gettext("In force since %(start)s") % {"start": start}
+    return {"state": state, "text": text}
 
 
 class NoticeAttachment(Orderable):
@@ -346,6 +410,9 @@ class NoticeAttachment(Orderable):
 
 class StoryIndexPage(Page):
     """暖心故事: every live story in the site, newest first, ten to a page."""
+
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Stories")
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
@@ -413,6 +480,9 @@ class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pag
 class CommunityIndexPage(Page):
     """社区: the parent of every community's section."""
 
+    # The heading outside Chinese (content.models.mixins.heading_of).
+    heading_label = _("Communities")
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -460,8 +530,9 @@ class CommunitySectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         notices = (
             NoticePage.objects.listing()
-            .current()
+            .not_ended()
             .for_community(self.community)
+            .urgent_first()
             .prefetch_related("target_communities")
         )
         context["notices"] = paginate(request, notices)

@@ -191,7 +191,8 @@ def user_community_ids(user):
 
 
 def notices_for_user(user):
-    """Current notices targeted at (or published in the section of) the user's communities."""
+    """Notices not yet ended targeted at (or published in the section of) the user's
+    communities."""
     from django.db.models import Q
 
     ids = user_community_ids(user)
@@ -199,7 +200,7 @@ def notices_for_user(user):
         return NoticePage.objects.none()
     return (
         NoticePage.objects.listing()
-        .current()
+        .not_ended()
         .filter(Q(community_id__in=ids) | Q(target_communities__in=ids))
         .distinct()
     )

@@ -4,6 +4,7 @@ them, dispatches, the community's receipt of a dispatch, and distributions to ho
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.bounds import MAX_QUANTITY, max_value
@@ -312,7 +313,8 @@ class Distribution(models.Model):
         ordering = ["-distributed_at", "-pk"]
 
     def __str__(self):
-        return f"{self.community} · {self.get_recipient_display()} · {self.distributed_at:%Y-%m-%d}"
+        when = timezone.localtime(self.distributed_at)
+        return f"{self.community} · {self.get_recipient_display()} · {when:%Y-%m-%d}"
 
     @property
     def recipient_label(self):

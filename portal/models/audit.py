@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,7 +72,9 @@ class AuditEvent(models.Model):
         default_permissions = ("view",)  # nobody adds, changes or deletes an event
 
     def __str__(self):
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.description}"
+        return (
+            f"{timezone.localtime(self.timestamp):%Y-%m-%d %H:%M} {self.action} {self.description}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

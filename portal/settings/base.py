@@ -263,7 +263,12 @@ USE_I18N = True
 USE_TZ = True
 
 WAGTAIL_SITE_NAME = "卢沟桥街道志愿与捐赠平台"
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The site's public address, the one source for every absolute link (QR codes, SMS, email,
+# PDFs, feeds, sitemap, canonical and og:url, the API). Wagtail's own settings follow it, and
+# the default Wagtail Site record is set from it after every migrate (portal.links.sync_site).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "admin_login"  # portal.accounts.views.admin_login -> allauth's login
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = False
@@ -295,7 +300,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Documents -----------------------------------------------------------------------------
 # The CJK font embedded in every PDF (see portal/fonts/README.md for how it is built).
 PDF_FONT_PATH = BASE_DIR / "portal" / "fonts" / "NotoSansSC-GB2312.ttf"
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -50,3 +50,14 @@ if not SECURE_HSTS_PRELOAD:
 # out of production logs.
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")  # noqa: F405
 LOGGING["loggers"]["portal.sms"] = {"level": "WARNING"}  # noqa: F405
+
+# --- the site's address ---
+# Every absolute link (QR codes on receipts and posters, SMS, the sitemap) is made from SITE_URL:
+# a production site must say where it lives, over HTTPS.
+_site_url = env("SITE_URL", "")
+if not _site_url.startswith("https://") or any(
+    local in _site_url for local in ("//localhost", "//127.0.0.1")
+):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's public https:// address in production (see .env.example)."
+    )

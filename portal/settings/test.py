@@ -17,8 +17,8 @@ STORAGES = {
 # Each test run gets its own cache namespace, whether it uses Redis (CI) or local memory.
 if env("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = f"test-{__import__('os').getpid()}"  # noqa: F405
-WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = WAGTAILAPI_BASE_URL = SITE_URL
 # Templates that only the tests and benchmarks use (a sample receipt for the PDF helper).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
 # Identity: fixed, published, non-secret keys (portal.encryption).

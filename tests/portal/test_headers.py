@@ -215,7 +215,13 @@ def production_hsts(**env):
         " s.SECURE_HSTS_PRELOAD]))"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SECURE_HSTS")}
-    clean.update(SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="portal.example.org", **GOOD_KEYS, **env)
+    clean.update(
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="portal.example.org",
+        SITE_URL="https://portal.example.org",
+        **GOOD_KEYS,
+        **env,
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )

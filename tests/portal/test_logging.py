@@ -97,6 +97,7 @@ def test_production_logs_json_lines_and_never_an_sms_code():
         SECRET_KEY=GOOD_SECRET,
         **GOOD_KEYS,
         ALLOWED_HOSTS="portal.example.gov.cn",
+        SITE_URL="https://portal.example.gov.cn",
         REDIS_URL="redis://127.0.0.1:6379/0",
         SMS_BACKEND="portal.sms.HttpBackend",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",

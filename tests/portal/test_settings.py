@@ -17,6 +17,10 @@ GOOD_KEYS = {
 }
 
 
+# The site's public address (portal.links): production refuses to start without one.
+SITE = {"SITE_URL": "https://portal.example.org"}
+
+
 def load_settings(module, **env):
     """Import a settings module in a fresh interpreter and return a few values as JSON."""
     code = (
@@ -109,12 +113,26 @@ def test_production_refuses_to_start_without_its_own_field_encryption_keys(keys,
     assert "ImproperlyConfigured" in result.stderr and complaint in result.stderr
 
 
+@pytest.mark.parametrize("site_url", ["", "http://portal.example.org", "https://127.0.0.1:8000"])
+def test_production_refuses_to_start_without_its_public_https_address(site_url):
+    result = load_settings(
+        "production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="portal.example.org",
+        SITE_URL=site_url,
+        **GOOD_KEYS,
+    )
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
 def test_production_uses_the_task_worker_and_environment_hosts():
     config = values(
         "production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="a.example.org,b.example.org",
         **GOOD_KEYS,
+        **SITE,
     )
     assert config["debug"] is False
     assert config["hosts"] == ["a.example.org", "b.example.org"]
@@ -137,6 +155,7 @@ def run_production(args, **overrides):
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="portal.example.org",
         **GOOD_KEYS,
+        **SITE,
         **PRODUCTION_SERVICES,
     )
     for name, value in overrides.items():

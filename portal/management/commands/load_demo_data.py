@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import demo
+from portal.links import absolute
 
 APP_LOADERS = ["content.demo", "volunteers.demo", "donations.demo", "assistance.demo"]
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         for username, role, phone, email, _display, slug in demo.DEMO_ACCOUNTS:
             where = f" [{slug}]" if slug else ""
             self.stdout.write(f"  {role or '居民':<8} {username:<17} {phone}  {email}{where}")
-        self.stdout.write("后台 / Back office: http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"后台 / Back office: {absolute('/admin/')}")
         self.stdout.write(
             "工作人员登录后须输入身份验证器应用的 6 位验证码 / Staff then give an authenticator "
             f"app code. Demo TOTP secret (demo only): {demo.DEMO_TOTP_SECRET}"

@@ -8,6 +8,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,9 +51,11 @@ def index(request):
     return render(request, "donations/index.html", {"donors": donors})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def donor_register(request):
+    if not request.user.is_authenticated:
+        # "登记为捐赠方" is where a new firm starts: sign up (by phone), then come back here.
+        return redirect_to_login(request.get_full_path(), login_url=reverse("account_signup"))
     form = DonorForm(request.POST or None, initial={"kind": Donor.Kind.FIRM})
     if request.method == "POST" and form.is_valid():
         try:

@@ -40,6 +40,11 @@ class DonorForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Needed for a firm (the usual case), so not labelled "optional".
+        self.fields["credit_code"].hide_optional = True
+
     def clean_credit_code(self):
         code = normalize_uscc(self.cleaned_data.get("credit_code"))
         if code:
@@ -48,7 +53,9 @@ class DonorForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == Donor.Kind.FIRM and not data.get("credit_code"):
+        # One message per field: a malformed code has already said what is wrong with it.
+        missing = not data.get("credit_code") and "credit_code" not in self.errors
+        if data.get("kind") == Donor.Kind.FIRM and missing:
             self.add_error("credit_code", _("A firm needs its unified social credit code."))
         return data
 

@@ -2,6 +2,7 @@
 community see at each step. Screenshots and the PDFs (as PNG, through pdftoppm) go to
 /tmp/donors/ for a person to look at."""
 
+import datetime
 import subprocess
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     field = browser.find_element(By.CSS_SELECTOR, ".field.has-error")
     assert field.find_element(By.NAME, "credit_code")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".errorlist, .form-errors")) == 1
+    assert len(field.find_elements(By.TAG_NAME, "li")) == 1  # what is wrong, said once
+    assert "选填" not in field.find_element(By.TAG_NAME, "label").text
     _fits(browser)
     _shot(browser, "j3-2-register-error")
 
@@ -142,8 +145,18 @@ def test_journey_4_the_warehouse_and_a_community_move_supplies(
     pledge = services.pledge(
         donor,
         [
-            {"item": masks, "quantity": 300, "lot_number": "LATE", "expiry": "2027-12-31"},
-            {"item": masks, "quantity": 300, "lot_number": "EARLY", "expiry": "2027-03-31"},
+            {
+                "item": masks,
+                "quantity": 300,
+                "lot_number": "LATE",
+                "expiry": datetime.date(2027, 12, 31),
+            },
+            {
+                "item": masks,
+                "quantity": 300,
+                "lot_number": "EARLY",
+                "expiry": datetime.date(2027, 3, 31),
+            },
         ],
     )
     services.verify_donor(donor, user=warehouse_keeper)

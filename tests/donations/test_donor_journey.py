@@ -65,6 +65,16 @@ def test_a_taken_credit_code_is_said_once_beside_its_field(client, donor):
     assert message in _field_block(html, "credit_code")
 
 
+def test_a_malformed_credit_code_gets_one_message_and_is_not_called_optional(client, db):
+    from tests.factories import make_user
+
+    client.force_login(make_user(username="third-rep"))
+    data = {"kind": "firm", "name": "某公司", "credit_code": "123", "contact_name": "王女士"}
+    html = client.post(reverse("donations:donor_register"), data).content.decode()
+    field = _field_block(html, "credit_code")
+    assert field.count("<li>") == 1 and "选填" not in field
+
+
 def test_a_form_error_of_no_field_is_shown_once(client, donor_user, donor, masks):
     client.force_login(donor_user)
     response = client.post(

@@ -3,19 +3,21 @@ community see at each step. Screenshots and the PDFs (as PNG, through pdftoppm) 
 /tmp/donors/ for a person to look at."""
 
 import datetime
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from donations import services, sharing
-from donations.models import Dispatch, Item, Location
-from portal import roles
-from tests.factories import DonorFactory, DonorRepresentativeFactory, make_user
+from donations.models import Dispatch, Distribution, Item, Location, Pledge
+from portal import sms
+from portal.models import User
+from tests.factories import DonorFactory, make_uscc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/donors")  # noqa: S108 - screenshots for a person to look at
@@ -54,14 +56,20 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     browser.find_element(By.LINK_TEXT, "登记为捐赠方").click()
     assert "/accounts/signup/" in browser.current_url
     assert "next=/donations/donor/register/" in browser.current_url
-    assert browser.find_element(By.NAME, "phone")
     _fits(browser)
     _shot(browser, "j3-1-signup")
+    # She signs up by phone (the code comes by SMS) and lands back on the registration form.
+    browser.find_element(By.NAME, "phone").send_keys("13911110000")
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert "/accounts/phone/verify/" in browser.current_url
+    code = re.search(r"(?<!\d)\d{6}(?!\d)", sms.outbox[-1].text).group(0)
+    browser.find_element(By.NAME, "code").send_keys(code)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert browser.current_url == live_server.url + reverse("donations:donor_register")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "登记为捐赠方"
+    rep = User.objects.get(phone="13911110000")
 
-    # Signed in, she registers the firm; a wrong code is said beside its field.
-    rep = make_user(username="bus-rep", phone="13911110000")
-    sign_in(browser, rep)
-    browser.get(live_server.url + reverse("donations:donor_register"))
+    # She registers the firm; a wrong code is said beside its field.
     for name, value in (
         ("name", "北京公共交通控股(集团)有限公司"),
         ("credit_code", "123"),
@@ -79,10 +87,38 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     _fits(browser)
     _shot(browser, "j3-2-register-error")
 
-    donor = DonorFactory(name="北京公共交通控股(集团)有限公司", public_name_consent=True)
-    DonorRepresentativeFactory(user=rep, donor=donor)
-    rep.groups.add(*Group.objects.filter(name=roles.DONOR_REP))
-    pledge = services.pledge(donor, [{"item": masks, "quantity": 5000, "lot_number": "M1"}])
+    # She corrects it and is registered, waiting for the subdistrict to verify the firm.
+    code = browser.find_element(By.NAME, "credit_code")
+    code.clear()
+    code.send_keys(make_uscc(101))
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert browser.current_url == live_server.url + reverse("donations:mine")
+    assert "等待核验" in browser.find_element(By.TAG_NAME, "main").text
+    donor = rep.donor_representations.get().donor
+    assert donor.public_name_consent
+
+    # Her firm's spreadsheet of 40 lines has a bad one: named by its row, nothing saved.
+    good = "物资名称,数量,批号,有效期至\n" + "\n".join(f"{masks.name},{100 + i},L{i}," for i in range(40))  # fmt: skip
+    sheet = SHOTS / "pledge.csv"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(good + "\n不存在的物资,5,X,", encoding="utf-8-sig")
+    browser.get(live_server.url + reverse("donations:pledge_upload", args=[donor.pk]))
+    browser.find_element(By.NAME, "file").send_keys(str(sheet))
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    problems = browser.find_element(By.CSS_SELECTOR, ".bad-banner").text
+    assert "42" in problems and "不存在的物资" in problems
+    assert not Pledge.objects.exists()
+    _fits(browser)
+    _shot(browser, "j3-2b-spreadsheet-error")
+
+    # She pledges 5,000 masks on the form instead.
+    browser.get(live_server.url + reverse("donations:pledge_new", args=[donor.pk]))
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("5000")
+    browser.find_element(By.NAME, "lines-0-lot_number").send_keys("M1")
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    pledge = Pledge.objects.get()
+    assert browser.current_url == live_server.url + reverse("donations:pledge", args=[pledge.pk])
     services.verify_donor(donor, user=warehouse_keeper)
     # The warehouse receives 4,800 and rejects 200, with the reason.
     services.receive(
@@ -197,3 +233,16 @@ def test_journey_4_the_warehouse_and_a_community_move_supplies(
     assert Dispatch.objects.get(pk=note.pk).status == "received"
     assert note.movements.model.objects.get(kind="discard").reason == "破损2只"
     _shot(browser, "j4-3-confirmed")
+
+    # She records what went to the gate volunteers: her community and its store chosen already.
+    browser.get(live_server.url + reverse("donations_admin:distribute"))
+    for name in ("community", "location"):
+        assert Select(browser.find_element(By.NAME, name)).first_selected_option.get_attribute("value")  # fmt: skip
+    Select(browser.find_element(By.NAME, "recipient")).select_by_value("volunteers")
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("120")
+    _shot(browser, "j4-4-distribute")
+    browser.find_element(By.NAME, "lines-0-quantity").submit()
+    handed = Distribution.objects.get(community=community)
+    assert handed.recipient == "volunteers" and handed.lines.get().quantity == 120
+    assert services.check_balances() == []

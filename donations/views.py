@@ -1,6 +1,7 @@
 """Public pages: the donations landing page, donor registration, pledges (form and
 spreadsheet), a donor's donations with the path of their goods, receipt PDFs, the receipt
-verification page and the transparency board. Views parse, call a service and render; every
+verification page, the transparency board, and the pages anyone may open: a pledge's shareable
+"where it went" page (sharing.py) and the page of a donor that agreed to be named. Views parse, call a service and render; every
 record a donor sees comes through portal.scoping.scope, so another donor's ids give 404."""
 
 import mimetypes

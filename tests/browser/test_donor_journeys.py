@@ -11,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from donations import services, sharing
 from donations.models import Dispatch, Distribution, Item, Location, Pledge
@@ -28,6 +29,16 @@ def _fits(browser):
         "return document.documentElement.scrollWidth - window.innerWidth"
     )
     assert overflow <= 0, browser.current_url
+
+
+def _submit(browser, element=None):
+    """Submit the form (of `element`, else the page's submit button) and wait for the next page."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    if element is None:
+        _submit(browser)
+    else:
+        element.submit()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
 
 
 def _shot(browser, name):
@@ -53,18 +64,21 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
 
     # A visitor taps "登记为捐赠方" and is asked to sign up, the destination kept.
     browser.get(live_server.url + reverse("donations:index"))
-    browser.find_element(By.LINK_TEXT, "登记为捐赠方").click()
+    link = browser.find_element(By.LINK_TEXT, "登记为捐赠方")
+    page = browser.find_element(By.TAG_NAME, "html")
+    link.click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
     assert "/accounts/signup/" in browser.current_url
     assert "next=/donations/donor/register/" in browser.current_url
     _fits(browser)
     _shot(browser, "j3-1-signup")
     # She signs up by phone (the code comes by SMS) and lands back on the registration form.
     browser.find_element(By.NAME, "phone").send_keys("13911110000")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _submit(browser)
     assert "/accounts/phone/verify/" in browser.current_url
     code = re.search(r"(?<!\d)\d{6}(?!\d)", sms.outbox[-1].text).group(0)
     browser.find_element(By.NAME, "code").send_keys(code)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _submit(browser)
     assert browser.current_url == live_server.url + reverse("donations:donor_register")
     assert browser.find_element(By.TAG_NAME, "h1").text == "登记为捐赠方"
     rep = User.objects.get(phone="13911110000")
@@ -78,7 +92,7 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     ):
         browser.find_element(By.NAME, name).send_keys(value)
     browser.find_element(By.NAME, "public_name_consent").click()
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _submit(browser)
     field = browser.find_element(By.CSS_SELECTOR, ".field.has-error")
     assert field.find_element(By.NAME, "credit_code")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".errorlist, .form-errors")) == 1
@@ -91,8 +105,10 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     code = browser.find_element(By.NAME, "credit_code")
     code.clear()
     code.send_keys(make_uscc(101))
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert browser.current_url == live_server.url + reverse("donations:mine")
+    _submit(browser)
+    assert browser.current_url == live_server.url + reverse("donations:mine"), browser.find_element(
+        By.TAG_NAME, "main"
+    ).text
     assert "等待核验" in browser.find_element(By.TAG_NAME, "main").text
     donor = rep.donor_representations.get().donor
     assert donor.public_name_consent
@@ -104,7 +120,7 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     sheet.write_text(good + "\n不存在的物资,5,X,", encoding="utf-8-sig")
     browser.get(live_server.url + reverse("donations:pledge_upload", args=[donor.pk]))
     browser.find_element(By.NAME, "file").send_keys(str(sheet))
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _submit(browser)
     problems = browser.find_element(By.CSS_SELECTOR, ".bad-banner").text
     assert "42" in problems and "不存在的物资" in problems
     assert not Pledge.objects.exists()
@@ -116,7 +132,7 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
     browser.find_element(By.NAME, "lines-0-quantity").send_keys("5000")
     browser.find_element(By.NAME, "lines-0-lot_number").send_keys("M1")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _submit(browser)
     pledge = Pledge.objects.get()
     assert browser.current_url == live_server.url + reverse("donations:pledge", args=[pledge.pk])
     services.verify_donor(donor, user=warehouse_keeper)
@@ -165,7 +181,10 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
 
     # The public board names the firm, because she agreed, and links to its donations.
     browser.get(live_server.url + reverse("donations:board"))
-    browser.find_element(By.LINK_TEXT, donor.name).click()
+    link = browser.find_element(By.LINK_TEXT, donor.name)
+    page = browser.find_element(By.TAG_NAME, "html")
+    link.click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
     assert reverse("donations:donor_public", args=[donor.pk]) in browser.current_url
     _fits(browser)
     _shot(browser, "j3-5-donor-page")
@@ -229,7 +248,7 @@ def test_journey_4_the_warehouse_and_a_community_move_supplies(
     field.clear()
     field.send_keys("98")
     browser.find_element(By.NAME, f"reason-{late.pk}").send_keys("破损2只")
-    field.submit()
+    _submit(browser, field)
     assert Dispatch.objects.get(pk=note.pk).status == "received"
     assert note.movements.model.objects.get(kind="discard").reason == "破损2只"
     _shot(browser, "j4-3-confirmed")
@@ -242,7 +261,7 @@ def test_journey_4_the_warehouse_and_a_community_move_supplies(
     Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
     browser.find_element(By.NAME, "lines-0-quantity").send_keys("120")
     _shot(browser, "j4-4-distribute")
-    browser.find_element(By.NAME, "lines-0-quantity").submit()
+    _submit(browser, browser.find_element(By.NAME, "lines-0-quantity"))
     handed = Distribution.objects.get(community=community)
     assert handed.recipient == "volunteers" and handed.lines.get().quantity == 120
     assert services.check_balances() == []

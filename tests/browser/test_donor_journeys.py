@@ -35,7 +35,7 @@ def _submit(browser, element=None):
     """Submit the form (of `element`, else the page's submit button) and wait for the next page."""
     page = browser.find_element(By.TAG_NAME, "html")
     if element is None:
-        _submit(browser)
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     else:
         element.submit()
     WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))

@@ -137,10 +137,29 @@ class ThankedPartyBlock(blocks.StructBlock):
     )
     note = blocks.CharBlock(label=_("what they did"), required=False)
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["named"], context["link"] = thanked_name_and_link(value)
+        return context
+
     class Meta:
         icon = "user"
         template = "blocks/thanked_party_block.html"
         label = _("Thanked party")
+
+
+def thanked_name_and_link(value):
+    """(may the name be shown, the link) of a thanked party. A firm or person registered as a
+    donor is named only if the donor agreed to be named in public (the board's rule), and then
+    links to its donations; otherwise the editor's consent box and link decide."""
+    if not value.get("consent"):
+        return False, None
+    from donations.services import public_donor
+
+    may_name, donor_url = public_donor(value.get("name"))
+    if not may_name:
+        return False, None
+    return True, donor_url or value.get("link") or None
 
 
 class ChoiceBlock(blocks.StructBlock):

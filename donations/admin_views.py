@@ -8,6 +8,8 @@ from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +22,12 @@ from portal.admin import show_error
 from portal.bounds import MAX_QUANTITY
 from portal.importexport import spreadsheet_response
 from portal.models import Post
-from portal.params import get_object_or_404, parse_ids
+from portal.params import get_object_or_404, parse_id, parse_ids
 from portal.pdf import pdf_response
-from portal.scoping import communities_for, get_scoped_or_404, scope
+from portal.scoping import communities_for, community_ids, get_scoped_or_404, scope
 
 from . import documents, services
-from .forms import PledgeForm, PledgeLineFormSet
+from .forms import PledgeForm, PledgeLineFormSet, choose_the_only_one
 from .models import (
     Allocation,
     Balance,
@@ -92,7 +94,16 @@ def pledge_create(request):
 @permission_required("donations.add_receipt", raise_exception=True)
 def receive(request, pk):
     pledge = get_scoped_or_404(request.user, Pledge.objects.select_related("donor"), pk=pk)
-    locations = scope(Location.objects.exclude(kind=Location.Kind.TRANSIT), request.user)
+    # Goods arrive at the warehouse: it comes first and is chosen unless another was posted.
+    locations = scope(
+        Location.objects.exclude(kind=Location.Kind.TRANSIT).order_by(
+            Case(When(kind=Location.Kind.WAREHOUSE, then=0), default=1), "name"
+        ),
+        request.user,
+    )
+    chosen = parse_id(request.POST.get("location")) or next(
+        (loc.pk for loc in locations if loc.kind == Location.Kind.WAREHOUSE), None
+    )
     entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
     if request.method == "POST":
         rows = []
@@ -123,7 +134,7 @@ def receive(request, pk):
         request,
         "receive.html",
         _("Receive goods"),
-        {"pledge": pledge, "entry": entry, "locations": locations},
+        {"pledge": pledge, "entry": entry, "locations": locations, "chosen": chosen},
         icon="download",
     )
 
@@ -161,7 +172,7 @@ RequestLineFormSet = forms.formset_factory(RequestLineForm, extra=4)
 @permission_required("donations.add_supplyrequest", raise_exception=True)
 def request_create(request):
     form = RequestForm(request.POST or None)
-    form.fields["community"].queryset = communities_for(request.user)
+    choose_the_only_one(form.fields["community"], communities_for(request.user))
     lines = RequestLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         pairs = [
@@ -266,9 +277,13 @@ def dispatch_pdf(request, pk):
 
 @permission_required("donations.add_communityreceipt", raise_exception=True)
 def confirm_receipt(request, pk):
+    """The receiving community confirms a dispatch note (the note's QR code opens this page):
+    only its own staff; the warehouse and the subdistrict office do not sign for it."""
     note = get_scoped_or_404(
         request.user, Dispatch.objects.select_related("community", "from_location"), pk=pk
     )
+    if note.community_id not in community_ids(request.user):
+        raise PermissionDenied
     allocations = list(note.allocations.select_related("lot__item").order_by("pk"))
     if request.method == "POST":
         received = {
@@ -331,9 +346,11 @@ class DistributionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         communities = communities_for(user)
-        self.fields["community"].queryset = communities
-        self.fields["location"].queryset = scope(
-            Location.objects.exclude(kind=Location.Kind.TRANSIT), user
+        choose_the_only_one(self.fields["community"], communities)
+        # A community hands out from its own store: with one store, it is chosen already.
+        choose_the_only_one(
+            self.fields["location"],
+            scope(Location.objects.exclude(kind=Location.Kind.TRANSIT), user),
         )
         self.fields["post"].queryset = Post.objects.filter(
             compound__community__in=communities

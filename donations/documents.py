@@ -1,9 +1,14 @@
 """The PDFs of the donations app: the donation receipt (捐赠接收凭证), the thank-you letter
 (感谢信) and the dispatch note (出库单). A receipt carries a QR code to a public page that
-verifies it; the link holds the serial signed with portal.tokens."""
+verifies it; the link holds the serial signed with portal.tokens. A dispatch note's QR code
+opens the confirm-receipt screen of that dispatch, which only the receiving community's staff
+may use.
 
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+Titles are gettext_lazy: portal.pdf renders each document inside translation.override of its
+language, so they come out in that language, and makemessages sees the literal string."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from donations.models import Dispatch, Receipt
 from portal import tokens
@@ -12,11 +17,6 @@ from portal.pdf import render_pdf
 
 SUBDISTRICT_OFFICE = "卢沟桥街道办事处"
 TOKEN_KIND = "donation-receipt"  # noqa: S105 - a token salt name, not a secret
-
-
-def _in(language, message):
-    with translation.override(language):
-        return _(message)
 
 
 def verification_url(receipt):
@@ -42,6 +42,7 @@ def _receipt_context(receipt):
         "donor": receipt.pledge.donor,
         "lines": lines,
         "accepted_lines": [line for line in lines if line.accepted],
+        "rejected_lines": [line for line in lines if line.rejected],
         "verify_url": url,
         "subdistrict_name": SUBDISTRICT_OFFICE,
         "document_number": receipt.serial,
@@ -51,7 +52,7 @@ def _receipt_context(receipt):
 
 
 def receipt_pdf(receipt, language="zh-hans"):
-    context = {**_receipt_context(receipt), "document_title": _in(language, "Donation receipt")}
+    context = {**_receipt_context(receipt), "document_title": _("Donation receipt")}
     return render_pdf(
         "donations/pdf/receipt.html",
         context,
@@ -61,7 +62,7 @@ def receipt_pdf(receipt, language="zh-hans"):
 
 
 def thank_you_pdf(receipt, language="zh-hans"):
-    context = {**_receipt_context(receipt), "document_title": _in(language, "Thank-you letter")}
+    context = {**_receipt_context(receipt), "document_title": _("Thank-you letter")}
     return render_pdf(
         "donations/pdf/thank_you.html",
         context,
@@ -82,11 +83,13 @@ def dispatch_note_pdf(note, language="zh-hans"):
     return render_pdf(
         "donations/pdf/dispatch_note.html",
         {
+            # The receiving community scans it to confirm receipt (its staff only).
+            "verify_url": site_url("donations_admin:confirm_receipt", note.pk),
             "note": note,
             "allocations": allocations,
             "dispatched_date": timezone.localtime(note.dispatched_at).date(),
             "subdistrict_name": SUBDISTRICT_OFFICE,
-            "document_title": _in(language, "Dispatch note"),
+            "document_title": _("Dispatch note"),
             "document_number": note.serial,
         },
         f"出库单-{note.serial}.pdf",

@@ -10,6 +10,16 @@ from portal.importexport import ImportFileError, read_upload
 from portal.validators import normalize_uscc, validate_uscc
 
 
+def choose_the_only_one(field, queryset):
+    """Offer `queryset` in a choice field; when it holds one record (a coordinator of one
+    community), that record is chosen already and the empty choice is gone."""
+    field.queryset = queryset
+    only = list(queryset[:2])
+    if len(only) == 1:
+        field.initial = only[0].pk
+        field.empty_label = None
+
+
 class DonorForm(forms.ModelForm):
     class Meta:
         model = Donor
@@ -30,6 +40,11 @@ class DonorForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Needed for a firm (the usual case), so not labelled "optional".
+        self.fields["credit_code"].hide_optional = True
+
     def clean_credit_code(self):
         code = normalize_uscc(self.cleaned_data.get("credit_code"))
         if code:
@@ -38,7 +53,9 @@ class DonorForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == Donor.Kind.FIRM and not data.get("credit_code"):
+        # One message per field: a malformed code has already said what is wrong with it.
+        missing = not data.get("credit_code") and "credit_code" not in self.errors
+        if data.get("kind") == Donor.Kind.FIRM and missing:
             self.add_error("credit_code", _("A firm needs its unified social credit code."))
         return data
 

@@ -19,4 +19,6 @@ urlpatterns = [
     path("receipts/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("receipts/<int:pk>/thank-you.pdf", views.thank_you_pdf, name="thank_you_pdf"),
     path("verify/<str:token>/", views.verify, name="verify"),
+    path("where/<str:token>/", views.where_it_went, name="where_it_went"),
+    path("donors/<int:pk>/", views.donor_public, name="donor_public"),
 ]

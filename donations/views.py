@@ -1,6 +1,7 @@
 """Public pages: the donations landing page, donor registration, pledges (form and
 spreadsheet), a donor's donations with the path of their goods, receipt PDFs, the receipt
-verification page and the transparency board. Views parse, call a service and render; every
+verification page, the transparency board, and the pages anyone may open: a pledge's shareable
+"where it went" page (sharing.py) and the page of a donor that agreed to be named. Views parse, call a service and render; every
 record a donor sees comes through portal.scoping.scope, so another donor's ids give 404."""
 
 import mimetypes
@@ -8,13 +9,14 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from donations import charts, documents, services
+from donations import charts, documents, services, sharing
 from donations.forms import (
     CancelPledgeForm,
     DonorForm,
@@ -26,6 +28,7 @@ from donations.forms import (
 from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource
 from portal import audit
+from portal.admin import add_error_to_form
 from portal.importexport import (
     ImportFileError,
     describe_problems,
@@ -50,15 +53,17 @@ def index(request):
     return render(request, "donations/index.html", {"donors": donors})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def donor_register(request):
+    if not request.user.is_authenticated:
+        # "登记为捐赠方" is where a new firm starts: sign up (by phone), then come back here.
+        return redirect_to_login(request.get_full_path(), login_url=reverse("account_signup"))
     form = DonorForm(request.POST or None, initial={"kind": Donor.Kind.FIRM})
     if request.method == "POST" and form.is_valid():
         try:
             donor = services.register_donor(request.user, **form.cleaned_data)
         except services.StockError as error:
-            form.add_error(None, error)
+            add_error_to_form(form, error)
         else:
             if donor.can_pledge:
                 messages.success(request, _("Thank you. You can pledge donations now."))
@@ -109,7 +114,7 @@ def pledge_new(request, donor_pk):
         try:
             pledge = services.pledge(donor, lines.lines(), user=request.user, **form.cleaned_data)
         except services.StockError as error:
-            form.add_error(None, error)
+            add_error_to_form(form, error)
         else:
             if getattr(pledge, "repeated", False):
                 messages.info(request, _("This pledge was already recorded; here it is."))
@@ -176,6 +181,7 @@ def pledge_detail(request, pk, cancel_form=None):
             "entry": entry,
             "lots": lots,
             "cancel_form": (cancel_form or CancelPledgeForm()) if can_cancel else None,
+            "shared_url": sharing.shared_url(pledge),
         },
     )
 
@@ -236,7 +242,43 @@ def verify(request, token):
     if receipt is None:
         return render(request, "donations/verify.html", {"receipt": None}, status=404)
     lines = receipt.lines.select_related("pledge_line__item").filter(accepted__gt=0)
-    return render(request, "donations/verify.html", {"receipt": receipt, "lines": lines})
+    donor = receipt.pledge.donor
+    # Whoever holds the paper can check it against the name's ends; a donor that did not
+    # agree to be named in public is not spelled out to whoever else has the link.
+    name = donor.name if donor.public_name_consent else _masked(donor.name)
+    return render(
+        request, "donations/verify.html", {"receipt": receipt, "lines": lines, "donor_name": name}
+    )
+
+
+def _masked(name):
+    keep = 2 if len(name) > 6 else 1
+    return name[:keep] + "＊" * max(len(name) - 2 * keep, 1) + name[-keep:]
+
+
+def where_it_went(request, token):
+    """The pledge's shareable page (sharing.py): counts per item, community and use."""
+    pledge = sharing.pledge_from_token(token)
+    if pledge is None or pledge.status == Pledge.Status.CANCELLED:
+        return render(request, "donations/where_it_went.html", {"pledge": None}, status=404)
+    lots = Lot.objects.filter(pledge_line__pledge=pledge)
+    return render(
+        request,
+        "donations/where_it_went.html",
+        {"pledge": pledge, "donor_name": pledge.donor.public_name, **services.where_it_went(lots)},
+    )
+
+
+def donor_public(request, pk):
+    """A donor's donations, for the public (a story's link, the board): only a donor that agreed
+    to be named has one; any other id answers 404."""
+    donor = get_object_or_404(Donor.objects.filter(public_name_consent=True), pk=parse_id(pk))
+    lots = Lot.objects.filter(donor=donor)
+    return render(
+        request,
+        "donations/donor_public.html",
+        {"donor": donor, "donor_name": donor.public_name, **services.where_it_went(lots)},
+    )
 
 
 def board(request):

@@ -26,7 +26,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from content.blocks import BaseStreamBlock, ThankedPartyBlock
+from content.blocks import BaseStreamBlock, ThankedPartyBlock, thanked_name_and_link
 from portal.bounds import MAX_SORT_ORDER, max_value
 
 from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
@@ -473,7 +473,9 @@ class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pag
 
     def build_search_text(self):
         # Only the names people agreed to show are searchable.
-        named = [party.value["name"] for party in self.thanked if party.value.get("consent")]
+        named = [
+            party.value["name"] for party in self.thanked if thanked_name_and_link(party.value)[0]
+        ]
         return " ".join([super().build_search_text(), *named]).strip()
 
 

@@ -16,7 +16,14 @@ from .supply import (
     request_line_progress,
     request_supplies,
 )
-from .trace import board_data, donor_trace, public_figures, trace_lot
+from .trace import (
+    board_data,
+    donor_trace,
+    public_donor,
+    public_figures,
+    trace_lot,
+    where_it_went,
+)
 
 __all__ = [
     "StockError",
@@ -33,6 +40,7 @@ __all__ = [
     "donor_trace",
     "next_serial",
     "pledge",
+    "public_donor",
     "public_figures",
     "receive",
     "register_donor",
@@ -42,4 +50,5 @@ __all__ = [
     "trace_lot",
     "transfer",
     "verify_donor",
+    "where_it_went",
 ]

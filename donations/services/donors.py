@@ -26,13 +26,11 @@ from .ledger import Kind, next_serial, record
 
 
 def _as_stock_error(error):
-    messages = []
-    if hasattr(error, "message_dict"):
-        for field, errors in error.message_dict.items():
-            messages.extend(errors if field == "__all__" else [f"{e}" for e in errors])
-    else:
-        messages = error.messages
-    return StockError(" ".join(messages), code="invalid")
+    """The model's ValidationError as a StockError that still names its fields, so a form
+    shows each message beside its field (portal.admin.add_error_to_form)."""
+    if hasattr(error, "error_dict"):
+        return StockError(error.error_dict)
+    return StockError(error.messages, code="invalid")
 
 
 @transaction.atomic
@@ -52,11 +50,15 @@ def register_donor(
     credit_code = normalize_uscc(credit_code)
     if kind == Donor.Kind.FIRM and Donor.objects.filter(credit_code=credit_code).exists():
         raise StockError(
-            _(
-                "A donor with this unified social credit code is already registered; ask its "
-                "representative or the subdistrict office to add you."
-            ),
-            code="duplicate",
+            {
+                "credit_code": StockError(
+                    _(
+                        "A donor with this unified social credit code is already registered; "
+                        "ask its representative or the subdistrict office to add you."
+                    ),
+                    code="duplicate",
+                )
+            }
         )
     donor = Donor(
         kind=kind,

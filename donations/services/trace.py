@@ -216,11 +216,17 @@ def board_data(weeks=8):
         key = row["lot__donor_id"] if row["lot__donor__public_name_consent"] else None
         entry = donors[key]
         entry["name"] = row["lot__donor__name"] if key else None
+        entry["pk"] = key
         entry["received"] += row["n"]
         entry["items"][f"{row['item__name']}（{row['item__unit']}）"] += row["n"]
     donor_rows = sorted(
         (
-            {"name": e["name"], "received": e["received"], "items": sorted(e["items"].items())}
+            {
+                "pk": e["pk"],
+                "name": e["name"],
+                "received": e["received"],
+                "items": sorted(e["items"].items()),
+            }
             for e in donors.values()
         ),
         key=lambda e: (e["name"] is None, -e["received"]),
@@ -268,3 +274,99 @@ def public_figures():
         distributed=Sum("quantity", filter=Q(kind=Kind.DISTRIBUTE), default=0),
     )
     return {"received": totals["received"], "distributed": totals["distributed"]}
+
+
+def where_it_went(lots):
+    """What became of `lots` (a queryset of one pledge's or one donor's lots), for pages anyone
+    may open: per item, how much was received, sent to the communities, handed out and is still
+    in stock; per community, how much arrived and was handed out to posts, to volunteers and to
+    households (with how many households). Counts only: no post, person, address or staff name.
+    Four queries."""
+    moves = Movement.objects.filter(lot__in=lots).order_by()
+    items = {}
+
+    def item_row(name, unit):
+        return items.setdefault(
+            name,
+            {"item": name, "unit": unit, "received": 0, "sent": 0, "handed_out": 0, "in_stock": 0},
+        )
+
+    for row in (
+        moves.filter(kind__in=[Kind.RECEIVE, Kind.RECEIVE_AT_COMMUNITY, Kind.DISTRIBUTE])
+        .values("kind", "item__name", "item__unit")
+        .annotate(n=Sum("quantity"))
+    ):
+        key = {
+            Kind.RECEIVE: "received",
+            Kind.RECEIVE_AT_COMMUNITY: "sent",
+            Kind.DISTRIBUTE: "handed_out",
+        }[row["kind"]]
+        item_row(row["item__name"], row["item__unit"])[key] += row["n"]
+    for row in (
+        Balance.objects.filter(lot__in=lots, quantity__gt=0)
+        .order_by()
+        .values("item__name", "item__unit")
+        .annotate(n=Sum("quantity"))
+    ):
+        item_row(row["item__name"], row["item__unit"])["in_stock"] += row["n"]
+    communities = {}
+
+    def community_row(community, item, unit):
+        return communities.setdefault(
+            (community, item),
+            {
+                "community": community,
+                "item": item,
+                "unit": unit,
+                "arrived": 0,
+                "post": 0,
+                "volunteers": 0,
+                "household": 0,
+                "households": 0,
+            },
+        )
+
+    for row in (
+        moves.filter(kind=Kind.RECEIVE_AT_COMMUNITY, community__isnull=False)
+        .values("community__name", "item__name", "item__unit")
+        .annotate(n=Sum("quantity"))
+    ):
+        community_row(row["community__name"], row["item__name"], row["item__unit"])["arrived"] += (
+            row["n"]
+        )
+    for row in (
+        moves.filter(kind=Kind.DISTRIBUTE, community__isnull=False)
+        .values("community__name", "item__name", "item__unit", "distribution__recipient")
+        .annotate(
+            n=Sum("quantity"),
+            households=Count("distribution__help_request", distinct=True),
+            unlinked=Count(
+                "distribution", distinct=True, filter=Q(distribution__help_request__isnull=True)
+            ),
+        )
+    ):
+        entry = community_row(row["community__name"], row["item__name"], row["item__unit"])
+        recipient = row["distribution__recipient"]
+        entry[recipient] += row["n"]
+        if recipient == Distribution.Recipient.HOUSEHOLD:
+            entry["households"] += row["households"] + row["unlinked"]
+    return {
+        "items": sorted(items.values(), key=lambda r: r["item"]),
+        "communities": sorted(communities.values(), key=lambda r: (r["community"], r["item"])),
+    }
+
+
+def public_donor(name):
+    """How the public site may show a firm or person called `name` (a story's thanks):
+    (may_name, url). A registered donor that did not agree to be named in public is never
+    named, whatever an editor ticked; one that agreed links to its donations page. A name that
+    is no donor of ours gives (True, None): the editor's own consent box decides."""
+    from django.urls import reverse
+
+    donor = Donor.objects.filter(name=(name or "").strip()).only("pk", "public_name_consent")
+    donor = donor.first()
+    if donor is None:
+        return True, None
+    if not donor.public_name_consent:
+        return False, None
+    return True, reverse("donations:donor_public", args=[donor.pk])

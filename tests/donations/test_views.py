@@ -72,9 +72,9 @@ def test_bad_credit_code_is_shown_next_to_the_field(client, db):
     assert not Donor.objects.exists()
 
 
-def test_registration_needs_login(client, db):
+def test_registration_needs_an_account_and_offers_sign_up(client, db):
     response = client.get(reverse("donations:donor_register"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/signup/" in response["Location"]
 
 
 def test_other_donors_ids_give_404_on_every_url(

@@ -82,6 +82,7 @@ FILL = {
     "donations:receipt_pdf": {"pk": "receipt"},
     "donations:thank_you_pdf": {"pk": "receipt"},
     "donations:verify": {"token": lambda w: w.post_token},
+    "donations:where_it_went": {"token": lambda w: w.post_token},
     "assistance:my_request": {"pk": "help_request"},
     "assistance:request": {"pk": "help_request"},
     "assistance:delivered": {"pk": "help_request"},
@@ -213,6 +214,10 @@ QUERY = {
 EXCLUDED = {
     "volunteers:join": "public: a community's QR landing page (name and open places only)",
     "volunteers:join_form": "public: the sign-up form for a community, nothing of anyone's",
+    "donations:donor_public": (
+        "public: a donor that agreed to be named (the board's rule), counts per community and "
+        "use only; any other donor answers 404 (tests/donations/test_donor_journey.py)"
+    ),
     "content:wagtailapi:images:detail": "public: published site images (no private collections)",
     "content:wagtailapi:documents:detail": "public: published site documents",
     "wagtaildocs_serve": "public: site documents; Wagtail applies collection view restrictions",

@@ -1,0 +1,267 @@
+"""Journeys 3 and 4 (JOURNEYS.md) on a 375 px phone: what the donor, the warehouse and the
+community see at each step. Screenshots and the PDFs (as PNG, through pdftoppm) go to
+/tmp/donors/ for a person to look at."""
+
+import datetime
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from donations import services, sharing
+from donations.models import Dispatch, Distribution, Item, Location, Pledge
+from portal import sms
+from portal.models import User
+from tests.factories import DonorFactory, make_uscc
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = Path("/tmp/donors")  # noqa: S108 - screenshots for a person to look at
+
+
+def _fits(browser):
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 0, browser.current_url
+
+
+def _submit(browser, element=None):
+    """Submit the form (of `element`, else the page's submit button) and wait for the next page."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    if element is None:
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    else:
+        element.submit()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+
+
+def _shot(browser, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def _pdf(client, url, name):
+    """The PDF's text (pdftotext) and a PNG of its first page (pdftoppm) under /tmp/donors."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.pdf"
+    path.write_bytes(client.get(url).content)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(path.with_suffix(""))], check=True)  # fmt: skip
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+
+
+def test_journey_3_a_firm_donates_masks_and_follows_them(
+    browser, live_server, sign_in, client, community, coordinator, warehouse_keeper, post
+):
+    masks = Item.objects.create(name="医用外科口罩", category="masks", unit="只")
+    warehouse = Location.objects.create(name="街道物资仓库", kind="warehouse")
+    Location.objects.create(name="民岳家园物资点", kind="community", community=community)
+
+    # A visitor taps "登记为捐赠方" and is asked to sign up, the destination kept.
+    browser.get(live_server.url + reverse("donations:index"))
+    link = browser.find_element(By.LINK_TEXT, "登记为捐赠方")
+    page = browser.find_element(By.TAG_NAME, "html")
+    link.click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    assert "/accounts/signup/" in browser.current_url
+    assert "next=/donations/donor/register/" in browser.current_url
+    _fits(browser)
+    _shot(browser, "j3-1-signup")
+    # She signs up by phone (the code comes by SMS) and lands back on the registration form.
+    browser.find_element(By.NAME, "phone").send_keys("13911110000")
+    _submit(browser)
+    assert "/accounts/phone/verify/" in browser.current_url
+    code = re.search(r"(?<!\d)\d{6}(?!\d)", sms.outbox[-1].text).group(0)
+    browser.find_element(By.NAME, "code").send_keys(code)
+    _submit(browser)
+    assert browser.current_url == live_server.url + reverse("donations:donor_register")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "登记为捐赠方"
+    rep = User.objects.get(phone="13911110000")
+
+    # She registers the firm; a wrong code is said beside its field.
+    for name, value in (
+        ("name", "北京公共交通控股(集团)有限公司"),
+        ("credit_code", "123"),
+        ("contact_name", "李女士"),
+        ("contact_phone", "13911110000"),
+    ):
+        browser.find_element(By.NAME, name).send_keys(value)
+    browser.find_element(By.NAME, "public_name_consent").click()
+    _submit(browser)
+    field = browser.find_element(By.CSS_SELECTOR, ".field.has-error")
+    assert field.find_element(By.NAME, "credit_code")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".errorlist, .form-errors")) == 1
+    assert len(field.find_elements(By.TAG_NAME, "li")) == 1  # what is wrong, said once
+    assert "选填" not in field.find_element(By.TAG_NAME, "label").text
+    _fits(browser)
+    _shot(browser, "j3-2-register-error")
+
+    # She corrects it and is registered, waiting for the subdistrict to verify the firm.
+    code = browser.find_element(By.NAME, "credit_code")
+    code.clear()
+    code.send_keys(make_uscc(101))
+    _submit(browser)
+    assert browser.current_url == live_server.url + reverse("donations:mine"), browser.find_element(
+        By.TAG_NAME, "main"
+    ).text
+    assert "等待核验" in browser.find_element(By.TAG_NAME, "main").text
+    donor = rep.donor_representations.get().donor
+    assert donor.public_name_consent
+
+    # Her firm's spreadsheet of 40 lines has a bad one: named by its row, nothing saved.
+    good = "物资名称,数量,批号,有效期至\n" + "\n".join(f"{masks.name},{100 + i},L{i}," for i in range(40))  # fmt: skip
+    sheet = SHOTS / "pledge.csv"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(good + "\n不存在的物资,5,X,", encoding="utf-8-sig")
+    browser.get(live_server.url + reverse("donations:pledge_upload", args=[donor.pk]))
+    browser.find_element(By.NAME, "file").send_keys(str(sheet))
+    _submit(browser)
+    problems = browser.find_element(By.CSS_SELECTOR, ".bad-banner").text
+    assert "42" in problems and "不存在的物资" in problems
+    assert not Pledge.objects.exists()
+    _fits(browser)
+    _shot(browser, "j3-2b-spreadsheet-error")
+
+    # She pledges 5,000 masks on the form instead.
+    browser.get(live_server.url + reverse("donations:pledge_new", args=[donor.pk]))
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("5000")
+    browser.find_element(By.NAME, "lines-0-lot_number").send_keys("M1")
+    _submit(browser)
+    pledge = Pledge.objects.get()
+    assert browser.current_url == live_server.url + reverse("donations:pledge", args=[pledge.pk])
+    services.verify_donor(donor, user=warehouse_keeper)
+    # The warehouse receives 4,800 and rejects 200, with the reason.
+    services.receive(
+        pledge,
+        warehouse,
+        [
+            {
+                "pledge_line": pledge.lines.get(),
+                "accepted": 4800,
+                "rejected": 200,
+                "reason": "非医用级",
+            }
+        ],  # fmt: skip
+        user=warehouse_keeper,
+    )
+    request = services.request_supplies(community, [(masks, 1000)], purpose="卡口", user=coordinator)  # fmt: skip
+    note = services.dispatch(
+        services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
+    )
+    services.confirm_receipt(note, {}, user=coordinator)
+    store = Location.objects.get(community=community)
+    services.distribute(community, store, [(masks, 400)], user=coordinator, recipient="post", post=post)  # fmt: skip
+
+    # Her pledge's page fills in, with the receipt, the letter and a link to share.
+    browser.get(live_server.url + reverse("donations:pledge", args=[pledge.pk]))
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "4800" in page and "非医用级" in page and "民岳家园社区" in page
+    _fits(browser)
+    _shot(browser, "j3-3-pledge")
+    client.force_login(rep)
+    receipt = pledge.receipts.get()
+    text = _pdf(client, reverse("donations:receipt_pdf", args=[receipt.pk]), "j3-receipt")
+    assert "捐赠接收凭证" in text and "非医用级" in text and "Donation" not in text
+    letter = _pdf(client, reverse("donations:thank_you_pdf", args=[receipt.pk]), "j3-letter")
+    assert "感谢信" in letter
+
+    # Anyone with the link sees where the masks went, counts only.
+    browser.delete_all_cookies()
+    browser.get(sharing.shared_url(pledge).replace(settings.SITE_URL.rstrip("/"), live_server.url))
+    shared = browser.find_element(By.TAG_NAME, "main").text
+    assert "捐赠物资去向" in shared and "民岳家园社区" in shared and "400" in shared
+    _fits(browser)
+    _shot(browser, "j3-4-shared")
+
+    # The public board names the firm, because she agreed, and links to its donations.
+    browser.get(live_server.url + reverse("donations:board"))
+    link = browser.find_element(By.LINK_TEXT, donor.name)
+    page = browser.find_element(By.TAG_NAME, "html")
+    link.click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    assert reverse("donations:donor_public", args=[donor.pk]) in browser.current_url
+    _fits(browser)
+    _shot(browser, "j3-5-donor-page")
+
+
+def test_journey_4_the_warehouse_and_a_community_move_supplies(
+    browser, live_server, sign_in, client, community, coordinator, warehouse_keeper
+):
+    masks = Item.objects.create(name="医用外科口罩", category="masks", unit="只")
+    warehouse = Location.objects.create(name="街道物资仓库", kind="warehouse")
+    Location.objects.create(name="民岳家园物资点", kind="community", community=community)
+    donor = DonorFactory(public_name_consent=True)
+    pledge = services.pledge(
+        donor,
+        [
+            {
+                "item": masks,
+                "quantity": 300,
+                "lot_number": "LATE",
+                "expiry": datetime.date(2027, 12, 31),
+            },
+            {
+                "item": masks,
+                "quantity": 300,
+                "lot_number": "EARLY",
+                "expiry": datetime.date(2027, 3, 31),
+            },
+        ],
+    )
+    services.verify_donor(donor, user=warehouse_keeper)
+    services.receive(
+        pledge,
+        warehouse,
+        [{"pledge_line": line, "accepted": 300} for line in pledge.lines.all()],
+        user=warehouse_keeper,
+    )
+
+    # The coordinator's request form has her one community chosen already.
+    sign_in(browser, coordinator)
+    browser.get(live_server.url + reverse("donations_admin:request_create"))
+    chosen = browser.find_element(By.CSS_SELECTOR, "select[name=community] option:checked")
+    assert chosen.text == community.name
+    _shot(browser, "j4-1-request")
+    request = services.request_supplies(community, [(masks, 400)], purpose="卡口志愿者", urgency="urgent", user=coordinator)  # fmt: skip
+
+    # Earliest expiry first: the whole EARLY lot, then 100 of LATE.
+    made = services.allocate(request.lines.get(), user=warehouse_keeper)
+    assert [(a.lot.lot_number, a.quantity) for a in made] == [("EARLY", 300), ("LATE", 100)]
+    note = services.dispatch(made, user=warehouse_keeper)
+    client.force_login(coordinator)
+    text = _pdf(client, reverse("donations_admin:dispatch_pdf", args=[note.pk]), "j4-dispatch")
+    confirm = reverse("donations_admin:confirm_receipt", args=[note.pk])
+    assert "出库单" in text and confirm in text.replace("\n", "")
+
+    # The QR code's address opens the confirm screen; 2 missing are recorded as such.
+    browser.get(live_server.url + confirm)
+    assert "确认" in browser.find_element(By.TAG_NAME, "h1").text
+    _shot(browser, "j4-2-confirm")
+    late = note.allocations.get(lot__lot_number="LATE")
+    field = browser.find_element(By.NAME, f"received-{late.pk}")
+    field.clear()
+    field.send_keys("98")
+    browser.find_element(By.NAME, f"reason-{late.pk}").send_keys("破损2只")
+    _submit(browser, field)
+    assert Dispatch.objects.get(pk=note.pk).status == "received"
+    assert note.movements.model.objects.get(kind="discard").reason == "破损2只"
+    _shot(browser, "j4-3-confirmed")
+
+    # She records what went to the gate volunteers: her community and its store chosen already.
+    browser.get(live_server.url + reverse("donations_admin:distribute"))
+    for name in ("community", "location"):
+        assert Select(browser.find_element(By.NAME, name)).first_selected_option.get_attribute("value")  # fmt: skip
+    Select(browser.find_element(By.NAME, "recipient")).select_by_value("volunteers")
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("120")
+    _shot(browser, "j4-4-distribute")
+    _submit(browser, browser.find_element(By.NAME, "lines-0-quantity"))
+    handed = Distribution.objects.get(community=community)
+    assert handed.recipient == "volunteers" and handed.lines.get().quantity == 120
+    assert services.check_balances() == []

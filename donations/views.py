@@ -33,6 +33,7 @@ from portal.importexport import (
     read_dataset,
     run_import,
 )
+from portal.pagecache import public_cache
 from portal.params import parse_id
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, get_scoped_or_404
@@ -45,6 +46,7 @@ def _my_donors(user):
     return Donor.objects.filter(pk__in=donor_ids(user))
 
 
+@public_cache("PAGE_CACHE_SECONDS")
 def index(request):
     donors = list(_my_donors(request.user))
     return render(request, "donations/index.html", {"donors": donors})
@@ -239,6 +241,7 @@ def verify(request, token):
     return render(request, "donations/verify.html", {"receipt": receipt, "lines": lines})
 
 
+@public_cache("PAGE_CACHE_BOARD_SECONDS", query=("item",))
 def board(request):
     data = services.board_data()
     items = [row for row in data["items"] if row["item"] is not None]

@@ -181,7 +181,9 @@ class PageCacheMiddleware:
     @staticmethod
     def add_public_headers(response, etag, seconds):
         response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=min(seconds, settings.PAGE_CACHE_MAX_AGE))
+        patch_cache_control(
+            response, public=True, max_age=min(seconds, settings.PAGE_CACHE_MAX_AGE)
+        )
 
     def from_entry(self, request, entry):
         headers = dict(entry["headers"])
@@ -274,14 +276,24 @@ def _deleting(sender, instance, **kwargs):
         purge_pages([instance])
 
 
+def _restriction_changed(sender, instance, **kwargs):
+    purge_pages([instance.page])
+
+
 def connect():
     """Purge the proxy in front when pages change (the page cache itself follows the content
     version, which content/signals.py bumps on the same signals)."""
-    from django.db.models.signals import pre_delete
-    from wagtail.models import Page
+    from django.db.models.signals import post_save, pre_delete
+    from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(_published, dispatch_uid="pagecache-purge-publish")
     page_unpublished.connect(_published, dispatch_uid="pagecache-purge-unpublish")
     post_page_move.connect(_moved, dispatch_uid="pagecache-purge-move")
     pre_delete.connect(_deleting, sender=Page, dispatch_uid="pagecache-purge-delete")
+    for signal, name in ((post_save, "save"), (pre_delete, "delete")):
+        signal.connect(
+            _restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"pagecache-purge-restriction-{name}",
+        )

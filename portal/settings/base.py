@@ -343,6 +343,11 @@ MATCHING_WEIGHTS = {
 # Reliability counts the shifts that started in the last this many days: recent behaviour, and
 # ranking reads a bounded amount of history however long the portal has been running.
 MATCHING_RELIABILITY_DAYS = int(env("MATCHING_RELIABILITY_DAYS", "60"))
+# A volunteer's page recommends shifts of the next this many days, chosen among at most this
+# many open shifts (nearest first), and keeps the choice this many seconds (a sign-up drops it).
+MATCHING_RECOMMEND_DAYS = int(env("MATCHING_RECOMMEND_DAYS", "3"))
+MATCHING_RECOMMEND_CANDIDATES = int(env("MATCHING_RECOMMEND_CANDIDATES", "60"))
+MATCHING_RECOMMEND_SECONDS = int(env("MATCHING_RECOMMEND_SECONDS", "180"))
 # Auto-assign stops the solver after this many seconds and keeps the best found so far.
 MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
 # An urgent help request not assigned within this many minutes is flagged on the dashboard.

@@ -217,9 +217,8 @@ def recommend_for_profile(profile, top=5, days=None):
         return []
     by_id = {
         s.pk: s
-        for s in Shift.objects.open()
+        for s in _open_to(profile)
         .filter(pk__in=[sid for sid, _reasons in chosen])
-        .exclude(signups__profile=profile)
         .select_related("task__community", "task__compound", "task__post__compound")
     }
     chosen = [(sid, reasons) for sid, reasons in chosen if sid in by_id]
@@ -240,6 +239,18 @@ def forget_recommendations(profile_id):
     cache.delete(_recommendation_key(profile_id))
 
 
+def _open_to(profile):
+    """Open shifts the volunteer may be recommended: the rules of eligibility, in one place
+    (both the choice and each view's re-reading of it go through here)."""
+    return (
+        Shift.objects.open()
+        .public()
+        .filter(task__active=True)
+        .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
+        .exclude(signups__profile=profile)
+    )
+
+
 def _choose_recommendations(profile, top, days):
     """[(shift id, reason codes)] of the `top` shifts for the volunteer, best first."""
     now = timezone.now()
@@ -249,11 +260,8 @@ def _choose_recommendations(profile, top, days):
             task__post__compound_id=profile.compound_id
         )
     shifts = shift_rows(
-        Shift.objects.open()
-        .public()
-        .filter(start__lt=now + timedelta(days=days), task__active=True)
-        .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
-        .exclude(signups__profile=profile)
+        _open_to(profile)
+        .filter(start__lt=now + timedelta(days=days))
         .annotate(
             nearness=Case(
                 When(near, then=Value(0)),

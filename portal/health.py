@@ -30,7 +30,10 @@ from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger("portal.health")
 
-WORKER_BACKENDS = {"django_tasks_db.DatabaseBackend", "django_tasks.backends.database.DatabaseBackend"}
+WORKER_BACKENDS = {
+    "django_tasks_db.DatabaseBackend",
+    "django_tasks.backends.database.DatabaseBackend",
+}
 _migrations_applied = False  # once true in a process, it stays true (checked once)
 
 
@@ -111,4 +114,6 @@ def readyz(request):
     ready = all(checks[name] in OK_STATES for name in required)
     if not ready:
         logger.warning("not ready: %s", checks)
-    return JsonResponse({"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503
+    )

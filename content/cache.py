@@ -19,3 +19,27 @@ def bump_content_version(**kwargs):
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted)
         cache.set(VERSION_KEY, 2, None)
+
+
+def restricted_paths():
+    """Tree paths of the pages with a view restriction (login, password, groups), cached per
+    content version: a listing's `public()` then costs no query of its own (Wagtail's asks the
+    database each time). Saving or deleting a restriction bumps the version (content/signals)."""
+    key = f"content:restricted-paths:{content_version()}"
+    paths = cache.get(key)
+    if paths is None:
+        from wagtail.models import PageViewRestriction
+
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        cache.set(key, paths, 3600)
+    return paths
+
+
+def private_q():
+    """Wagtail's PageQuerySet.private_q from the cached paths: the restricted pages and below."""
+    from django.db.models import Q
+
+    q = Q()
+    for path in restricted_paths():
+        q |= Q(path__startswith=path)
+    return q if q else Q(pk__in=[])

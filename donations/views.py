@@ -36,6 +36,7 @@ from portal.importexport import (
     read_dataset,
     run_import,
 )
+from portal.pagecache import public_cache
 from portal.params import parse_id
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, get_scoped_or_404
@@ -48,6 +49,7 @@ def _my_donors(user):
     return Donor.objects.filter(pk__in=donor_ids(user))
 
 
+@public_cache("PAGE_CACHE_SECONDS")
 def index(request):
     donors = list(_my_donors(request.user))
     return render(request, "donations/index.html", {"donors": donors})
@@ -281,6 +283,7 @@ def donor_public(request, pk):
     )
 
 
+@public_cache("PAGE_CACHE_BOARD_SECONDS", query=("item",))
 def board(request):
     data = services.board_data()
     items = [row for row in data["items"] if row["item"] is not None]

@@ -7,11 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import audit_receivers, checks, security_log, signals  # noqa: F401
+        from . import audit_receivers, checks, pagecache, security_log, signals  # noqa: F401
         from .accounts import staff  # noqa: F401  (its signal receivers)
         from .admin import display
         from .security import apply_image_pixel_cap
 
         security_log.connect_mfa()
+        pagecache.connect()
         apply_image_pixel_cap()
         display.register()

@@ -25,3 +25,16 @@ def register_audit_actions(actions):
 
 
 hooks.register("before_bulk_action", refuse_bulk_delete)
+
+
+@hooks.register("before_serve_page")
+def allow_page_cache(page, request, serve_args, serve_kwargs):
+    """Every Wagtail page may come from the page cache for anonymous visitors (portal.pagecache
+    decides whether this response may be stored); page types with live figures stay shorter."""
+    from django.conf import settings
+
+    from portal import pagecache
+
+    label = page.specific_class._meta.label_lower if page.specific_class else ""
+    seconds = settings.PAGE_CACHE_SECONDS_BY_TYPE.get(label, settings.PAGE_CACHE_SECONDS)
+    pagecache.allow(request, seconds, query=("page",))

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _signup_saved(sender, instance, **kwargs):
+    from volunteers.matching.ranking import forget_on_signup
+
+    forget_on_signup(sender, instance, **kwargs)
 
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteering")
+
+    def ready(self):
+        # A volunteer's cached recommendations go when they sign up (volunteers.matching.ranking).
+        post_save.connect(
+            _signup_saved, sender="volunteers.Signup", dispatch_uid="volunteers-forget-recommended"
+        )

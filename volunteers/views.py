@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from portal import tokens
 from portal.links import site_url
 from portal.models import Community, Post
+from portal.pagecache import public_cache
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_data_uri, qr_svg
 from portal.security import private_response
@@ -47,6 +48,7 @@ def _error_text(error):
     return format_html_join(" ", "{}", ((m,) for m in error.messages))
 
 
+@public_cache("PAGE_CACHE_SECONDS")
 def index(request):
     profile = _profile(request.user)
     if profile is not None:
@@ -55,6 +57,7 @@ def index(request):
     return render(request, "volunteers/index.html", {"communities": communities})
 
 
+@public_cache("PAGE_CACHE_SHIFTS_SECONDS")
 def join(request, slug):
     """The QR poster's target: this community, what volunteers do here, places open."""
     community = get_object_or_404(Community, slug=slug)
@@ -194,6 +197,7 @@ def open_shifts_queryset(profile, community=None):
     return shifts
 
 
+@public_cache("PAGE_CACHE_SHIFTS_SECONDS", query=("date", "kind", "page"))
 def shifts(request):
     profile = _profile(request.user)
     form = ShiftFilterForm(request.GET or None)

@@ -17,12 +17,16 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from content.blocks import BaseStreamBlock, QuizBlock
+from content.cache import private_q as cached_private_q
 from portal.bounds import MAX_LESSON_MINUTES, MAX_SCORE, MAX_SORT_ORDER, max_value
 
 from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
 
 
 class CourseQuerySet(PageQuerySet):
+    def private_q(self):
+        return cached_private_q()  # public() without a query of its own (content/cache.py)
+
     def listing(self):
         return (
             self.live()

@@ -27,6 +27,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from content.blocks import BaseStreamBlock, ThankedPartyBlock, thanked_name_and_link
+from content.cache import private_q as cached_private_q
 from portal.bounds import MAX_SORT_ORDER, max_value
 
 from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
@@ -164,6 +165,9 @@ def index_pages(home=None):
 
 
 class ListingQuerySet(PageQuerySet):
+    def private_q(self):
+        return cached_private_q()  # public() without a query of its own (content/cache.py)
+
     def listing(self):
         """Live, public pages with what a list shows, newest first."""
         return (

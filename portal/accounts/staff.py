@@ -41,7 +41,7 @@ LOGIN_AT_SESSION_KEY = "portal_login_at"
 # (setting up an authenticator, giving a code, re-authenticating, verifying an email address,
 # logging out), the admin's log-out, and what every page loads.
 OPEN_URL_PREFIXES = ("account_", "mfa_")
-OPEN_URL_NAMES = {"wagtailadmin_logout", "javascript-catalog", "set_language", "healthz"}
+OPEN_URL_NAMES = {"wagtailadmin_logout", "javascript-catalog", "set_language", "healthz", "readyz"}
 
 # The authenticators that are a second factor (recovery codes only stand in for them).
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]

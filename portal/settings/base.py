@@ -347,6 +347,11 @@ MATCHING_WEIGHTS = {
 # Reliability counts the shifts that started in the last this many days: recent behaviour, and
 # ranking reads a bounded amount of history however long the portal has been running.
 MATCHING_RELIABILITY_DAYS = int(env("MATCHING_RELIABILITY_DAYS", "60"))
+# A volunteer's page recommends shifts of the next this many days, chosen among at most this
+# many open shifts (nearest first), and keeps the choice this many seconds (a sign-up drops it).
+MATCHING_RECOMMEND_DAYS = int(env("MATCHING_RECOMMEND_DAYS", "3"))
+MATCHING_RECOMMEND_CANDIDATES = int(env("MATCHING_RECOMMEND_CANDIDATES", "60"))
+MATCHING_RECOMMEND_SECONDS = int(env("MATCHING_RECOMMEND_SECONDS", "180"))
 # Auto-assign stops the solver after this many seconds and keeps the best found so far.
 MATCHING_ASSIGN_TIME_LIMIT = float(env("MATCHING_ASSIGN_TIME_LIMIT", "8"))
 # An urgent help request not assigned within this many minutes is flagged on the dashboard.
@@ -558,3 +563,42 @@ MIDDLEWARE = [*MIDDLEWARE, "portal.limits.TooManyRequestsMiddleware"]
 # file is left out of the PDF fonts.
 PDF_FONT_BOLD_PATH = PDF_FONT_PATH.with_name(f"{PDF_FONT_PATH.stem}-Bold.ttf")
 PDF_FONT_SUPPLEMENT_PATH = PDF_FONT_PATH.with_name("NotoSansSC-Supplement.ttf")
+
+
+# --- anonymous pages from the cache, health checks (issue 13) ---
+# (portal/pagecache.py, portal/health.py; docs/caching.md)
+# Whole pages for visitors without a session, from the shared cache (Redis in production).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ALIAS = "default"
+# Wagtail pages: exact invalidation (the content version moves on publish, unpublish, move and
+# delete), so they may stay a while ...
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+# ... except types that show live figures (by "app_label.modelname").
+PAGE_CACHE_SECONDS_BY_TYPE = {"content.homepage": int(env("PAGE_CACHE_HOME_SECONDS", "60"))}
+# Shift lists (places left) and the donations board: no exact signal, a short lifetime.
+PAGE_CACHE_SHIFTS_SECONDS = int(env("PAGE_CACHE_SHIFTS_SECONDS", "30"))
+PAGE_CACHE_BOARD_SECONDS = int(env("PAGE_CACHE_BOARD_SECONDS", "60"))
+# What a browser or a proxy in front may keep (Cache-Control: public, max-age).
+PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
+# Cache keys whose value every stored page remembers: when one moves, the pages are stale.
+PAGE_CACHE_VERSION_KEYS = ["content:version"]
+PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/documents/", "/static/", "/media/", "/healthz", "/readyz"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "portal.pagecache.PageCacheMiddleware",
+)
+# A caching proxy or CDN in front (nginx, ...): wagtail.contrib.frontend_cache's backends,
+# purged by a background task when pages change. FRONTEND_CACHE_PURGE_URL is where the proxy
+# accepts PURGE requests (e.g. http://127.0.0.1:8080); unset, nothing is purged.
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+    }
+# portal.pagecache.page_urls lists every language's URL itself (the default language has no
+# prefix, which Wagtail's own language handling would not produce).
+WAGTAILFRONTENDCACHE_LANGUAGES: list = []
+# /readyz calls the task worker stale when a task has waited this long and none finished
+# meanwhile; 0 leaves the worker out of readiness (portal/health.py).
+READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))

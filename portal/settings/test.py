@@ -24,3 +24,6 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]
 # Identity: fixed, published, non-secret keys (portal.encryption).
 FIELD_ENCRYPTION_KEYS = ["Xt9oYP1tL8LmoakGmZSvBF_E5P9KAyfExMSu8v7BIPY="]
 FIELD_HASH_KEY = "test-only-not-secret-field-hash-key-0123456789"  # noqa: S105
+# Whole-page caching is switched on by the tests that are about it (tests/portal/test_pagecache.py):
+# elsewhere a test that changes rows and reads a page again must see its change.
+PAGE_CACHE_ENABLED = False

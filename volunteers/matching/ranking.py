@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db.models import (
     Case,
     DurationField,
@@ -193,18 +194,83 @@ def rank_for_shift(shift, top=20, exclude=None):
     ]
 
 
-def recommend_for_profile(profile, top=5, days=14):
-    """Open shifts in the next `days` the volunteer may take, best first: [(shift, reasons)]."""
+def recommend_for_profile(profile, top=5, days=None):
+    """Open shifts in the next `days` the volunteer may take, best first: [(shift, reasons)].
+
+    Bounded whatever the number of shifts (issue 13): SQL picks at most
+    settings.MATCHING_RECOMMEND_CANDIDATES open shifts of the next
+    settings.MATCHING_RECOMMEND_DAYS, nearest first (the volunteer's compound, community, then
+    the rest), and the core's score orders those. The choice (shift ids and reason codes) is
+    kept in the cache for settings.MATCHING_RECOMMEND_SECONDS and dropped when the volunteer
+    signs up (`forget_recommendations`); each view re-reads the shifts in one query, so a shift
+    that filled up, started or was cancelled meanwhile is left out."""
+    from django.core.cache import cache
+
     if profile.status != VolunteerProfile.Status.VERIFIED:
         return []
-    now = timezone.now()
-    shifts = shift_rows(
+    key = _recommendation_key(profile.pk)
+    chosen = cache.get(key)
+    if chosen is None:
+        chosen = _choose_recommendations(profile, top, days or settings.MATCHING_RECOMMEND_DAYS)
+        cache.set(key, chosen, settings.MATCHING_RECOMMEND_SECONDS)
+    if not chosen:
+        return []
+    by_id = {
+        s.pk: s
+        for s in _open_to(profile)
+        .filter(pk__in=[sid for sid, _reasons in chosen])
+        .select_related("task__community", "task__compound", "task__post__compound")
+    }
+    chosen = [(sid, reasons) for sid, reasons in chosen if sid in by_id]
+    skills, courses = reason_names([code for _sid, reasons in chosen for code in reasons])
+    return [
+        (by_id[sid], [reason_text(c, skills, courses) for c in reasons]) for sid, reasons in chosen
+    ]
+
+
+def _recommendation_key(profile_id):
+    return f"matching:recommend:{profile_id}"
+
+
+def forget_recommendations(profile_id):
+    """The volunteer's sign-ups changed: their recommendations are computed afresh."""
+    from django.core.cache import cache
+
+    cache.delete(_recommendation_key(profile_id))
+
+
+def _open_to(profile):
+    """Open shifts the volunteer may be recommended: the rules of eligibility, in one place
+    (both the choice and each view's re-reading of it go through here)."""
+    return (
         Shift.objects.open()
         .public()
-        .filter(start__lt=now + timedelta(days=days), task__active=True)
+        .filter(task__active=True)
         .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
         .exclude(signups__profile=profile)
-        .order_by("start", "pk")[:500]
+    )
+
+
+def _choose_recommendations(profile, top, days):
+    """[(shift id, reason codes)] of the `top` shifts for the volunteer, best first."""
+    now = timezone.now()
+    near = Q(pk__in=[])
+    if profile.compound_id:
+        near = Q(task__compound_id=profile.compound_id) | Q(
+            task__post__compound_id=profile.compound_id
+        )
+    shifts = shift_rows(
+        _open_to(profile)
+        .filter(start__lt=now + timedelta(days=days))
+        .annotate(
+            nearness=Case(
+                When(near, then=Value(0)),
+                When(task__community_id=profile.community_id, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("nearness", "start", "pk")[: settings.MATCHING_RECOMMEND_CANDIDATES]
     )
     if not shifts:
         return []
@@ -220,9 +286,11 @@ def recommend_for_profile(profile, top=5, days=14):
         commitments,
         top=top,
     )
-    by_id = {s.pk: s for s in shifts}
-    skills, courses = reason_names([code for _sid, _sc, reasons in best for code in reasons])
-    return [
-        (by_id[sid], [reason_text(c, skills, courses) for c in reasons])
-        for sid, _score, reasons in best
-    ]
+    return [(sid, list(reasons)) for sid, _score, reasons in best]
+
+
+def forget_on_signup(sender, instance, **kwargs):
+    """post_save of a Signup (a sign-up, an invitation, a place taken again): see
+    `recommend_for_profile`. Status changes made with update() (withdrawing, declining) wait
+    for the cache entry to expire, a few minutes."""
+    forget_recommendations(instance.profile_id)

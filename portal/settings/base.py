@@ -554,3 +554,10 @@ MIDDLEWARE = [*MIDDLEWARE, "portal.limits.TooManyRequestsMiddleware"]
 # file is left out of the PDF fonts.
 PDF_FONT_BOLD_PATH = PDF_FONT_PATH.with_name(f"{PDF_FONT_PATH.stem}-Bold.ttf")
 PDF_FONT_SUPPLEMENT_PATH = PDF_FONT_PATH.with_name("NotoSansSC-Supplement.ttf")
+
+
+# --- background work (issue 13.3) ---
+# Spreadsheet imports of more than this many rows are checked and imported by the task worker
+# (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
+# their progress; smaller ones run in the request.
+IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))

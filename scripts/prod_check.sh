@@ -108,4 +108,4 @@ for port in "$WEB_A_PORT" "$WEB_B_PORT"; do
 done
 
 step checks
-"$PY" scripts/prod_check.py
+PYTHONUNBUFFERED=1 "$PY" scripts/prod_check.py

@@ -24,8 +24,9 @@ test-system-deps:
 	@$(MAKE) --no-print-directory install-debian PACKAGES="$(TEST_SYSTEM_PACKAGES)"
 
 # What `make prod-check` needs besides the services: nginx (to check deploy/nginx with
-# `nginx -t`; it is not started), curl, and the PostgreSQL and Redis client tools.
-PROD_SYSTEM_PACKAGES := nginx curl postgresql-client redis-tools
+# `nginx -t`; it is not started), openssl (a throwaway certificate for that), curl, and the
+# PostgreSQL and Redis client tools.
+PROD_SYSTEM_PACKAGES := nginx openssl curl postgresql-client redis-tools
 prod-system-deps:
 	@$(MAKE) --no-print-directory install-debian PACKAGES="$(PROD_SYSTEM_PACKAGES)"
 

@@ -12,7 +12,7 @@
 # last place). Everything started here is stopped on exit, whatever happens.
 #
 # Its own database (PROD_CHECK_DB, kept between runs so a second run only applies new
-# migrations; PROD_CHECK_FRESH=1 starts from an empty one) and its own Redis key prefix.
+# migrations; PROD_CHECK_FRESH=1, and CI, start from an empty one) and its own Redis prefix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,7 +68,9 @@ export LOG_LEVEL=WARNING
 echo "== prod-check: database $DB, Redis prefix $CACHE_KEY_PREFIX"
 pg_isready -q $PG || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not running on 127.0.0.1:6379" >&2; exit 1; }
-if [ "${PROD_CHECK_FRESH:-0}" = 1 ]; then dropdb $PG --if-exists "$DB"; fi
+# CI always starts afresh (a database kept from another branch may hold migrations by other
+# names); a developer's second run reuses it.
+if [ "${PROD_CHECK_FRESH:-0}" = 1 ] || [ "${CI:-}" = true ]; then dropdb $PG --if-exists "$DB"; fi
 if ! psql $PG -Atqc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
   createdb $PG "$DB"
   # A check database: a commit need not wait for the disk (migrating is mostly commits).

@@ -104,9 +104,17 @@ class Progress:
 # --- making, confirming and running jobs ---------------------------------------------------
 
 
+def delete_old_jobs(now=None):
+    """Jobs older than a day go, with the file and the preview they keep (people's data):
+    when the next job is made, and daily through `manage.py apply_retention`."""
+    now = now or timezone.now()
+    deleted, _by_model = ImportJob.objects.filter(created_at__lt=now - KEEP_JOBS_FOR).delete()
+    return deleted
+
+
 def start_job(*, user, model, resource_class, file_format, filename, content, rows, urls):
     """Make a check job for an uploaded file and queue it after commit; returns the job."""
-    ImportJob.objects.filter(created_at__lt=timezone.now() - KEEP_JOBS_FOR).delete()
+    delete_old_jobs()
     job = ImportJob.objects.create(
         user=user,
         model_label=model._meta.label_lower,

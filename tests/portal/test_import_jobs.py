@@ -155,3 +155,18 @@ def test_a_job_is_seen_only_by_its_uploader(
     client.force_login(make_user(roles.SUBDISTRICT_ADMIN, username="sdadmin2"))
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
+
+
+def test_the_daily_retention_job_deletes_jobs_older_than_a_day():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.retention import apply_retention
+
+    user = make_user(roles.SUBDISTRICT_ADMIN, username="x")
+    old = ImportJob.objects.create(user=user, content=b"people's data")
+    new = ImportJob.objects.create(user=user, content=b"people's data")
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    assert apply_retention()["import_jobs_deleted"] == 1
+    assert list(ImportJob.objects.all()) == [new]

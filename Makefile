@@ -9,7 +9,7 @@ APPS := portal content volunteers donations assistance
 # The address `make run` serves: every absolute link (QR codes, SMS, sitemap) is made from it.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test serve setup system-deps test-system-deps install-debian messages migrate demo lint format bench check-deploy clean wheel wheel-check
+.PHONY: run test serve setup system-deps test-system-deps prod-system-deps install-debian messages migrate demo lint format bench check-deploy prod-check deploy-files-check clean wheel wheel-check
 
 run: setup migrate demo serve
 
@@ -24,6 +24,13 @@ system-deps:
 
 test-system-deps:
 	@$(MAKE) --no-print-directory install-debian PACKAGES="$(TEST_SYSTEM_PACKAGES)"
+
+# What `make prod-check` needs besides the services: nginx (to check deploy/nginx with
+# `nginx -t`; it is not started), openssl (a throwaway certificate for that), curl, and the
+# PostgreSQL and Redis client tools.
+PROD_SYSTEM_PACKAGES := nginx openssl curl postgresql-client redis-tools
+prod-system-deps:
+	@$(MAKE) --no-print-directory install-debian PACKAGES="$(PROD_SYSTEM_PACKAGES)"
 
 install-debian:
 	@missing=""; for p in $(PACKAGES); do \
@@ -96,6 +103,16 @@ PRODUCTION_ENV = DJANGO_SETTINGS_MODULE=portal.settings.production \
 
 check-deploy: setup
 	$(PRODUCTION_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+# The portal as production runs it, on this machine (PostgreSQL on 127.0.0.1:5432 and Redis on
+# 127.0.0.1:6379 must be running; .ci/run starts them): two gunicorn servers and the task
+# worker with production settings, checked end to end and stopped again (scripts/prod_check.sh).
+prod-check: setup prod-system-deps deploy-files-check
+	scripts/prod_check.sh
+
+# The shipped nginx site and systemd units are valid (deploy/, docs/deploy.md).
+deploy-files-check: prod-system-deps
+	scripts/check_deploy_files.sh
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,12 +1,14 @@
 """The portal's screens in the Wagtail admin: the place directory, staff memberships and the
 audit trail."""
 
+from django.urls import path
 from wagtail import hooks
 
 from portal import audit
 from portal.admin.base import refuse_bulk_delete
 from portal.admin.places import PlacesViewSetGroup
 from portal.audit_views import AuditEventViewSet
+from portal.importexport.views import ImportJobView
 
 
 @hooks.register("register_admin_viewset")
@@ -38,3 +40,9 @@ def allow_page_cache(page, request, serve_args, serve_kwargs):
     label = page.specific_class._meta.label_lower if page.specific_class else ""
     seconds = settings.PAGE_CACHE_SECONDS_BY_TYPE.get(label, settings.PAGE_CACHE_SECONDS)
     pagecache.allow(request, seconds, query=("page",))
+
+
+@hooks.register("register_admin_urls")
+def register_import_jobs():
+    # A background import's progress and outcome (portal.importexport.jobs), for its owner only.
+    return [path("imports/<int:pk>/", ImportJobView.as_view(), name="portal_import_job")]

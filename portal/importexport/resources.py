@@ -177,6 +177,8 @@ class PortalResource(ModelResource):
     Without a user (management commands, tests of the rules themselves) nothing is scoped.
     """
 
+    progress = None
+
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
@@ -249,6 +251,8 @@ class PortalResource(ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.number = kwargs.get("row_number")
+        if self.progress is not None:  # a background import's row counter (importexport.jobs)
+            self.progress()
         return row_result
 
     def _perm(self, action):

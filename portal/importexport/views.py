@@ -1,16 +1,17 @@
 """The Wagtail side: Import/Export header buttons, the upload, preview and confirm views, the
 export view, and the viewset mixin that wires them into a ModelViewSet or SnippetViewSet."""
 
-import logging
-
 from allauth.account.decorators import reauthentication_required
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown, HeaderButton
 
 from portal import audit
+from portal.models import ImportJob
 from portal.scoping import scope
 
 from .exports import spreadsheet_response
@@ -30,7 +32,6 @@ from .files import (
     FORMATS,
     ImportFileError,
     claim_upload,
-    describe_problems,
     import_failed,
     load_upload,
     read_dataset,
@@ -39,11 +40,7 @@ from .files import (
     run_import,
     stash_upload,
 )
-from .resources import cell_text
-
-logger = logging.getLogger(__name__)
-
-PREVIEW_ROWS = 200
+from .jobs import confirm_job, rows_done, start_job, summarise
 
 
 class ImportForm(forms.Form):
@@ -61,10 +58,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         try:
             file_format, content = read_upload(upload)
-            read_dataset(content, file_format, self.resource)
+            dataset = read_dataset(content, file_format, self.resource)
         except ImportFileError as exc:
             raise ValidationError(str(exc)) from exc
-        self.file_format, self.content = file_format, content
+        self.file_format, self.content, self.rows = file_format, content, len(dataset)
         return upload
 
 
@@ -133,9 +130,21 @@ class ImportView(BaseImportExportView):
         form = self.get_form()
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        token = stash_upload(
-            request.user, self.model, form.file_format, form.cleaned_data["file"].name, form.content
-        )
+        filename = form.cleaned_data["file"].name
+        if form.rows > settings.IMPORT_BACKGROUND_ROWS:
+            # Too long for a web request: the worker checks it, then imports it once confirmed.
+            job = start_job(
+                user=request.user,
+                model=self.model,
+                resource_class=self.resource_class,
+                file_format=form.file_format,
+                filename=filename,
+                content=form.content,
+                rows=form.rows,
+                urls={"index": self.index_url, "upload": reverse(self.import_url_name)},
+            )
+            return HttpResponseRedirect(reverse("portal_import_job", args=[job.pk]))
+        token = stash_upload(request.user, self.model, form.file_format, filename, form.content)
         return HttpResponseRedirect(reverse(self.import_preview_url_name, args=[token]))
 
 
@@ -193,47 +202,91 @@ class ImportPreviewView(BaseImportExportView):
         )
         return HttpResponseRedirect(self.index_url)
 
-    @staticmethod
-    def shown_value(resource, row, column):
-        """What the record will hold, as an export would write it (so 'stairwell' shows as its
-        label and an empty cell as the value it keeps); the raw cell if that cannot be had."""
-        field = next((f for f in resource.fields.values() if str(f.column_name) == column), None)
-        if field is not None and row.instance is not None:
-            try:
-                return cell_text(field.export(row.instance))
-            except Exception:  # the preview must not fail on display
-                logger.warning("preview could not render %s", column, exc_info=True)
-        return cell_text((row.row_values or {}).get(column))
-
     def preview_context(self, stash, dataset, resource, result):
-        problems = describe_problems(resource, result)
-        columns = [
-            h
-            for h in dataset.headers
-            if h in {str(f.column_name) for f in resource.get_import_fields()}
-        ]
-        rows = [
-            {
-                "number": (row.number or 0) + 1,
-                "kind": row.import_type,
-                "values": [self.shown_value(resource, row, c) for c in columns],
-            }
-            for row in result.rows
-            if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
-        ]
         return self.get_context_data(
             filename=stash["filename"],
-            problems=problems,
-            bad_rows=len({p.row for p in problems}),
-            preview_columns=columns,
-            preview_rows=rows[:PREVIEW_ROWS],
-            hidden_rows=max(0, len(rows) - PREVIEW_ROWS),
-            total_rows=len(dataset),
-            new_count=result.totals[RowResult.IMPORT_TYPE_NEW],
-            update_count=result.totals[RowResult.IMPORT_TYPE_UPDATE],
             confirm_url=reverse(self.import_preview_url_name, args=[self.token]),
             upload_url=reverse(self.import_url_name),
+            **summarise(resource, dataset, result),
         )
+
+
+class ImportJobView(WagtailAdminTemplateMixin, TemplateView):
+    """A background import (portal.importexport.jobs), seen by the person who uploaded it:
+    while the worker runs, rows done out of the total (the page refreshes itself); then the
+    preview with its problems or the confirm button; then the outcome of the import."""
+
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.job = get_object_or_404(ImportJob, pk=kwargs["pk"], user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def resource(self):
+        return import_string(self.job.resource_path)(user=self.request.user)
+
+    @cached_property
+    def model(self):
+        return self.resource._meta.model
+
+    def get_page_title(self):
+        return _("Import %(model)s") % {"model": self.model._meta.verbose_name_plural}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": self.job.index_url, "label": capfirst(self.model._meta.verbose_name_plural)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_template_names(self):
+        job = self.job
+        if not job.finished:
+            return ["portal/importexport/progress.html"]
+        return ["portal/importexport/preview.html"]
+
+    def get_context_data(self, **kwargs):
+        job = self.job
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "job": job,
+                "filename": job.filename,
+                "index_url": job.index_url,
+                "upload_url": job.upload_url,
+                "confirm_url": self.request.path,
+                "rows_done": rows_done(job),
+                "rows_total": job.rows_total,
+                "refresh_seconds": 2,
+                "model_name_plural": self.model._meta.verbose_name_plural,
+                **{"total_rows": job.rows_total, "new_count": 0, "update_count": 0},
+                **job.result,
+            }
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        if job.finished and job.kind == ImportJob.Kind.IMPORT and not job.result.get("problems"):
+            messages.success(request, self.imported_message())
+            return HttpResponseRedirect(job.index_url)
+        if job.finished and job.kind == ImportJob.Kind.IMPORT:
+            messages.error(request, _("Nothing was imported: the file has problems."))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not confirm_job(self.job):
+            messages.error(request, _("This import has already been confirmed."))
+        return HttpResponseRedirect(request.path)
+
+    def imported_message(self):
+        result = self.job.result
+        return _("Imported %(filename)s: %(new)s added, %(updated)s updated.") % {
+            "filename": self.job.filename,
+            "new": result.get("new_count", 0),
+            "updated": result.get("update_count", 0),
+        }
 
 
 class ExportViewMixin:

@@ -602,3 +602,10 @@ WAGTAILFRONTENDCACHE_LANGUAGES: list = []
 # /readyz calls the task worker stale when a task has waited this long and none finished
 # meanwhile; 0 leaves the worker out of readiness (portal/health.py).
 READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))
+
+
+# --- background work (issue 13.3) ---
+# Spreadsheet imports of more than this many rows are checked and imported by the task worker
+# (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
+# their progress; smaller ones run in the request.
+IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))

@@ -21,7 +21,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 
 from portal import roles
-from portal.models import AuditEvent
+from portal.models import AuditEvent, ImportJob
 from tests.factories import (
     CommunityFactory,
     CompoundFactory,
@@ -107,6 +107,7 @@ FILL = {
     "volunteers_admin:shift_suggestions": {"pk": "shift"},
     "volunteers_admin:full_id_number": {"pk": "profile"},
     "donations:pledge_photo": {"pk": "pledge_line"},
+    "portal_import_job": {"pk": "import_job"},
     "mfa_edit_webauthn": {"pk": "security_key"},
     "mfa_remove_webauthn": {"pk": "security_key"},
     # Wagtail's admin, with community A's section and its draft notice
@@ -522,6 +523,18 @@ def build_world():
         "post_token": tokens.sign(POST_SIGNING_KIND, certificate.serial),
         "pledge_line": pledge.lines.get(),
         # the subdistrict admin's own security key (allauth's MFA)
+        # a background import of coordinator A's (portal.importexport.jobs): theirs alone
+        "import_job": ImportJob.objects.create(
+            user=coordinator,
+            model_label="portal.compound",
+            resource_path="portal.resources.CompoundResource",
+            index_url="/admin/",
+            upload_url="/admin/",
+            language="zh-hans",
+            filename="小区.xlsx",
+            file_format="xlsx",
+            rows_total=400,
+        ),
         "security_key": Authenticator.objects.create(
             user=admin, type=Authenticator.Type.WEBAUTHN, data={"name": "钥匙", "credential": {}}
         ),

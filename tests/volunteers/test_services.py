@@ -158,7 +158,7 @@ def test_template_generates_shifts_and_edits_only_future_unstaffed(gate_task, vo
     assert all(s.places == 3 and timezone.localtime(s.start).hour == 8 for s in others)
 
 
-def test_template_edit_keeps_a_shift_someone_withdrew_from_cancelled(gate_task, volunteer):
+def test_template_edit_moves_a_shift_someone_withdrew_from_in_place(gate_task, volunteer):
     today = timezone.localdate()
     template = ShiftTemplate.objects.create(
         task=gate_task,
@@ -173,13 +173,13 @@ def test_template_edit_keeps_a_shift_someone_withdrew_from_cancelled(gate_task, 
     signup = services.sign_up(volunteer, shift)
     services.withdraw(volunteer, signup)
     services.update_template(template, time_ranges=[["08:00", "12:00"]])
-    # The withdrawn sign-up and its shift stay on record (cancelled, detached); a new one is made.
+    # Nobody is on it any more: the same shift (its links keep working) takes the new time;
+    # the withdrawn sign-up stays on record.
     signup.refresh_from_db()
     assert signup.status == "withdrawn"
-    shift.refresh_from_db()
-    assert shift.cancelled_at is not None and shift.template_id is None
-    [new] = template.shifts.all()
-    assert timezone.localtime(new.start).hour == 8
+    [moved] = template.shifts.all()
+    assert moved.pk == shift.pk and moved.cancelled_at is None
+    assert timezone.localtime(moved.start).hour == 8
 
 
 def test_cancel_shift_releases_places_and_notifies(coordinator, volunteer, shift):

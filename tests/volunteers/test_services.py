@@ -152,7 +152,8 @@ def test_template_generates_shifts_and_edits_only_future_unstaffed(gate_task, vo
     shifts = list(template.shifts.order_by("start"))
     assert staffed in shifts
     staffed.refresh_from_db()
-    assert staffed.places == 2 and timezone.localtime(staffed.start).hour == 7
+    # its times stay as agreed; its places follow the template (never below those taken)
+    assert staffed.places == 3 and timezone.localtime(staffed.start).hour == 7
     others = [s for s in shifts if s.pk != staffed.pk]
     assert len(others) == 3
     assert all(s.places == 3 and timezone.localtime(s.start).hour == 8 for s in others)
@@ -269,22 +270,18 @@ def test_coordinator_removes_person_and_place_opens(coordinator, volunteer, shif
 
 def test_check_in_then_out_by_post_qr(volunteer, shift, post):
     signup = services.sign_up(volunteer, shift)
-    direction, attendance = services.check_in_or_out(
-        volunteer.user, post, now=shift.start - timedelta(minutes=2)
-    )
-    assert direction == "in"
-    direction, attendance = services.check_in_or_out(
-        volunteer.user, post, now=shift.end - timedelta(minutes=2)
-    )
-    assert direction == "out" and attendance.minutes == 300
+    attendance = services.check_in(volunteer.user, post, now=shift.start - timedelta(minutes=2))
+    assert attendance.check_in_at == shift.start - timedelta(minutes=2)
+    attendance = services.check_out(volunteer.user, post, now=shift.end - timedelta(minutes=2))
+    assert attendance.minutes == 300
     assert attendance.hours == 5.0 and attendance.signup == signup
     with pytest.raises(services.VolunteerError):
-        services.check_in_or_out(volunteer.user, post, now=shift.end)
+        services.check_out(volunteer.user, post, now=shift.end)
 
 
 def test_check_in_without_shift_at_post_is_refused(volunteer, shift, post):
     with pytest.raises(services.VolunteerError) as error:
-        services.check_in_or_out(volunteer.user, post, now=shift.start)
+        services.check_in(volunteer.user, post, now=shift.start)
     assert error.value.code == "no_shift"
 
 

@@ -11,17 +11,20 @@ is translated and shown to the person as it is.
 """
 
 from .attendance import (
-    check_in_or_out,
+    check_in,
+    check_in_open,
+    check_out,
     confirm_attendance,
     correct_attendance,
     mark_no_show,
     minutes_by_kind,
     minutes_served,
+    post_state,
+    undo_scan,
+    undo_possible,
 )
 from .base import (
     ANONYMOUS_NAME,
-    CHECK_IN_EARLY,
-    CHECK_OUT_LATE,
     SignupError,
     VolunteerError,
     withdraw_cutoff,
@@ -68,8 +71,6 @@ from .signups import (
 
 __all__ = [
     "ANONYMOUS_NAME",
-    "CHECK_IN_EARLY",
-    "CHECK_OUT_LATE",
     "VolunteerError",
     "SignupError",
     "withdraw_cutoff",
@@ -99,7 +100,12 @@ __all__ = [
     "decline_invitation",
     "invitation_declined",
     "offer_after_decline",
-    "check_in_or_out",
+    "check_in",
+    "check_in_open",
+    "check_out",
+    "post_state",
+    "undo_scan",
+    "undo_possible",
     "confirm_attendance",
     "mark_no_show",
     "correct_attendance",

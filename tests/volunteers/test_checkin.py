@@ -119,7 +119,9 @@ def test_the_post_page_has_two_actions_naming_the_shift(client, volunteer, post,
     assert Attendance.objects.get().check_out_at is None
 
 
-def test_another_persons_shift_at_the_post_is_not_offered(client, volunteer, post, now_shift, community):
+def test_another_persons_shift_at_the_post_is_not_offered(
+    client, volunteer, post, now_shift, community
+):
     from tests.factories import VolunteerProfileFactory
 
     services.sign_up(VolunteerProfileFactory(community=community), now_shift)

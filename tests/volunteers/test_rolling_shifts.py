@@ -53,7 +53,9 @@ def test_the_horizon_is_a_setting_and_an_end_date_still_ends(gate_task, settings
     settings.VOLUNTEERS_SHIFT_DAYS_AHEAD = 3
     today = timezone.localdate()
     rolling = _template(gate_task)
-    ending = _template(gate_task, end_date=today + timedelta(days=1), time_ranges=[["20:00", "22:00"]])
+    ending = _template(
+        gate_task, end_date=today + timedelta(days=1), time_ranges=[["20:00", "22:00"]]
+    )
     call_command("generate_shifts", stdout=open("/dev/null", "w"))
     assert _days(rolling)[-1] == today + timedelta(days=3)
     assert _days(ending)[-1] == today + timedelta(days=1)
@@ -143,9 +145,7 @@ def test_a_dropped_weekday_cancels_its_empty_shifts_and_their_links_still_open(
     services.generate_from_template(template)
     tomorrow = timezone.localdate() + timedelta(days=1)
     dropped = [s for s in template.shifts.all() if timezone.localdate(s.start) == tomorrow]
-    services.update_template(
-        template, weekdays=[d for d in range(7) if d != tomorrow.weekday()]
-    )
+    services.update_template(template, weekdays=[d for d in range(7) if d != tomorrow.weekday()])
     for shift in dropped:
         shift.refresh_from_db()
         assert shift.cancelled_at is not None
@@ -169,3 +169,32 @@ def test_a_template_without_an_end_date_is_saved_from_the_admin_form(gate_task):
     assert form.is_valid(), form.errors
     template = services.create_template(**form.template_fields())
     assert template.end_date is None and template.shifts.exists()
+
+
+def test_the_duty_grid_shows_posts_by_day_with_open_places(
+    client, coordinator, gate_task, volunteer, other_task
+):
+    template = _template(gate_task)
+    services.generate_from_template(template)
+    taken = template.shifts.order_by("start")[0]
+    services.sign_up(volunteer, taken)
+    other = _template(other_task)
+    services.generate_from_template(other)
+    client.force_login(coordinator)
+    compound = gate_task.post.compound
+    page = client.get(f"/admin/volunteering/duty-grid/?compound={compound.pk}").content.decode()
+    assert "北门 · 北门值守" in page
+    assert f"/admin/volunteering/shifts/{taken.pk}/people/" in page
+    assert "1/2" in page and "0/2" in page
+    assert "南门" not in page  # another community's post
+    # next week already exists, and each cell opens the shift's people page
+    next_week = (timezone.localdate() + timedelta(days=7)).isoformat()
+    page = client.get(
+        f"/admin/volunteering/duty-grid/?compound={compound.pk}&from={next_week}"
+    ).content.decode()
+    assert page.count("/people/") == 14
+    # another community's compound: not found
+    foreign = other_task.post.compound
+    response = client.get(f"/admin/volunteering/duty-grid/?compound={foreign.pk}")
+    assert response.status_code == 404
+    assert client.get("/admin/volunteering/duty-grid/?compound=abc").status_code == 404

@@ -68,7 +68,7 @@ def check_in_open(shift, now):
 
 
 def undo_possible(attendance, now):
-    """"in" or "out" when the volunteer may still undo that scan herself, else None."""
+    """ "in" or "out" when the volunteer may still undo that scan herself, else None."""
     if attendance is None or attendance.confirmed_by_id:
         return None
     window = _minutes("VOLUNTEERS_SCAN_UNDO_MINUTES")
@@ -137,9 +137,7 @@ def check_in(user, post, *, signup=None, now=None):
                     code="already_in",
                 )
             raise VolunteerError(_("You have no shift at this post now."), code="no_shift")
-        chosen = Signup.objects.select_for_update().select_related("shift__task").get(
-            pk=chosen.pk
-        )
+        chosen = Signup.objects.select_for_update().select_related("shift__task").get(pk=chosen.pk)
         if not check_in_open(chosen.shift, now):
             if now < chosen.shift.start:
                 raise VolunteerError(

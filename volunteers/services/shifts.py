@@ -255,3 +255,33 @@ def cancel_shift(shift, by, reason=""):
             if signup.profile.user_id:
                 notify(signup.profile.user, "volunteers/notify/cancelled", context)
     return shift
+
+
+def duty_grid(compound, first_day, days=7):
+    """The duty grid of a compound: one row per post (or task without a post), one column per
+    day, each cell the shifts of that post that day (cancelled ones left out). Returns
+    (days, rows) with rows as [{"label", "cells": [[shift, ...], ...]}]."""
+    from django.db.models import Q
+
+    tz = timezone.get_current_timezone()
+    dates = [first_day + timedelta(days=i) for i in range(days)]
+    start = timezone.make_aware(datetime.combine(first_day, time.min), tz)
+    end = start + timedelta(days=days)
+    shifts = (
+        Shift.objects.filter(
+            Q(task__post__compound=compound) | Q(task__post__isnull=True, task__compound=compound),
+            cancelled_at__isnull=True,
+            start__gte=start,
+            start__lt=end,
+        )
+        .select_related("task__post")
+        .order_by("task__post__name", "task__title", "start")
+    )
+    rows = {}
+    for shift in shifts:
+        task = shift.task
+        key = ("post", task.post_id) if task.post_id else ("task", task.pk)
+        label = f"{task.post.name} · {task.title}" if task.post_id else task.title
+        row = rows.setdefault(key, {"label": label, "cells": [[] for _ in dates]})
+        row["cells"][(timezone.localdate(shift.start) - first_day).days].append(shift)
+    return dates, sorted(rows.values(), key=lambda r: r["label"])

@@ -129,3 +129,12 @@ def test_another_persons_shift_at_the_post_is_not_offered(
     page = client.get(f"/volunteers/checkin/{views.post_token(post)}/").content.decode()
     assert "您现在在这个点位没有班次" in page
     assert TaskFactory  # noqa: B018 - imported for the fixture module's use
+
+
+def test_date_fields_show_their_dates_in_chinese(client, volunteer):
+    """A date input takes only 2026-12-01; the Chinese format 2026/12/01 left the
+    certificate's period empty, so downloading it failed with "choose the period"."""
+    client.force_login(volunteer.user)
+    page = client.get("/volunteers/me/").content.decode()
+    first, _last = services.month_bounds(timezone.localdate())
+    assert f'value="{first.isoformat()}"' in page

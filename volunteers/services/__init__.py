@@ -20,8 +20,8 @@ from .attendance import (
     minutes_by_kind,
     minutes_served,
     post_state,
-    undo_scan,
     undo_possible,
+    undo_scan,
 )
 from .base import (
     ANONYMOUS_NAME,

@@ -28,6 +28,12 @@ def _local_time(moment):
     return timezone.localtime(moment).strftime("%H:%M")
 
 
+def _shift_name(shift):
+    """北门值守（12月4日 07:00-12:00）: the shift as the volunteer knows it."""
+    start, end = timezone.localtime(shift.start), timezone.localtime(shift.end)
+    return f"{shift.task.title}（{start.month}月{start.day}日 {start:%H:%M}-{end:%H:%M}）"
+
+
 def _profile_of(user):
     profile = VolunteerProfile.objects.filter(user=user).first() if user else None
     if profile is None:
@@ -133,7 +139,10 @@ def check_in(user, post, *, signup=None, now=None):
                 row = next(row for row in state if row["can_check_out"])
                 raise VolunteerError(
                     _("You already checked in at %(time)s for %(shift)s.")
-                    % {"time": _local_time(row["attendance"].check_in_at), "shift": row["shift"]},
+                    % {
+                        "time": _local_time(row["attendance"].check_in_at),
+                        "shift": _shift_name(row["shift"]),
+                    },
                     code="already_in",
                 )
             raise VolunteerError(_("You have no shift at this post now."), code="no_shift")
@@ -143,7 +152,7 @@ def check_in(user, post, *, signup=None, now=None):
                 raise VolunteerError(
                     _("Check-in for %(shift)s opens at %(time)s.")
                     % {
-                        "shift": chosen.shift,
+                        "shift": _shift_name(chosen.shift),
                         "time": _local_time(
                             chosen.shift.start - _minutes("VOLUNTEERS_CHECK_IN_EARLY_MINUTES")
                         ),
@@ -155,7 +164,7 @@ def check_in(user, post, *, signup=None, now=None):
                     "Check-in for %(shift)s has closed. Please ask your coordinator to "
                     "confirm your attendance."
                 )
-                % {"shift": chosen.shift},
+                % {"shift": _shift_name(chosen.shift)},
                 code="too_late",
             )
         attendance, _created = Attendance.objects.get_or_create(
@@ -164,7 +173,7 @@ def check_in(user, post, *, signup=None, now=None):
         if attendance.check_in_at:
             raise VolunteerError(
                 _("You already checked in at %(time)s for %(shift)s.")
-                % {"time": _local_time(attendance.check_in_at), "shift": chosen.shift},
+                % {"time": _local_time(attendance.check_in_at), "shift": _shift_name(chosen.shift)},
                 code="already_in",
             )
         attendance.check_in_at = now
@@ -203,7 +212,7 @@ def check_out(user, post, *, signup=None, now=None, confirmed=False):
                     "You checked in only at %(time)s. Check out of %(shift)s now? Only if "
                     "you are really leaving."
                 )
-                % {"time": _local_time(attendance.check_in_at), "shift": chosen.shift},
+                % {"time": _local_time(attendance.check_in_at), "shift": _shift_name(chosen.shift)},
                 code="too_soon",
             )
         attendance.check_out_at = max(now, attendance.check_in_at)

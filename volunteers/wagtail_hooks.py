@@ -192,7 +192,13 @@ class TemplateViewSet(ScopedViewSet):
         services.update_template(instance, by=user, **form.template_fields())
         return instance
 
-    list_display = ["__str__", "places", "start_date", "end_date"]
+    list_display = [
+        "__str__",
+        "places",
+        "start_date",
+        # no end date: its shifts keep coming, VOLUNTEERS_SHIFT_DAYS_AHEAD days ahead
+        Column("end_date", label=_("until"), accessor=lambda t: t.end_date or _("no end date")),
+    ]
     list_filter = ["task__community"]
 
 

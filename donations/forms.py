@@ -9,6 +9,9 @@ from portal.bounds import MAX_QUANTITY
 from portal.importexport import ImportFileError, read_upload
 from portal.validators import normalize_uscc, validate_uscc
 
+# A date input takes only ISO dates: the Chinese locale's 2026/12/01 would leave it empty.
+ISO_DATE = "%Y-%m-%d"
+
 
 def choose_the_only_one(field, queryset):
     """Offer `queryset` in a choice field; when it holds one record (a coordinator of one
@@ -98,7 +101,7 @@ class PledgeForm(forms.Form):
     expected_date = forms.DateField(
         label=_("Expected delivery date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -119,7 +122,9 @@ class PledgeLineForm(forms.Form):
     )
     lot_number = forms.CharField(label=_("Lot number"), max_length=50, required=False)
     expiry = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expiry date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     photo = PhotoField(
         label=_("Photo of goods or certificate"), required=False, validators=[validate_photo]

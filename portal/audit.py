@@ -43,6 +43,7 @@ ACTIONS = {
     "volunteers.attendance.confirm": _("Attendance confirmed"),
     "volunteers.attendance.correct": _("Attendance corrected"),
     "volunteers.attendance.no_show": _("Marked as no-show"),
+    "volunteers.attendance.undo": _("Scan undone by the volunteer"),
     "accounts.roles.change": _("Roles changed"),
     "accounts.status.change": _("Account status changed"),
     "accounts.role_permissions.change": _("Role permissions changed"),

@@ -3,7 +3,7 @@ people on a shift, attendance corrections, post QR posters, the party-member rep
 attendance ledger export, a shift's suggested volunteers and auto-assign with review. Every
 object is fetched through portal.scoping.scope, so another community's records answer 404."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from portal import audit
 from portal.admin import show_error
 from portal.importexport import spreadsheet_response
-from portal.models import Post
-from portal.params import get_object_or_404
+from portal.models import Compound, Post
+from portal.params import get_object_or_404, parse_id
 from portal.pdf import pdf_response, render_pdf
 from portal.scoping import get_scoped_or_404, scope
 
@@ -403,5 +403,45 @@ def auto_assign(request):
             "form": form,
             "proposals": proposals,
             "result": result,
+        },
+    )
+
+
+@permission_required("volunteers.view_shift", raise_exception=True)
+def duty_grid(request):
+    """A compound's duty grid: posts × the next days, places filled and open; a cell opens
+    the shift's people page (invite, suggestions, remove)."""
+    compounds = scope(Compound.objects.select_related("community"), request.user).order_by(
+        "community__name", "name"
+    )
+    compound = None
+    wanted = request.GET.get("compound")
+    if wanted:
+        compound = get_scoped_or_404(request.user, Compound, pk=parse_id(wanted))
+    else:
+        compound = compounds.first()
+    try:
+        first_day = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first_day = timezone.localdate()
+    days, rows = services.duty_grid(compound, first_day) if compound else ([], [])
+    totals = {"places": 0, "open": 0}
+    for row in rows:
+        for cell in row["cells"]:
+            for shift in cell:
+                totals["places"] += shift.places
+                totals["open"] += shift.places_left
+    return render(
+        request,
+        "volunteers/admin/duty_grid.html",
+        {
+            "compounds": compounds,
+            "compound": compound,
+            "days": days,
+            "rows": rows,
+            "totals": totals,
+            "previous": (first_day - timedelta(days=7)).isoformat(),
+            "next": (first_day + timedelta(days=7)).isoformat(),
+            "first_day": first_day,
         },
     )

@@ -189,7 +189,7 @@ def _tasks_and_shifts(named_communities):
             time_ranges=GATE_RANGES,
             places=2,
             start_date=today - timedelta(days=7),
-            end_date=today + timedelta(days=7),
+            end_date=None,  # rolling: shifts always exist two weeks ahead
         )
         for task in tasks
         if task.kind == Task.Kind.GATE_DUTY

@@ -13,6 +13,9 @@ from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
 
 SLOT_TIMES = {code: (start, end) for code, _label, start, end in AVAILABILITY_SLOTS}
 
+# A date input takes only ISO dates: the Chinese locale's 2026/12/01 would leave it empty.
+ISO_DATE = "%Y-%m-%d"
+
 
 def availability_choices():
     return [
@@ -177,7 +180,9 @@ class ProfileForm(forms.ModelForm):
 
 class ShiftFilterForm(forms.Form):
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     kind = forms.ChoiceField(
         label=_("Kind of work"),
@@ -187,8 +192,12 @@ class ShiftFilterForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+    end = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
 
     def clean(self):
         data = super().clean()
@@ -202,8 +211,12 @@ class ReasonForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+    end = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
     work_unit = forms.CharField(label=_("Work unit"), required=False)
 
 
@@ -214,12 +227,14 @@ def _next_monday():
 
 class AutoAssignForm(forms.Form):
     start = forms.DateField(
-        label=_("from"), initial=_next_monday, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from"),
+        initial=_next_monday,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     end = forms.DateField(
         label=_("until"),
         initial=lambda: _next_monday() + timedelta(days=6),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     community = forms.ModelChoiceField(
         queryset=None, required=False, label=_("community"), empty_label=_("All my communities")

@@ -3,6 +3,7 @@ my page and calendar, check-in at a post, certificate and its public verificatio
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -460,7 +461,8 @@ def post_checkin_url(request, post):
 
 
 def checkin(request, token):
-    """The page a post's QR code opens: check in, or out when already in."""
+    """The page a post's QR code opens: the shifts she holds at this post now, each with one
+    clear action - check in, or check out - and, for a few minutes, undo the last scan."""
     try:
         post_id = tokens.verify(POST_SIGNING_KIND, token)
     except tokens.InvalidToken as error:
@@ -468,15 +470,60 @@ def checkin(request, token):
     post = get_object_or_404(Post.objects.select_related("compound__community"), pk=post_id)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    result = None
+    result = confirm = None
     if request.method == "POST":
+        action = request.POST.get("action")
+        signup = request.POST.get("signup") or None
         try:
-            direction, attendance = services.check_in_or_out(request.user, post)
+            if action == "in":
+                result = ("in", services.check_in(request.user, post, signup=signup))
+            elif action == "out":
+                result = (
+                    "out",
+                    services.check_out(
+                        request.user,
+                        post,
+                        signup=signup,
+                        confirmed=request.POST.get("confirmed") == "1",
+                    ),
+                )
+            elif action == "undo":
+                which, attendance = services.undo_scan(request.user, post, signup=signup)
+                messages.success(
+                    request,
+                    _("Your check-out is undone: you are still checked in.")
+                    if which == "out"
+                    else _("Your check-in is undone."),
+                )
+                return redirect(request.path)
+            else:
+                return redirect(request.path)
         except services.VolunteerError as error:
-            messages.error(request, _error_text(error))
-        else:
-            result = {"direction": direction, "attendance": attendance}
-    return render(request, "volunteers/checkin.html", {"post": post, "result": result})
+            if error.code == "too_soon":
+                confirm = {"message": _error_text(error), "signup": signup}
+            else:
+                messages.error(request, _error_text(error))
+    state = services.post_state(request.user, post)
+    if result is not None:
+        direction, attendance = result
+        result = {
+            "direction": direction,
+            "attendance": attendance,
+            "shift": attendance.signup.shift,
+            "undo": services.undo_possible(attendance, timezone.now()),
+        }
+    return render(
+        request,
+        "volunteers/checkin.html",
+        {
+            "post": post,
+            "result": result,
+            "confirm": confirm,
+            "rows": state,
+            "profile": _profile(request.user),
+            "undo_minutes": settings.VOLUNTEERS_SCAN_UNDO_MINUTES,
+        },
+    )
 
 
 def post_qr(request, post, *, printable=True):

@@ -192,7 +192,13 @@ class TemplateViewSet(ScopedViewSet):
         services.update_template(instance, by=user, **form.template_fields())
         return instance
 
-    list_display = ["__str__", "places", "start_date", "end_date"]
+    list_display = [
+        "__str__",
+        "places",
+        "start_date",
+        # no end date: its shifts keep coming, VOLUNTEERS_SHIFT_DAYS_AHEAD days ahead
+        Column("end_date", label=_("until"), accessor=lambda t: t.end_date or _("no end date")),
+    ]
     list_filter = ["task__community"]
 
 
@@ -357,6 +363,7 @@ def register_urls():
             "shifts/<int:pk>/suggestions/", admin_views.shift_suggestions, name="shift_suggestions"
         ),
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
+        path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 
@@ -368,6 +375,17 @@ def register_reports_menu():
         reverse("volunteers_admin:posts"),
         icon_name="doc-full",
         order=215,
+        permission="volunteers.view_shift",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def duty_grid_menu():
+    return PermissionMenuItem(
+        _("Duty grid"),
+        reverse("volunteers_admin:duty_grid"),
+        icon_name="table",
+        order=205,
         permission="volunteers.view_shift",
     )
 

@@ -318,6 +318,19 @@ LOGGING = {
 VOLUNTEERS_WITHDRAW_CUTOFF_HOURS = int(env("VOLUNTEERS_WITHDRAW_CUTOFF_HOURS", "12"))
 # send_shift_reminders reminds people of shifts starting within this many hours.
 VOLUNTEERS_REMINDER_HOURS = int(env("VOLUNTEERS_REMINDER_HOURS", "24"))
+# Shift templates: shifts always exist this many days ahead. `manage.py generate_shifts` (run
+# daily by a timer; idempotent) makes the missing ones; saving a template does too.
+VOLUNTEERS_SHIFT_DAYS_AHEAD = int(env("VOLUNTEERS_SHIFT_DAYS_AHEAD", "14"))
+# Check-in at a post (the post's QR code): allowed from this many minutes before a shift
+# starts until this many minutes after it starts (never after it ends) ...
+VOLUNTEERS_CHECK_IN_EARLY_MINUTES = int(env("VOLUNTEERS_CHECK_IN_EARLY_MINUTES", "60"))
+VOLUNTEERS_CHECK_IN_LATE_MINUTES = int(env("VOLUNTEERS_CHECK_IN_LATE_MINUTES", "120"))
+# ... check-out until this many minutes after the shift ends ...
+VOLUNTEERS_CHECK_OUT_LATE_MINUTES = int(env("VOLUNTEERS_CHECK_OUT_LATE_MINUTES", "180"))
+# ... a check-out this soon after checking in asks "are you sure?" first (a second scan) ...
+VOLUNTEERS_CHECK_OUT_CONFIRM_MINUTES = int(env("VOLUNTEERS_CHECK_OUT_CONFIRM_MINUTES", "10"))
+# ... and the volunteer may undo her last scan for this many minutes (audited).
+VOLUNTEERS_SCAN_UNDO_MINUTES = int(env("VOLUNTEERS_SCAN_UNDO_MINUTES", "5"))
 
 
 # --- matching ---

@@ -293,7 +293,7 @@ def test_invite_from_shift_people_page(client, coordinator, shift, community):
     assert Signup.objects.get(profile=candidate).status == "invited"
 
 
-def test_editing_a_template_in_the_admin_changes_only_unstaffed_future_shifts(
+def test_editing_a_template_in_the_admin_updates_its_future_shifts_in_place(
     client, coordinator, gate_task, volunteer
 ):
     today = timezone.localdate()
@@ -321,7 +321,8 @@ def test_editing_a_template_in_the_admin_changes_only_unstaffed_future_shifts(
         },
     )
     assert response.status_code == 302, response.content.decode()[:1500]
-    places = sorted(template.shifts.values_list("places", flat=True))
-    assert places == [2, 4]
+    # every shift follows the new number of places, in place (same ids, links keep working);
+    # the staffed one keeps its people and its times
+    assert sorted(template.shifts.values_list("places", flat=True)) == [4, 4]
     staffed.refresh_from_db()
-    assert staffed.taken == 1 and staffed.places == 2
+    assert staffed.taken == 1 and staffed.places == 4 and staffed.template_id == template.pk

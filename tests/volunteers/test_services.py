@@ -152,13 +152,14 @@ def test_template_generates_shifts_and_edits_only_future_unstaffed(gate_task, vo
     shifts = list(template.shifts.order_by("start"))
     assert staffed in shifts
     staffed.refresh_from_db()
-    assert staffed.places == 2 and timezone.localtime(staffed.start).hour == 7
+    # its times stay as agreed; its places follow the template (never below those taken)
+    assert staffed.places == 3 and timezone.localtime(staffed.start).hour == 7
     others = [s for s in shifts if s.pk != staffed.pk]
     assert len(others) == 3
     assert all(s.places == 3 and timezone.localtime(s.start).hour == 8 for s in others)
 
 
-def test_template_edit_keeps_a_shift_someone_withdrew_from_cancelled(gate_task, volunteer):
+def test_template_edit_moves_a_shift_someone_withdrew_from_in_place(gate_task, volunteer):
     today = timezone.localdate()
     template = ShiftTemplate.objects.create(
         task=gate_task,
@@ -173,13 +174,13 @@ def test_template_edit_keeps_a_shift_someone_withdrew_from_cancelled(gate_task, 
     signup = services.sign_up(volunteer, shift)
     services.withdraw(volunteer, signup)
     services.update_template(template, time_ranges=[["08:00", "12:00"]])
-    # The withdrawn sign-up and its shift stay on record (cancelled, detached); a new one is made.
+    # Nobody is on it any more: the same shift (its links keep working) takes the new time;
+    # the withdrawn sign-up stays on record.
     signup.refresh_from_db()
     assert signup.status == "withdrawn"
-    shift.refresh_from_db()
-    assert shift.cancelled_at is not None and shift.template_id is None
-    [new] = template.shifts.all()
-    assert timezone.localtime(new.start).hour == 8
+    [moved] = template.shifts.all()
+    assert moved.pk == shift.pk and moved.cancelled_at is None
+    assert timezone.localtime(moved.start).hour == 8
 
 
 def test_cancel_shift_releases_places_and_notifies(coordinator, volunteer, shift):
@@ -269,22 +270,18 @@ def test_coordinator_removes_person_and_place_opens(coordinator, volunteer, shif
 
 def test_check_in_then_out_by_post_qr(volunteer, shift, post):
     signup = services.sign_up(volunteer, shift)
-    direction, attendance = services.check_in_or_out(
-        volunteer.user, post, now=shift.start - timedelta(minutes=2)
-    )
-    assert direction == "in"
-    direction, attendance = services.check_in_or_out(
-        volunteer.user, post, now=shift.end - timedelta(minutes=2)
-    )
-    assert direction == "out" and attendance.minutes == 300
+    attendance = services.check_in(volunteer.user, post, now=shift.start - timedelta(minutes=2))
+    assert attendance.check_in_at == shift.start - timedelta(minutes=2)
+    attendance = services.check_out(volunteer.user, post, now=shift.end - timedelta(minutes=2))
+    assert attendance.minutes == 300
     assert attendance.hours == 5.0 and attendance.signup == signup
     with pytest.raises(services.VolunteerError):
-        services.check_in_or_out(volunteer.user, post, now=shift.end)
+        services.check_out(volunteer.user, post, now=shift.end)
 
 
 def test_check_in_without_shift_at_post_is_refused(volunteer, shift, post):
     with pytest.raises(services.VolunteerError) as error:
-        services.check_in_or_out(volunteer.user, post, now=shift.start)
+        services.check_in(volunteer.user, post, now=shift.start)
     assert error.value.code == "no_shift"
 
 

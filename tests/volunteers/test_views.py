@@ -165,11 +165,12 @@ def test_post_qr_check_in_and_out(client, volunteer, post, gate_task):
     url = f"/volunteers/checkin/{views.post_token(post)}/"
     assert client.get(url).status_code == 302  # log in first
     client.force_login(volunteer.user)
-    assert "签到 / 签退" in client.get(url).content.decode()
-    html = client.post(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "签到" in page and "北门值守" in page
+    html = client.post(url, {"action": "in"}).content.decode()
     assert "已签到" in html
     assert Attendance.objects.get().check_in_at is not None
-    html = client.post(url).content.decode()
+    html = client.post(url, {"action": "out", "confirmed": "1"}).content.decode()
     assert "已签退" in html
     assert client.get(f"/volunteers/checkin/{views.post_token(post)}x/").status_code == 404
 

@@ -100,8 +100,10 @@ class Task(models.Model):
 
 
 class ShiftTemplate(models.Model):
-    """Recurring duty: on these weekdays, in these time ranges, this many people. It generates
-    Shifts for its date range; editing it changes only future shifts nobody has taken yet."""
+    """Recurring duty: on these weekdays, in these time ranges, this many people. Its Shifts
+    exist a rolling VOLUNTEERS_SHIFT_DAYS_AHEAD days ahead (`manage.py generate_shifts`, daily),
+    until `end_date` if it has one. Editing it updates future shifts in place (their links keep
+    working); a shift with people on it keeps its times (volunteers.services.update_template)."""
 
     community_lookup = "task__community"
 
@@ -116,14 +118,20 @@ class ShiftTemplate(models.Model):
         _("people per shift"), default=2, validators=[max_value(MAX_PLACES)]
     )
     start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"))
+    end_date = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep making shifts with no end date."),
+    )
 
     class Meta:
         verbose_name = _("shift template")
         verbose_name_plural = _("shift templates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="template_dates_in_order"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="template_dates_in_order",
             ),
         ]
 
@@ -204,6 +212,13 @@ class Shift(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="shift_ends_after_start"
+            ),
+            # One shift per slot of a template: generating twice, or two generators at once,
+            # cannot make a second one (the generator inserts with ignore_conflicts).
+            models.UniqueConstraint(
+                fields=["template", "start"],
+                condition=Q(template__isnull=False),
+                name="shift_one_per_template_slot",
             ),
         ]
         indexes = [models.Index(fields=["task", "start"])]

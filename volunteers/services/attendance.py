@@ -1,6 +1,9 @@
 """Check-in and check-out at the post, attendance confirmed or corrected by a coordinator,
 no-shows, and the minutes served that certificates and reports add up."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,49 +17,268 @@ from ..models import (
     Signup,
     VolunteerProfile,
 )
-from .base import CHECK_IN_EARLY, CHECK_OUT_LATE, VolunteerError, _ensure_staff
+from .base import VolunteerError, _ensure_staff
 
 
-def check_in_or_out(user, post, *, now=None):
-    """Scan at a post: checks in on the shift there now, or out if already in.
-    Returns ("in" | "out", attendance)."""
+def _minutes(name):
+    return timedelta(minutes=getattr(settings, name))
+
+
+def _local_time(moment):
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def _shift_name(shift):
+    """北门值守（12月4日 07:00-12:00）: the shift as the volunteer knows it."""
+    start, end = timezone.localtime(shift.start), timezone.localtime(shift.end)
+    return f"{shift.task.title}（{start.month}月{start.day}日 {start:%H:%M}-{end:%H:%M}）"
+
+
+def _profile_of(user):
+    profile = VolunteerProfile.objects.filter(user=user).first() if user else None
+    if profile is None:
+        raise VolunteerError(_("You are not registered as a volunteer."), code="no_profile")
+    return profile
+
+
+def _signups_at_post(profile, post, now):
+    """Her confirmed places on this post's shifts whose check-in or check-out time is now."""
+    early = _minutes("VOLUNTEERS_CHECK_IN_EARLY_MINUTES")
+    late_out = _minutes("VOLUNTEERS_CHECK_OUT_LATE_MINUTES")
+    return (
+        Signup.objects.filter(
+            profile=profile,
+            status=Signup.Status.CONFIRMED,
+            shift__task__post=post,
+            shift__cancelled_at__isnull=True,
+            shift__start__lte=now + early,
+            shift__end__gte=now - late_out,
+        )
+        .select_related("shift__task", "attendance")
+        .order_by("shift__start", "pk")
+    )
+
+
+def _attendance(signup):
+    try:
+        return signup.attendance
+    except Attendance.DoesNotExist:
+        return None
+
+
+def check_in_open(shift, now):
+    """Whether `now` is inside the shift's check-in window (settings)."""
+    opens = shift.start - _minutes("VOLUNTEERS_CHECK_IN_EARLY_MINUTES")
+    closes = min(shift.start + _minutes("VOLUNTEERS_CHECK_IN_LATE_MINUTES"), shift.end)
+    return opens <= now <= closes
+
+
+def undo_possible(attendance, now):
+    """ "in" or "out" when the volunteer may still undo that scan herself, else None."""
+    if attendance is None or attendance.confirmed_by_id:
+        return None
+    window = _minutes("VOLUNTEERS_SCAN_UNDO_MINUTES")
+    if attendance.check_out_at:
+        return "out" if now - attendance.check_out_at <= window else None
+    if attendance.check_in_at:
+        return "in" if now - attendance.check_in_at <= window else None
+    return None
+
+
+def post_state(user, post, *, now=None):
+    """What the post's page shows her: each shift she holds there now, with its attendance
+    and what she may do ("check_in", "check_out", undo "in"/"out")."""
     now = now or timezone.now()
     profile = VolunteerProfile.objects.filter(user=user).first()
     if profile is None:
-        raise VolunteerError(_("You are not registered as a volunteer."), code="no_profile")
-    with transaction.atomic():
-        candidates = (
-            Signup.objects.select_for_update()
-            .filter(
-                profile=profile,
-                status=Signup.Status.CONFIRMED,
-                shift__task__post=post,
-                shift__cancelled_at__isnull=True,
-                shift__start__lte=now + CHECK_IN_EARLY,
-                shift__end__gte=now - CHECK_OUT_LATE,
-            )
-            .order_by("shift__start")
+        return []
+    rows = []
+    for signup in _signups_at_post(profile, post, now):
+        attendance = _attendance(signup)
+        checked_in = bool(attendance and attendance.check_in_at)
+        checked_out = bool(attendance and attendance.check_out_at)
+        rows.append(
+            {
+                "signup": signup,
+                "shift": signup.shift,
+                "attendance": attendance,
+                "can_check_in": not checked_in and check_in_open(signup.shift, now),
+                "opens_at": signup.shift.start - _minutes("VOLUNTEERS_CHECK_IN_EARLY_MINUTES"),
+                "can_check_out": checked_in and not checked_out,
+                "undo": undo_possible(attendance, now),
+            }
         )
-        signups = list(candidates)
-        if not signups:
-            raise VolunteerError(_("You have no shift at this post now."), code="no_shift")
-        attendance_by_signup = {
-            a.signup_id: a for a in Attendance.objects.filter(signup__in=signups)
-        }
-        # An open check-in is closed first; otherwise the earliest shift not yet started.
-        for signup in signups:
-            attendance = attendance_by_signup.get(signup.pk)
-            if attendance and attendance.check_in_at and not attendance.check_out_at:
-                attendance.check_out_at = max(now, attendance.check_in_at)
-                attendance.save(update_fields=["check_out_at"])
-                return "out", attendance
-        for signup in signups:
-            if signup.pk not in attendance_by_signup and now <= signup.shift.end:
-                attendance = Attendance.objects.create(
-                    signup=signup, check_in_at=now, source=Attendance.Source.QR
+    return rows
+
+
+def _pick(profile, post, now, signup_id, keep):
+    """The sign-up the scan is for: the one named, else the first that `keep` accepts."""
+    signups = [s for s in _signups_at_post(profile, post, now) if keep(s)]
+    if signup_id is not None:
+        signups = [s for s in signups if str(s.pk) == str(signup_id)]
+    return signups[0] if signups else None
+
+
+def check_in(user, post, *, signup=None, now=None):
+    """Check in at the post for a shift she holds there, inside its check-in window
+    (VOLUNTEERS_CHECK_IN_EARLY_MINUTES before its start to VOLUNTEERS_CHECK_IN_LATE_MINUTES
+    after). Returns the attendance."""
+    now = now or timezone.now()
+    profile = _profile_of(user)
+    with transaction.atomic():
+        chosen = _pick(
+            profile,
+            post,
+            now,
+            signup,
+            lambda s: not (_attendance(s) and _attendance(s).check_in_at),
+        )
+        if chosen is None:
+            state = post_state(user, post, now=now)
+            if any(row["can_check_out"] for row in state):
+                row = next(row for row in state if row["can_check_out"])
+                raise VolunteerError(
+                    _("You already checked in at %(time)s for %(shift)s.")
+                    % {
+                        "time": _local_time(row["attendance"].check_in_at),
+                        "shift": _shift_name(row["shift"]),
+                    },
+                    code="already_in",
                 )
-                return "in", attendance
-        raise VolunteerError(_("You have already checked out of this shift."), code="done")
+            raise VolunteerError(_("You have no shift at this post now."), code="no_shift")
+        chosen = Signup.objects.select_for_update().select_related("shift__task").get(pk=chosen.pk)
+        if not check_in_open(chosen.shift, now):
+            if now < chosen.shift.start:
+                raise VolunteerError(
+                    _("Check-in for %(shift)s opens at %(time)s.")
+                    % {
+                        "shift": _shift_name(chosen.shift),
+                        "time": _local_time(
+                            chosen.shift.start - _minutes("VOLUNTEERS_CHECK_IN_EARLY_MINUTES")
+                        ),
+                    },
+                    code="too_early",
+                )
+            raise VolunteerError(
+                _(
+                    "Check-in for %(shift)s has closed. Please ask your coordinator to "
+                    "confirm your attendance."
+                )
+                % {"shift": _shift_name(chosen.shift)},
+                code="too_late",
+            )
+        attendance, _created = Attendance.objects.get_or_create(
+            signup=chosen, defaults={"source": Attendance.Source.QR}
+        )
+        if attendance.check_in_at:
+            raise VolunteerError(
+                _("You already checked in at %(time)s for %(shift)s.")
+                % {"time": _local_time(attendance.check_in_at), "shift": _shift_name(chosen.shift)},
+                code="already_in",
+            )
+        attendance.check_in_at = now
+        attendance.save(update_fields=["check_in_at"])
+    return attendance
+
+
+def check_out(user, post, *, signup=None, now=None, confirmed=False):
+    """Check out of the shift she checked in to at this post. Within
+    VOLUNTEERS_CHECK_OUT_CONFIRM_MINUTES of checking in it is refused (code "too_soon")
+    unless `confirmed`: a second scan a minute later is usually a mistake."""
+    now = now or timezone.now()
+    profile = _profile_of(user)
+    with transaction.atomic():
+        chosen = _pick(
+            profile,
+            post,
+            now,
+            signup,
+            lambda s: bool(
+                _attendance(s) and _attendance(s).check_in_at and not _attendance(s).check_out_at
+            ),
+        )
+        if chosen is None:
+            raise VolunteerError(
+                _("You have not checked in at this post; check in first."), code="not_in"
+            )
+        attendance = Attendance.objects.select_for_update().get(signup=chosen)
+        if attendance.check_out_at or not attendance.check_in_at:
+            raise VolunteerError(_("You have already checked out of this shift."), code="done")
+        if not confirmed and now - attendance.check_in_at < _minutes(
+            "VOLUNTEERS_CHECK_OUT_CONFIRM_MINUTES"
+        ):
+            raise VolunteerError(
+                _(
+                    "You checked in only at %(time)s. Check out of %(shift)s now? Only if "
+                    "you are really leaving."
+                )
+                % {"time": _local_time(attendance.check_in_at), "shift": _shift_name(chosen.shift)},
+                code="too_soon",
+            )
+        attendance.check_out_at = max(now, attendance.check_in_at)
+        attendance.save(update_fields=["check_out_at"])
+    return attendance
+
+
+def undo_scan(user, post, *, signup=None, now=None):
+    """The volunteer takes back her last scan at this post (a check-out made by mistake, or a
+    check-in) within VOLUNTEERS_SCAN_UNDO_MINUTES, before a coordinator confirmed it. Kept as
+    a correction (who, when, the old and new times) and in the audit log. Returns
+    ("in" | "out", attendance): which scan was undone."""
+    now = now or timezone.now()
+    profile = _profile_of(user)
+    with transaction.atomic():
+        chosen = _pick(
+            profile, post, now, signup, lambda s: undo_possible(_attendance(s), now) is not None
+        )
+        if chosen is None:
+            raise VolunteerError(
+                _(
+                    "This scan can no longer be undone here. Please ask your coordinator to "
+                    "correct the times."
+                ),
+                code="undo_closed",
+            )
+        attendance = Attendance.objects.select_for_update().get(signup=chosen)
+        which = undo_possible(attendance, now)
+        if which is None:
+            raise VolunteerError(
+                _(
+                    "This scan can no longer be undone here. Please ask your coordinator to "
+                    "correct the times."
+                ),
+                code="undo_closed",
+            )
+        old_in, old_out = attendance.check_in_at, attendance.check_out_at
+        if which == "out":
+            attendance.check_out_at = None
+        else:
+            attendance.check_in_at = None
+        reason = (
+            _("Check-out undone by the volunteer")
+            if which == "out"
+            else _("Check-in undone by the volunteer")
+        )
+        correction = AttendanceCorrection.objects.create(
+            attendance=attendance,
+            changed_by=user,
+            reason=str(reason),
+            old_check_in_at=old_in,
+            old_check_out_at=old_out,
+            new_check_in_at=attendance.check_in_at,
+            new_check_out_at=attendance.check_out_at,
+        )
+        attendance.save(update_fields=["check_in_at", "check_out_at"])
+        audit.record(
+            "volunteers.attendance.undo",
+            user=user,
+            obj=attendance,
+            correction=correction.pk,
+            undone=which,
+            old_check_in_at=old_in,
+            old_check_out_at=old_out,
+        )
+    return which, attendance
 
 
 def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):

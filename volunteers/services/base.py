@@ -10,9 +10,6 @@ from django.utils import timezone
 from portal.scoping import can_access
 
 ANONYMOUS_NAME = "已注销志愿者"
-# A volunteer may check in this long before the shift starts, and check out this long after.
-CHECK_IN_EARLY = timedelta(minutes=60)
-CHECK_OUT_LATE = timedelta(hours=3)
 
 
 class VolunteerError(ValidationError):

@@ -4,6 +4,7 @@ and tells the people (the foreign keys below them are PROTECT)."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -63,11 +64,22 @@ def parse_time(value):
     return time(int(hours), int(minutes))
 
 
+def days_ahead():
+    return timedelta(days=settings.VOLUNTEERS_SHIFT_DAYS_AHEAD)
+
+
+def template_horizon(template, now=None):
+    """The last day the template's shifts should exist by now: a rolling number of days ahead,
+    never past its end date."""
+    last = timezone.localdate(now or timezone.now()) + days_ahead()
+    return min(last, template.end_date) if template.end_date else last
+
+
 def template_slots(template, first_day, last_day):
     """(start, end) aware datetimes of every shift the template describes between the days."""
     tz = timezone.get_current_timezone()
     day = max(first_day, template.start_date)
-    last = min(last_day, template.end_date)
+    last = min(last_day, template.end_date) if template.end_date else last_day
     weekdays = {int(d) for d in template.weekdays}
     while day <= last:
         if day.weekday() in weekdays:
@@ -80,9 +92,23 @@ def template_slots(template, first_day, last_day):
         day += timedelta(days=1)
 
 
+def _future_slots(template, now):
+    return [
+        (start, end)
+        for start, end in template_slots(
+            template, timezone.localdate(now), template_horizon(template, now)
+        )
+        if start > now
+    ]
+
+
 def generate_from_template(template, *, now=None):
-    """Create the template's missing future shifts; returns how many were created."""
+    """Create the template's missing future shifts up to its horizon; returns how many were
+    created. Safe to run twice or at the same time: a slot already there (even cancelled) is
+    skipped, and the database keeps one shift per template and start."""
     now = now or timezone.now()
+    if not template.task.active:
+        return 0
     existing = set(template.shifts.filter(start__gt=now).values_list("start", flat=True))
     new = [
         Shift(
@@ -92,11 +118,34 @@ def generate_from_template(template, *, now=None):
             end=end,
             places=template.places,
         )
-        for start, end in template_slots(template, timezone.localdate(now), template.end_date)
-        if start > now and start not in existing
+        for start, end in _future_slots(template, now)
+        if start not in existing
     ]
-    Shift.objects.bulk_create(new)
-    return len(new)
+    if not new:
+        return 0
+    before = template.shifts.count()
+    Shift.objects.bulk_create(new, ignore_conflicts=True)
+    return template.shifts.count() - before
+
+
+def generate_shifts(*, now=None):
+    """Every current template's missing shifts (the daily `manage.py generate_shifts`).
+    Returns {template: how many were made} for the templates that made some."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    templates = (
+        ShiftTemplate.objects.filter(task__active=True, start_date__lte=today + days_ahead())
+        .exclude(end_date__lt=today)
+        .select_related("task")
+        .order_by("pk")
+    )
+    made = {}
+    for template in templates:
+        with transaction.atomic():
+            count = generate_from_template(template, now=now)
+        if count:
+            made[template] = count
+    return made
 
 
 def create_template(*, by=None, **fields):
@@ -118,26 +167,71 @@ def _clean_template(template):
 
 
 def update_template(template, *, by=None, **changes):
-    """Change a template. Only future shifts that nobody has taken or been invited to are
-    replaced; shifts with people on them keep their times and places. A future shift whose
-    sign-ups have all ended (withdrawn, declined) is not deleted but cancelled and detached
-    from the template, so those records stay."""
+    """Change a template; its future shifts follow it in place, keeping their ids, so links
+    already sent (an invitation, a recommendation, an SMS) keep working:
+
+    - a future shift nobody is on or invited to takes the new places, and its times move to
+      the new slot of the same day (the first unmatched one, in order);
+    - a shift with people on it or invited to it keeps its times (update_shift's rule: they
+      agreed to them); its places follow the template but never below those taken;
+    - an empty shift left without a slot (a weekday or a time range dropped) is cancelled, not
+      deleted, and detached from the template: its link says it was cancelled.
+
+    Then the missing shifts up to the horizon are made. Returns how many were made."""
     _ensure_staff(by, template)
     with transaction.atomic():
+        template = ShiftTemplate.objects.select_for_update().get(pk=template.pk)
         for field, value in changes.items():
             setattr(template, field, value)
         _clean_template(template)
         template.save()
         now = timezone.now()
-        unstaffed = template.shifts.filter(start__gt=now, taken=0).exclude(
-            signups__status__in=Signup.LIVE
+        future = list(
+            Shift.objects.select_for_update()
+            .filter(template=template, start__gt=now, cancelled_at__isnull=True)
+            .order_by("start", "pk")
         )
-        unstaffed_ids = list(unstaffed.values_list("pk", flat=True))
-        with_history = Shift.objects.filter(pk__in=unstaffed_ids, signups__isnull=False)
-        Shift.objects.filter(pk__in=list(with_history.values_list("pk", flat=True))).update(
+        peopled = set(
+            Signup.objects.filter(shift__in=future, status__in=Signup.LIVE).values_list(
+                "shift_id", flat=True
+            )
+        )
+        slots = _future_slots(template, now)
+        free_slots = {start: end for start, end in slots}
+        # Shifts with people keep their start whatever the template says; then empty shifts
+        # already on a slot keep it.
+        for shift in future:
+            shift.matched = shift.pk in peopled
+            if shift.matched:
+                free_slots.pop(shift.start, None)
+        for shift in future:
+            if not shift.matched and free_slots.get(shift.start) == shift.end:
+                del free_slots[shift.start]
+                shift.matched = True
+        by_day = {}
+        for start, end in sorted(free_slots.items()):
+            by_day.setdefault(timezone.localdate(start), []).append((start, end))
+        changed, moved, dropped = [], [], []
+        for shift in future:
+            if not shift.matched:
+                day_slots = by_day.get(timezone.localdate(shift.start))
+                if not day_slots:
+                    dropped.append(shift.pk)
+                    continue
+                shift.start, shift.end = day_slots.pop(0)
+                moved.append(shift.pk)
+            places = max(template.places, shift.taken)
+            if shift.pk in moved or places != shift.places:
+                shift.places = places
+                changed.append(shift)
+        Shift.objects.filter(pk__in=dropped).update(
             template=None, cancelled_at=now, cancel_reason=_("The shift template was changed.")
         )
-        Shift.objects.filter(pk__in=unstaffed_ids, signups__isnull=True).delete()
+        # Off the template while they move, so no two meet on one start along the way.
+        Shift.objects.filter(pk__in=moved).update(template=None)
+        for shift in changed:
+            shift.template = template
+            shift.save(update_fields=["template", "start", "end", "places"])
         return generate_from_template(template, now=now)
 
 
@@ -161,3 +255,33 @@ def cancel_shift(shift, by, reason=""):
             if signup.profile.user_id:
                 notify(signup.profile.user, "volunteers/notify/cancelled", context)
     return shift
+
+
+def duty_grid(compound, first_day, days=7):
+    """The duty grid of a compound: one row per post (or task without a post), one column per
+    day, each cell the shifts of that post that day (cancelled ones left out). Returns
+    (days, rows) with rows as [{"label", "cells": [[shift, ...], ...]}]."""
+    from django.db.models import Q
+
+    tz = timezone.get_current_timezone()
+    dates = [first_day + timedelta(days=i) for i in range(days)]
+    start = timezone.make_aware(datetime.combine(first_day, time.min), tz)
+    end = start + timedelta(days=days)
+    shifts = (
+        Shift.objects.filter(
+            Q(task__post__compound=compound) | Q(task__post__isnull=True, task__compound=compound),
+            cancelled_at__isnull=True,
+            start__gte=start,
+            start__lt=end,
+        )
+        .select_related("task__post")
+        .order_by("task__post__name", "task__title", "start")
+    )
+    rows = {}
+    for shift in shifts:
+        task = shift.task
+        key = ("post", task.post_id) if task.post_id else ("task", task.pk)
+        label = f"{task.post.name} · {task.title}" if task.post_id else task.title
+        row = rows.setdefault(key, {"label": label, "cells": [[] for _ in dates]})
+        row["cells"][(timezone.localdate(shift.start) - first_day).days].append(shift)
+    return dates, sorted(rows.values(), key=lambda r: r["label"])

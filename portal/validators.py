@@ -36,6 +36,50 @@ def validate_mobile(value):
         )
 
 
+# A fixed line: an area code (010, 020-029: three digits; the others four, 0 then not 0)
+# then 7 or 8 digits not starting with 0 or 1, maybe an extension; or a local number of 7-8
+# digits alone (a Beijing household gives its 8 digits without 010).
+LANDLINE_RE = re.compile(r"^(?:(0(?:10|2\d|[3-9]\d{2}))-?)?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
+PHONE_MESSAGE = _(
+    "Enter a mobile number (11 digits starting with 1) or a landline with its area code "
+    "(for example 010-63811234)."
+)
+
+
+def normalize_phone(value):
+    """A mobile number as its 11 digits; a landline as "area-number[-extension]" (brackets,
+    spaces, full-width digits and "转" for the extension are accepted). Not validated: an
+    unrecognised value comes back stripped."""
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    mobile = normalize_mobile(text)
+    if MOBILE_RE.match(mobile):
+        return mobile
+    compact = re.sub(r"\s", "", text).replace("转", "-").replace("(", "").replace(")", "-")
+    compact = re.sub(r"^(?:\+86|0086)-?", "0", compact)
+    match = LANDLINE_RE.match(compact.replace("--", "-"))
+    if match is None and compact.isdigit() and compact.startswith("0"):
+        # area code and number run together: 01063811234, 075512345678
+        for length in (3, 4):
+            area, number = compact[:length], compact[length:]
+            candidate = LANDLINE_RE.match(f"{area}-{number}")
+            if candidate and candidate.group(1) == area:
+                match = candidate
+                break
+    if match is None:
+        return text
+    area, number, extension = match.groups()
+    return "-".join(part for part in (area, number, extension) if part)
+
+
+def validate_phone(value):
+    """A mainland mobile number or a landline (normalize_phone's forms)."""
+    phone = normalize_phone(value)
+    if MOBILE_RE.match(phone):
+        return
+    if LANDLINE_RE.match(phone) is None:
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
+
+
 # --- Resident identity card numbers ----------------------------------------------------------
 
 

@@ -46,29 +46,40 @@ PHONE_MESSAGE = _(
 )
 
 
+def _landline(digits):
+    """(area, number) of a landline's digits (area code first, or a local number), or None."""
+    if digits.startswith("0"):
+        for length in (3, 4):
+            match = LANDLINE_RE.match(f"{digits[:length]}-{digits[length:]}")
+            if match and match.group(1) == digits[:length]:
+                return match.group(1), match.group(2)
+        return None
+    match = LANDLINE_RE.match(digits)
+    return (None, match.group(2)) if match else None
+
+
 def normalize_phone(value):
     """A mobile number as its 11 digits; a landline as "area-number[-extension]" (brackets,
-    spaces, full-width digits and "转" for the extension are accepted). Not validated: an
-    unrecognised value comes back stripped."""
+    spaces, dashes, full-width digits, +86 and "转" before an extension are accepted). Not
+    validated: an unrecognised value comes back stripped."""
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
     mobile = normalize_mobile(text)
     if MOBILE_RE.match(mobile):
         return mobile
-    compact = re.sub(r"\s", "", text).replace("转", "-").replace("(", "").replace(")", "-")
-    compact = re.sub(r"^(?:\+86|0086)-?", "0", compact)
-    match = LANDLINE_RE.match(compact.replace("--", "-"))
-    if match is None and compact.isdigit() and compact.startswith("0"):
-        # area code and number run together: 01063811234, 075512345678
-        for length in (3, 4):
-            area, number = compact[:length], compact[length:]
-            candidate = LANDLINE_RE.match(f"{area}-{number}")
-            if candidate and candidate.group(1) == area:
-                match = candidate
-                break
-    if match is None:
+    main, _sep, extension = text.partition("转")
+    main = re.sub(r"^\s*(?:\+86|0086)", "0", main)
+    digits = re.sub(r"[\s\-()]", "", main)
+    found = _landline(digits) if digits.isdigit() else None
+    if found is None and not extension and "-" in main:
+        # 010-63811234-123: the last group is an extension
+        head, _dash, tail = main.rstrip().rpartition("-")
+        head_digits = re.sub(r"[\s\-()]", "", head)
+        if tail.strip().isdigit() and head_digits.isdigit():
+            found, extension = _landline(head_digits), tail.strip()
+    extension = extension.strip()
+    if found is None or (extension and not re.fullmatch(r"\d{1,6}", extension)):
         return text
-    area, number, extension = match.groups()
-    return "-".join(part for part in (area, number, extension) if part)
+    return "-".join(part for part in (*found, extension) if part)
 
 
 def validate_phone(value):

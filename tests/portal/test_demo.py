@@ -1,3 +1,4 @@
+import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import Page, Site
@@ -55,6 +56,30 @@ def test_load_demo_data_creates_the_subdistrict_and_is_idempotent(db, capsys):
         assert not model.objects.filter(listing_image__isnull=True).exists(), model
     images = Image.objects.count()
     assert images >= 9 and Image.objects.first().width == 1200
+
+    # issue 12: every community has a phone for its posters and pick-up points
+    from portal.validators import validate_phone
+
+    for phone in Community.objects.values_list("phone", flat=True):
+        validate_phone(phone)
+    # the disinfection task needs the disinfection course: the demo volunteer, untrained, is
+    # refused and sent to the course
+    from volunteers import services as volunteer_services
+    from volunteers.models import Shift, Task
+
+    disinfection = Task.objects.filter(kind=Task.Kind.DISINFECTION)
+    assert disinfection.exists()
+    course = CoursePage.objects.get(slug="disinfection")
+    assert not disinfection.exclude(required_courses=course).exists()
+    shift = Shift.objects.open().filter(
+        task__in=disinfection, task__community__slug="minyue-jiayuan"
+    )
+    profile = User.objects.get(username="volunteer").volunteer_profile
+    with pytest.raises(volunteer_services.SignupError) as refused:
+        volunteer_services.sign_up(profile, shift.first())
+    assert refused.value.code == "course"
+    # tasks are their community's own: nobody from elsewhere was signed up by the demo
+    assert not Task.objects.filter(own_community_only=False).exists()
 
     call_command("load_demo_data", quiet=True)
     assert counts() == first

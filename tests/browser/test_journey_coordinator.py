@@ -13,6 +13,8 @@ import pytest
 from django.utils import timezone
 from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from portal import roles
 from portal.validators import id_number_check_char
@@ -55,6 +57,8 @@ def _click(browser, element):
     except ElementClickInterceptedException:
         # headless Chromium places the admin's last buttons below its window at 375 px
         browser.execute_script("arguments[0].click()", element)
+    # every button here sends a form: wait for the next page before looking at the database
+    WebDriverWait(browser, 20).until(staleness_of(element))
 
 
 def _person(username, community, compound=None, **fields):
@@ -77,7 +81,7 @@ def test_a_coordinator_staffs_the_week(
     waiting.save()
     dubious = _person("dubious", community, compound, real_name="周不详", status="pending")
     sick = _person("sick", community, compound, real_name="吴生病")
-    neighbour = _person("neighbour", community, compound, real_name="郑邻居")
+    _person("neighbour", community, compound, real_name="郑邻居")
     outsider_compound = CompoundFactory(community=other_community, name="蔚园一区")
     outsider = _person("outsider", other_community, outsider_compound, real_name="冯外援")
     task = TaskFactory(community=community, compound=compound, title="北门值守")
@@ -116,6 +120,7 @@ def test_a_coordinator_staffs_the_week(
     browser.get(f"{live_server.url}/admin/volunteering/profiles/{dubious.pk}/review/")
     browser.find_element(By.NAME, "reason").send_keys("请填写真实姓名")
     _click(browser, browser.find_element(By.CSS_SELECTOR, "button.no"))
+    _shot(browser, "2b-rejected")
     dubious.refresh_from_db()
     assert dubious.status == "rejected" and dubious.rejection_reason == "请填写真实姓名"
 

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from assistance import on_call
 from assistance.models import HelpRequest, OnCallNight
@@ -50,6 +51,8 @@ def _click(browser, element):
         # Chromium headless reports the admin's last button below its 900 px window at
         # 375 px; a person taps it (the screenshots show it on screen)
         browser.execute_script("arguments[0].click()", element)
+    # every button here sends a form: wait for the next page before looking at the database
+    WebDriverWait(browser, 20).until(staleness_of(element))
 
 
 def _press(browser, value):

@@ -105,8 +105,7 @@ def household_life(
         client.force_login(user)
         assert BUILDING in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_delivered(request, by=volunteer.user)
-        services.close_request(request, by=coordinator)
+        services.mark_delivered(request, by=volunteer.user)  # delivered closes the request
     return request
 
 

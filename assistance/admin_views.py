@@ -10,13 +10,13 @@ from portal import audit
 from portal.admin import show_error as _errors
 from portal.params import get_object_or_404
 from portal.scoping import scope
-from volunteers import matching
 from volunteers.admin_views import posted_profile
 from volunteers.services import SignupError
 
 from . import services
 from .forms import MAX_LINES, HelpRequestForm
 from .models import HelpRequest
+from .on_call import suggest_for_request
 
 
 @permission_required("assistance.view_helprequest", raise_exception=True)
@@ -75,7 +75,7 @@ def request_create(request):
                 by=request.user,
             )
         except services.AssistanceError as error:
-            _errors(request, error)
+            form.add_error(services.ERROR_FIELDS.get(error.code), error.messages)
         else:
             messages.success(request, _("The request is recorded."))
             return redirect("assistance_admin:request", pk=created.pk)
@@ -105,6 +105,9 @@ def request_detail(request, pk):
                 messages.success(request, _("The items are handed out from stock."))
             elif action == "suggest":
                 services.delivery_shift(help_request, by=request.user)
+            elif action == "on_call":
+                services.offer_to_on_call(help_request, by=request.user)
+                messages.success(request, _("The nearest volunteer on call is asked to deliver."))
             elif action == "assign":
                 # any id that is not one of the delivery's candidates gets the same refusal
                 profile = posted_profile(request)
@@ -112,8 +115,14 @@ def request_detail(request, pk):
                 messages.success(request, _("The volunteer is asked to deliver."))
             elif action == "delivered":
                 services.mark_delivered(help_request, by=request.user)
+                messages.success(request, _("Delivered: the request is closed."))
             elif action == "close":
                 services.close_request(help_request, by=request.user)
+            elif action == "reopen":
+                services.reopen_request(
+                    help_request, by=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The request is open again."))
         except (services.AssistanceError, SignupError) as error:
             _errors(request, error)
         return redirect("assistance_admin:request", pk=pk)
@@ -122,7 +131,7 @@ def request_detail(request, pk):
         audit.record("assistance.address.view", request=request, obj=help_request)
     suggestions = []
     if help_request.delivery_shift_id and help_request.status == HelpRequest.Status.NEW:
-        suggestions = matching.rank_for_shift(help_request.delivery_shift, top=10)
+        suggestions = suggest_for_request(help_request, help_request.delivery_shift, top=10)
     return render(
         request,
         "assistance/admin/request_detail.html",
@@ -133,6 +142,7 @@ def request_detail(request, pk):
             "distributions": help_request.distributions.all(),
             "lines": help_request.lines.select_related("item"),
             "suggestions": suggestions,
+            "on_call": any(s.on_call for s in suggestions),
             "overdue": services.overdue_urgent(HelpRequest.objects.filter(pk=pk)).exists(),
         },
     )

@@ -1,7 +1,9 @@
 """Demo help requests in 民岳家园社区 so the coordinator's queue and dashboard show something:
-an urgent request for milk powder last night, handed out from donated stock and delivered by
-a volunteer, an open request for medicine and vegetables, and three households supplied from
-the community's store in the last weeks (closed). Idempotent: runs once."""
+an urgent request for milk powder last night, handed out from donated stock and delivered by a
+volunteer (which closed it), an open request for medicine and vegetables, three households
+supplied from the community's store in the last weeks (closed); and three volunteers on call
+this week.
+Idempotent: runs once (the on-call nights are topped up at every run)."""
 
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ PHONE = "13900000101"
 
 
 def load(home=None, stdout=None):
+    _on_call_this_week()
     if HelpRequest.objects.filter(contact_phone=PHONE).exists():
         return
     community = Community.objects.filter(slug="minyue-jiayuan").first()
@@ -64,9 +67,10 @@ def load(home=None, stdout=None):
             services.mark_delivered(urgent, by=coordinator)
         except (services.AssistanceError, services.ValidationError):
             pass
-        HelpRequest.objects.filter(pk=urgent.pk, status=HelpRequest.Status.DELIVERED).update(
+        HelpRequest.objects.filter(pk=urgent.pk, status=HelpRequest.Status.CLOSED).update(
             assigned_at=last_night + timedelta(minutes=12),
             delivered_at=last_night + timedelta(minutes=55),
+            closed_at=last_night + timedelta(minutes=55),
         )
 
     _past_households(community, compounds, coordinator)
@@ -127,3 +131,27 @@ def _past_households(community, compounds, coordinator):
                 delivered_at=when,
                 closed_at=when + timedelta(hours=1),
             )
+
+
+def _on_call_this_week():
+    """The demo volunteer (李晓红 of 民岳家园) and two of her neighbours are on call (备勤) tonight
+    and the six nights after, whenever the demo is loaded: an urgent request at night finds
+    them first. Idempotent."""
+    from volunteers.models import VolunteerProfile
+
+    from .models import OnCallNight
+    from .on_call import nights_ahead
+
+    community = Community.objects.filter(slug="minyue-jiayuan").first()
+    if community is None:
+        return
+    verified = VolunteerProfile.objects.filter(
+        community=community, status=VolunteerProfile.Status.VERIFIED
+    )
+    profiles = list(verified.filter(user__username="volunteer")) + list(
+        verified.exclude(user__username="volunteer").order_by("pk")[:2]
+    )
+    OnCallNight.objects.bulk_create(
+        [OnCallNight(profile=p, night=night) for p in profiles for night in nights_ahead()[:7]],
+        ignore_conflicts=True,
+    )

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext_lazy
 from portal.bounds import MAX_QUANTITY
 from portal.models import Compound
 from portal.scoping import communities_for
-from portal.validators import validate_mobile
+from portal.validators import validate_phone
 
 from .models import HelpRequest
 
@@ -201,7 +201,13 @@ class HelpRequestForm(WithItemLines, forms.Form):
     compound = forms.ModelChoiceField(queryset=None, label=_("compound"))
     building = forms.CharField(label=_("building, unit and room"), max_length=100)
     contact_name = forms.CharField(label=_("contact name"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("contact phone"), max_length=20)
+    contact_phone = forms.CharField(
+        label=_("contact phone"),
+        max_length=20,
+        validators=[validate_phone],
+        help_text=_("A mobile number, or a landline with its area code"),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     urgency = forms.ChoiceField(label=_("urgency"), choices=HelpRequest.Urgency.choices)
     need = forms.CharField(
         label=_("what is needed (free text)"),
@@ -250,10 +256,9 @@ class OwnHelpRequestForm(WithItemLines, forms.Form):
     contact_phone = forms.CharField(
         label=_("contact phone"),
         max_length=20,
-        validators=[validate_mobile],
-        widget=forms.TextInput(
-            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
-        ),
+        validators=[validate_phone],
+        help_text=_("A mobile number, or a landline with its area code"),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
 

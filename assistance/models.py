@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.bounds import MAX_QUANTITY, max_value
+from portal.validators import validate_phone
 
 
 class HelpRequest(models.Model):
@@ -44,7 +45,7 @@ class HelpRequest(models.Model):
     )
     building = models.CharField(_("building, unit and room"), max_length=100)
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, validators=[validate_phone])
     need = models.TextField(
         _("what is needed (free text)"),
         blank=True,
@@ -140,3 +141,33 @@ class HelpRequestLine(models.Model):
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
+
+
+class OnCallNight(models.Model):
+    """A night a volunteer is on call (备勤) for urgent help requests, marked by the volunteer
+    on their own page: from assistance.on_call.NIGHT_STARTS on `night` until NIGHT_ENDS the
+    next morning (Beijing time). An urgent request recorded in that time offers its delivery
+    to the night's on-call volunteers nearest the household first."""
+
+    community_lookup = "profile__community"
+    owner_lookup = "profile__user"
+
+    profile = models.ForeignKey(
+        "volunteers.VolunteerProfile",
+        on_delete=models.CASCADE,
+        related_name="on_call_nights",
+        verbose_name=_("volunteer"),
+    )
+    night = models.DateField(_("night of"), db_index=True)
+    created_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("on-call night")
+        verbose_name_plural = _("on-call nights")
+        ordering = ["night"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "night"], name="oncall_one_per_night")
+        ]
+
+    def __str__(self):
+        return f"{self.profile_id} · {self.night:%Y-%m-%d}"

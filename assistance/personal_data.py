@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from portal.personal_data import Section
 
-from .models import HelpRequest
+from .models import HelpRequest, OnCallNight
 
 
 def sections(user):
@@ -45,7 +45,10 @@ def sections(user):
                 request.get_status_display(),
             ]
         )
-    return [asked]
+    nights = Section("on_call_nights", _("On-call nights"), [_("Night of"), _("Marked at")])
+    for night in OnCallNight.objects.filter(profile__user=user).order_by("night"):
+        nights.rows.append([night.night, night.created_at])
+    return [asked, nights]
 
 
 def erase(user):
@@ -54,3 +57,4 @@ def erase(user):
     from .services import anonymise
 
     anonymise(HelpRequest.objects.filter(requester=user, status=HelpRequest.Status.CLOSED))
+    OnCallNight.objects.filter(profile__user=user).delete()

@@ -12,8 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.scoping import can_access, community_ids
-from portal.validators import normalize_mobile, validate_mobile
+from portal.validators import normalize_phone, validate_phone
 
 from .models import HelpRequest, HelpRequestLine
 
@@ -25,6 +26,15 @@ NOT_A_CANDIDATE = _(
 
 class AssistanceError(ValidationError):
     pass
+
+
+# The form field each AssistanceError code of record_request belongs beside.
+ERROR_FIELDS = {
+    "phone": "contact_phone",
+    "compound": "compound",
+    "address": "building",
+    "empty": "need",
+}
 
 
 def _ensure_staff(user, obj):
@@ -72,11 +82,12 @@ def record_request(
                 if existing.requester_id != by.pk:
                     raise PermissionDenied
                 return existing
-        try:
-            validate_mobile(contact_phone)
-        except ValidationError as error:
-            raise AssistanceError(error.messages[0], code="phone") from error
-        contact_phone = normalize_mobile(contact_phone)
+    # Whoever records it, the household must be reachable: a mobile or a landline.
+    try:
+        validate_phone(contact_phone)
+    except ValidationError as error:
+        raise AssistanceError(error.messages[0], code="phone") from error
+    contact_phone = normalize_phone(contact_phone)
     if compound.community_id != community.pk:
         raise AssistanceError(_("This compound is not in the chosen community."), code="compound")
     lines = [(item, int(q)) for item, q in lines if item is not None and q]
@@ -185,11 +196,24 @@ def delivery_shift(request, *, by):
     return shift
 
 
-def suggest_volunteers(request, *, by, top=10):
-    """Volunteers ranked for the request's delivery shift (volunteers.matching)."""
-    from volunteers.matching import rank_for_shift
+def suggest_volunteers(request, *, by, top=10, now=None):
+    """Volunteers ranked for the request's delivery shift (volunteers.matching); for an urgent
+    request at night, the volunteers on call first, nearest first (assistance.on_call)."""
+    from .on_call import suggest_for_request
 
-    return rank_for_shift(delivery_shift(request, by=by), top=top)
+    return suggest_for_request(request, delivery_shift(request, by=by), top=top, now=now)
+
+
+NO_ONE_ON_CALL = _("Nobody on call tonight can take this delivery; choose from the suggestions.")
+
+
+def offer_to_on_call(request, *, by, now=None):
+    """Give an urgent request's delivery to the nearest volunteer on call tonight (the first
+    on-call suggestion); AssistanceError when there is none."""
+    on_call = [s for s in suggest_volunteers(request, by=by, now=now) if s.on_call]
+    if not on_call:
+        raise AssistanceError(NO_ONE_ON_CALL, code="no_on_call")
+    return assign_volunteer(request, on_call[0].profile, by=by)
 
 
 @transaction.atomic
@@ -232,27 +256,64 @@ def assign_volunteer(request, profile, *, by):
 
 @transaction.atomic
 def mark_delivered(request, *, by):
-    """The assigned volunteer (or the community's staff) says it was delivered."""
+    """The assigned volunteer (or the community's staff) says it was delivered: that closes the
+    request (delivered and closed at the same moment); nobody has to press "close" after it.
+    A coordinator can reopen it (reopen_request)."""
     volunteer = getattr(by, "volunteer_profile", None)
     is_assignee = volunteer is not None and request.assigned_volunteer_id == volunteer.pk
     if not is_assignee:
         _ensure_staff(by, request)
-    return _move(
+    now = timezone.now()
+    request = _move(
         request,
         [HelpRequest.Status.ASSIGNED]
         if is_assignee
         else [HelpRequest.Status.NEW, HelpRequest.Status.ASSIGNED],
-        HelpRequest.Status.DELIVERED,
-        delivered_at=timezone.now(),
+        HelpRequest.Status.CLOSED,
+        delivered_at=now,
+        closed_at=now,
     )
+    audit.record("assistance.request.delivered", user=by, obj=request)
+    return request
 
 
 @transaction.atomic
 def close_request(request, *, by):
+    """Close a request left at "delivered" (marked so before a delivery closed the request)."""
     _ensure_staff(by, request)
-    return _move(
+    request = _move(
         request, [HelpRequest.Status.DELIVERED], HelpRequest.Status.CLOSED, closed_at=timezone.now()
     )
+    audit.record("assistance.request.close", user=by, obj=request)
+    return request
+
+
+@transaction.atomic
+def reopen_request(request, *, by, reason):
+    """A coordinator reopens a closed request (the delivery did not arrive, more is needed):
+    back to assigned with its volunteer if it had one, else new. Audited; not once the
+    household's details are wiped (there is no door left to deliver to)."""
+    _ensure_staff(by, request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssistanceError(_("Say why the request is reopened."), code="reason")
+    if request.anonymised_at is not None:
+        raise AssistanceError(
+            _("This request was anonymised after the retention period; record a new one."),
+            code="anonymised",
+        )
+    to_status = (
+        HelpRequest.Status.ASSIGNED if request.assigned_volunteer_id else HelpRequest.Status.NEW
+    )
+    request = _move(
+        request,
+        [HelpRequest.Status.CLOSED],
+        to_status,
+        closed_at=None,
+        delivered_at=None,
+    )
+    audit.record("assistance.request.reopen", user=by, obj=request, reason=reason[:200])
+    return request
 
 
 # What anonymising leaves of a request: community, compound, items, times and status (for the
@@ -393,12 +454,32 @@ def can_see_address(user, request):
 
 
 def visible_to_volunteer(user):
-    """Requests whose address a volunteer may see: assigned to them and not closed."""
+    """Requests whose address a volunteer may see: assigned to them and not yet delivered
+    (a delivery closes the request)."""
     return HelpRequest.objects.filter(
         Q(assigned_volunteer__user=user),
-        status__in=[HelpRequest.Status.ASSIGNED, HelpRequest.Status.DELIVERED],
+        status=HelpRequest.Status.ASSIGNED,
         anonymised_at__isnull=True,
     )
+
+
+def pick_up_points(request):
+    """Where the volunteer collects the goods: the stores the request's items were handed out
+    from; before that, the community's store if the request asks for catalogue items."""
+    from donations.models import Location
+
+    points = list(
+        Location.objects.filter(pk__in=request.distributions.values("location_id")).select_related(
+            "community"
+        )
+    )
+    if not points and request.lines.exists():
+        points = list(
+            Location.objects.filter(kind=Location.Kind.COMMUNITY, community_id=request.community_id)
+            .select_related("community")
+            .order_by("pk")[:1]
+        )
+    return points
 
 
 def own_requests(user):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("help/mine/<int:pk>/", views.my_request, name="my_request"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/delivered/", views.delivered, name="delivered"),
+    path("duty/", views.duty, name="duty"),
 ]

@@ -2,6 +2,7 @@
 Anyone else (another volunteer, another community) gets 404."""
 
 import uuid
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from portal import audit
 from portal.scoping import scope
 
-from . import services
+from . import on_call, services
 from .forms import MAX_LINES, OwnHelpRequestForm
 from .models import HelpRequest
 
@@ -31,6 +32,7 @@ def request_detail(request, pk):
         {
             "help_request": help_request,
             "lines": help_request.lines.select_related("item"),
+            "pick_up_points": services.pick_up_points(help_request),
         },
     )
 
@@ -43,9 +45,61 @@ def delivered(request, pk):
         services.mark_delivered(help_request, by=request.user)
     except services.AssistanceError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Thank you: the delivery is recorded."))
-    return redirect("assistance:request", pk=pk)
+        return redirect("assistance:request", pk=pk)
+    # The request is closed: its address is no longer hers to see.
+    messages.success(request, _("Thank you: the delivery is recorded and the request closed."))
+    return redirect("assistance:duty")
+
+
+# --- A volunteer's deliveries and on-call nights ---------------------------------------------
+
+
+@login_required
+def duty(request):
+    """The volunteer's deliveries (open ones link to their page) and the nights they are on
+    call (备勤), ticked on the phone."""
+    from volunteers.models import VolunteerProfile
+
+    profile = (
+        VolunteerProfile.objects.filter(user=request.user)
+        .exclude(status=VolunteerProfile.Status.DELETED)
+        .first()
+    )
+    if profile is None:
+        return redirect("volunteers:index")
+    nights = on_call.nights_ahead()
+    if request.method == "POST":
+        chosen = set()
+        for value in request.POST.getlist("night"):
+            try:
+                chosen.add(date.fromisoformat(value))
+            except ValueError:
+                continue
+        try:
+            on_call.set_on_call_nights(profile, chosen, by=request.user)
+        except services.AssistanceError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your on-call nights are saved."))
+        return redirect("assistance:duty")
+    marked = on_call.marked_nights(profile)
+    tonight = on_call.night_of()
+    return render(
+        request,
+        "assistance/duty.html",
+        {
+            "profile": profile,
+            "deliveries": services.visible_to_volunteer(request.user).select_related(
+                "community", "compound"
+            ),
+            "done": HelpRequest.objects.filter(
+                assigned_volunteer=profile, status=HelpRequest.Status.CLOSED
+            ).order_by("-closed_at")[:10],
+            "nights": [(night, night in marked, night == tonight) for night in nights],
+            "night_starts": on_call.NIGHT_STARTS,
+            "night_ends": on_call.NIGHT_ENDS,
+        },
+    )
 
 
 # --- A household asks for help ---------------------------------------------------------------
@@ -89,13 +143,7 @@ def ask_for_help(request):
                     token=data["token"],
                 )
             except services.AssistanceError as error:
-                field = {
-                    "phone": "contact_phone",
-                    "compound": "compound",
-                    "address": "building",
-                    "empty": "need",
-                }.get(error.code)
-                form.add_error(field, error.messages)
+                form.add_error(services.ERROR_FIELDS.get(error.code), error.messages)
             else:
                 return redirect("assistance:my_request", pk=help_request.pk)
     else:

@@ -95,9 +95,14 @@ def load_places():
         name=SUBDISTRICT, defaults={"district": "丰台区", "phone": "010-63811234"}
     )
     for index, (name, slug) in enumerate(NAMED_COMMUNITIES + OTHER_COMMUNITIES):
+        # Invented numbers in the subdistrict's 6381 range: posters and volunteers' pick-up
+        # points show them.
+        phone = f"010-6381{2001 + index:04d}"
         community, _ = Community.objects.get_or_create(
-            slug=slug, defaults={"name": name, "subdistrict": subdistrict}
+            slug=slug, defaults={"name": name, "subdistrict": subdistrict, "phone": phone}
         )
+        if not community.phone:
+            Community.objects.filter(pk=community.pk).update(phone=phone)
         # The named communities get more compounds; together about 156.
         count = 6 if index < len(NAMED_COMMUNITIES) else 4
         for suffix in COMPOUND_SUFFIXES[:count]:

@@ -36,6 +36,61 @@ def validate_mobile(value):
         )
 
 
+# A fixed line: an area code (010, 020-029: three digits; the others four, 0 then not 0)
+# then 7 or 8 digits not starting with 0 or 1, maybe an extension; or a local number of 7-8
+# digits alone (a Beijing household gives its 8 digits without 010).
+LANDLINE_RE = re.compile(r"^(?:(0(?:10|2\d|[3-9]\d{2}))-?)?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
+PHONE_MESSAGE = _(
+    "Enter a mobile number (11 digits starting with 1) or a landline with its area code "
+    "(for example 010-63811234)."
+)
+
+
+def _landline(digits):
+    """(area, number) of a landline's digits (area code first, or a local number), or None."""
+    if digits.startswith("0"):
+        for length in (3, 4):
+            match = LANDLINE_RE.match(f"{digits[:length]}-{digits[length:]}")
+            if match and match.group(1) == digits[:length]:
+                return match.group(1), match.group(2)
+        return None
+    match = LANDLINE_RE.match(digits)
+    return (None, match.group(2)) if match else None
+
+
+def normalize_phone(value):
+    """A mobile number as its 11 digits; a landline as "area-number[-extension]" (brackets,
+    spaces, dashes, full-width digits, +86 and "转" before an extension are accepted). Not
+    validated: an unrecognised value comes back stripped."""
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    mobile = normalize_mobile(text)
+    if MOBILE_RE.match(mobile):
+        return mobile
+    main, _sep, extension = text.partition("转")
+    main = re.sub(r"^\s*(?:\+86|0086)", "0", main)
+    digits = re.sub(r"[\s\-()]", "", main)
+    found = _landline(digits) if digits.isdigit() else None
+    if found is None and not extension and "-" in main:
+        # 010-63811234-123: the last group is an extension
+        head, _dash, tail = main.rstrip().rpartition("-")
+        head_digits = re.sub(r"[\s\-()]", "", head)
+        if tail.strip().isdigit() and head_digits.isdigit():
+            found, extension = _landline(head_digits), tail.strip()
+    extension = extension.strip()
+    if found is None or (extension and not re.fullmatch(r"\d{1,6}", extension)):
+        return text
+    return "-".join(part for part in (*found, extension) if part)
+
+
+def validate_phone(value):
+    """A mainland mobile number or a landline (normalize_phone's forms)."""
+    phone = normalize_phone(value)
+    if MOBILE_RE.match(phone):
+        return
+    if LANDLINE_RE.match(phone) is None:
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
+
+
 # --- Resident identity card numbers ----------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ WORK_UNITS = [
 
 def load(home=None, stdout=None):
     if Task.objects.filter(title__startswith="卡口值守").exists():
+        _courses_required()
         return
     rng = random.Random(SEED)
     fake = Faker("zh_CN")
@@ -50,6 +51,7 @@ def load(home=None, stdout=None):
     named_communities = [c for c in communities if c.slug in named]
     profiles = _volunteers(fake, rng, communities, named_communities)
     shifts = _tasks_and_shifts(named_communities)
+    _courses_required()
     _signups(rng, profiles, shifts)
     if stdout is not None:
         stdout.write(f"志愿者演示数据: {len(profiles)} volunteers, {len(shifts)} shifts.")
@@ -219,6 +221,18 @@ def _tasks_and_shifts(named_communities):
             past.append(Shift(task=task, start=start, end=start + timedelta(hours=3), places=3))
     Shift.objects.bulk_create(past)
     return list(Shift.objects.filter(task__in=tasks).select_related("task"))
+
+
+def _courses_required():
+    """Disinfection tasks need the disinfection course (content's demo course "disinfection"):
+    an untrained volunteer is refused and sent to the course. Idempotent."""
+    from content.models import CoursePage
+
+    course = CoursePage.objects.filter(slug="disinfection").first()
+    if course is None:
+        return
+    for task in Task.objects.filter(kind=Task.Kind.DISINFECTION).exclude(required_courses=course):
+        task.required_courses.add(course)
 
 
 def _t(value):

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.bounds import MAX_HOUSEHOLDS, max_value
+from portal.validators import validate_phone
 
 
 class Subdistrict(models.Model):
@@ -11,7 +12,13 @@ class Subdistrict(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Shown on posters and to volunteers; a mobile or a landline with area code."),
+    )
 
     class Meta:
         verbose_name = _("subdistrict")
@@ -35,7 +42,13 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Shown on posters and to volunteers; a mobile or a landline with area code."),
+    )
 
     class Meta:
         verbose_name = _("community")

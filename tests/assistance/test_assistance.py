@@ -107,12 +107,10 @@ def test_request_flow_end_to_end(
     assert "3号楼2单元501" in page and "13800001111" in page and "婴儿奶粉" in page
     client.post(f"/assistance/requests/{request.pk}/delivered/")
     request.refresh_from_db()
-    assert request.status == "delivered" and request.delivered_at
-
-    client.force_login(coordinator)
-    client.post(f"/admin/assistance/{request.pk}/", {"action": "close"})
-    request.refresh_from_db()
-    assert request.status == "closed" and request.closed_at
+    # the volunteer's "delivered" closes the request: no coordinator has to press "close"
+    assert request.status == "closed" and request.delivered_at == request.closed_at
+    # and the address is hers no more
+    assert client.get(f"/assistance/requests/{request.pk}/").status_code == 404
 
 
 def test_address_is_private(
@@ -163,7 +161,6 @@ def test_anonymise_after_retention_is_idempotent(
     settings.ASSISTANCE_RETENTION_DAYS = 30
     request = _record(community, compound, coordinator, milk)
     services.mark_delivered(request, by=coordinator)
-    services.close_request(request, by=coordinator)
     assert services.anonymise_closed() == 0
     HelpRequest.objects.filter(pk=request.pk).update(closed_at=timezone.now() - timedelta(days=31))
     call_command("apply_retention", stdout=io.StringIO())

@@ -281,3 +281,19 @@ def test_api_does_not_give_away_quiz_answers_or_unconsented_names(
     assert lesson_json["estimated_minutes"] == 5 and "quiz" not in lesson_json
     story_json = client.get(f"/api/v2/pages/{story.pk}/").content.decode()
     assert "张秘密" not in story_json
+
+
+def test_poster_shows_the_communitys_phone_or_the_subdistricts(client, community, coordinator):
+    from pypdf import PdfReader
+
+    client.force_login(coordinator)
+    community.phone = "010-63812002"
+    community.save()
+    text = PdfReader(io.BytesIO(_poster(client, community).content)).pages[0].extract_text()
+    assert "010-63812002" in text and "请联系社区居委会" not in text
+    community.phone = ""
+    community.save()
+    community.subdistrict.phone = "010-63811234"
+    community.subdistrict.save()
+    text = PdfReader(io.BytesIO(_poster(client, community).content)).pages[0].extract_text()
+    assert "010-63811234" in text and "请联系社区居委会" not in text

@@ -122,15 +122,43 @@ def test_demo_help_requests_in_minyue(demo):
     minyue = Community.objects.get(slug="minyue-jiayuan")
     requests = HelpRequest.objects.filter(community=minyue)
     urgent = requests.get(urgency="urgent")
-    assert urgent.status == "delivered" and urgent.distributions.exists()
+    assert urgent.status == "closed" and urgent.distributions.exists()
+    assert urgent.delivered_at == urgent.closed_at
     assert urgent.lines.get().item.name == "婴幼儿配方奶粉"
     assert urgent.created_at.hour in (23, 15)  # 23:40 Beijing (15:40 UTC) last night
     assert requests.filter(status="new").count() == 1
     # Three households supplied from the store in the last weeks: each distribution points at
     # its (closed) request and carries no address.
-    closed = requests.filter(status="closed")
+    closed = requests.filter(status="closed").exclude(pk=urgent.pk)
     assert closed.count() == 3
     assert all(r.distributions.get().recipient == "household" for r in closed)
     # The coordinator of 民岳家园 sees them all in the back office queue.
     coordinator = User.objects.get(username="coordinator")
     assert scope(HelpRequest.objects.all(), coordinator).count() == 5
+
+
+def test_demo_shows_the_rules(demo):
+    # issue 12: every community has a phone for its posters and pick-up points
+    from portal.validators import validate_phone
+
+    for phone in Community.objects.values_list("phone", flat=True):
+        validate_phone(phone)
+    # the disinfection task needs the disinfection course: the demo volunteer, untrained, is
+    # refused and sent to the course
+    from content.models import CoursePage
+    from volunteers import services as volunteer_services
+    from volunteers.models import Task
+
+    disinfection = Task.objects.filter(kind=Task.Kind.DISINFECTION)
+    assert disinfection.exists()
+    course = CoursePage.objects.get(slug="disinfection")
+    assert not disinfection.exclude(required_courses=course).exists()
+    shift = Shift.objects.open().filter(
+        task__in=disinfection, task__community__slug="minyue-jiayuan"
+    )
+    profile = User.objects.get(username="volunteer").volunteer_profile
+    with pytest.raises(volunteer_services.SignupError) as refused:
+        volunteer_services.sign_up(profile, shift.first())
+    assert refused.value.code == "course"
+    # tasks are their community's own: nobody from elsewhere was signed up by the demo
+    assert not Task.objects.filter(own_community_only=False).exists()

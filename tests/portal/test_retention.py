@@ -105,8 +105,7 @@ def household_life(
         client.force_login(user)
         assert BUILDING in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_delivered(request, by=volunteer.user)
-        services.close_request(request, by=coordinator)
+        services.mark_delivered(request, by=volunteer.user)  # delivered closes the request
     return request
 
 
@@ -185,8 +184,7 @@ def test_a_note_typed_on_a_households_hand_out_goes_with_the_request(
         user=coordinator,
         note=f"{BUILDING} {NAME} {PHONE}",
     )
-    services.mark_delivered(request, by=coordinator)
-    services.close_request(request, by=coordinator)
+    services.mark_delivered(request, by=coordinator)  # delivered closes the request
     HelpRequest.objects.update(closed_at=timezone.now() - timedelta(days=31))
     call_command("apply_retention", stdout=io.StringIO())
     assert text_hits(SECRETS) == []

@@ -119,3 +119,42 @@ def test_donor_registration_refuses_a_bad_credit_code_and_stores_one_spelling(db
         contact_phone="13712345678",
     )
     assert donor.credit_code == good
+
+
+# --- phone numbers (mobile or landline): help requests, communities, the subdistrict ----------
+
+
+@pytest.mark.parametrize(
+    "typed,stored",
+    [
+        ("13800001111", "13800001111"),
+        ("+86 138-0000-1111", "13800001111"),
+        ("010-63811234", "010-63811234"),
+        ("(010)6381-1234", "010-63811234"),
+        ("01063811234", "010-63811234"),
+        ("0755 8234 5678", "0755-82345678"),
+        ("63811234", "63811234"),
+        ("010-63811234转123", "010-63811234-123"),
+    ],
+)
+def test_mobiles_and_landlines_pass_and_are_normalised(typed, stored):
+    from portal.validators import normalize_phone, validate_phone
+
+    validate_phone(typed)
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["123", "12345678901", "010-123", "12345678", "电话", ""])
+def test_bad_phones_are_refused_with_a_chinese_message(typed):
+    from portal.validators import validate_phone
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_phone(typed)
+    assert "带区号的固定电话" in refused.value.messages[0]
+
+
+def test_a_community_phone_is_validated(community):
+    community.phone = "123"
+    with pytest.raises(ValidationError) as refused:
+        community.full_clean()
+    assert "phone" in refused.value.message_dict

@@ -79,13 +79,16 @@ def test_required_skill(zh, volunteer, shift):
 
 
 def test_community_accepted_by_the_task(zh, volunteer, other_shift):
+    # a task opened to the subdistrict by its coordinator takes volunteers from elsewhere
     services.sign_up(
         volunteer,
         ShiftFactory(
-            task=TaskFactory(community=other_shift.task.community),
+            task=TaskFactory(community=other_shift.task.community, own_community_only=False),
             start=other_shift.start + timedelta(days=3),
         ),
     )
+    # a task as created (own community only by default) refuses them
+    assert TaskFactory(community=other_shift.task.community).own_community_only
     other_shift.task.own_community_only = True
     other_shift.task.save()
     with pytest.raises(services.SignupError) as refused:
@@ -203,7 +206,11 @@ def test_recommended_shifts_on_the_volunteer_page(client, volunteer, shift, othe
     html = client.get("/volunteers/me/").content.decode()
     recommended = html[html.index("为您推荐") :]
     assert f"/volunteers/shifts/{shift.pk}/" in recommended
-    assert f"/volunteers/shifts/{other_shift.pk}/" in recommended  # open to the subdistrict
+    assert f"/volunteers/shifts/{other_shift.pk}/" not in recommended  # another community's
+    other_shift.task.own_community_only = False
+    other_shift.task.save()
+    html = client.get("/volunteers/me/").content.decode()
+    assert f"/volunteers/shifts/{other_shift.pk}/" in html[html.index("为您推荐") :]  # opened
     other_shift.task.own_community_only = True
     other_shift.task.save()
     html = client.get("/volunteers/me/").content.decode()

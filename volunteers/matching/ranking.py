@@ -44,6 +44,10 @@ class Suggestion:
     profile: VolunteerProfile
     score: float
     reasons: list
+    # from another community than the task's (listed after its own, and marked as such)
+    elsewhere: bool = False
+    # on call tonight (assistance's 备勤 roster; set by assistance for urgent deliveries)
+    on_call: bool = False
 
 
 def _rank_rows(spec, slots, exclude):
@@ -140,12 +144,23 @@ def _ranked_ids(spec, w, top, exclude):
     # in [without it, without it + w.reliability]; whoever's best cannot reach the top-th
     # lowest is out, so only the rest's history is read.
     without = combine_scores(w, close, avail, opt_share, load, np.zeros(ids.size), party)
-    if ids.size > top:
-        floor = np.partition(without, ids.size - top)[ids.size - top]
-        keep = without + w.reliability >= floor - 1e-9
-        ids, close, avail, opt_share, load, party = (
-            a[keep] for a in (ids, close, avail, opt_share, load, party)
-        )
+    # The task's own community comes first (tier 1 or 2); the others fill what is left.
+    own = tier >= 1
+    wanted = {True: top, False: top - min(top, int(own.sum()))}
+    keep = np.zeros(ids.size, dtype=bool)
+    for group, k in wanted.items():
+        members = np.flatnonzero(own == group)
+        if k <= 0 or not members.size:
+            continue
+        if members.size <= k:
+            keep[members] = True
+            continue
+        part = without[members]
+        floor = np.partition(part, part.size - k)[part.size - k]
+        keep[members[part + w.reliability >= floor - 1e-9]] = True
+    ids, close, avail, opt_share, load, party, own = (
+        a[keep] for a in (ids, close, avail, opt_share, load, party, own)
+    )
     record = attendance_record_of(ids.tolist())
     total = np.fromiter((record.get(pid, (0, 0))[0] for pid in ids.tolist()), np.float64, ids.size)
     attended = np.fromiter(
@@ -153,12 +168,14 @@ def _ranked_ids(spec, w, top, exclude):
     )
     rel = np.clip((attended + 1) / (total + 2), 0, 1)
     scores = combine_scores(w, close, avail, opt_share, load, rel, party)
-    order = top_order(ids, scores, top)
+    order = top_order(ids, scores, top, first=own)
     return [(int(ids[k]), float(scores[k])) for k in order]
 
 
-def rank_for_shift(shift, top=20, exclude=None):
-    """Suggested volunteers for `shift`, best first: [Suggestion(profile, score, reasons)].
+def rank_for_shift(shift, top=20, exclude=None, among=None):
+    """Suggested volunteers for `shift`, best first: [Suggestion(profile, score, reasons)];
+    the task's own community first, then (on a task open to others) the rest, marked
+    `elsewhere`. `among`: only these profile ids (or a values_list queryset).
 
     The score of everyone eligible is computed from one query (`_rank_rows`); only the top are
     read in full, for their reasons. A fixed number of queries whatever the number of
@@ -171,6 +188,8 @@ def rank_for_shift(shift, top=20, exclude=None):
     if exclude is not None:
         # ids or a values_list queryset (read as a subquery)
         excluded |= Q(pk__in=exclude)
+    if among is not None:
+        excluded |= ~Q(pk__in=among)
     best = _ranked_ids(spec, w, top, excluded)
     if not best:
         return []
@@ -189,6 +208,7 @@ def rank_for_shift(shift, top=20, exclude=None):
             profiles[pid],
             round(score, 2),
             [reason_text(code, skills, courses) for code in codes[pid]],
+            elsewhere=profiles[pid].community_id != spec.community_id,
         )
         for pid, score in best
     ]

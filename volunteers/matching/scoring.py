@@ -315,8 +315,21 @@ def combine_scores(w: Weights, close, avail, opt_share, load, rel, party) -> np.
     )
 
 
-def top_order(keys: np.ndarray, scores: np.ndarray, top: int) -> np.ndarray:
-    """Positions of the `top` best scores, best first; ties go to the smaller key."""
+def top_order(
+    keys: np.ndarray, scores: np.ndarray, top: int, first: np.ndarray | None = None
+) -> np.ndarray:
+    """Positions of the `top` best scores, best first; ties go to the smaller key.
+
+    `first` (booleans, one per key): those come before all the others whatever their score
+    (a task's own community before volunteers from elsewhere), each part in score order."""
+    if first is not None and first.any() and not first.all():
+        ahead = np.flatnonzero(first)
+        behind = np.flatnonzero(~first)
+        head = ahead[top_order(keys[ahead], scores[ahead], top)]
+        tail = behind[top_order(keys[behind], scores[behind], top - head.size)]
+        return np.concatenate([head, tail])
+    if top <= 0:
+        return np.array([], dtype=np.int64)
     if keys.size > 4 * top:
         # Keep everything at least as good as the top-th score, then order exactly.
         thr = np.partition(scores, keys.size - top)[keys.size - top]
@@ -333,7 +346,8 @@ def rank(
     commitments: Commitments | None = None,
     exclude: Iterable[Hashable] = (),
 ) -> list[Ranked]:
-    """Eligible candidates for a shift, best first (ties: input order), with reasons.
+    """Eligible candidates for a shift, best first (ties: input order), with reasons. When the
+    shift is open to other communities, its own community's candidates come first.
 
     ``exclude``: ids not to suggest (e.g. those who declined).  ``commitments`` is ignored when
     a `CandidatePool` (which carries its own) is passed.
@@ -347,7 +361,10 @@ def rank(
     idx, sc = pool.evaluate(shift, w, exclude)
     if idx.size == 0 or top <= 0:
         return []
-    order = top_order(idx, sc, top)
+    own = np.fromiter(
+        (pool.candidates[i].community_id == shift.community_id for i in idx), bool, idx.size
+    )
+    order = top_order(idx, sc, top, first=own)
     out = []
     slots = week_slots(shift.start, shift.end)
     for k in order:

@@ -70,9 +70,16 @@ class Task(models.Model):
         related_name="preferred_by_tasks",
         verbose_name=_("skills that help (optional)"),
     )
+    # Closed by default: a community's people staff its tasks; the coordinator opens a task to
+    # the whole subdistrict by unticking it (volunteers.matching.check_eligibility enforces it
+    # for sign-up, invitations and auto-assign alike).
     own_community_only = models.BooleanField(
         _("own community's volunteers only"),
-        default=False,
+        default=True,
+        help_text=_(
+            "Untick to let volunteers of other communities take its shifts too; they are "
+            "suggested after this community's own."
+        ),
     )
     # Invite-only tasks (a help request's delivery) never appear in public shift lists and
     # nobody signs up for them by themselves: a coordinator invites the volunteer.

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0003_integer_maximums"),
+        ("portal", "0004_alter_community_phone_alter_subdistrict_phone"),
     ]
 
     operations = [

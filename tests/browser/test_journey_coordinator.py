@@ -1,0 +1,159 @@
+"""Journey 2 on a 375 px phone: a community coordinator staffs the week. She enters the Wagtail
+admin in Chinese and sees only her community with its counts; approves a volunteer (ID number
+masked) and rejects one with a reason; asks for suggestions for an empty place and invites (her
+community first, others marked); removes a sick volunteer and the place is open again; exports
+the month's attendance ledger. The second factor: `sign_in`'s session counts as one in which
+she gave her authenticator's code (tests/conftest.py, _force_login_passes_mfa).
+Screenshots go to /tmp/community/journey2-*.png."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+from portal import roles
+from portal.validators import id_number_check_char
+from tests.factories import (
+    CompoundFactory,
+    ShiftFactory,
+    SignupFactory,
+    TaskFactory,
+    VolunteerProfileFactory,
+    make_user,
+)
+from volunteers.models import Signup, VolunteerProfile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "/tmp/community")  # noqa: S108
+ID_NUMBER = "11010519800101001" + id_number_check_char("11010519800101001")
+
+
+def _shot(browser, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    browser.save_screenshot(f"{SHOTS}/journey2-{name}.png")
+
+
+def _fits(browser):
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 0, browser.current_url
+
+
+def _text(browser):
+    return browser.find_element(By.TAG_NAME, "body").text
+
+
+def _click(browser, element):
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        # headless Chromium places the admin's last buttons below its window at 375 px
+        browser.execute_script("arguments[0].click()", element)
+    # every button here sends a form: wait for the next page before looking at the database
+    WebDriverWait(browser, 20).until(staleness_of(element))
+
+
+def _person(username, community, compound=None, **fields):
+    return VolunteerProfileFactory(
+        user=make_user(roles.VOLUNTEER, username=username),
+        community=community,
+        compound=compound,
+        **fields,
+    )
+
+
+def test_a_coordinator_staffs_the_week(
+    browser, live_server, sign_in, client, community, compound, other_community, coordinator
+):
+    # her community: two people waiting, a gate shift tomorrow with one place taken by a
+    # volunteer who will call in sick, a place left open the day after; another community's
+    # volunteer and shift she must never see
+    waiting = _person("waiting", community, compound, real_name="孙待审", id_number=ID_NUMBER)
+    waiting.status = VolunteerProfile.Status.PENDING
+    waiting.save()
+    dubious = _person("dubious", community, compound, real_name="周不详", status="pending")
+    sick = _person("sick", community, compound, real_name="吴生病")
+    _person("neighbour", community, compound, real_name="郑邻居")
+    outsider_compound = CompoundFactory(community=other_community, name="蔚园一区")
+    outsider = _person("outsider", other_community, outsider_compound, real_name="冯外援")
+    task = TaskFactory(community=community, compound=compound, title="北门值守")
+    start = (timezone.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    tomorrow = ShiftFactory(task=task, start=start, end=start + timedelta(hours=5), places=2)
+    SignupFactory(shift=tomorrow, profile=sick, status="confirmed")
+    tomorrow.taken = 1
+    tomorrow.save()
+    open_task = TaskFactory(
+        community=community, compound=compound, title="南门值守", own_community_only=False
+    )
+    later = ShiftFactory(
+        task=open_task, start=start + timedelta(days=1), end=start + timedelta(days=1, hours=5)
+    )
+    ShiftFactory(task=TaskFactory(community=other_community, title="蔚园南门值守"))
+
+    # 1. The admin in Chinese: only her community, with its counts.
+    sign_in(browser, coordinator)
+    browser.get(live_server.url + "/admin/")
+    home = _text(browser)
+    assert "未来48小时有 3 个空缺名额" in home  # 1 tomorrow, 2 the day after; not 蔚园's
+    assert "2 名志愿者待审核" in home
+    assert "蔚园" not in home
+    assert "status=pending" in browser.find_element(By.LINK_TEXT, "去审核").get_attribute("href")
+    _fits(browser)
+    _shot(browser, "1-dashboard")
+
+    # 2. She approves one volunteer from the profile (ID number masked), rejects another.
+    browser.get(f"{live_server.url}/admin/volunteering/profiles/{waiting.pk}/review/")
+    page = _text(browser)
+    assert ID_NUMBER not in browser.page_source and "110***********" in page
+    _fits(browser)
+    _shot(browser, "2-review")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "input[value=approve] ~ button"))
+    waiting.refresh_from_db()
+    assert waiting.status == "verified"
+    browser.get(f"{live_server.url}/admin/volunteering/profiles/{dubious.pk}/review/")
+    browser.find_element(By.NAME, "reason").send_keys("请填写真实姓名")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "button.no"))
+    _shot(browser, "2b-rejected")
+    dubious.refresh_from_db()
+    assert dubious.status == "rejected" and dubious.rejection_reason == "请填写真实姓名"
+
+    # 3. Suggestions for the open place: her community first, the other community marked.
+    browser.get(f"{live_server.url}/admin/volunteering/shifts/{later.pk}/suggestions/")
+    page = _text(browser)
+    assert page.index("郑邻居") < page.index("冯外援")
+    assert page.count("外社区") == 1 and page.index("外社区") > page.index("冯外援")
+    _fits(browser)
+    _shot(browser, "3-suggestions")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    _click(browser, rows[0].find_element(By.CSS_SELECTOR, "button[value=invite]"))
+    invited = Signup.objects.get(shift=later, status="invited")
+    assert invited.profile != outsider
+
+    # 4. A volunteer calls in sick: removed from tomorrow's shift, the place is open again.
+    browser.get(f"{live_server.url}/admin/volunteering/shifts/{tomorrow.pk}/people/")
+    assert "吴生病" in _text(browser)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "input[value=remove] ~ button"))
+    page = _text(browser)
+    assert "已报 0 人，共需 2 人" in page and "已取消" in page
+    tomorrow.refresh_from_db()
+    assert tomorrow.places_left == 2
+    _fits(browser)
+    _shot(browser, "4-removed")
+
+    # 5. The month's attendance ledger, as a spreadsheet, from the posts page's link.
+    browser.get(live_server.url + "/admin/volunteering/posts/")
+    link = browser.find_element(By.PARTIAL_LINK_TEXT, "台账")
+    href = link.get_attribute("href").removeprefix(live_server.url)
+    response = client.get(href)  # the same person's session (sign_in made it with `client`)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )

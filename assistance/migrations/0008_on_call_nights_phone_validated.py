@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assistance', '0007_integer_maximums'),
-        ('volunteers', '0010_tasks_own_community_by_default'),
+        ('volunteers', '0011_tasks_own_community_by_default'),
     ]
 
     operations = [

@@ -284,7 +284,8 @@ def start_server(env, port, workers, log):
         )
     gunicorn = Path(PYTHON).with_name("gunicorn")
     command = [str(gunicorn), "portal.wsgi:application", "-b", f"127.0.0.1:{port}"]
-    command += ["-w", str(workers), "--timeout", "60"]
+    # no control socket: its default path is shared by every gunicorn of this user
+    command += ["-w", str(workers), "--timeout", "60", "--no-control-socket"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     client = Client("127.0.0.1", port, {"csrf_cookie": "x", "session_cookie": "y"})
     deadline = time.monotonic() + 90

@@ -146,3 +146,53 @@ def test_sizes_take_a_factor_or_the_year():
 def test_a_bad_scale_is_refused(base):
     with pytest.raises(CommandError, match="--scale"):
         call_command("load_demo_data", quiet=True, scale="lots")
+
+
+def _bench():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "load.py"
+    spec = importlib.util.spec_from_file_location("bench_load", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_load_bench_signs_volunteers_in_server_side_and_its_sign_ups_pass_csrf(base):
+    from volunteers.models import Signup
+
+    bench = _bench()
+    sizes = scale.Sizes.build(**{k: v for k, v in TINY.items()})
+    scale.load(sizes)
+    plan = bench.prepare(3)
+    assert len(plan["volunteers"]) == 3 and plan["shifts"] and plan["anonymous"]
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[plan["session_cookie"]] = plan["volunteers"][0]
+    client.cookies[plan["csrf_cookie"]] = bench.CSRF_TOKEN
+    page = client.get(plan["volunteer_pages"][0])
+    assert page.status_code == 200  # signed in by the session alone
+    before = Signup.objects.count()
+    shift = plan["shifts"][0]
+    response = client.post(
+        f"/volunteers/shifts/{shift}/sign-up/",
+        {"csrfmiddlewaretoken": bench.CSRF_TOKEN},
+        HTTP_X_CSRFTOKEN=bench.CSRF_TOKEN,
+    )
+    assert response.status_code == 302
+    assert Signup.objects.count() == before + 1
+    for path in plan["anonymous"][:5] + plan["board"]:
+        assert Client().get(path).status_code == 200, path
+
+
+def test_the_load_bench_summary():
+    bench = _bench()
+    results = [("anonymous", 200, float(ms)) for ms in range(1, 101)]
+    results += [("signup", 302, 5.0), ("signup", 500, 5.0), ("signup", 0, 5.0), ("x", 429, 1.0)]
+    found = bench.summary(results, elapsed=2.0)
+    assert found["requests"] == 104 and found["rps"] == 52.0
+    assert found["errors"] == 2 and found["limited"] == 1
+    assert found["p50_ms"] == 49.0 and found["p99_ms"] == 99.0

@@ -69,7 +69,7 @@ def load(sizes):
     days = 7 * sizes.weeks
     notices = max(1, round(sizes.pages * 0.6))
     communities = [s.community for s in sections]
-    placed = defaultdict(list)  # parent -> pages
+    placed = defaultdict(list)  # (parent, page type) -> pages
     for n in range(1, sizes.pages + 1):
         day = today - timedelta(days=round((sizes.pages - n) * days / sizes.pages))
         section = rng.choice(sections) if sections and rng.random() < 0.5 else None
@@ -81,8 +81,8 @@ def load(sizes):
         else:
             page = _story(StoryPage, n, day, section, fake, rng)
             parent = section or story_index
-        placed[parent].append(page)
-    for parent, pages in placed.items():
+        placed[parent, type(page)].append(page)
+    for (parent, _model), pages in placed.items():
         _add_children(parent, pages)
     through = NoticePage.target_communities.through
     through.objects.bulk_create(

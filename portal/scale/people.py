@@ -173,8 +173,8 @@ def load_shifts(sizes):
                 day = first_day + timedelta(days=7 * week + offset)
                 _day(day, combos, pools, rng, tz, now, shifts, signups)
             Shift.objects.bulk_create(shifts, batch_size=BATCH)
-            for signup in signups:
-                signup.shift_id = signup.shift.pk
+            # (bulk_create takes each shift's new key from the shift itself, keeping it cached:
+            # attendance below reads signup.shift without a query)
             Signup.objects.bulk_create(signups, batch_size=BATCH)
             attendance = [_attendance(s, rng) for s in signups if _attended(s, now)]
             Attendance.objects.bulk_create(attendance, batch_size=BATCH)

@@ -15,7 +15,7 @@ TINY = {
     "volunteers": 60,
     "shifts_per_week": 28,
     "weeks": 3,
-    "pages": 12,
+    "pages": 40,
     "movements": 400,
     "help_requests": 30,
 }
@@ -84,7 +84,7 @@ def test_the_year_at_a_tiny_scale_is_consistent_and_idempotent(base, client):
     assert added["Shift"] == 28 * 3
     assert added["Movement"] == 400
     assert added["HelpRequest"] == 30
-    assert added["NoticePage"] + added["StoryPage"] == 12 == added["Page"]
+    assert added["NoticePage"] + added["StoryPage"] == 40 == added["Page"]
 
     # the page tree is valid and the ledger agrees with the balances (what the command checks)
     assert scale.check() == []

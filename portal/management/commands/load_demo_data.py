@@ -5,13 +5,14 @@ order below, adds its own. Faker's zh_CN locale invents people; real organisatio
 public reporting (communities, donor firms) are used as they are.
 """
 
+import argparse
 from importlib import import_module
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal import demo
+from portal import demo, scale
 from portal.links import absolute
 
 APP_LOADERS = ["content.demo", "volunteers.demo", "donations.demo", "assistance.demo"]
@@ -22,6 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--scale",
+            help="Add a subdistrict after a year (portal.scale): 'year', or a factor such as 0.1.",
+        )
+        # One count each (for tests): --volunteers N --shifts-per-week N --weeks N ...
+        for name in scale.YEAR:
+            parser.add_argument(f"--{name.replace('_', '-')}", type=int, help=argparse.SUPPRESS)
 
     def handle(self, *args, quiet=False, **options):
         with transaction.atomic():
@@ -34,9 +42,23 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 module.load(home=home, stdout=self.stdout)
+        if options["scale"]:
+            self.load_scale(options)
         call_command("update_index", verbosity=0)
         if not quiet:
             self.print_logins()
+
+    def load_scale(self, options):
+        try:
+            sizes = scale.Sizes.build(options["scale"], **{k: options[k] for k in scale.YEAR})
+        except ValueError as error:
+            raise CommandError(f"--scale: {error}") from error
+        self.stdout.write(f"一年的数据 / A year of data: {sizes.as_dict()}")
+        with transaction.atomic():
+            scale.load(sizes, stdout=self.stdout)
+            problems = scale.check()
+            if problems:
+                raise CommandError("; ".join(problems))
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data ready."))

@@ -1,0 +1,360 @@
+"""Load test: a Monday-morning rush against the production stack (gunicorn with production
+settings, PostgreSQL, Redis), from a bounded asyncio client, only to 127.0.0.1.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_scale \\
+    REDIS_URL=redis://127.0.0.1:6379/0 python bench/load.py [--duration 30] [--users 50]
+
+It starts gunicorn itself on --port (and stops it at the end), unless --url names a server
+already running with the same DATABASE_URL and REDIS_URL (the sessions are made in them). The
+data is whatever the database holds: `manage.py load_demo_data --scale year` for the year.
+
+Three phases, same server, same run:
+  1. /healthz for --probe seconds (the floor: one tiny query per request);
+  2. a few anonymous pages, already warm, for --probe seconds (what the page cache gives);
+  3. the mixed load for --duration seconds: anonymous page views 70%, signed-in volunteers'
+     pages 20%, sign-ups (POST) 5%, the supply board and a donor's page 5%.
+Signed-in volunteers get sessions made server-side (the session store, with the session auth
+hash), not by SMS; sign-ups carry a CSRF cookie and its token.
+
+Prints one JSON line: rps, p50_ms, p95_ms, p99_ms, errors (statuses >= 400 other than 429,
+and failed connections), limited (429), healthz_rps, anonymous_rps_cached, anonymous_ratio
+(anonymous_rps_cached / healthz_rps) and the counts by kind. Without PostgreSQL in
+DATABASE_URL it prints why on stderr and exits 0 (so `make bench` passes on a laptop).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CSRF_TOKEN = "".join(random.Random(7).choices(string.ascii_letters + string.digits, k=32))
+MIX = [("anonymous", 70), ("volunteer", 20), ("signup", 5), ("board", 5)]
+
+
+def production_env(database_url, redis_url):
+    """The environment of a production server on this machine (placeholder SMS and email
+    gateways: nothing is contacted). The field keys are the ones the demo data was loaded with
+    (the environment's, else the development settings' own)."""
+    keys = os.environ.get("FIELD_ENCRYPTION_KEYS")
+    hash_key = os.environ.get("FIELD_HASH_KEY")
+    if not keys or not hash_key:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+        from portal.settings import dev
+
+        keys = keys or ",".join(dev.FIELD_ENCRYPTION_KEYS)
+        hash_key = hash_key or dev.FIELD_HASH_KEY
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
+        FIELD_ENCRYPTION_KEYS=keys,
+        FIELD_HASH_KEY=hash_key,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SMS_BACKEND="portal.sms.HttpBackend",
+        SMS_API_URL="https://sms-gateway.example.org/send",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    )
+    return env
+
+
+# --- preparing (runs inside Django, in a child process with the production environment) -----
+def prepare(users):
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from content.models import CommunitySectionPage, NoticePage, StoryPage
+    from content.models.pages import index_pages
+    from portal.models import User
+    from volunteers.models import Shift, VolunteerProfile
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def session_for(user):
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+    profiles = (
+        VolunteerProfile.objects.filter(status="verified", user__isnull=False)
+        .select_related("user")
+        .order_by("-user__username")[:users]
+    )
+    volunteers = [session_for(p.user) for p in profiles]
+    donor = User.objects.filter(donor_representations__isnull=False).order_by("pk").first()
+    shifts = list(
+        Shift.objects.open().public().order_by("start").values_list("pk", flat=True)[:500]
+    )
+    indexes = [page.url for page in index_pages().values()]
+    pages = []
+    for model, count in [(NoticePage, 300), (StoryPage, 150), (CommunitySectionPage, 37)]:
+        pages += [p.url for p in model.objects.live().order_by("-pk")[:count]]
+    anonymous = ["/", *indexes, reverse("volunteers:index"), reverse("donations:index"), *pages]
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "volunteers": volunteers,
+        "donor": session_for(donor) if donor else None,
+        "shifts": shifts,
+        "anonymous": anonymous,
+        "cached": ["/", *indexes, *pages[:10]],
+        "volunteer_pages": [reverse("volunteers:my_page"), reverse("volunteers:shifts")],
+        "board": [reverse("donations:board"), reverse("donations:index")],
+        "donor_pages": [reverse("donations:mine")],
+        "now": timezone.now().isoformat(),
+    }
+
+
+# --- the client -----------------------------------------------------------------------------
+class Client:
+    def __init__(self, host, port, plan):
+        self.host, self.port, self.plan = host, port, plan
+        self.origin = f"https://{host}:{port}"
+
+    def request(self, method, path, session=None, body=b""):
+        cookies = [f"{self.plan['csrf_cookie']}={CSRF_TOKEN}"]
+        if session:
+            cookies.append(f"{self.plan['session_cookie']}={session}")
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "X-Forwarded-Proto: https",  # as the TLS proxy in front of gunicorn says
+            "Accept-Language: zh-hans",
+            "User-Agent: portal-bench",
+            "Connection: close",
+            f"Cookie: {'; '.join(cookies)}",
+        ]
+        if method == "POST":
+            lines += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+                f"X-CSRFToken: {CSRF_TOKEN}",
+                f"Origin: {self.origin}",
+                f"Referer: {self.origin}{path}",
+            ]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    async def send(self, raw):
+        """The status (0 when the connection failed) and the time taken in milliseconds."""
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+            writer.write(raw)
+            await writer.drain()
+            head = await reader.readline()
+            while await reader.read(65536):
+                pass
+            writer.close()
+            status = int(head.split()[1])
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            status = 0
+        return status, (time.perf_counter() - started) * 1000
+
+
+def pick_mixed(plan, rng):
+    kind = rng.choices([k for k, _w in MIX], weights=[w for _k, w in MIX])[0]
+    if kind == "volunteer" and not plan["volunteers"]:
+        kind = "anonymous"
+    if kind == "signup" and not (plan["volunteers"] and plan["shifts"]):
+        kind = "anonymous"
+    if kind == "anonymous":
+        return kind, "GET", rng.choice(plan["anonymous"]), None
+    if kind == "volunteer":
+        session = rng.choice(plan["volunteers"])
+        paths = plan["volunteer_pages"] + [f"/volunteers/shifts/{rng.choice(plan['shifts'])}/"]
+        return kind, "GET", rng.choice(paths), session
+    if kind == "signup":
+        path = f"/volunteers/shifts/{rng.choice(plan['shifts'])}/sign-up/"
+        return kind, "POST", path, rng.choice(plan["volunteers"])
+    if plan["donor"] and rng.random() < 0.3:
+        return kind, "GET", rng.choice(plan["donor_pages"]), plan["donor"]
+    return kind, "GET", rng.choice(plan["board"]), None
+
+
+async def phase(client, users, seconds, choose, seed=1):
+    """`users` loops, each sending one request after another for `seconds`; returns the
+    results (kind, status, ms) and the time it took."""
+    results = []
+    deadline = time.monotonic() + seconds
+
+    async def user(number):
+        rng = random.Random(seed * 1000 + number)
+        while time.monotonic() < deadline:
+            kind, method, path, session = choose(rng)
+            body = f"csrfmiddlewaretoken={CSRF_TOKEN}".encode() if method == "POST" else b""
+            status, ms = await client.send(client.request(method, path, session, body))
+            results.append((kind, status, ms))
+
+    started = time.monotonic()
+    await asyncio.gather(*(user(n) for n in range(users)))
+    return results, time.monotonic() - started
+
+
+def percentile(values, share):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+
+def summary(results, elapsed):
+    statuses = {}
+    for _kind, status, _ms in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    latencies = [ms for _kind, _status, ms in results]
+    kinds = {}
+    for kind, _status, _ms in results:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {
+        "rps": round(len(results) / elapsed, 1),
+        "p50_ms": percentile(latencies, 0.50),
+        "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+        "errors": sum(n for s, n in statuses.items() if s == 0 or (s >= 400 and s != 429)),
+        "limited": statuses.get(429, 0),
+        "requests": len(results),
+        "by_kind": kinds,
+        "statuses": {str(s): n for s, n in sorted(statuses.items())},
+    }
+
+
+async def run(client, plan, args):
+    for path in plan["cached"]:  # warm the caches
+        await client.send(client.request("GET", path))
+    health, health_time = await phase(
+        client, args.users, args.probe, lambda r: ("healthz", "GET", "/healthz", None)
+    )
+    cached, cached_time = await phase(
+        client,
+        args.users,
+        args.probe,
+        lambda r: ("cached", "GET", r.choice(plan["cached"]), None),
+        seed=2,
+    )
+    mixed, mixed_time = await phase(
+        client, args.users, args.duration, lambda r: pick_mixed(plan, r), seed=3
+    )
+    healthz_rps = len(health) / health_time
+    cached_rps = len(cached) / cached_time
+    result = summary(mixed, mixed_time)
+    result.update(
+        healthz_rps=round(healthz_rps, 1),
+        healthz_errors=summary(health, health_time)["errors"],
+        anonymous_rps_cached=round(cached_rps, 1),
+        anonymous_cached_errors=summary(cached, cached_time)["errors"],
+        anonymous_ratio=round(cached_rps / healthz_rps, 3) if healthz_rps else None,
+        users=args.users,
+        duration_s=args.duration,
+    )
+    return result
+
+
+# --- the server -----------------------------------------------------------------------------
+def start_server(env, port, workers, log):
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():  # the production storage needs collected, hashed files
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    gunicorn = Path(PYTHON).with_name("gunicorn")
+    command = [str(gunicorn), "portal.wsgi:application", "-b", f"127.0.0.1:{port}"]
+    # no control socket: its default path is shared by every gunicorn of this user
+    command += ["-w", str(workers), "--timeout", "60", "--no-control-socket"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    client = Client("127.0.0.1", port, {"csrf_cookie": "x", "session_cookie": "y"})
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped (exit {server.returncode}); see {log.name}")
+        status, _ms = asyncio.run(client.send(client.request("GET", "/healthz")))
+        if status == 200:
+            return server
+        time.sleep(0.5)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer /healthz in 90 s; see {log.name}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running server (http://127.0.0.1:PORT) instead")
+    parser.add_argument("--duration", type=float, default=30, help="mixed load, seconds")
+    parser.add_argument("--probe", type=float, default=8, help="healthz and cached, seconds")
+    parser.add_argument("--users", type=int, default=50, help="concurrent users")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare is not None:
+        print(json.dumps(prepare(args.prepare)))
+        return
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        print(
+            "bench/load.py: set DATABASE_URL=postgres://... (and REDIS_URL); skipped.",
+            file=sys.stderr,
+        )
+        return
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env = production_env(database_url, redis_url)
+    if args.url:
+        host_port = args.url.split("://", 1)[-1].rstrip("/")
+        host, _, port = host_port.partition(":")
+        if host not in ("127.0.0.1", "localhost"):
+            raise SystemExit("Only 127.0.0.1.")
+        port = int(port or 80)
+    else:
+        host, port = "127.0.0.1", args.port
+    found = subprocess.run(
+        [PYTHON, __file__, "--prepare", str(args.users)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if found.returncode:
+        raise SystemExit(found.stderr[-3000:])
+    plan = json.loads(found.stdout.strip().splitlines()[-1])
+    server = None
+    log_path = Path(tempfile.gettempdir()) / f"bench-load-{port}.log"
+    with open(log_path, "w") as log:
+        try:
+            if not args.url:
+                server = start_server(env, port, args.workers, log)
+            result = asyncio.run(run(Client(host, port, plan), plan, args))
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+    result["server_log"] = str(log_path)
+    result["data"] = {"anonymous_urls": len(plan["anonymous"]), "open_shifts": len(plan["shifts"])}
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

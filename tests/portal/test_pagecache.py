@@ -4,6 +4,7 @@ it, when it goes stale, and the proxy in front being purged."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from wagtail.models import Page
 
@@ -201,7 +202,7 @@ def test_home_page_uncached_runs_few_queries(client, notice_index, django_assert
 
 def test_publishing_purges_the_page_and_its_lists_from_the_proxy(client, home, notice_index):
     notice = add_notice(notice_index, title="通知")
-    base = "http://localhost"
+    base = settings.SITE_URL  # the Site record follows SITE_URL
     assert f"{base}{notice.url}" in purged
     assert f"{base}/en{notice.url}" in purged
     assert f"{base}{notice_index.url}" in purged
@@ -226,4 +227,4 @@ def test_a_page_that_gets_a_view_restriction_leaves_the_cache(client, notice_ind
     PageViewRestriction.objects.create(page=notice, restriction_type=PageViewRestriction.LOGIN)
     assert client.get(notice.url).status_code == 302  # to the login page, not the cached copy
     assert "内部通知" not in client.get(notice_index.url).content.decode()
-    assert f"http://localhost{notice.url}" in purged
+    assert f"{settings.SITE_URL}{notice.url}" in purged

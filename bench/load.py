@@ -104,6 +104,14 @@ def prepare(users):
         .order_by("-user__username")[:users]
     )
     volunteers = [session_for(p.user) for p in profiles]
+    # Tasks take their own community's volunteers: each sign-up pairs a volunteer with an open
+    # shift of their community.
+    sign_ups = []
+    for profile, session in zip(profiles, volunteers, strict=True):
+        own = Shift.objects.open().public().filter(task__community_id=profile.community_id)
+        sign_ups += [
+            (session, pk) for pk in own.order_by("start").values_list("pk", flat=True)[:20]
+        ]
     donor = User.objects.filter(donor_representations__isnull=False).order_by("pk").first()
     shifts = list(
         Shift.objects.open().public().order_by("start").values_list("pk", flat=True)[:500]
@@ -119,6 +127,7 @@ def prepare(users):
         "volunteers": volunteers,
         "donor": session_for(donor) if donor else None,
         "shifts": shifts,
+        "sign_ups": sign_ups,
         "anonymous": anonymous,
         "cached": ["/", *indexes, *pages[:10]],
         "volunteer_pages": [reverse("volunteers:my_page"), reverse("volunteers:shifts")],
@@ -178,7 +187,7 @@ def pick_mixed(plan, rng):
     kind = rng.choices([k for k, _w in MIX], weights=[w for _k, w in MIX])[0]
     if kind == "volunteer" and not plan["volunteers"]:
         kind = "anonymous"
-    if kind == "signup" and not (plan["volunteers"] and plan["shifts"]):
+    if kind == "signup" and not plan["sign_ups"]:
         kind = "anonymous"
     if kind == "anonymous":
         return kind, "GET", rng.choice(plan["anonymous"]), None
@@ -187,8 +196,8 @@ def pick_mixed(plan, rng):
         paths = plan["volunteer_pages"] + [f"/volunteers/shifts/{rng.choice(plan['shifts'])}/"]
         return kind, "GET", rng.choice(paths), session
     if kind == "signup":
-        path = f"/volunteers/shifts/{rng.choice(plan['shifts'])}/sign-up/"
-        return kind, "POST", path, rng.choice(plan["volunteers"])
+        session, shift = rng.choice(plan["sign_ups"])
+        return kind, "POST", f"/volunteers/shifts/{shift}/sign-up/", session
     if plan["donor"] and rng.random() < 0.3:
         return kind, "GET", rng.choice(plan["donor_pages"]), plan["donor"]
     return kind, "GET", rng.choice(plan["board"]), None

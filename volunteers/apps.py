@@ -9,6 +9,12 @@ def _signup_saved(sender, instance, **kwargs):
     forget_on_signup(sender, instance, **kwargs)
 
 
+def _task_saved(sender, instance, **kwargs):
+    from volunteers.matching.ranking import forget_all_recommendations
+
+    forget_all_recommendations()
+
+
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteering")
@@ -17,4 +23,8 @@ class VolunteersConfig(AppConfig):
         # A volunteer's cached recommendations go when they sign up (volunteers.matching.ranking).
         post_save.connect(
             _signup_saved, sender="volunteers.Signup", dispatch_uid="volunteers-forget-recommended"
+        )
+        # ... and everybody's when a task changes who may take it.
+        post_save.connect(
+            _task_saved, sender="volunteers.Task", dispatch_uid="volunteers-forget-all-recommended"
         )

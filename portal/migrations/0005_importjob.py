@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import django.core.validators
 from django.db import migrations, models
 
 
@@ -49,7 +50,12 @@ class Migration(migrations.Migration):
                         max_length=8,
                     ),
                 ),
-                ("rows_total", models.PositiveIntegerField(default=0)),
+                (
+                    "rows_total",
+                    models.PositiveIntegerField(
+                        default=0, validators=[django.core.validators.MaxValueValidator(2147483647)]
+                    ),
+                ),
                 ("result", models.JSONField(blank=True, default=dict)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("started_at", models.DateTimeField(blank=True, null=True)),

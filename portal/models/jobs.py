@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import MAX_BALANCE, max_value
+
 
 class ImportJob(models.Model):
     """A spreadsheet import too long for one web request (portal.importexport.jobs).
@@ -36,7 +38,8 @@ class ImportJob(models.Model):
     content = models.BinaryField(default=b"")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHECK)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
+    # a spreadsheet's rows (settings.IMPORT_MAX_ROWS_STAFF refuses more long before this)
+    rows_total = models.PositiveIntegerField(default=0, validators=[max_value(MAX_BALANCE)])
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -248,8 +248,26 @@ def recommend_for_profile(profile, top=5, days=None):
     ]
 
 
+_GENERATION_KEY = "matching:recommend:generation"
+
+
 def _recommendation_key(profile_id):
-    return f"matching:recommend:{profile_id}"
+    # Every cached choice belongs to a generation, moved on when a task's rules change.
+    from django.core.cache import cache
+
+    generation = cache.get_or_set(_GENERATION_KEY, 1, None)
+    return f"matching:recommend:{generation}:{profile_id}"
+
+
+def forget_all_recommendations():
+    """A task's rules changed (who may take it, what it needs): every volunteer's
+    recommendations are computed afresh."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # not in the cache (evicted or never set): any new value will do
+        cache.set(_GENERATION_KEY, 2, None)
 
 
 def forget_recommendations(profile_id):

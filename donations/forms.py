@@ -8,6 +8,7 @@ from donations.models import Donor, Item, too_many_pixels_error, validate_photo
 from portal.bounds import MAX_QUANTITY
 from portal.importexport import ImportFileError, read_upload
 from portal.validators import normalize_uscc, validate_uscc
+from portal.widgets import DateInput
 
 
 class DonorForm(forms.ModelForm):
@@ -81,7 +82,7 @@ class PledgeForm(forms.Form):
     expected_date = forms.DateField(
         label=_("Expected delivery date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -101,9 +102,7 @@ class PledgeLineForm(forms.Form):
         label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
     )
     lot_number = forms.CharField(label=_("Lot number"), max_length=50, required=False)
-    expiry = forms.DateField(
-        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expiry = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
     photo = PhotoField(
         label=_("Photo of goods or certificate"), required=False, validators=[validate_photo]
     )

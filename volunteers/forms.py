@@ -8,6 +8,7 @@ from portal.accounts.adapter import MobileField
 from portal.models import Community, Compound
 from portal.scoping import communities_for
 from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
+from portal.widgets import DateInput
 
 from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
 
@@ -176,9 +177,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class ShiftFilterForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     kind = forms.ChoiceField(
         label=_("Kind of work"),
         required=False,
@@ -187,8 +186,8 @@ class ShiftFilterForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -202,8 +201,8 @@ class ReasonForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
     work_unit = forms.CharField(label=_("Work unit"), required=False)
 
 
@@ -213,13 +212,11 @@ def _next_monday():
 
 
 class AutoAssignForm(forms.Form):
-    start = forms.DateField(
-        label=_("from"), initial=_next_monday, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("from"), initial=_next_monday, widget=DateInput())
     end = forms.DateField(
         label=_("until"),
         initial=lambda: _next_monday() + timedelta(days=6),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     community = forms.ModelChoiceField(
         queryset=None, required=False, label=_("community"), empty_label=_("All my communities")

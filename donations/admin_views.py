@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assistance.models import HelpRequest
 from assistance.services import address_visible_to_staff
@@ -322,7 +322,7 @@ class DistributionForm(forms.Form):
         ),
     )
     note = forms.CharField(
-        label=gettext_lazy("Note"),
+        label=pgettext_lazy("remark", "Note"),
         max_length=200,
         required=False,
         help_text=gettext_lazy("No names, addresses or phone numbers."),
@@ -428,7 +428,9 @@ def export_ledger(request):
         MovementExportResource.queryset(queryset), force_native_type=True
     )
     audit.record_export(request, queryset, "xlsx", kind=request.GET.get("kind", ""))
-    return spreadsheet_response(dataset, "xlsx", f"物资台账-{timezone.localdate():%Y%m%d}")
+    return spreadsheet_response(
+        dataset, "xlsx", f"物资台账-{timezone.localdate():%Y%m%d}", _("Stock ledger")
+    )
 
 
 @permission_required("donations.view_balance", raise_exception=True)
@@ -438,4 +440,4 @@ def export_balances(request):
         BalanceExportResource.queryset(queryset), force_native_type=True
     )
     audit.record_export(request, queryset, "xlsx")
-    return spreadsheet_response(dataset, "xlsx", f"库存-{timezone.localdate():%Y%m%d}")
+    return spreadsheet_response(dataset, "xlsx", f"库存-{timezone.localdate():%Y%m%d}", _("Stock"))

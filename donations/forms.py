@@ -3,6 +3,7 @@ import secrets
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donations.models import Donor, Item, too_many_pixels_error, validate_photo
 from portal.bounds import MAX_QUANTITY
@@ -85,7 +86,9 @@ class PledgeForm(forms.Form):
         widget=DateInput(),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("remark", "Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):

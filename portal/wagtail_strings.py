@@ -14,6 +14,7 @@ Wagtail's own at /admin/jsi18n/ (portal.admin.i18n).
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 WAGTAIL_STRINGS = [
+    # (Wagtail's "Section", a heading of the shortcuts dialog, takes content's "栏目".)
     # the last breadcrumb of every generic "add" view, e.g. "New: 社区"
     gettext_noop("New: %(model_name)s"),
     gettext_noop("Use server language: %(language_name)s"),
@@ -227,7 +228,6 @@ WAGTAIL_STRINGS = [
     gettext_noop(
         "Keyboard shortcuts are currently disabled; manage your %(account_link)s to enable them."
     ),
-    gettext_noop("Section"),
     gettext_noop(
         "Keyboard shortcuts are currently enabled; manage your %(account_link)s to disable them."
     ),

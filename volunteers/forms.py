@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.adapter import MobileField
 from portal.models import Community, Compound
@@ -186,7 +187,7 @@ class ShiftFilterForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
+    start = forms.DateField(label=pgettext_lazy("period start", "From"), widget=DateInput())
     end = forms.DateField(label=_("Until"), widget=DateInput())
 
     def clean(self):
@@ -201,7 +202,7 @@ class ReasonForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
+    start = forms.DateField(label=pgettext_lazy("period start", "From"), widget=DateInput())
     end = forms.DateField(label=_("Until"), widget=DateInput())
     work_unit = forms.CharField(label=_("Work unit"), required=False)
 
@@ -212,9 +213,11 @@ def _next_monday():
 
 
 class AutoAssignForm(forms.Form):
-    start = forms.DateField(label=_("from"), initial=_next_monday, widget=DateInput())
+    start = forms.DateField(
+        label=pgettext_lazy("period start", "from"), initial=_next_monday, widget=DateInput()
+    )
     end = forms.DateField(
-        label=_("until"),
+        label=pgettext_lazy("period end", "until"),
         initial=lambda: _next_monday() + timedelta(days=6),
         widget=DateInput(),
     )

@@ -59,7 +59,7 @@ def world(community, compound):
             "/donations/board/",
             "/volunteers/shifts/",
             f"/volunteers/join/{community.slug}/",
-            "/search/?q=消毒",
+            "/search/?q=%E6%B6%88%E6%AF%92",  # 消毒, as a browser sends it
             "/accounts/login/",
             "/accounts/signup/",
             "/accounts/signup/email/",
@@ -105,3 +105,13 @@ def test_public_pages_have_no_serious_accessibility_violation(browser, live_serv
             except AssertionError as error:
                 failures.append(str(error))
     assert not failures, "\n".join(failures)
+
+
+def test_the_gates_fail_on_what_they_should(browser):
+    # The sweep passing means something only if the checkers would have said no.
+    broken = '<!doctype html><html lang="zh-Hans"><title>x</title><p><div></p><input aria-describedby="nope">'
+    with pytest.raises(AssertionError, match="aria-describedby"):
+        assert_valid_html(broken)
+    browser.get("data:text/html;charset=utf-8,<html><body><img src='x.png'><input></body></html>")
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(browser)

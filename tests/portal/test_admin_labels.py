@@ -1,0 +1,41 @@
+"""What the back office shows in its lists and pages reads as words, in Chinese: yes/no columns
+as Wagtail's tick and cross (not True/False), weekly availability by weekday name."""
+
+import pytest
+from django.urls import reverse
+from wagtail.admin.viewsets import viewsets
+
+from donations.models import Item
+from tests.factories import ItemFactory, VolunteerProfileFactory
+
+
+def _index_url(model):
+    for viewset in viewsets.viewsets:
+        if getattr(viewset, "model", None) is model and hasattr(viewset, "get_url_name"):
+            return reverse(viewset.get_url_name("index"))
+    raise AssertionError(f"no viewset for {model}")
+
+
+@pytest.mark.django_db
+def test_yes_no_columns_show_a_tick_not_true_or_false(client, subdistrict_admin):
+    ItemFactory(name="医用外科口罩", active=True)
+    ItemFactory(name="旧款护目镜", active=False)
+    client.force_login(subdistrict_admin)
+    html = client.get(_index_url(Item)).content.decode()
+    assert "医用外科口罩" in html
+    cells = html[html.index("<tbody") : html.index("</tbody>")]
+    assert ">True<" not in cells and ">False<" not in cells
+    assert "icon-success" in cells or "icon-check" in cells or "#icon-" in cells
+
+
+@pytest.mark.django_db
+def test_review_page_names_weekdays(client, coordinator, community):
+    profile = VolunteerProfileFactory(
+        community=community,
+        status="pending",
+        availability={"0": [["07:00", "12:00"]], "6": [["12:00", "19:00"]]},
+    )
+    client.force_login(coordinator)
+    html = client.get(f"/admin/volunteering/profiles/{profile.pk}/review/").content.decode()
+    assert "星期一 07:00-12:00" in html and "星期日 12:00-19:00" in html
+    assert "0: 07:00" not in html

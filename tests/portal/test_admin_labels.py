@@ -39,3 +39,29 @@ def test_review_page_names_weekdays(client, coordinator, community):
     html = client.get(f"/admin/volunteering/profiles/{profile.pk}/review/").content.decode()
     assert "星期一 07:00-12:00" in html and "星期日 12:00-19:00" in html
     assert "0: 07:00" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_link_to_the_lists_they_count(client, coordinator, community, compound):
+    import re
+
+    from assistance.models import HelpRequest
+    from tests.factories import HelpRequestFactory
+
+    VolunteerProfileFactory(community=community, status="pending", real_name="待审核甲")
+    VolunteerProfileFactory(community=community, status="verified", real_name="已审核乙")
+    HelpRequestFactory(compound=compound, urgency=HelpRequest.Urgency.URGENT, need="奶粉急需")
+    HelpRequestFactory(compound=compound, urgency=HelpRequest.Urgency.NORMAL, need="面包一袋")
+    client.force_login(coordinator)
+    home = client.get("/admin/").content.decode()
+    links = dict(
+        (text.strip(), href.replace("&amp;", "&"))
+        for href, text in re.findall(r'<a href="([^"]+)">([^<]*(?:待|紧急|空缺)[^<]*)</a>', home)
+    )
+    pending = next(href for text, href in links.items() if "待" in text)
+    listed = client.get(pending).content.decode()
+    assert "待审核甲" in listed and "已审核乙" not in listed
+    urgent = next(href for text, href in links.items() if "紧急" in text)
+    listed = client.get(urgent).content.decode()
+    assert "奶粉急需" in listed and "面包一袋" not in listed
+    assert any("start__date__gte" in href for href in links.values())

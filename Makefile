@@ -18,7 +18,7 @@ setup: system-deps $(VENV)/.installed messages
 # Debian packages WeasyPrint and gettext need; installed only when missing. The tests also need
 # a browser (tests/browser), which `make run` does not.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils
-TEST_SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk
+TEST_SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk default-jre-headless
 system-deps:
 	@$(MAKE) --no-print-directory install-debian PACKAGES="$(SYSTEM_PACKAGES)"
 
@@ -51,7 +51,7 @@ $(VENV)/.installed: pyproject.toml
 # Compile every app's catalogue (.po -> .mo); only the stale ones are rebuilt.
 messages: $(VENV)/.installed
 	@for app in $(APPS); do \
-	  for po in $$app/locale/*/LC_MESSAGES/django.po; do \
+	  for po in $$app/locale/*/LC_MESSAGES/*.po; do \
 	    [ -f "$$po" ] || continue; mo=$${po%.po}.mo; \
 	    if [ ! -f "$$mo" ] || [ "$$po" -nt "$$mo" ]; then msgfmt --check-format -o "$$mo" "$$po" || exit 1; fi; \
 	  done; \
@@ -69,8 +69,17 @@ serve:
 # The suite runs on one pytest-xdist worker per core (each with its own test database and its
 # own cache prefix); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto --dist loadgroup
-test: setup test-system-deps
+# axe-core, the accessibility engine tests/browser/quality.py runs in the browser: fetched from
+# the npm registry into the virtual environment (not committed).
+AXE_VERSION := 4.11.4
+AXE_JS := $(VENV)/axe/node_modules/axe-core/axe.min.js
+test: setup test-system-deps $(AXE_JS)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(AXE_JS): | test-system-deps
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-debian PACKAGES=npm
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
 
 lint: setup
 	$(PY) -m ruff check .

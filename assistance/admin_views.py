@@ -27,6 +27,9 @@ def request_list(request):
     )
     show = request.GET.get("show", "open")
     listed = qs if show == "all" else qs.exclude(status=HelpRequest.Status.CLOSED)
+    if request.GET.get("urgency") in HelpRequest.Urgency.values:
+        # the dashboard's "urgent help requests open" links here
+        listed = listed.filter(urgency=request.GET["urgency"])
     overdue = set(services.overdue_urgent(qs).values_list("pk", flat=True))
     # The compound is part of the address: shown only where the user is the community's staff.
     address_communities = services.address_communities(request.user)

@@ -26,7 +26,11 @@ def figures(user, now=None):
     urgent_open = requests.filter(urgency=HelpRequest.Urgency.URGENT).exclude(
         status__in=[HelpRequest.Status.DELIVERED, HelpRequest.Status.CLOSED]
     )
+    today = timezone.localdate(now)
     return {
+        # each count links to its list, filtered to what it counts (dashboard_panel.html)
+        "from_date": today.isoformat(),
+        "until_date": (today + timedelta(days=2)).isoformat(),
         "open_places": open_places,
         "urgent": urgent_open.count(),
         "overdue": services.overdue_urgent(requests, now).count(),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, max_value
 from portal.validators import validate_phone
@@ -26,7 +27,7 @@ class HelpRequest(models.Model):
         URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
+        NEW = "new", pgettext_lazy("help request status", "New")
         ASSIGNED = "assigned", _("Assigned")
         DELIVERED = "delivered", _("Delivered")
         CLOSED = "closed", _("Closed")
@@ -126,13 +127,16 @@ class HelpRequestLine(models.Model):
         HelpRequest, on_delete=models.PROTECT, related_name="lines", verbose_name=_("help request")
     )
     item = models.ForeignKey(
-        "donations.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+        "donations.Item",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("supply", "item"),
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
 
     class Meta:
-        verbose_name = _("requested item")
-        verbose_name_plural = _("requested items")
+        verbose_name = pgettext_lazy("help request", "requested item")
+        verbose_name_plural = pgettext_lazy("help request", "requested items")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="helprequestline_quantity_positive"

@@ -13,6 +13,8 @@ FEED_SIZE = 30
 class NoticesFeed(Feed):
     title = _("Lugouqiao Subdistrict notices")
     description = _("Notices from the subdistrict and its communities.")
+    # Atom requires an author for the feed (or every entry): the office that publishes.
+    author_name = _("Lugouqiao Subdistrict Office")
 
     def get_object(self, request, *args, **kwargs):
         self.request = request

@@ -13,7 +13,7 @@ from django.db.models import Case, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assistance.models import HelpRequest
 from assistance.services import address_visible_to_staff
@@ -337,7 +337,7 @@ class DistributionForm(forms.Form):
         ),
     )
     note = forms.CharField(
-        label=gettext_lazy("Note"),
+        label=pgettext_lazy("remark", "Note"),
         max_length=200,
         required=False,
         help_text=gettext_lazy("No names, addresses or phone numbers."),
@@ -445,7 +445,9 @@ def export_ledger(request):
         MovementExportResource.queryset(queryset), force_native_type=True
     )
     audit.record_export(request, queryset, "xlsx", kind=request.GET.get("kind", ""))
-    return spreadsheet_response(dataset, "xlsx", f"物资台账-{timezone.localdate():%Y%m%d}")
+    return spreadsheet_response(
+        dataset, "xlsx", f"物资台账-{timezone.localdate():%Y%m%d}", _("Stock ledger")
+    )
 
 
 @permission_required("donations.view_balance", raise_exception=True)
@@ -455,4 +457,4 @@ def export_balances(request):
         BalanceExportResource.queryset(queryset), force_native_type=True
     )
     audit.record_export(request, queryset, "xlsx")
-    return spreadsheet_response(dataset, "xlsx", f"库存-{timezone.localdate():%Y%m%d}")
+    return spreadsheet_response(dataset, "xlsx", f"库存-{timezone.localdate():%Y%m%d}", _("Stock"))

@@ -3,14 +3,13 @@ import secrets
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donations.models import Donor, Item, too_many_pixels_error, validate_photo
 from portal.bounds import MAX_QUANTITY
 from portal.importexport import ImportFileError, read_upload
 from portal.validators import normalize_uscc, validate_uscc
-
-# A date input takes only ISO dates: the Chinese locale's 2026/12/01 would leave it empty.
-ISO_DATE = "%Y-%m-%d"
+from portal.widgets import DateInput
 
 
 def choose_the_only_one(field, queryset):
@@ -101,10 +100,12 @@ class PledgeForm(forms.Form):
     expected_date = forms.DateField(
         label=_("Expected delivery date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        widget=DateInput(),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("remark", "Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -121,11 +122,7 @@ class PledgeLineForm(forms.Form):
         label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
     )
     lot_number = forms.CharField(label=_("Lot number"), max_length=50, required=False)
-    expiry = forms.DateField(
-        label=_("Expiry date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
-    )
+    expiry = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
     photo = PhotoField(
         label=_("Photo of goods or certificate"), required=False, validators=[validate_photo]
     )

@@ -6,6 +6,7 @@ donor: their name, phone and address are personal, and go when their account goe
 and the ledger stay, under "Anonymous donor")."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal import audit
 from portal.personal_data import Section
@@ -36,7 +37,14 @@ def sections(user):
     pledges = Section(
         "pledges",
         _("Pledges you entered"),
-        [_("Pledge"), _("Donor"), _("Created"), _("Status"), _("Items"), _("Note")],
+        [
+            _("Pledge"),
+            _("Donor"),
+            _("Created"),
+            _("Status"),
+            _("Items"),
+            pgettext("remark", "Note"),
+        ],
     )
     entered = (
         Pledge.objects.filter(created_by=user)

@@ -114,7 +114,9 @@ class MovementExportResource(resources.ModelResource):
     from_location = fields.Field(
         attribute="from_location__name", column_name=pgettext_lazy("stock location", "From")
     )
-    to_location = fields.Field(attribute="to_location__name", column_name=gettext_lazy("To"))
+    to_location = fields.Field(
+        attribute="to_location__name", column_name=pgettext_lazy("stock location", "To")
+    )
     community = fields.Field(attribute="community__name", column_name=gettext_lazy("Community"))
     reason = fields.Field(attribute="reason", column_name=gettext_lazy("Reason"))
     created_by = fields.Field(attribute="created_by", column_name=gettext_lazy("By"))

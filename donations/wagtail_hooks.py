@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -81,7 +82,9 @@ class DonorViewSet(InspectableViewSet):
         "credit_code",
         "contact_name",
         Column(
-            "verified", label=_("verified"), accessor=lambda d: _("Yes") if d.verified else _("No")
+            "verified",
+            label=pgettext_lazy("donor", "verified"),
+            accessor=lambda d: _("Yes") if d.verified else _("No"),
         ),
         Column(
             "public_name_consent",

@@ -9,11 +9,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import health
 from portal.accounts import views as accounts_views
+from portal.admin.i18n import admin_js_catalog
 from portal.audit_views import site_history_urlpatterns
 
 urlpatterns = [
     *site_history_urlpatterns,  # Wagtail's site-history report, scoped (portal.audit_views)
     path("admin/login/", accounts_views.admin_login, name="admin_login"),
+    path("admin/jsi18n/", admin_js_catalog, name="portal_admin_javascript_catalog"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

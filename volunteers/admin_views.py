@@ -26,6 +26,7 @@ from portal.pdf import pdf_response, render_pdf
 from portal.scoping import get_scoped_or_404, scope
 
 from . import matching, services, views
+from .availability import availability_display
 from .forms import AutoAssignForm, PeriodForm, ReasonForm
 from .models import Attendance, Shift, Signup, VolunteerProfile
 
@@ -62,7 +63,7 @@ def review_profile(request, pk):
             "can_view_full_id": request.user.has_perm("volunteers.view_full_id_number"),
             "skills": profile.skills.all(),
             "reject_form": reject_form,
-            "availability": sorted(profile.availability.items()),
+            "availability": availability_display(profile.availability),
         },
     )
 
@@ -227,7 +228,10 @@ def party_report(request):
         from .resources import party_report_dataset
 
         return spreadsheet_response(
-            party_report_dataset(units), "xlsx", f"party-members-{start}-{end}"
+            party_report_dataset(units),
+            "xlsx",
+            f"party-members-{start}-{end}",
+            _("Party members' hours"),
         )
     if fmt == "pdf":
         return pdf_response(
@@ -275,7 +279,9 @@ def attendance_ledger(request):
         queryset=queryset, force_native_type=True
     )
     audit.record_export(request, queryset, "xlsx", start=start, end=end)
-    return spreadsheet_response(dataset, "xlsx", f"attendance-{start}-{end}")
+    return spreadsheet_response(
+        dataset, "xlsx", f"attendance-{start}-{end}", _("Attendance ledger")
+    )
 
 
 @permission_required("volunteers.view_volunteerprofile", raise_exception=True)
@@ -288,7 +294,7 @@ def volunteer_export(request):
     )
     dataset = VolunteerResource(user=request.user).export(queryset=queryset, force_native_type=True)
     audit.record_export(request, queryset, "xlsx")
-    return spreadsheet_response(dataset, "xlsx", "volunteers")
+    return spreadsheet_response(dataset, "xlsx", "volunteers", _("Volunteers"))
 
 
 def shift_people_url(shift):

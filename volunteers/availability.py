@@ -62,3 +62,17 @@ class WeeklyMask:
 
     def __bool__(self):
         return "1" in self.mask
+
+
+def availability_display(grid):
+    """The grid for people: [("星期一", "07:00-12:00, 12:00-19:00"), ...], Monday first, days
+    without time left out (not "0: 07:00-12:00")."""
+    from django.utils.dates import WEEKDAYS
+
+    days = []
+    for weekday in range(7):
+        ranges = (grid or {}).get(str(weekday)) if isinstance(grid, dict) else None
+        text = ", ".join(f"{pair[0]}-{pair[1]}" for pair in ranges or () if len(pair) >= 2)
+        if text:
+            days.append((WEEKDAYS[weekday], text))
+    return days

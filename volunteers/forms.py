@@ -3,18 +3,17 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.adapter import MobileField
 from portal.models import Community, Compound
 from portal.scoping import communities_for
 from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
+from portal.widgets import DateInput
 
 from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
 
 SLOT_TIMES = {code: (start, end) for code, _label, start, end in AVAILABILITY_SLOTS}
-
-# A date input takes only ISO dates: the Chinese locale's 2026/12/01 would leave it empty.
-ISO_DATE = "%Y-%m-%d"
 
 
 def availability_choices():
@@ -179,11 +178,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class ShiftFilterForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     kind = forms.ChoiceField(
         label=_("Kind of work"),
         required=False,
@@ -192,12 +187,8 @@ class ShiftFilterForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
-    end = forms.DateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
+    start = forms.DateField(label=pgettext_lazy("period start", "From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -211,12 +202,8 @@ class ReasonForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
-    end = forms.DateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
+    start = forms.DateField(label=pgettext_lazy("period start", "From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
     work_unit = forms.CharField(label=_("Work unit"), required=False)
 
 
@@ -227,14 +214,12 @@ def _next_monday():
 
 class AutoAssignForm(forms.Form):
     start = forms.DateField(
-        label=_("from"),
-        initial=_next_monday,
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        label=pgettext_lazy("period start", "from"), initial=_next_monday, widget=DateInput()
     )
     end = forms.DateField(
-        label=_("until"),
+        label=pgettext_lazy("period end", "until"),
         initial=lambda: _next_monday() + timedelta(days=6),
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        widget=DateInput(),
     )
     community = forms.ModelChoiceField(
         queryset=None, required=False, label=_("community"), empty_label=_("All my communities")

@@ -1,6 +1,7 @@
 """What volunteering holds about a person (portal.personal_data explains the contract)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.personal_data import Section
 
@@ -86,7 +87,13 @@ def sections(user):
     certificates = Section(
         "certificates",
         _("Certificates"),
-        [_("Serial number"), _("Name on the certificate"), _("From"), _("Until"), _("Hours")],
+        [
+            pgettext("certificate", "Serial number"),
+            _("Name on the certificate"),
+            pgettext("period start", "From"),
+            _("Until"),
+            _("Hours"),
+        ],
     )
     for certificate in Certificate.objects.filter(profile=profile).order_by("issued_at"):
         certificates.rows.append(

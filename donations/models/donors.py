@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.validators import normalize_uscc, validate_mobile, validate_uscc
 
@@ -37,16 +38,16 @@ class Donor(models.Model):
     # Whether the board (物资公示) may show the name; otherwise it shows "anonymous".
     public_name_consent = models.BooleanField(_("show our name on the public board"), default=False)
     # Set by subdistrict staff (services.verify_donor); a firm's pledges wait for it.
-    verified = models.BooleanField(_("verified"), default=False)
+    verified = models.BooleanField(pgettext_lazy("donor", "verified"), default=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("verified by"),
+        verbose_name=pgettext_lazy("donor", "verified by"),
     )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_at = models.DateTimeField(pgettext_lazy("donor", "verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

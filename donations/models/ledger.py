@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_BALANCE, MAX_QUANTITY, max_value
 
@@ -24,7 +25,10 @@ class Balance(models.Model):
     community_lookup = "location__community"
 
     item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+        Item,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("supply", "item"),
     )
     lot = models.ForeignKey(
         Lot, on_delete=models.PROTECT, related_name="balances", verbose_name=_("lot")
@@ -95,7 +99,10 @@ class Movement(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+        Item,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("supply", "item"),
     )
     lot = models.ForeignKey(
         Lot, on_delete=models.PROTECT, related_name="movements", verbose_name=_("lot")
@@ -107,7 +114,7 @@ class Movement(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("stock movement", "from"),
     )
     to_location = models.ForeignKey(
         Location,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, MAX_SERIAL, max_value
 
@@ -91,7 +92,10 @@ class PledgeLine(models.Model):
         Pledge, on_delete=models.PROTECT, related_name="lines", verbose_name=_("pledge")
     )
     item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+        Item,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("supply", "item"),
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
     lot_number = models.CharField(_("lot number"), max_length=50, blank=True)
@@ -192,7 +196,9 @@ class ReceivingLine(models.Model):
     rejected = models.PositiveIntegerField(
         _("rejected"), default=0, validators=[max_value(MAX_QUANTITY)]
     )
-    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    rejection_reason = models.CharField(
+        pgettext_lazy("receiving", "reason for rejection"), max_length=200, blank=True
+    )
     lot = models.ForeignKey(
         "Lot",
         on_delete=models.PROTECT,
@@ -224,7 +230,10 @@ class Lot(models.Model):
     warehouse_visible = True
 
     item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="lots", verbose_name=_("item")
+        Item,
+        on_delete=models.PROTECT,
+        related_name="lots",
+        verbose_name=pgettext_lazy("supply", "item"),
     )
     donor = models.ForeignKey(
         Donor, on_delete=models.PROTECT, related_name="lots", verbose_name=_("donor")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, max_value
 
@@ -40,7 +41,7 @@ class SupplyRequest(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("supply request", "requested by"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
@@ -66,13 +67,16 @@ class SupplyRequestLine(models.Model):
         SupplyRequest, on_delete=models.PROTECT, related_name="lines", verbose_name=_("request")
     )
     item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+        Item,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("supply", "item"),
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
 
     class Meta:
-        verbose_name = _("requested item")
-        verbose_name_plural = _("requested items")
+        verbose_name = pgettext_lazy("supply request", "requested item")
+        verbose_name_plural = pgettext_lazy("supply request", "requested items")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="request_line_positive")
@@ -101,7 +105,10 @@ class Dispatch(models.Model):
         verbose_name=_("community"),
     )
     from_location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+        Location,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("stock movement", "from"),
     )
     to_location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
@@ -139,7 +146,7 @@ class Allocation(models.Model):
         SupplyRequestLine,
         on_delete=models.PROTECT,
         related_name="allocations",
-        verbose_name=_("requested item"),
+        verbose_name=pgettext_lazy("supply request", "requested item"),
     )
     lot = models.ForeignKey(
         Lot, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("lot")

@@ -16,6 +16,20 @@ from portal.sms import SMSLimitExceeded, quota_left
 from portal.validators import MOBILE_RE, normalize_mobile
 
 
+def unknown_number_error():
+    return _("No account has this mobile number yet. Sign up with it below: it takes a minute.")
+
+
+def check_known_number(form, field, phone, user):
+    """A code asked for a number that has no account is refused on the page, with the way to
+    sign up, instead of allauth's "we sent you a code" and a text saying there is no account.
+    It tells whether a number has an account (docs/security.md: the trade-off); the
+    request_login_code rate limits were already counted for the attempt, and no SMS goes out."""
+    if phone and user is None and not form.errors.get(field):
+        form.add_error(field, unknown_number_error())
+        form.unknown_number = True
+
+
 def check_sms_quota(form, field, phone):
     """Answer on the form when a code could not be sent to `phone` anyway (the number has had
     its share of messages, portal.sms); portal.sms.send_sms still enforces the cap itself."""
@@ -100,7 +114,8 @@ class LoginForm(allauth_forms.LoginForm):
     def clean(self):
         data = super().clean()
         login = data.get("login") or ""
-        if not data.get("password") and MOBILE_RE.match(login):
+        if not data.get("password") and MOBILE_RE.match(login) and not self.errors:
+            check_known_number(self, "login", login, getattr(self, "user", None))
             check_sms_quota(self, "login", login)
         return data
 
@@ -117,7 +132,10 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
 
     def clean(self):
         data = super().clean()
-        check_sms_quota(self, "phone", data.get("phone"))
+        phone = data.get("phone")
+        if phone and not self.errors:
+            check_known_number(self, "phone", phone, getattr(self, "_user", None))
+        check_sms_quota(self, "phone", phone)
         return data
 
 

@@ -36,10 +36,12 @@ error with `show_error(request, error)`.
 
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -83,6 +85,16 @@ def add_error_to_form(form, error):
 # --- The views -------------------------------------------------------------------------------
 
 
+def _is_boolean_field(model, field_name):
+    *relations, name = field_name.split("__")
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        return isinstance(model._meta.get_field(name), models.BooleanField)
+    except (FieldDoesNotExist, AttributeError):
+        return False
+
+
 class ScopedViewMixin:
     """Mixed into each view of a ScopedViewSetMixin viewset (see the module docstring)."""
 
@@ -109,6 +121,12 @@ class ScopedViewMixin:
         form = super().get_form(*args, **kwargs)
         scope_choices(form.fields, self.request.user)
         return form
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        # (Index views.) A yes/no field shows Wagtail's tick or cross, not "True"/"False".
+        if column_class is Column and _is_boolean_field(self.model, field_name):
+            column_class = BooleanColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
 
     @cached_property
     def filters(self):

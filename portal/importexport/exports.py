@@ -157,8 +157,11 @@ def spreadsheet_bytes(dataset, file_format):
     raise ValueError(f"unknown spreadsheet format {file_format!r}")
 
 
-def spreadsheet_response(dataset, file_format, basename):
-    """A download of the dataset as `basename.xlsx` or `basename.csv` (a Chinese name is fine)."""
+def spreadsheet_response(dataset, file_format, basename, sheet):
+    """A download of the dataset as `basename.xlsx` or `basename.csv` (a Chinese name is fine),
+    its sheet named `sheet` (what the export holds, in the user's language; never a library's
+    default such as "Tablib Dataset" or "Sheet")."""
+    dataset.title = str(sheet)
     response = HttpResponse(
         spreadsheet_bytes(dataset, file_format), content_type=FORMATS[file_format]
     )

@@ -311,9 +311,9 @@ class ExportViewMixin:
             queryset, force_native_type=file_format == "xlsx"
         )
         audit.record_export(request, queryset, file_format, query=request.GET.urlencode()[:500])
-        dataset.title = str(self.model._meta.verbose_name_plural)[:31]
-        basename = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}"
-        return spreadsheet_response(dataset, file_format, basename)
+        sheet = self.model._meta.verbose_name_plural
+        basename = f"{sheet}-{timezone.localdate():%Y%m%d}"
+        return spreadsheet_response(dataset, file_format, basename, sheet)
 
 
 class ImportExportIndexViewMixin:

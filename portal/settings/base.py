@@ -259,6 +259,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS: list = []  # each app keeps its catalogue in <app>/locale
 TIME_ZONE = "Asia/Shanghai"
+# Staff see Beijing time; the admin's account page offers no list of 600 English zone names.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 USE_I18N = True
 USE_TZ = True
 

@@ -189,6 +189,10 @@ def test_rss_and_atom_feeds_list_live_notices(client, notice_index):
     atom = client.get(reverse("content:notices_atom"))
     assert atom["Content-Type"].startswith("application/atom+xml")
     assert "紧急：南门关闭" in atom.content.decode()
+    # A valid Atom feed names an author (RFC 4287 4.1.1): the office that publishes.
+    ns = {"atom": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(atom.content)  # noqa: S314 - our own feed
+    assert feed.findtext("atom:author/atom:name", namespaces=ns) == "卢沟桥街道办事处"
 
 
 def test_sitemap_lists_live_pages(client, notice_index, story_index):

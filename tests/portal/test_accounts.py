@@ -94,13 +94,53 @@ def test_log_in_by_phone_code(client):
 
 
 @pytest.mark.django_db
-def test_log_in_code_for_unknown_number_reveals_nothing_on_the_page(client):
-    response = client.post("/accounts/login/", {"login": "13700000000"})
-    # Same answer as for a known number (enumeration prevention); the text says to sign up.
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/code/confirm/")
-    assert "没有账户" in sms.outbox[-1].text or "no account" in sms.outbox[-1].text
+def test_log_in_with_an_unknown_number_says_so_and_offers_sign_up_keeping_next(client):
+    response = client.post("/accounts/login/", {"login": "137 0000 0000", "next": "/me/"})
+    # Said on the page, beside the field; no code "sent", no SMS paid for.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "这个手机号还没有账户" in html
+    assert 'href="/accounts/signup/?next=%2Fme%2F"' in html
+    assert not sms.outbox
     assert not User.objects.filter(phone="13700000000").exists()
+
+    # She follows the offer: sign-up by the same number ends where she was going.
+    page = client.get("/accounts/signup/?next=%2Fme%2F")
+    assert 'value="/me/"' in page.content.decode()
+    client.post("/accounts/signup/", {"phone": "13700000000", "next": "/me/"})
+    response = client.post("/accounts/phone/verify/", {"code": sms_code()})
+    assert response["Location"] == "/me/"
+    assert logged_in_user(client).phone == "13700000000"
+
+
+@pytest.mark.django_db
+def test_code_request_page_with_an_unknown_number_says_so(client):
+    response = client.post("/accounts/login/code/?next=/me/", {"phone": "13700000000"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "这个手机号还没有账户" in html and "/accounts/signup/?next=%2Fme%2F" in html
+    assert not sms.outbox
+
+
+@pytest.mark.django_db
+def test_unknown_numbers_still_count_against_the_code_request_limit(client):
+    # Probing numbers one after another is held by allauth's request_login_code limit per
+    # number and per address, like asking codes for a real account.
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": "13700000000"})
+    response = client.post("/accounts/login/", {"login": "13700000000"})
+    assert "这个手机号还没有账户" not in response.content.decode()
+    assert not sms.outbox
+
+
+@pytest.mark.django_db
+def test_cancelling_the_code_page_goes_back_to_log_in_keeping_next(client):
+    UserFactory(phone="13912345678", password=None)
+    response = client.post("/accounts/login/", {"login": "13912345678", "next": "/me/"})
+    page = client.get(response["Location"])
+    assert 'name="next" value="/accounts/login/?next=/me/"' in page.content.decode()
+    response = client.post("/accounts/logout/", {"next": "/accounts/login/?next=/me/"})
+    assert response["Location"] == "/accounts/login/?next=/me/"
 
 
 @pytest.mark.django_db

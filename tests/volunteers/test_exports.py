@@ -33,6 +33,7 @@ def test_volunteer_register_exports_neutralise_formulas(client, coordinator, att
     client.force_login(coordinator)
     sheet = workbook(client.get("/admin/volunteering/export/volunteers.xlsx").content)
     assert_no_formula(sheet)
+    assert sheet.title == "志愿者"  # each export names its sheet, never "Tablib Dataset"/"Sheet"
     assert ATTACK in [cell.value for cell in cells(sheet)]
 
     for fmt in ("xlsx", "csv"):
@@ -56,6 +57,7 @@ def test_attendance_ledger_and_party_report_keep_numbers_and_dates(
 
     ledger = workbook(client.get("/admin/volunteering/export/attendance.xlsx", period).content)
     assert_no_formula(ledger)
+    assert ledger.title == "考勤台账"
     headers = [cell.value for cell in next(ledger.iter_rows())]
     row = {h: cell for h, cell in zip(headers, next(ledger.iter_rows(min_row=2)), strict=True)}
     assert row["姓名"].value == "=1+2" and row["姓名"].data_type == "s"
@@ -68,6 +70,7 @@ def test_attendance_ledger_and_party_report_keep_numbers_and_dates(
         client.get("/admin/volunteering/party-report/", {**period, "format": "xlsx"}).content
     )
     assert_no_formula(report)
+    assert report.title == "在职党员服务时长"
     member = next(report.iter_rows(min_row=2))
     assert member[0].value == ATTACK and member[0].data_type == "s"
     assert member[3].data_type == "n" and member[4].data_type == "n"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_TOTAL_MINUTES, max_value
 
@@ -16,7 +17,9 @@ class Certificate(models.Model):
     community_lookup = "community"
     owner_lookup = "profile__user"
 
-    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    serial = models.CharField(
+        pgettext_lazy("certificate", "serial number"), max_length=32, unique=True
+    )
     profile = models.ForeignKey(
         VolunteerProfile,
         on_delete=models.PROTECT,
@@ -27,8 +30,8 @@ class Certificate(models.Model):
         "portal.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
     )
     name = models.CharField(_("name on the certificate"), max_length=50)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("until"))
+    period_start = models.DateField(pgettext_lazy("period start", "from"))
+    period_end = models.DateField(pgettext_lazy("period end", "until"))
     minutes = models.PositiveIntegerField(
         _("minutes served"), validators=[max_value(MAX_TOTAL_MINUTES)]
     )

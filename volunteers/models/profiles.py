@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_SORT_ORDER, max_value
 from portal.encryption import EncryptedCharField, digest
@@ -27,13 +28,13 @@ AVAILABILITY_SLOTS = [
     ("evening", _("Evening"), "19:00", "23:00"),
 ]
 WEEKDAYS = [
-    (0, _("Mon")),
-    (1, _("Tue")),
-    (2, _("Wed")),
-    (3, _("Thu")),
-    (4, _("Fri")),
-    (5, _("Sat")),
-    (6, _("Sun")),
+    (0, pgettext_lazy("weekday", "Mon")),
+    (1, pgettext_lazy("weekday", "Tue")),
+    (2, pgettext_lazy("weekday", "Wed")),
+    (3, pgettext_lazy("weekday", "Thu")),
+    (4, pgettext_lazy("weekday", "Fri")),
+    (5, pgettext_lazy("weekday", "Sat")),
+    (6, pgettext_lazy("weekday", "Sun")),
 ]
 
 
@@ -107,8 +108,8 @@ class VolunteerProfile(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting verification")
-        VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
+        VERIFIED = "verified", pgettext_lazy("volunteer status", "Verified")
+        REJECTED = "rejected", pgettext_lazy("volunteer status", "Rejected")
         DELETED = "deleted", _("Account deleted")
 
     user = models.OneToOneField(
@@ -170,16 +171,20 @@ class VolunteerProfile(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    rejection_reason = models.CharField(
+        pgettext_lazy("volunteer verification", "reason for rejection"), max_length=200, blank=True
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("verified by"),
+        verbose_name=pgettext_lazy("volunteer verification", "verified by"),
     )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_at = models.DateTimeField(
+        pgettext_lazy("volunteer verification", "verified at"), null=True, blank=True
+    )
     # Private token of the volunteer's .ics calendar feed; regenerate to revoke.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

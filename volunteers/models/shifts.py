@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_PLACES, max_value
 
@@ -48,7 +49,7 @@ class Task(models.Model):
         related_name="tasks",
         verbose_name=_("post"),
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("task", "title"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GATE_DUTY)
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="tasks", verbose_name=_("skills needed")
@@ -124,9 +125,9 @@ class ShiftTemplate(models.Model):
     places = models.PositiveSmallIntegerField(
         _("people per shift"), default=2, validators=[max_value(MAX_PLACES)]
     )
-    start_date = models.DateField(_("from"))
+    start_date = models.DateField(pgettext_lazy("period start", "from"))
     end_date = models.DateField(
-        _("until"),
+        pgettext_lazy("period end", "until"),
         null=True,
         blank=True,
         help_text=_("Leave empty to keep making shifts with no end date."),

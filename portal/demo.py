@@ -163,6 +163,18 @@ def _verify_email(user):
     )
 
 
+def _tree_root():
+    """Wagtail's root page and default locale, as its first migrations make them (a database
+    emptied by a flush, as between transactional tests, has neither)."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=language)
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+
+
 def load_site():
     """A HomePage as the default site's root, replacing Wagtail's welcome page."""
     from content.models import HomePage
@@ -174,7 +186,7 @@ def load_site():
         for welcome in Page.objects.filter(depth=2, slug="home"):
             if welcome.specific_class is Page and not welcome.get_children().exists():
                 welcome.delete()
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _tree_root()
         home = HomePage(
             title="卢沟桥街道志愿与捐赠平台",
             slug="home",

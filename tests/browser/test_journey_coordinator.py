@@ -11,13 +11,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
 
 from portal import roles
 from portal.validators import id_number_check_char
+from tests.browser.steps import assert_fits, click_and_wait, page_text
 from tests.factories import (
     CompoundFactory,
     ShiftFactory,
@@ -37,28 +35,6 @@ ID_NUMBER = "11010519800101001" + id_number_check_char("11010519800101001")
 def _shot(browser, name):
     os.makedirs(SHOTS, exist_ok=True)
     browser.save_screenshot(f"{SHOTS}/journey2-{name}.png")
-
-
-def _fits(browser):
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth"
-    )
-    assert overflow <= 0, browser.current_url
-
-
-def _text(browser):
-    return browser.find_element(By.TAG_NAME, "body").text
-
-
-def _click(browser, element):
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    try:
-        element.click()
-    except ElementClickInterceptedException:
-        # headless Chromium places the admin's last buttons below its window at 375 px
-        browser.execute_script("arguments[0].click()", element)
-    # every button here sends a form: wait for the next page before looking at the database
-    WebDriverWait(browser, 20).until(staleness_of(element))
 
 
 def _person(username, community, compound=None, **fields):
@@ -101,52 +77,52 @@ def test_a_coordinator_staffs_the_week(
     # 1. The admin in Chinese: only her community, with its counts.
     sign_in(browser, coordinator)
     browser.get(live_server.url + "/admin/")
-    home = _text(browser)
+    home = page_text(browser)
     assert "未来48小时有 3 个空缺名额" in home  # 1 tomorrow, 2 the day after; not 蔚园's
     assert "2 名志愿者待审核" in home
     assert "蔚园" not in home
     pending = browser.find_element(By.PARTIAL_LINK_TEXT, "名志愿者待审核")  # the count links
     assert "status=pending" in pending.get_attribute("href")
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "1-dashboard")
 
     # 2. She approves one volunteer from the profile (ID number masked), rejects another.
     browser.get(f"{live_server.url}/admin/volunteering/profiles/{waiting.pk}/review/")
-    page = _text(browser)
+    page = page_text(browser)
     assert ID_NUMBER not in browser.page_source and "110***********" in page
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "2-review")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "input[value=approve] ~ button"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=approve] ~ button"))
     waiting.refresh_from_db()
     assert waiting.status == "verified"
     browser.get(f"{live_server.url}/admin/volunteering/profiles/{dubious.pk}/review/")
     browser.find_element(By.NAME, "reason").send_keys("请填写真实姓名")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "button.no"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button.no"))
     _shot(browser, "2b-rejected")
     dubious.refresh_from_db()
     assert dubious.status == "rejected" and dubious.rejection_reason == "请填写真实姓名"
 
     # 3. Suggestions for the open place: her community first, the other community marked.
     browser.get(f"{live_server.url}/admin/volunteering/shifts/{later.pk}/suggestions/")
-    page = _text(browser)
+    page = page_text(browser)
     assert page.index("郑邻居") < page.index("冯外援")
     assert page.count("外社区") == 1 and page.index("外社区") > page.index("冯外援")
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "3-suggestions")
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
-    _click(browser, rows[0].find_element(By.CSS_SELECTOR, "button[value=invite]"))
+    click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "button[value=invite]"))
     invited = Signup.objects.get(shift=later, status="invited")
     assert invited.profile != outsider
 
     # 4. A volunteer calls in sick: removed from tomorrow's shift, the place is open again.
     browser.get(f"{live_server.url}/admin/volunteering/shifts/{tomorrow.pk}/people/")
-    assert "吴生病" in _text(browser)
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "input[value=remove] ~ button"))
-    page = _text(browser)
+    assert "吴生病" in page_text(browser)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=remove] ~ button"))
+    page = page_text(browser)
     assert "已报 0 人，共需 2 人" in page and "已取消" in page
     tomorrow.refresh_from_db()
     assert tomorrow.places_left == 2
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "4-removed")
 
     # 5. The month's attendance ledger, as a spreadsheet, from the posts page's link.

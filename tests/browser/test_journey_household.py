@@ -8,10 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from assistance import on_call
 from assistance.models import HelpRequest, OnCallNight
@@ -19,6 +17,7 @@ from donations import services as donations
 from donations.models import Item
 from donations.services.ledger import community_store
 from portal import roles
+from tests.browser.steps import assert_fits, click_and_wait, page_text
 from tests.factories import CompoundFactory, DonorFactory, VolunteerProfileFactory, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,32 +30,10 @@ def _shot(browser, name):
     browser.save_screenshot(f"{SHOTS}/journey6-{name}.png")
 
 
-def _fits(browser):
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth"
-    )
-    assert overflow <= 0, browser.current_url
-
-
-def _text(browser):
-    return browser.find_element(By.TAG_NAME, "body").text
-
-
-def _click(browser, element):
-    # in the middle of the screen, clear of the admin's sticky bars
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    try:
-        element.click()
-    except ElementClickInterceptedException:
-        # Chromium headless reports the admin's last button below its 900 px window at
-        # 375 px; a person taps it (the screenshots show it on screen)
-        browser.execute_script("arguments[0].click()", element)
-    # every button here sends a form: wait for the next page before looking at the database
-    WebDriverWait(browser, 20).until(staleness_of(element))
-
-
 def _press(browser, value):
-    _click(browser, browser.find_element(By.CSS_SELECTOR, f"button[name=action][value={value}]"))
+    click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, f"button[name=action][value={value}]")
+    )
 
 
 @pytest.fixture
@@ -122,26 +99,26 @@ def test_a_household_is_helped_at_night(
     Select(browser.find_element(By.NAME, "items-0-item")).select_by_visible_text(milk.name)
     browser.find_element(By.NAME, "items-0-quantity").send_keys("1")
     browser.find_element(By.NAME, "need").send_keys("宝宝的奶粉吃完了")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "button[data-send]"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[data-send]"))
     # the phone is refused beside the field, and what was typed is kept
     error = browser.find_element(By.ID, "id_contact_phone_error")
     assert "带区号的固定电话" in error.text
     assert browser.find_element(By.NAME, "building").get_attribute("value") == "2号楼4单元302"
     _shot(browser, "1-phone-refused")
-    _fits(browser)
+    assert_fits(browser)
     assert not HelpRequest.objects.exists()
     phone = browser.find_element(By.NAME, "contact_phone")
     phone.clear()
     phone.send_keys("13900000101")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "button[data-send]"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[data-send]"))
     request = HelpRequest.objects.get()
     assert browser.current_url.endswith(f"/admin/assistance/{request.pk}/")
-    assert "2号楼4单元302" in _text(browser) and "紧急" in _text(browser)
+    assert "2号楼4单元302" in page_text(browser) and "紧急" in page_text(browser)
     _shot(browser, "2-recorded")
 
     # 2. The milk powder is issued from donated stock to the household.
     _press(browser, "fulfil")
-    assert "已从库存发放" in _text(browser) or "从库存发放" in _text(browser)
+    assert "已从库存发放" in page_text(browser) or "从库存发放" in page_text(browser)
     assert request.distributions.get().location == store
 
     # Before anyone is assigned, no volunteer sees the household.
@@ -149,14 +126,14 @@ def test_a_household_is_helped_at_night(
 
     # 3. The delivery goes to the nearest volunteer on call.
     _press(browser, "suggest")
-    body = _text(browser)
+    body = page_text(browser)
     assert body.index("王备勤") < body.index("赵备勤") < body.index("钱邻居")
     assert body.count("今晚备勤") == 2
     _shot(browser, "3-suggestions")
     _press(browser, "on_call")
     request.refresh_from_db()
     assert request.status == "assigned" and request.assigned_volunteer == near
-    _fits(browser)
+    assert_fits(browser)
 
     # 4. The volunteer on call: the address, the phone and where to collect the milk.
     browser.delete_all_cookies()
@@ -166,19 +143,21 @@ def test_a_household_is_helped_at_night(
     browser.delete_all_cookies()
     sign_in(browser, near.user)
     browser.get(live_server.url + "/assistance/duty/")
-    _click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, f"#{request.pk}"))
-    page = _text(browser)
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, f"#{request.pk}"))
+    page = page_text(browser)
     assert "2号楼4单元302" in page and "13900000101" in page
     assert "取货地点" in page and store.name in page and "010-63812002" in page
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "4-volunteer-task")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/delivered/'] button"))
+    click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/delivered/'] button")
+    )
 
     # 5. Delivered: the request closes; her page says so, and the address is gone from it.
     assert browser.current_url.endswith("/assistance/duty/")
-    page = _text(browser)
+    page = page_text(browser)
     assert "已送达" in page and "办结" in page and "2号楼4单元302" not in page
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "5-delivered")
     request.refresh_from_db()
     assert request.status == "closed" and request.closed_at
@@ -189,6 +168,6 @@ def test_a_household_is_helped_at_night(
     browser.delete_all_cookies()
     sign_in(browser, coordinator)
     browser.get(f"{live_server.url}/admin/assistance/{request.pk}/")
-    assert "已办结" in _text(browser) or "办结" in _text(browser)
+    assert "已办结" in page_text(browser) or "办结" in page_text(browser)
     assert browser.find_elements(By.CSS_SELECTOR, "button[value=reopen]")
     _shot(browser, "6-closed")

@@ -46,11 +46,11 @@ def review_profile(request, pk):
                 seen = request.POST.get("seen") or None
                 services.verify_profile(profile, request.user, seen=seen)
                 messages.success(request, _("%(name)s is verified.") % {"name": profile})
-                return redirect("volunteers_profiles:index")
+                return _next_to_review(request, profile)
             if reject_form.is_valid():
                 services.reject_profile(profile, request.user, reject_form.cleaned_data["reason"])
                 messages.success(request, _("%(name)s is rejected.") % {"name": profile})
-                return redirect("volunteers_profiles:index")
+                return _next_to_review(request, profile)
         except services.VolunteerError as error:
             show_error(request, error)
     return render(
@@ -66,6 +66,22 @@ def review_profile(request, pk):
             "availability": availability_display(profile.availability),
         },
     )
+
+
+def _next_to_review(request, done):
+    """After a decision, the next person waiting in her scope (oldest first), so a queue of
+    twelve is twelve decisions, not twelve trips through the list; the waiting list when none
+    is left."""
+    waiting = (
+        scope(VolunteerProfile.objects.filter(status=VolunteerProfile.Status.PENDING), request.user)
+        .exclude(pk=done.pk)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if waiting is not None:
+        return redirect("volunteers_admin:review_profile", waiting)
+    return redirect(reverse("volunteers_profiles:index") + "?status=pending")
 
 
 @never_cache

@@ -192,6 +192,14 @@ def open_shifts_queryset(profile, community=None):
                 output_field=IntegerField(),
             ),
             mine=Exists(Signup.objects.expected().filter(shift=OuterRef("pk"), profile=profile)),
+            # she holds another shift at that time: the list says so instead of offering a
+            # button that can only fail
+            clashes=Exists(
+                Signup.objects.expected()
+                .filter(profile=profile, shift__start__lt=OuterRef("end"))
+                .filter(shift__end__gt=OuterRef("start"))
+                .exclude(shift=OuterRef("pk"))
+            ),
         ).order_by("nearness", "start", "pk")
     elif community is not None:
         shifts = shifts.filter(task__community=community)
@@ -342,6 +350,8 @@ def my_page(request):
             ),
             "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
             "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
+            # a shift starting sooner cannot be given back online: no button that can only fail
+            "withdraw_until": now + services.withdraw_cutoff(),
             "recommended": matching.recommend_for_profile(profile),
         },
     )

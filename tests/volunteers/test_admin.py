@@ -142,6 +142,25 @@ def test_approve_and_reject_from_the_review_page(client, coordinator, staffed, c
     assert other.status == "rejected" and other.rejection_reason == "信息不全"
 
 
+def test_each_decision_leads_to_the_next_person_waiting_in_her_community(
+    client, coordinator, community, other_community
+):
+    first = VolunteerProfileFactory(community=community, status="pending")
+    second = VolunteerProfileFactory(community=community, status="pending")
+    VolunteerProfileFactory(community=other_community, status="pending")  # not hers
+    client.force_login(coordinator)
+    response = client.post(
+        f"/admin/volunteering/profiles/{first.pk}/review/", {"action": "approve"}
+    )
+    assert response["Location"] == f"/admin/volunteering/profiles/{second.pk}/review/"
+    response = client.post(
+        f"/admin/volunteering/profiles/{second.pk}/review/",
+        {"action": "reject", "reason": "信息不全"},
+    )
+    # nobody of hers is left waiting: back to the (empty) waiting list, not someone else's
+    assert response["Location"] == "/admin/volunteers_profiles/?status=pending"
+
+
 def test_remove_person_opens_the_place_again(client, coordinator, staffed, shift):
     client.force_login(coordinator)
     client.post(

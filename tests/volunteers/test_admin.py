@@ -345,3 +345,20 @@ def test_editing_a_template_in_the_admin_updates_its_future_shifts_in_place(
     assert sorted(template.shifts.values_list("places", flat=True)) == [4, 4]
     staffed.refresh_from_db()
     assert staffed.taken == 1 and staffed.places == 4 and staffed.template_id == template.pk
+
+
+def test_the_dashboards_open_places_link_lists_only_shifts_with_a_free_place(
+    client, coordinator, gate_task
+):
+    start = timezone.now() + timedelta(hours=5)
+    open_shift = ShiftFactory(task=gate_task, start=start, end=start + timedelta(hours=2), places=2)
+    full = ShiftFactory(task=gate_task, start=start + timedelta(hours=3), places=1)
+    Shift.objects.filter(pk=full.pk).update(taken=1)
+    client.force_login(coordinator)
+    dashboard = client.get("/admin/").content.decode()
+    link = re.search(r'href="(/admin/volunteers_shifts/\?[^"]*open_places=true)"', dashboard)
+    html = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert f"/admin/volunteering/shifts/{open_shift.pk}/people/" in html
+    assert f"/admin/volunteering/shifts/{full.pk}/people/" not in html
+    # the range filter speaks Chinese, not django-filter's untranslated lookup names
+    assert "开始时间 不早于" in html and "greater than" not in html

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property

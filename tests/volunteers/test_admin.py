@@ -63,8 +63,16 @@ def test_coordinator_reaches_every_screen_of_her_community(
     client, coordinator, staffed, shift, post
 ):
     client.force_login(coordinator)
-    for url in staff_urls(staffed, shift, post):
-        assert client.get(url).status_code == 200, url
+    for url in staff_urls(staffed, shift, post) + [
+        "/admin/volunteering/posts/",
+        "/admin/volunteering/party-report/",
+        "/admin/volunteering/duty-grid/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # the browser tab and the screen reader name the screen, not just " - Wagtail"
+        title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+        assert not title.strip().startswith("-"), (url, title)
     for index in [
         "volunteers_profiles",
         "volunteers_tasks",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from faker import Faker
 
 from donations import services
-from donations.models import Donor, DonorRepresentative, Item, Location, Pledge
+from donations.models import Donor, DonorRepresentative, Item, Location, Pledge, SupplyRequest
 from portal.models import Community, Post
 from portal.validators import uscc_check_char
 
@@ -117,6 +117,8 @@ def load(home=None, stdout=None):
             user=keeper,
             expected_date=_ago(days + 1).date(),
         )
+        # registered a few days before the goods arrived, as in life (not "today", after them)
+        Pledge.objects.filter(pk=pledge.pk).update(created_at=_ago(days + 3, 16))
         if pending:
             return pledge, None
         rejects = rejects or {}
@@ -175,6 +177,7 @@ def load(home=None, stdout=None):
             urgency=urgency,
             user=user or keeper,
         )
+        SupplyRequest.objects.filter(pk=request.pk).update(created_at=_ago(days + 1, 17))
         allocations = []
         for line in request.lines.order_by("pk"):
             allocations += services.allocate(line, user=keeper, at=_ago(days, 9))

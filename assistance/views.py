@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from portal import audit
+from portal.params import parse_id
 from portal.scoping import scope
 
 from . import on_call, services
@@ -21,9 +22,16 @@ from .models import HelpRequest
 
 @login_required
 def request_detail(request, pk):
-    help_request = get_object_or_404(
-        services.visible_to_volunteer(request.user).select_related("compound", "community"), pk=pk
+    help_request = (
+        services.visible_to_volunteer(request.user)
+        .select_related("compound", "community")
+        .filter(pk=parse_id(pk))
+        .first()
     )
+    if help_request is None:
+        # The link in her SMS, opened again after the delivery (or after it went to someone
+        # else): say so, without the address, instead of a bare "not found".
+        return render(request, "assistance/request_gone.html", status=404)
     # The page shows the household's address and phone: who looked is on record.
     audit.record("assistance.address.view", request=request, obj=help_request)
     return render(

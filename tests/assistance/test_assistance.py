@@ -109,8 +109,11 @@ def test_request_flow_end_to_end(
     request.refresh_from_db()
     # the volunteer's "delivered" closes the request: no coordinator has to press "close"
     assert request.status == "closed" and request.delivered_at == request.closed_at
-    # and the address is hers no more
-    assert client.get(f"/assistance/requests/{request.pk}/").status_code == 404
+    # and the address is hers no more: her SMS link now says so, without it
+    gone = client.get(f"/assistance/requests/{request.pk}/")
+    assert gone.status_code == 404
+    assert "3号楼2单元501" not in gone.content.decode()
+    assert "地址只在配送交给您期间显示" in gone.content.decode()
 
 
 def test_address_is_private(
@@ -209,3 +212,8 @@ def test_dashboard_counts_are_scoped(
     client.force_login(coordinator)
     html = client.get("/admin/").content.decode()
     assert "统筹调度" in html and "求助物资库存不足" in html
+
+
+def test_the_apps_root_address_leads_to_the_help_form(client):
+    response = client.get("/assistance/")
+    assert response.status_code == 302 and response["Location"] == "/assistance/help/"

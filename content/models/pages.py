@@ -254,8 +254,10 @@ class NoticeIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         notices = NoticePage.objects.listing().prefetch_related("target_communities")
-        context["urgent_notices"] = list(notices.not_ended().filter(urgent=True)[:3])
-        context["notices"] = paginate(request, notices)
+        urgent = list(notices.not_ended().filter(urgent=True)[:3])
+        context["urgent_notices"] = urgent
+        # pinned above the list, so not a second time in it
+        context["notices"] = paginate(request, notices.exclude(pk__in=[n.pk for n in urgent]))
         return context
 
 

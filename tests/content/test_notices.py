@@ -97,3 +97,11 @@ def test_upcoming_notices_reach_the_communitys_volunteers(section, coordinator):
 
     add_notice(section, title="明日起", valid_from=timezone.now() + datetime.timedelta(days=1))
     assert [n.title for n in notices_for_user(coordinator)] == ["明日起"]
+
+
+def test_the_notice_list_pins_urgent_notices_once_not_twice(client, notice_index):
+    add_notice(notice_index, title="南门每晚22:00关闭", urgent=True)
+    add_notice(notice_index, title="返京人员请报备")
+    html = client.get(notice_index.url).content.decode()
+    assert html.count("南门每晚22:00关闭</a>") == 1
+    assert html.index("南门每晚22:00关闭") < html.index("返京人员请报备")

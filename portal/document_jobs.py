@@ -172,10 +172,10 @@ def delete_old_jobs(now=None):
     return len(old)
 
 
-def start_job(*, user, kind, params, total=0, community=None):
+def start_job(*, user, kind, params, total=0, community_id=None):
     """Make a job of `kind` ("volunteers.certificates") and queue it after commit.
 
-    `params` must be JSON: ids, ISO dates, short codes. `community`: the one community every
+    `params` must be JSON: ids, ISO dates, short codes. `community_id`: the one community every
     record comes from, if there is one (its staff may then see the job too)."""
     get_kind(kind)
     delete_old_jobs()
@@ -184,7 +184,7 @@ def start_job(*, user, kind, params, total=0, community=None):
         kind=kind,
         params=params,
         total=total,
-        community=community,
+        community_id=community_id,
         language=translation.get_language() or "zh-hans",
     )
     transaction.on_commit(lambda: run_document_job.enqueue(job.pk))

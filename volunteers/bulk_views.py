@@ -88,7 +88,7 @@ def bulk_certificates(request):
                             "end": cleaned["end"].isoformat(),
                         },
                         total=len(ids),
-                        community=_one_community(profiles),
+                        community_id=_one_community(profiles),
                     )
                 return HttpResponseRedirect(reverse("portal_document_job", args=[job.pk]))
     return render(
@@ -131,6 +131,6 @@ def party_report_job(request):
                 "end": cleaned["end"].isoformat(),
                 "work_unit": cleaned["work_unit"],
             },
-            community=_one_community(profiles),
+            community_id=_one_community(profiles),
         )
     return HttpResponseRedirect(reverse("portal_document_job", args=[job.pk]))

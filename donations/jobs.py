@@ -36,9 +36,8 @@ def build_receipts(job, progress):
         filename, _type, content = receipt_pdf(receipt, language=job.language)
         return filename, content, receipt.pk, None  # receipts belong to no community
 
-    return run_zip(
-        job, progress, receipts, make, f"{_('Donation receipts')}.zip", "donations.receipt"
-    )
+    title = _("Donation receipts")
+    return run_zip(job, progress, receipts, make, f"{title}.zip", "donations.receipt")
 
 
 KINDS = {

@@ -79,7 +79,8 @@ def build_certificates(job, progress):
         _name, _type, content = certificate_pdf(None, cert)
         return f"{cert.name}-{cert.serial}.pdf", content, cert.pk, cert.community_id
 
-    filename = f"{_('Certificates')}-{start:%Y%m%d}-{end:%Y%m%d}.zip"
+    title = _("Certificates")
+    filename = f"{title}-{start:%Y%m%d}-{end:%Y%m%d}.zip"
     return run_zip(job, progress, profiles, make, filename, "volunteers.certificate")
 
 
@@ -101,7 +102,8 @@ def build_party_report(job, progress):
     period = f"{start:%Y%m%d}-{end:%Y%m%d}"
     dataset = party_report_dataset(units)
     dataset.title = _("Party members' hours")
-    archive.add(f"{_('Party members hours')}-{period}.xlsx", spreadsheet_bytes(dataset, "xlsx"))
+    title = _("Party members hours")
+    archive.add(f"{title}-{period}.xlsx", spreadsheet_bytes(dataset, "xlsx"))
     progress(1)
     for n, unit in enumerate(units, start=2):
         context = {"units": [unit], "start": start, "end": end}
@@ -110,7 +112,7 @@ def build_party_report(job, progress):
         progress(n)
     members = list(profiles.values_list("pk", "community_id"))
     return Output(
-        f"{_('Party members hours')}-{period}.zip",
+        f"{title}-{period}.zip",
         archive.close(),
         "volunteers.volunteerprofile",
         ids=[pk for pk, _c in members],

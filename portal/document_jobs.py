@@ -169,7 +169,20 @@ def delete_old_jobs(now=None):
     for job in old:
         _delete_files(job)
     DocumentJob.objects.filter(pk__in=[job.pk for job in old]).delete()
+    _delete_orphan_files()
     return len(old)
+
+
+def _delete_orphan_files():
+    """Files whose job is gone (deleted with its owner's account) go too."""
+    storage = DocumentJob._meta.get_field("file").storage
+    try:
+        folders, _files = storage.listdir("document-jobs")
+    except FileNotFoundError:
+        return
+    ids = {int(name) for name in folders if name.isdigit()}
+    for pk in ids - set(DocumentJob.objects.filter(pk__in=ids).values_list("pk", flat=True)):
+        _delete_files(DocumentJob(pk=pk))
 
 
 def start_job(*, user, kind, params, total=0, community_id=None):

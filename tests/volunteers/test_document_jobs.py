@@ -249,3 +249,24 @@ def test_a_volunteer_cannot_start_a_batch(client, volunteer):
     response = client.post(reverse("volunteers_admin:bulk_certificates"), {})
     assert response.status_code in (302, 403)
     assert not DocumentJob.objects.exists()
+
+
+def test_old_jobs_and_their_files_go_and_so_do_files_of_deleted_accounts(
+    coordinator_client, coordinator, served, django_capture_on_commit_callbacks
+):
+    from portal.retention import apply_retention
+
+    job, _url, _callbacks = start_certificates(
+        coordinator_client, served, django_capture_on_commit_callbacks
+    )
+    orphan = DocumentJob.objects.create(user=coordinator, kind="volunteers.certificates")
+    storages["private"].save(f"document-jobs/{orphan.pk}/run-1.zip", io.BytesIO(b"PK"))
+    orphan.delete()  # as when its owner's account is deleted
+    assert apply_retention()["document_jobs_deleted"] == 0
+    assert files_of(job) == ["run-1.zip"]
+    assert storages["private"].listdir("document-jobs")[0] == [str(job.pk)]
+
+    later = timezone.now() + document_jobs.KEEP_JOBS_FOR + timedelta(hours=1)
+    assert apply_retention(later)["document_jobs_deleted"] == 1
+    assert not DocumentJob.objects.exists()
+    assert storages["private"].listdir(f"document-jobs/{job.pk}")[1] == []

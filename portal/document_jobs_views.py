@@ -110,9 +110,13 @@ def job_file(request, pk):
     job = visible_job_or_404(request.user, pk)
     if job.status != DocumentJob.Status.DONE or not job.file:
         raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:  # storage lost it (a restored backup): the job can be run again
+        raise Http404 from None
     model = apps.get_model(job.result["model"])
     queryset = model._default_manager.filter(pk__in=job.result.get("ids", []))
     file_format = job.filename.rpartition(".")[2].lower() or "bin"
     audit.record_export(request, queryset, file_format, job=job.pk, kind=job.kind)
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    response = FileResponse(handle, as_attachment=True, filename=job.filename)
     return make_private(response)

@@ -15,6 +15,8 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
@@ -544,7 +546,7 @@ def build_world():
             kind="volunteers.certificates",
             params={"profile_ids": [profile.pk], "start": "2024-01-01", "end": "2024-01-31"},
             status=DocumentJob.Status.DONE,
-            file="document-jobs/0/run-1.zip",
+            file=storages["private"].save("document-jobs/0/run-1.zip", ContentFile(b"PK")),
             filename="证明.zip",
             result={"model": "volunteers.certificate", "ids": [certificate.pk]},
         ),

@@ -21,6 +21,19 @@ pytestmark = pytest.mark.django_db
 RUN = document_jobs.run_document_job
 
 
+@pytest.fixture(autouse=True)
+def _empty_private_storage():
+    """The tests' private storage lives in memory for the whole run, and job ids repeat."""
+    storage = storages["private"]
+    try:
+        folders, _files = storage.listdir("document-jobs")
+    except FileNotFoundError:
+        return
+    for folder in folders:
+        for name in storage.listdir(f"document-jobs/{folder}")[1]:
+            storage.delete(f"document-jobs/{folder}/{name}")
+
+
 @pytest.fixture
 def served(volunteer, shift):
     """李晓红 served five hours on the gate shift; returns the period around it as ISO dates."""
@@ -264,9 +277,30 @@ def test_old_jobs_and_their_files_go_and_so_do_files_of_deleted_accounts(
     orphan.delete()  # as when its owner's account is deleted
     assert apply_retention()["document_jobs_deleted"] == 0
     assert files_of(job) == ["run-1.zip"]
-    assert storages["private"].listdir("document-jobs")[0] == [str(job.pk)]
+    assert files_of(orphan) == []
 
     later = timezone.now() + document_jobs.KEEP_JOBS_FOR + timedelta(hours=1)
     assert apply_retention(later)["document_jobs_deleted"] == 1
     assert not DocumentJob.objects.exists()
     assert storages["private"].listdir(f"document-jobs/{job.pk}")[1] == []
+
+
+@pytest.mark.mfa_enforced
+def test_the_download_asks_for_reauthentication(client, subdistrict_admin, served, volunteer):
+    from tests.factories import add_totp
+    from tests.portal.test_mfa import logged_in_with_app
+
+    job = DocumentJob.objects.create(
+        user=subdistrict_admin,
+        kind="volunteers.certificates",
+        status=DocumentJob.Status.DONE,
+        file="document-jobs/1/run-1.zip",
+        filename="证明.zip",
+        result={"model": "volunteers.certificate", "ids": []},
+    )
+    add_totp(subdistrict_admin)
+    logged_in_with_app(client, subdistrict_admin)
+    assert client.get(reverse("portal_document_job", args=[job.pk])).status_code == 200
+    response = client.get(reverse("portal_document_job_file", args=[job.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/?next=")

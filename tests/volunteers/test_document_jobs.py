@@ -305,3 +305,16 @@ def test_the_download_asks_for_reauthentication(client, subdistrict_admin, serve
     response = client.get(reverse("portal_document_job_file", args=[job.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/reauthenticate/?next=")
+
+
+def test_the_shift_page_leads_to_its_volunteers_certificates(
+    coordinator_client, served, shift, other_shift
+):
+    people = coordinator_client.get(reverse("volunteers_admin:shift_people", args=[shift.pk]))
+    url = reverse("volunteers_admin:bulk_certificates")
+    assert f"{url}?shift={shift.pk}" in people.content.decode()
+    page = coordinator_client.get(url, {**served, "shift": shift.pk})
+    assert page.context["count"] == 1
+    # another community's shift is no choice at all
+    page = coordinator_client.get(url, {**served, "shift": other_shift.pk})
+    assert page.context["count"] is None and "shift" in page.context["form"].errors

@@ -19,7 +19,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views
+from . import admin_ops, admin_views, bulk_views
 from .models import (
     Balance,
     Dispatch,
@@ -376,6 +376,7 @@ def register_urls():
         path("stock/transfer/", admin_ops.transfer, name="transfer"),
         path("export/ledger.xlsx", admin_views.export_ledger, name="export_ledger"),
         path("export/balances.xlsx", admin_views.export_balances, name="export_balances"),
+        path("receipts/print/", bulk_views.bulk_receipts, name="bulk_receipts"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 
@@ -406,6 +407,12 @@ _ACTIONS = [
         "donations_admin:export_balances",
         "download",
         "donations.view_balance",
+    ),
+    (
+        _("Print donation receipts"),
+        "donations_admin:bulk_receipts",
+        "doc-full",
+        "donations.view_receipt",
     ),
 ]
 

@@ -6,6 +6,7 @@ live with their data:
 - inactive volunteer profiles: volunteers.services.retention.anonymise_inactive_profiles
 - ID numbers: volunteers.services.retention.clear_stale_id_numbers
 - uploaded spreadsheets of background imports: portal.importexport.jobs.delete_old_jobs
+- files made on the worker (certificates, receipts, reports): portal.document_jobs.delete_old_jobs
 
 Each rule is idempotent, so the job can run as often as wanted and resume after a failure.
 """
@@ -18,6 +19,7 @@ from portal import audit
 def apply_retention(now=None):
     """Apply every rule; returns {rule: how many records it changed this time}."""
     from assistance.services import anonymise_closed
+    from portal import document_jobs
     from portal.importexport.jobs import delete_old_jobs
     from volunteers.services.retention import anonymise_inactive_profiles, clear_stale_id_numbers
 
@@ -27,6 +29,7 @@ def apply_retention(now=None):
         "volunteer_profiles_anonymised": anonymise_inactive_profiles(now),
         "id_numbers_cleared": clear_stale_id_numbers(now),
         "import_jobs_deleted": delete_old_jobs(now),
+        "document_jobs_deleted": document_jobs.delete_old_jobs(now),
     }
     audit.record("retention.apply", **counts)
     return counts

@@ -46,3 +46,15 @@ def allow_page_cache(page, request, serve_args, serve_kwargs):
 def register_import_jobs():
     # A background import's progress and outcome (portal.importexport.jobs), for its owner only.
     return [path("imports/<int:pk>/", ImportJobView.as_view(), name="portal_import_job")]
+
+
+@hooks.register("register_admin_urls")
+def register_document_jobs():
+    # Batches of documents made on the worker (portal.document_jobs): their pages and files.
+    from portal import document_jobs_views as views
+
+    return [
+        path("files/", views.job_list, name="portal_document_jobs"),
+        path("files/<int:pk>/", views.JobView.as_view(), name="portal_document_job"),
+        path("files/<int:pk>/download/", views.job_file, name="portal_document_job_file"),
+    ]

@@ -8,10 +8,12 @@ machines do behind nginx; every request carries the headers nginx adds. The chec
    is asked for on server A and typed on server B, then both know the person (sessions in
    Redis, no sticky sessions needed).
 3. A rate limit counted on A holds on B (allauth's per-number limit on log-in codes).
-4. Tasks run through the worker: a notification (SMS), and a long spreadsheet import checked
-   and then imported all or nothing (portal.importexport.jobs).
+4. Tasks run through the worker: a notification (SMS), a long spreadsheet import checked
+   and then imported all or nothing (portal.importexport.jobs), and a bulk-certificate job
+   (portal.document_jobs) whose ZIP lands in private storage, once however often delivered.
 5. The cache is shared: what one server cached the other serves, and one invalidation clears
-   it for both; a page changed in the editor shows on both servers at once.
+   it for both; the page cache holds the home page for both servers, and a page changed in the
+   editor invalidates it and shows on both at once.
 6. A race for the last places, from both servers at once, never overbooks.
 
 Bounded: every wait has a deadline, every loop a count; traffic goes to 127.0.0.1 only.
@@ -261,6 +263,7 @@ def check_tasks_on_the_worker(world):
     wait_for("the worker to send the notification", lambda: sms_to(phone), seconds=30)
     check("a notification task ran on the worker", True)
     check_import_on_the_worker(world)
+    check_certificates_on_the_worker(world)
 
 
 def check_import_on_the_worker(world):
@@ -305,6 +308,56 @@ def check_import_on_the_worker(world):
     )
 
 
+def check_certificates_on_the_worker(world):
+    import io
+    import zipfile
+
+    from portal.document_jobs import run_document_job, start_job
+    from portal.models import DocumentJob
+    from tests.factories import ShiftFactory, SignupFactory
+    from volunteers.models import Attendance, Certificate
+
+    profile = world["volunteer"]
+    end = timezone.now() - timedelta(days=1)
+    past = ShiftFactory(task=world["shift"].task, start=end - timedelta(hours=3), end=end)
+    signup = SignupFactory(profile=profile, shift=past)
+    Attendance.objects.create(signup=signup, check_in_at=past.start, check_out_at=past.end)
+    period = {
+        "start": timezone.localdate(past.start).isoformat(),
+        "end": timezone.localdate(end).isoformat(),
+    }
+    job = start_job(
+        user=world["admin"],
+        kind="volunteers.certificates",
+        params={"profile_ids": [profile.pk], **period},
+        total=1,
+    )  # autocommit: on_commit enqueues at once
+
+    def finished():
+        job.refresh_from_db()
+        return job.finished
+
+    wait_for("the worker to make the certificates", finished, seconds=60)
+    check("a bulk-certificate job ran on the worker", job.status == "done", job.error)
+    with job.file.open("rb") as handle:
+        names = zipfile.ZipFile(io.BytesIO(handle.read())).namelist()
+    serial = Certificate.objects.get(profile=profile).serial
+    check(
+        "its ZIP in private storage holds the certificate",
+        names == [f"{profile.real_name}-{serial}.pdf"],
+        names,
+    )
+    run_document_job.enqueue(job.pk)  # delivered twice: the finished job is left alone
+    time.sleep(1.5)
+    again = DocumentJob.objects.get(pk=job.pk)
+    check(
+        "a document job run twice makes one file",
+        again.runs == 1
+        and again.file == job.file
+        and Certificate.objects.filter(profile=profile).count() == 1,
+    )
+
+
 def check_shared_cache(world):
     from content.cache import bump_content_version
     from portal.figures import CACHE_KEY, CACHE_SECONDS
@@ -336,18 +389,42 @@ def check_shared_cache(world):
         check(f"one invalidation clears them for {server}", not shows(server, marker))
 
     # --- page-level cache ----------------------------------------------------------------
-    # A page changed in the editor shows on both servers at once. Without a page cache this
-    # holds trivially; with the anonymous page cache in Redis (issue 13, the "cache" branch) it
-    # checks that publishing invalidates the cached page for every server. LEAD: after merging
-    # that branch, keep this on and make sure both servers had the page cached first (the two
-    # GETs below), e.g. by asserting its cache header if it sends one.
+    # A page changed in the editor shows on both servers at once, and not merely because
+    # neither caches it: the anonymous page cache (portal.pagecache, in Redis) must hold the
+    # home page for both servers first. One server renders and stores it, then each serves it
+    # from the shared cache (X-Page-Cache: hit). Publishing bumps the content version: the next
+    # request renders afresh (miss) with the change, and the other server gets that new copy.
+    from portal.pagecache import HEADER
+
     home = world["home"].specific
+    first = browser.get("A", "/")
+    check(
+        "the home page may be cached (no cookie set, not skipped)",
+        first.headers.get(HEADER) in ("miss", "hit") and not first.headers.get("Set-Cookie"),
+        f"{first.headers.get(HEADER)} {first.headers.get('Set-Cookie')}",
+    )
     for server in SERVERS:
-        browser.get(server, "/")  # cached by each server (once there is a page cache)
+        again = browser.get(server, "/")
+        check(
+            f"{server} serves the home page from the shared page cache",
+            again.headers.get(HEADER) == "hit",
+            again.headers.get(HEADER),
+        )
     home.intro = f"检查{RUN}：首页已更新"
     home.save_revision().publish()
+    fresh = browser.get("A", "/")
+    check(
+        "publishing invalidates the cached page (A renders it afresh, with the change)",
+        fresh.headers.get(HEADER) == "miss" and home.intro in fresh.text,
+        fresh.headers.get(HEADER),
+    )
     for server in SERVERS:
-        check(f"a published change shows on {server}", shows(server, home.intro))
+        page = browser.get(server, "/")
+        check(
+            f"a published change shows on {server}, from the shared cache",
+            home.intro in page.text and page.headers.get(HEADER) == "hit",
+            page.headers.get(HEADER),
+        )
 
 
 def check_race_for_the_last_places(world):

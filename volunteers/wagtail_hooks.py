@@ -25,7 +25,7 @@ from portal.admin.base import PortalFilterSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_views, services
+from . import admin_views, bulk_views, services
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
 from .resources import AttendanceResource, VolunteerResource
 
@@ -377,6 +377,8 @@ def register_urls():
         path("posts/", admin_views.post_list, name="posts"),
         path("posts/<int:pk>/qr/", admin_views.post_qr, name="post_qr"),
         path("party-report/", admin_views.party_report, name="party_report"),
+        path("party-report/job/", bulk_views.party_report_job, name="party_report_job"),
+        path("certificates/", bulk_views.bulk_certificates, name="bulk_certificates"),
         path("export/attendance.xlsx", admin_views.attendance_ledger, name="attendance_ledger"),
         path("export/volunteers.xlsx", admin_views.volunteer_export, name="volunteer_export"),
         path(

@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 200
 KEEP_JOBS_FOR = timezone.timedelta(days=1)
+# An import of IMPORT_MAX_ROWS_STAFF rows takes minutes: one "running" this long lost its worker
+# (killed mid-import: its transaction was rolled back, so nothing was imported).
+STALE_AFTER = timezone.timedelta(hours=1)
 
 
 def shown_value(resource, row, column):
@@ -112,6 +115,30 @@ def delete_old_jobs(now=None):
     return deleted
 
 
+def fail_stale_imports(now=None):
+    """Mark failed the jobs a killed worker left running, saying so in the uploader's language;
+    the person uploads the file again. By the job's page and `manage.py fail_stale_jobs`."""
+    now = now or timezone.now()
+    count = 0
+    stale = ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    ).only("pk", "language")
+    for job in stale:
+        with translation.override(job.language):
+            message = _(
+                "The worker stopped while working on this file. Nothing was imported; upload "
+                "the file again."
+            )
+        count += ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED,
+            finished_at=now,
+            result={"problems": [message], "bad_rows": 0},
+        )
+    if count:
+        logger.warning("%s import job(s) running for over %s: marked failed", count, STALE_AFTER)
+    return count
+
+
 def start_job(*, user, model, resource_class, file_format, filename, content, rows, urls):
     """Make a check job for an uploaded file and queue it after commit; returns the job."""
     delete_old_jobs()
@@ -174,14 +201,12 @@ def run_import_job(job_id):
             logger.exception("import job %s failed", job_id)
             summary, failed = {"problems": [_("The import failed; nothing was imported.")]}, True
             status = ImportJob.Status.FAILED
-    job.result = summary
-    job.status = status
-    job.finished_at = timezone.now()
-    fields = ["result", "status", "finished_at"]
+    fields = {"result": summary, "status": status, "finished_at": timezone.now()}
     if not dry_run and not failed:
-        job.content = b""  # imported: the file (people's data) is not kept
-        fields.append("content")
-    job.save(update_fields=fields)
+        fields["content"] = b""  # imported: the file (people's data) is not kept
+    # Only if still running: a job declared dead meanwhile (fail_stale_imports) keeps saying so.
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(**fields):
+        logger.warning("import job %s was marked failed while it ran", job.pk)
     cache.delete(_progress_key(job.pk))
     logger.info(
         "import job %s (%s, %s rows) done: %s",

@@ -40,7 +40,7 @@ from .files import (
     run_import,
     stash_upload,
 )
-from .jobs import confirm_job, rows_done, start_job, summarise
+from .jobs import confirm_job, fail_stale_imports, rows_done, start_job, summarise
 
 
 class ImportForm(forms.Form):
@@ -219,6 +219,7 @@ class ImportJobView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
+        fail_stale_imports()  # a killed worker's job shows as failed as soon as someone looks
         self.job = get_object_or_404(ImportJob, pk=kwargs["pk"], user=request.user)
         return super().dispatch(request, *args, **kwargs)
 

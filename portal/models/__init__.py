@@ -1,5 +1,6 @@
 from .accounts import StaffMembership, User
 from .audit import AuditEvent
+from .document_jobs import DocumentJob
 from .jobs import ImportJob
 from .places import Community, Compound, Post, Subdistrict
 
@@ -7,6 +8,7 @@ __all__ = [
     "AuditEvent",
     "Community",
     "Compound",
+    "DocumentJob",
     "ImportJob",
     "Post",
     "StaffMembership",

@@ -15,13 +15,15 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 
 from portal import roles
-from portal.models import AuditEvent, ImportJob
+from portal.models import AuditEvent, DocumentJob, ImportJob
 from tests.factories import (
     CommunityFactory,
     CompoundFactory,
@@ -108,6 +110,8 @@ FILL = {
     "volunteers_admin:full_id_number": {"pk": "profile"},
     "donations:pledge_photo": {"pk": "pledge_line"},
     "portal_import_job": {"pk": "import_job"},
+    "portal_document_job": {"pk": "document_job"},
+    "portal_document_job_file": {"pk": "document_job"},
     "mfa_edit_webauthn": {"pk": "security_key"},
     "mfa_remove_webauthn": {"pk": "security_key"},
     # Wagtail's admin, with community A's section and its draft notice
@@ -534,6 +538,17 @@ def build_world():
             filename="小区.xlsx",
             file_format="xlsx",
             rows_total=400,
+        ),
+        # certificates made on the worker for coordinator A (portal.document_jobs)
+        "document_job": DocumentJob.objects.create(
+            user=coordinator,
+            community=community,
+            kind="volunteers.certificates",
+            params={"profile_ids": [profile.pk], "start": "2024-01-01", "end": "2024-01-31"},
+            status=DocumentJob.Status.DONE,
+            file=storages["private"].save("document-jobs/0/run-1.zip", ContentFile(b"PK")),
+            filename="证明.zip",
+            result={"model": "volunteers.certificate", "ids": [certificate.pk]},
         ),
         "security_key": Authenticator.objects.create(
             user=admin, type=Authenticator.Type.WEBAUTHN, data={"name": "钥匙", "credential": {}}

@@ -29,7 +29,7 @@ from portal.security import private_response
 
 from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
-from .models import Certificate, Shift, Signup, Task, VolunteerProfile
+from .models import Certificate, Shift, Signup, Task, VolunteerProfile, WaitlistEntry
 
 POST_SIGNING_KIND = "volunteers.post"
 CERTIFICATE_SIGNING_KIND = "volunteers.certificate"
@@ -236,11 +236,16 @@ def shift_detail(request, pk):
         pk=pk,
     )
     profile = _profile(request.user)
-    mine = None
+    mine = waiting = None
     if profile is not None:
         mine = Signup.objects.expected().filter(shift=shift, profile=profile).first()
+        waiting = WaitlistEntry.objects.filter(
+            shift=shift, profile=profile, status__in=WaitlistEntry.LIVE
+        ).first()
     return render(
-        request, "volunteers/shift_detail.html", {"shift": shift, "profile": profile, "mine": mine}
+        request,
+        "volunteers/shift_detail.html",
+        {"shift": shift, "profile": profile, "mine": mine, "waiting": waiting},
     )
 
 
@@ -309,6 +314,8 @@ def respond_invitation(request, pk, answer):
 
 @login_required
 def my_page(request):
+    from .waitlist_views import own_lists
+
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
@@ -343,6 +350,7 @@ def my_page(request):
             "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
             "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
             "recommended": matching.recommend_for_profile(profile),
+            **own_lists(profile),
         },
     )
 

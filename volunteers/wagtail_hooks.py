@@ -22,7 +22,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_views, services
+from . import admin_views, services, waitlist_admin
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
 from .resources import AttendanceResource, VolunteerResource
 
@@ -108,6 +108,7 @@ class TaskForm(WagtailAdminModelForm):
             "preferred_skills",
             "required_courses",
             "own_community_only",
+            "swaps_need_approval",
         ]
 
     def clean(self):
@@ -364,6 +365,7 @@ def register_urls():
         ),
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
+        path("handovers/", waitlist_admin.handovers, name="handovers"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 
@@ -397,5 +399,16 @@ def auto_assign_menu():
         reverse("volunteers_admin:auto_assign"),
         icon_name="group",
         order=206,
+        permission="volunteers.change_shift",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def handovers_menu():
+    return PermissionMenuItem(
+        _("Shift handovers to approve"),
+        reverse("volunteers_admin:handovers"),
+        icon_name="resubmit",
+        order=207,
         permission="volunteers.change_shift",
     )

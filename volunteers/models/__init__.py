@@ -11,6 +11,7 @@ generates the Task's recurring Shifts. Every model names its path to portal.Comm
   signups       Signup (its statuses and their groups: Signup.LIVE, Signup.objects.live() ...)
   attendance    Attendance, AttendanceCorrection
   certificates  Certificate
+  waitlist      WaitlistEntry (queue for a full shift), SwapOffer (handing a place on)
 
 Import from here (`from volunteers.models import Shift`); the modules are an arrangement.
 """
@@ -30,6 +31,7 @@ from .profiles import (
 )
 from .shifts import Shift, ShiftQuerySet, ShiftTemplate, Task
 from .signups import Signup, SignupQuerySet, SignupStatus
+from .waitlist import SwapOffer, WaitlistEntry
 
 __all__ = [
     "AVAILABILITY_SLOTS",
@@ -46,9 +48,11 @@ __all__ = [
     "SignupQuerySet",
     "SignupStatus",
     "Skill",
+    "SwapOffer",
     "Task",
     "VolunteerProfile",
     "VolunteerProfileQuerySet",
+    "WaitlistEntry",
     "id_number_digest",
     "new_token",
 ]

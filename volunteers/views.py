@@ -314,6 +314,7 @@ def respond_invitation(request, pk, answer):
 
 @login_required
 def my_page(request):
+    from .messages_views import own_messages
     from .waitlist_views import own_lists
 
     profile = _profile(request.user)
@@ -351,6 +352,7 @@ def my_page(request):
             "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
             "recommended": matching.recommend_for_profile(profile),
             **own_lists(profile),
+            **own_messages(profile),
         },
     )
 

@@ -11,6 +11,7 @@ generates the Task's recurring Shifts. Every model names its path to portal.Comm
   signups       Signup (its statuses and their groups: Signup.LIVE, Signup.objects.live() ...)
   attendance    Attendance, AttendanceCorrection
   certificates  Certificate
+  messages      MessageBatch, MessageRecipient (messages to the volunteers one leads)
   waitlist      WaitlistEntry (queue for a full shift), SwapOffer (handing a place on)
 
 Import from here (`from volunteers.models import Shift`); the modules are an arrangement.
@@ -18,6 +19,7 @@ Import from here (`from volunteers.models import Shift`); the modules are an arr
 
 from .attendance import Attendance, AttendanceCorrection
 from .certificates import Certificate
+from .messages import MessageBatch, MessageRecipient
 from .profiles import (
     AVAILABILITY_SLOTS,
     IDENTITY_FIELDS,
@@ -41,6 +43,8 @@ __all__ = [
     "AttendanceCorrection",
     "Certificate",
     "IdentityChange",
+    "MessageBatch",
+    "MessageRecipient",
     "Shift",
     "ShiftQuerySet",
     "ShiftTemplate",

@@ -5,20 +5,21 @@ sender's communities), and the push of an urgent notice from its page's header b
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin import show_error
 from portal.params import get_object_or_404
-from portal.scoping import get_scoped_or_404, scope
+from portal.scoping import communities_for, get_scoped_or_404, scope
 
 from .models import MessageBatch, Skill
 from .services import messages as service
 
 
 class MessageForm(forms.Form):
-    audience = forms.ChoiceField(label=gettext_lazy("To"))
+    audience = forms.ChoiceField(label=gettext_lazy("Send to"))
     skills = forms.ModelMultipleChoiceField(
         label=gettext_lazy("with any of these skills"),
         queryset=Skill.objects.all(),
@@ -112,8 +113,12 @@ def push_notice(request, page_id):
     """Confirm, then push an urgent published notice to its communities' volunteers, once."""
     from content.models import NoticePage
 
-    # the notice is public; the push reaches only the pusher's own communities (the service)
-    notice = get_object_or_404(NoticePage, pk=page_id)
+    # only a published urgent notice for (some of) the pusher's communities, or for everyone;
+    # the service pushes to the pusher's own communities alone
+    notice = get_object_or_404(NoticePage, pk=page_id, live=True, urgent=True)
+    targets = set(notice.target_communities.values_list("pk", flat=True))
+    if targets and not targets & set(communities_for(request.user).values_list("pk", flat=True)):
+        raise Http404
     if request.method == "POST":
         try:
             made = service.push_urgent_notice(notice, request.user)

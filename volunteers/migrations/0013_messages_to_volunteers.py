@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('audience', models.CharField(default='community', max_length=20, verbose_name='audience')),
                 ('audience_key', models.PositiveIntegerField(verbose_name='audience key')),
-                ('audience_label', models.CharField(max_length=120, verbose_name='to')),
+                ('audience_label', models.CharField(max_length=120, verbose_name='sent to')),
                 ('filters', models.JSONField(blank=True, default=dict, verbose_name='filters')),
                 ('channel', models.CharField(choices=[('sms', 'Text message (and on their page)'), ('site', 'On their page only')], default='sms', max_length=4, verbose_name='channel')),
                 ('urgent', models.BooleanField(default=False, verbose_name='urgent')),

@@ -40,7 +40,7 @@ class MessageBatch(models.Model):
     # read when sent
     audience = models.CharField(_("audience"), max_length=20, default="community")
     audience_key = models.PositiveIntegerField(_("audience key"))
-    audience_label = models.CharField(_("to"), max_length=120)
+    audience_label = models.CharField(_("sent to"), max_length=120)
     # {"skills": [ids], "on_duty_week": bool}
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     channel = models.CharField(

@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -271,8 +271,6 @@ def deliver_batch(batch_id):
         phone = (user.phone if user else "") or recipient.profile.mobile
         if not phone:
             continue
-        from django.utils import translation
-
         with translation.override(getattr(user, "language", None) or "zh-hans"):
             text = sms_text(batch, recipient.profile)
         try:

@@ -7,6 +7,7 @@ live with their data:
 - ID numbers: volunteers.services.retention.clear_stale_id_numbers
 - uploaded spreadsheets of background imports: portal.importexport.jobs.delete_old_jobs
 - files made on the worker (certificates, receipts, reports): portal.document_jobs.delete_old_jobs
+- who got which message: volunteers.services.messages.delete_old_recipients
 
 Each rule is idempotent, so the job can run as often as wanted and resume after a failure.
 """
@@ -21,6 +22,7 @@ def apply_retention(now=None):
     from assistance.services import anonymise_closed
     from portal import document_jobs
     from portal.importexport.jobs import delete_old_jobs
+    from volunteers.services.messages import delete_old_recipients
     from volunteers.services.retention import anonymise_inactive_profiles, clear_stale_id_numbers
 
     now = now or timezone.now()
@@ -30,6 +32,7 @@ def apply_retention(now=None):
         "id_numbers_cleared": clear_stale_id_numbers(now),
         "import_jobs_deleted": delete_old_jobs(now),
         "document_jobs_deleted": document_jobs.delete_old_jobs(now),
+        "message_recipients_deleted": delete_old_recipients(now),
     }
     audit.record("retention.apply", **counts)
     return counts

@@ -105,10 +105,27 @@ def sections(user):
                 certificate.hours,
             ]
         )
-    return [about, shifts, certificates]
+    received = Section(
+        "messages_received",
+        _("Messages from your community"),
+        [_("Sent at"), _("Community"), _("Message")],
+    )
+    for recipient in profile.messages_received.select_related("batch__community").order_by(
+        "batch__created_at"
+    ):
+        received.rows.append(
+            [recipient.batch.created_at, recipient.batch.community.name, recipient.batch.text]
+        )
+    return [about, shifts, certificates, received]
 
 
 def erase(user):
+    from .models import MessageRecipient, WaitlistEntry
     from .services.profiles import erase_profile
 
+    # who got which message is not kept for an anonymised profile; its waiting lists close
+    MessageRecipient.objects.filter(profile__user=user).delete()
+    WaitlistEntry.objects.filter(profile__user=user, status__in=WaitlistEntry.LIVE).update(
+        status=WaitlistEntry.Status.LEFT
+    )
     erase_profile(user)

@@ -17,6 +17,10 @@ PERMISSIONS = {
         "volunteers.view_skill",
         "volunteers.view_attendancecorrection",
         "volunteers.view_certificate",
+        # messages to the community's volunteers (services.messages)
+        "volunteers.add_messagebatch",
+        "volunteers.view_messagebatch",
+        "volunteers.view_messagerecipient",
     ],
     roles.SUBDISTRICT_ADMIN: [
         f"volunteers.{action}_{model}"
@@ -24,5 +28,10 @@ PERMISSIONS = {
         for action in ("add", "change", "view")
     ]
     # Seeing an ID number whole (after re-authenticating, audited): this role only.
-    + ["volunteers.view_full_id_number"],
+    + ["volunteers.view_full_id_number"]
+    + [
+        "volunteers.add_messagebatch",
+        "volunteers.view_messagebatch",
+        "volunteers.view_messagerecipient",
+    ],
 }

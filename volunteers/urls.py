@@ -2,7 +2,7 @@ from django.urls import path
 
 from portal import views as portal_views
 
-from . import views
+from . import messages_views, views, waitlist_views
 
 app_name = "volunteers"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar, name="calendar"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("certificates/verify/<str:token>/", views.verify_certificate, name="verify"),
+    # waiting lists and handovers (volunteers/waitlist_views.py)
+    path("shifts/<int:pk>/waitlist/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/<int:pk>/<str:action>/", waitlist_views.answer, name="waitlist_answer"),
+    path("offer/<str:token>/", waitlist_views.offer, name="waitlist_offer"),
+    path("hand-over/<int:pk>/", waitlist_views.swap_start, name="swap_start"),
+    path("handovers/<int:pk>/<str:action>/", waitlist_views.swap_answer, name="swap_answer"),
+    # messages from coordinators and team leaders (volunteers/messages_views.py)
+    path("messages/only-urgent/<str:token>/", messages_views.opt_out, name="messages_opt_out"),
+    path("me/messages/", messages_views.own_setting, name="messages_setting"),
 ]

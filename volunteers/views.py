@@ -29,7 +29,7 @@ from portal.security import private_response
 
 from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
-from .models import Certificate, Shift, Signup, Task, VolunteerProfile
+from .models import Certificate, Shift, Signup, Task, VolunteerProfile, WaitlistEntry
 
 POST_SIGNING_KIND = "volunteers.post"
 CERTIFICATE_SIGNING_KIND = "volunteers.certificate"
@@ -244,11 +244,16 @@ def shift_detail(request, pk):
         pk=pk,
     )
     profile = _profile(request.user)
-    mine = None
+    mine = waiting = None
     if profile is not None:
         mine = Signup.objects.expected().filter(shift=shift, profile=profile).first()
+        waiting = WaitlistEntry.objects.filter(
+            shift=shift, profile=profile, status__in=WaitlistEntry.LIVE
+        ).first()
     return render(
-        request, "volunteers/shift_detail.html", {"shift": shift, "profile": profile, "mine": mine}
+        request,
+        "volunteers/shift_detail.html",
+        {"shift": shift, "profile": profile, "mine": mine, "waiting": waiting},
     )
 
 
@@ -317,6 +322,9 @@ def respond_invitation(request, pk, answer):
 
 @login_required
 def my_page(request):
+    from .messages_views import own_messages
+    from .waitlist_views import own_lists
+
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
@@ -353,6 +361,8 @@ def my_page(request):
             # a shift starting sooner cannot be given back online: no button that can only fail
             "withdraw_until": now + services.withdraw_cutoff(),
             "recommended": matching.recommend_for_profile(profile),
+            **own_lists(profile),
+            **own_messages(profile),
         },
     )
 

@@ -25,7 +25,7 @@ from portal.admin.base import PortalFilterSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_views, bulk_views, services
+from . import admin_views, bulk_views, services, waitlist_admin
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
 from .resources import AttendanceResource, VolunteerResource
 
@@ -111,6 +111,7 @@ class TaskForm(WagtailAdminModelForm):
             "preferred_skills",
             "required_courses",
             "own_community_only",
+            "swaps_need_approval",
         ]
 
     def clean(self):
@@ -386,6 +387,7 @@ def register_urls():
         ),
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
+        path("handovers/", waitlist_admin.handovers, name="handovers"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 
@@ -421,3 +423,60 @@ def auto_assign_menu():
         order=206,
         permission="volunteers.change_shift",
     )
+
+
+@hooks.register("register_admin_menu_item")
+def handovers_menu():
+    return PermissionMenuItem(
+        _("Shift handovers to approve"),
+        reverse("volunteers_admin:handovers"),
+        icon_name="resubmit",
+        order=207,
+        permission="volunteers.change_shift",
+    )
+
+
+# --- Messages to volunteers (volunteers/messages_admin.py) ---------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_message_urls():
+    from . import messages_admin
+
+    urls = [
+        path("", messages_admin.batches, name="list"),
+        path("new/", messages_admin.compose, name="compose"),
+        path("<int:pk>/", messages_admin.detail, name="detail"),
+        path("push-notice/<int:page_id>/", messages_admin.push_notice, name="push_notice"),
+    ]
+    return [path("volunteer-messages/", include((urls, "volunteers_messages")))]
+
+
+@hooks.register("register_admin_menu_item")
+def messages_menu():
+    return PermissionMenuItem(
+        _("Messages to volunteers"),
+        reverse("volunteers_messages:list"),
+        icon_name="mail",
+        order=208,
+        permission="volunteers.view_messagebatch",
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def urgent_notice_push_button(page, user, view_name, next_url=None):
+    """On a published urgent notice: push it once to its communities' volunteers. Registered
+    here so the content app never imports volunteers."""
+    specific = page.specific_deferred
+    if (
+        getattr(specific, "urgent", False)
+        and page.live
+        and type(specific).__name__ == "NoticePage"
+        and user.has_perm("volunteers.add_messagebatch")
+    ):
+        yield Button(
+            _("Push to volunteers"),
+            reverse("volunteers_messages:push_notice", args=[page.pk]),
+            icon_name="mail",
+            priority=80,
+        )

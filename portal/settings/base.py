@@ -624,3 +624,14 @@ READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))
 # (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
 # their progress; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))
+
+# --- volunteers: waiting lists, handovers, messages (volunteers/services/waitlist.py, swaps.py,
+# messages.py) ---
+# A place offered to the next on a shift's waiting list is held this long (never past the
+# start); `manage.py expire_waitlist_offers` (every few minutes) passes lapsed ones on.
+VOLUNTEERS_WAITLIST_OFFER_MINUTES = int(env("VOLUNTEERS_WAITLIST_OFFER_MINUTES", "60"))
+# Messages to the volunteers one leads: recipients per sender per (Beijing) day, over all
+# their messages; urgent notice pushes are not counted.
+VOLUNTEERS_MESSAGE_RECIPIENTS_PER_DAY = int(env("VOLUNTEERS_MESSAGE_RECIPIENTS_PER_DAY", "500"))
+# Who got which message is kept this many days, then the recipient rows go (counts stay).
+VOLUNTEERS_MESSAGE_RETENTION_DAYS = int(env("VOLUNTEERS_MESSAGE_RETENTION_DAYS", "180"))

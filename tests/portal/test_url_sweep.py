@@ -71,8 +71,14 @@ FILL = {
     "volunteers:sign_up": {"pk": "delivery_shift"},
     "volunteers:withdraw": {"pk": "signup"},
     "volunteers:respond": {"pk": "invitation", "answer": _const("accept")},
+    "volunteers:waitlist_join": {"pk": "delivery_shift"},
+    "volunteers:waitlist_answer": {"pk": "waitlist_entry", "action": _const("leave")},
+    "volunteers:swap_start": {"pk": "signup"},
+    "volunteers:swap_answer": {"pk": "swap", "action": _const("cancel")},
     # a token is the key: a guessed one (the record's id, or a token of another kind) is refused
     "volunteers:calendar": {"token": lambda w: str(w.profile.pk)},
+    "volunteers:waitlist_offer": {"token": lambda w: str(w.waitlist_entry.pk)},
+    "volunteers:messages_opt_out": {"token": lambda w: str(w.profile.pk)},
     "volunteers:checkin": {"token": lambda w: w.certificate_token},
     "volunteers:verify": {"token": lambda w: w.post_token},
     "donations:donor_edit": {"pk": "donor"},
@@ -108,6 +114,8 @@ FILL = {
     "assistance_admin:request": {"pk": "help_request"},
     "volunteers_admin:shift_suggestions": {"pk": "shift"},
     "volunteers_admin:full_id_number": {"pk": "profile"},
+    "volunteers_messages:detail": {"pk": "message_batch"},
+    "volunteers_messages:push_notice": {"page_id": "urgent_notice"},
     "donations:pledge_photo": {"pk": "pledge_line"},
     "portal_import_job": {"pk": "import_job"},
     "portal_document_job": {"pk": "document_job"},
@@ -485,6 +493,28 @@ def build_world():
     content_services.setup_community_section(other, home)
 
     from portal.models import StaffMembership
+    from volunteers.models import MessageBatch, SwapOffer, WaitlistEntry
+
+    # volunteer A waits for a full shift and hands a place on; coordinator A wrote to them
+    waitlist_entry = WaitlistEntry.objects.create(
+        shift=ShiftFactory(task=task, start=later.start + timedelta(days=2)), profile=profile
+    )
+    swap = SwapOffer.objects.create(
+        signup=signup, receiver=VolunteerProfileFactory(community=community)
+    )
+    message_batch = MessageBatch.objects.create(
+        community=community,
+        sender=coordinator,
+        audience_key=community.pk,
+        audience_label=community.name,
+        text="明早7点北门集合",
+        recipient_count=1,
+    )
+    message_batch.recipients.create(profile=profile, status="sent")
+    # an urgent notice for community A only, published
+    urgent_notice = add_notice(
+        section, title="民岳家园紧急通知", urgent=True, target_communities=[community]
+    )
 
     records = {
         "community": community,
@@ -515,6 +545,10 @@ def build_world():
         "home": home,
         "section": section,
         "draft_notice": draft_notice,
+        "urgent_notice": urgent_notice,
+        "waitlist_entry": waitlist_entry,
+        "swap": swap,
+        "message_batch": message_batch,
         "revision": revision,
         "draft_lesson": draft_lesson,
         "collection": collection,

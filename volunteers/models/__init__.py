@@ -11,12 +11,15 @@ generates the Task's recurring Shifts. Every model names its path to portal.Comm
   signups       Signup (its statuses and their groups: Signup.LIVE, Signup.objects.live() ...)
   attendance    Attendance, AttendanceCorrection
   certificates  Certificate
+  messages      MessageBatch, MessageRecipient (messages to the volunteers one leads)
+  waitlist      WaitlistEntry (queue for a full shift), SwapOffer (handing a place on)
 
 Import from here (`from volunteers.models import Shift`); the modules are an arrangement.
 """
 
 from .attendance import Attendance, AttendanceCorrection
 from .certificates import Certificate
+from .messages import MessageBatch, MessageRecipient
 from .profiles import (
     AVAILABILITY_SLOTS,
     IDENTITY_FIELDS,
@@ -30,6 +33,7 @@ from .profiles import (
 )
 from .shifts import Shift, ShiftQuerySet, ShiftTemplate, Task
 from .signups import Signup, SignupQuerySet, SignupStatus
+from .waitlist import SwapOffer, WaitlistEntry
 
 __all__ = [
     "AVAILABILITY_SLOTS",
@@ -39,6 +43,8 @@ __all__ = [
     "AttendanceCorrection",
     "Certificate",
     "IdentityChange",
+    "MessageBatch",
+    "MessageRecipient",
     "Shift",
     "ShiftQuerySet",
     "ShiftTemplate",
@@ -46,9 +52,11 @@ __all__ = [
     "SignupQuerySet",
     "SignupStatus",
     "Skill",
+    "SwapOffer",
     "Task",
     "VolunteerProfile",
     "VolunteerProfileQuerySet",
+    "WaitlistEntry",
     "id_number_digest",
     "new_token",
 ]

@@ -185,6 +185,13 @@ class VolunteerProfile(models.Model):
     verified_at = models.DateTimeField(
         pgettext_lazy("volunteer verification", "verified at"), null=True, blank=True
     )
+    # No messages from coordinators and team leaders except urgent ones (services.messages);
+    # set from the link in each message or the own page.
+    messages_opt_out = models.BooleanField(
+        _("only urgent messages"),
+        default=False,
+        help_text=_("Receive only urgent messages from your community and teams."),
+    )
     # Private token of the volunteer's .ics calendar feed; regenerate to revoke.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

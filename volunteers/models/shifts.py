@@ -89,6 +89,13 @@ class Task(models.Model):
         default=False,
         help_text=_("Hidden from the public shift list; volunteers join only when invited."),
     )
+    # A volunteer may hand their place to another eligible volunteer (services.swaps); with
+    # this ticked the handover waits for a coordinator's approval.
+    swaps_need_approval = models.BooleanField(
+        _("handovers need approval"),
+        default=False,
+        help_text=_("A volunteer handing their place to another waits for a coordinator's yes."),
+    )
 
     class Meta:
         verbose_name = _("task")

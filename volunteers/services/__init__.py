@@ -8,6 +8,8 @@ is translated and shown to the person as it is.
   signups     places on shifts, invitations, declines (the counting rule is in its docstring)
   attendance  check-in/out, confirmations, corrections, minutes served
   reports     certificates, the party-member report, reminders
+  waitlist    waiting lists of full shifts, offers of freed places (its docstring: the rule)
+  swaps       handing one's place to another volunteer
 """
 
 from .attendance import (
@@ -69,6 +71,13 @@ from .signups import (
     sign_up,
     withdraw,
 )
+from .waitlist import (
+    accept_offer,
+    decline_offer,
+    expire_offers,
+    join_waitlist,
+    leave_waitlist,
+)
 
 __all__ = [
     "ANONYMOUS_NAME",
@@ -118,4 +127,9 @@ __all__ = [
     "party_report",
     "due_reminders",
     "send_shift_reminders",
+    "join_waitlist",
+    "leave_waitlist",
+    "accept_offer",
+    "decline_offer",
+    "expire_offers",
 ]

@@ -14,6 +14,7 @@ from portal.notify import notify
 
 from ..models import Shift, ShiftTemplate, Signup
 from .base import VolunteerError, _ensure_staff, _shift_context
+from .waitlist import close_waitlist, offer_freed_places
 
 
 def create_shift(task, start, end, places, *, by=None):
@@ -54,6 +55,7 @@ def update_shift(shift, *, by=None, start, end, places):
             )
         shift.start, shift.end, shift.places = start, end, places
         shift.save(update_fields=["start", "end", "places"])
+        offer_freed_places(shift.pk)  # more places: the waiting list comes first
     return shift
 
 
@@ -250,6 +252,7 @@ def cancel_shift(shift, by, reason=""):
         Signup.objects.filter(pk__in=[s.pk for s in live]).update(
             status=Signup.Status.CANCELLED, ended_at=timezone.now()
         )
+        close_waitlist(shift)
         context = {**_shift_context(shift), "reason": reason}
         for signup in live:
             if signup.profile.user_id:

@@ -26,6 +26,7 @@ from .base import (
     _shift_context,
     withdraw_cutoff,
 )
+from .waitlist import offer_freed_places
 
 
 def _lock_profile(profile):
@@ -96,6 +97,7 @@ def _end_signup(signup, status):
     )
     if ended and held:
         Shift.objects.filter(pk=signup.shift_id, taken__gt=0).update(taken=F("taken") - 1)
+        offer_freed_places(signup.shift_id)  # the waiting list comes first (services.waitlist)
     signup.status = status
     return bool(ended)
 

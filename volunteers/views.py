@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404, HttpResponse
@@ -23,6 +22,7 @@ from portal import tokens
 from portal.links import site_url
 from portal.models import Community, Post
 from portal.pagecache import public_cache
+from portal.paging import page_without_count
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_data_uri, qr_svg
 from portal.security import private_response
@@ -211,7 +211,8 @@ def shifts(request):
         queryset = queryset.filter(start__lte=now + timedelta(days=OPEN_SHIFT_DAYS))
     if form.is_valid() and form.cleaned_data.get("kind"):
         queryset = queryset.filter(task__kind=form.cleaned_data["kind"])
-    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    # no count of every open shift: "Earlier" and "Later" are all the list offers
+    page = page_without_count(queryset, request.GET.get("page"), 30)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -624,3 +624,15 @@ READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))
 # (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
 # their progress; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))
+
+
+# --- signed-in pages fast (issue 13.2) ---
+# A person's permission set comes from the shared cache, not from two queries per request
+# (portal/accounts/permissions.py). Listed first: the backends after it find the set already
+# on the user. It authenticates nobody; an entry lives at most this long (any change of roles
+# or permissions makes every entry stale at once).
+AUTHENTICATION_BACKENDS = [
+    "portal.accounts.permissions.CachedPermissionsBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+PERMISSIONS_CACHE_SECONDS = int(env("PERMISSIONS_CACHE_SECONDS", "300"))

@@ -49,10 +49,14 @@ def page_number(value):
     return number if 1 <= number <= MAX_PAGE else 1
 
 
-def page_without_count(queryset, number, per_page):
-    """Page `number` (as given in the query string) of `queryset` (which must be ordered),
-    `per_page` rows, from one query."""
+def page_without_count(rows, number, per_page):
+    """Page `number` (as given in the query string) of `rows`, `per_page` of them: an ordered
+    queryset (one query), or a function giving the first `stop` rows of a list (for lists read
+    in parts: the shift list's tiers)."""
     number = page_number(number)
     start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    return Page(rows[:per_page], number, has_next=len(rows) > per_page)
+    if callable(rows):
+        found = list(rows(start + per_page + 1))[start:]
+    else:
+        found = list(rows[start : start + per_page + 1])
+    return Page(found[:per_page], number, has_next=len(found) > per_page)

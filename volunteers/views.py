@@ -365,6 +365,7 @@ def my_page(request):
     past = signups.holding().filter(shift__end__lte=now).order_by("-shift__start")[:20]
     month_start, month_end = services.month_bounds(timezone.localdate())
     calendar_url = site_url("volunteers:calendar", profile.calendar_token)
+    total, month = services.minutes_served_in_all_and_in(profile, month_start, month_end)
     return render(
         request,
         "volunteers/my_page.html",
@@ -372,8 +373,8 @@ def my_page(request):
             "profile": profile,
             "upcoming": upcoming,
             "past": past,
-            "hours_month": round(services.minutes_served(profile, month_start, month_end) / 60, 1),
-            "hours_total": round(services.minutes_served(profile) / 60, 1),
+            "hours_month": round(month / 60, 1),
+            "hours_total": round(total / 60, 1),
             "calendar_url": calendar_url,
             "webcal_url": calendar_url.replace("https://", "webcal://").replace(
                 "http://", "webcal://"

@@ -254,3 +254,17 @@ def test_a_recommended_shift_that_fills_up_is_left_out(client, volunteer, commun
     again = [shift for shift, _reasons in client.get("/volunteers/me/").context["recommended"]]
     assert first[0] not in again
     assert again == first[1:]
+
+
+def test_hours_in_all_and_in_a_period_come_from_one_query(volunteer, community, compound):
+    from volunteers import services
+
+    add_shifts(community, compound, volunteer, 8)  # served one a week, 8 to 57 days ago
+    today = timezone.localdate()
+    start, end = today - timedelta(days=30), today
+    with CaptureQueriesContext(connection) as queries:
+        total, period = services.minutes_served_in_all_and_in(volunteer, start, end)
+    assert len(queries) == 1
+    assert total == services.minutes_served(volunteer) == 8 * 240
+    assert period == services.minutes_served(volunteer, start, end)
+    assert 0 < period < total

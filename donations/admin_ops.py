@@ -51,7 +51,7 @@ def pledge_end(request, pk):
                 % {"pledge": pledge, "status": pledge.get_status_display()},
             )
             return redirect("donations_pledges:index")
-    entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
+    entry = services.pledge_trace(pledge)
     return _render(
         request,
         "pledge_end.html",

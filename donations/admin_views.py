@@ -104,7 +104,7 @@ def receive(request, pk):
     chosen = parse_id(request.POST.get("location")) or next(
         (loc.pk for loc in locations if loc.kind == Location.Kind.WAREHOUSE), None
     )
-    entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
+    entry = services.pledge_trace(pledge)
     if request.method == "POST":
         rows = []
         for row in entry["lines"]:

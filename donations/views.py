@@ -37,10 +37,13 @@ from portal.importexport import (
     run_import,
 )
 from portal.pagecache import public_cache
+from portal.paging import page_without_count
 from portal.params import parse_id
 from portal.pdf import pdf_response
 from portal.scoping import donor_ids, get_scoped_or_404
 from portal.security import private_response
+
+MINE_PER_PAGE = 20  # a donor's pledges on their page, latest first
 
 
 def _my_donors(user):
@@ -97,13 +100,16 @@ def mine(request):
     donors = list(_my_donors(request.user))
     if not donors:
         return redirect("donations:donor_register")
-    return render(
-        request,
-        "donations/mine.html",
-        {
-            "entries": [(donor, services.donor_trace(donor)) for donor in donors],
-        },
-    )
+    # the latest pledges first, a page at a time: a donor of a whole year is as quick to show
+    entries = []
+    for donor in donors:
+        page = page_without_count(
+            Pledge.objects.filter(donor=donor).order_by("-created_at", "-pk"),
+            request.GET.get("page"),
+            MINE_PER_PAGE,
+        )
+        entries.append((donor, services.donor_trace(donor, pledges=page.object_list), page))
+    return render(request, "donations/mine.html", {"entries": entries})
 
 
 @login_required
@@ -169,7 +175,7 @@ def pledge_upload(request, donor_pk):
 @login_required
 def pledge_detail(request, pk, cancel_form=None):
     pledge = get_scoped_or_404(request.user, Pledge, pk=pk)
-    entry = next(e for e in services.donor_trace(pledge.donor) if e["pledge"].pk == pledge.pk)
+    entry = services.pledge_trace(pledge)
     lots = Lot.objects.filter(pledge_line__pledge=pledge).select_related("item")
     # Only the donor's own representatives cancel, and only while nothing has arrived.
     can_cancel = pledge.status == Pledge.Status.PLEDGED and pledge.donor_id in donor_ids(

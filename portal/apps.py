@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import audit_receivers, checks, pagecache, security_log, signals  # noqa: F401
-        from .accounts import staff  # noqa: F401  (its signal receivers)
+        from .accounts import permissions, staff  # noqa: F401  (their signal receivers)
         from .admin import display
         from .security import apply_image_pixel_cap
 

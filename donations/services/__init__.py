@@ -19,6 +19,7 @@ from .supply import (
 from .trace import (
     board_data,
     donor_trace,
+    pledge_trace,
     public_donor,
     public_figures,
     trace_lot,
@@ -38,6 +39,7 @@ __all__ = [
     "dispatch",
     "distribute",
     "donor_trace",
+    "pledge_trace",
     "next_serial",
     "pledge",
     "public_donor",

@@ -4,7 +4,7 @@ Each function runs a fixed number of queries, whatever the number of movements."
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -93,16 +93,20 @@ def handed_out_counts(movements):
     ]
 
 
-def donor_trace(donor):
+def donor_trace(donor, pledges=None):
     """For each pledge of `donor`: its lines (pledged, accepted, rejected), the path of the
-    goods as (date, kind, community, item, quantity) steps, and what is still in stock."""
-    pledges = list(
-        Pledge.objects.filter(donor=donor)
-        .prefetch_related("lines__item", "receipts")
-        .order_by("-created_at", "-pk")
-    )
+    goods as (date, kind, community, item, quantity) steps, and what is still in stock.
+
+    `pledges` (the donor's pledges as a list or an ordered, sliced queryset: one page of them)
+    narrows it to those; every query then reads only their rows, so a page of a donor with a
+    year of pledges costs what a page of a new donor costs. Five queries."""
+    if pledges is None:
+        pledges = Pledge.objects.filter(donor=donor).order_by("-created_at", "-pk")
+    pledges = list(pledges)
+    prefetch_related_objects(pledges, "lines__item", "receipts")
+    ids = [pledge.pk for pledge in pledges]
     received = defaultdict(lambda: {"accepted": 0, "rejected": 0, "reasons": []})
-    for row in ReceivingLine.objects.filter(pledge_line__pledge__donor=donor).values(
+    for row in ReceivingLine.objects.filter(pledge_line__pledge_id__in=ids).values(
         "pledge_line_id", "accepted", "rejected", "rejection_reason"
     ):
         entry = received[row["pledge_line_id"]]
@@ -112,7 +116,7 @@ def donor_trace(donor):
             entry["reasons"].append(row["rejection_reason"])
     steps = defaultdict(list)
     for row in (
-        Movement.objects.filter(lot__donor=donor, kind__in=PATH_KINDS)
+        Movement.objects.filter(lot__pledge_line__pledge_id__in=ids, kind__in=PATH_KINDS)
         .values(
             "lot__pledge_line__pledge_id", "kind", "community__name", "item__name", "item__unit"
         )
@@ -124,7 +128,7 @@ def donor_trace(donor):
         steps[row["lot__pledge_line__pledge_id"]].append(row)
     stock = defaultdict(list)
     for row in (
-        Balance.objects.filter(lot__donor=donor, quantity__gt=0)
+        Balance.objects.filter(lot__pledge_line__pledge_id__in=ids, quantity__gt=0)
         .values(
             "lot__pledge_line__pledge_id",
             "item__name",
@@ -166,6 +170,12 @@ def donor_trace(donor):
             }
         )
     return result
+
+
+def pledge_trace(pledge):
+    """donor_trace's entry for one pledge (five queries, whatever the donor's other pledges)."""
+    [entry] = donor_trace(pledge.donor, pledges=[pledge])
+    return entry
 
 
 def board_data(weeks=8):

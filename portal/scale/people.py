@@ -187,7 +187,9 @@ def load_shifts(sizes):
 def _day(day, combos, pools, rng, tz, now, shifts, signups):
     from volunteers.models import Shift, Signup
 
-    busy = defaultdict(set)  # (community, slot) -> volunteers already on a shift then
+    # (community, slot) -> volunteers not yet on a shift then; a volunteer chosen leaves it
+    # (swapped with the last one: each choice costs the same whatever the pool's size)
+    free = {}
     for task, (begin, finish) in combos:
         start = timezone.make_aware(datetime.combine(day, time.fromisoformat(begin)), tz)
         end = timezone.make_aware(datetime.combine(day, time.fromisoformat(finish)), tz)
@@ -196,13 +198,16 @@ def _day(day, combos, pools, rng, tz, now, shifts, signups):
         past = end < now
         # Past shifts were (nearly) always full; future ones keep places open for sign-ups.
         wanted = places - (rng.random() < 0.1) if past else rng.randint(0, places - 1)
-        free = [
-            pk
-            for pk in pools.get(task.community_id, [])
-            if pk not in busy[task.community_id, begin]
-        ]
-        chosen = rng.sample(free, min(len(free), wanted))
-        busy[task.community_id, begin].update(chosen)
+        key = (task.community_id, begin)
+        if key not in free:
+            free[key] = list(pools.get(task.community_id, []))
+        available = free[key]
+        chosen = []
+        for _ in range(min(len(available), wanted)):
+            index = rng.randrange(len(available))
+            chosen.append(available[index])
+            available[index] = available[-1]
+            available.pop()
         taken = 0
         for profile_id in chosen:
             roll = rng.random()

@@ -635,3 +635,14 @@ VOLUNTEERS_WAITLIST_OFFER_MINUTES = int(env("VOLUNTEERS_WAITLIST_OFFER_MINUTES",
 VOLUNTEERS_MESSAGE_RECIPIENTS_PER_DAY = int(env("VOLUNTEERS_MESSAGE_RECIPIENTS_PER_DAY", "500"))
 # Who got which message is kept this many days, then the recipient rows go (counts stay).
 VOLUNTEERS_MESSAGE_RETENTION_DAYS = int(env("VOLUNTEERS_MESSAGE_RETENTION_DAYS", "180"))
+
+# --- signed-in pages fast (issue 13.2) ---
+# A person's permission set comes from the shared cache, not from two queries per request
+# (portal/accounts/permissions.py). Listed first: the backends after it find the set already
+# on the user. It authenticates nobody; an entry lives at most this long (any change of roles
+# or permissions makes every entry stale at once).
+AUTHENTICATION_BACKENDS = [
+    "portal.accounts.permissions.CachedPermissionsBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+PERMISSIONS_CACHE_SECONDS = int(env("PERMISSIONS_CACHE_SECONDS", "300"))

@@ -191,6 +191,21 @@ def test_the_load_bench_signs_volunteers_in_server_side_and_its_sign_ups_pass_cs
     assert Signup.objects.count() == before + 1 or refused
     for path in plan["anonymous"][:5] + plan["board"]:
         assert Client().get(path).status_code == 200, path
+    # phase 4: each page, signed in by its session alone (the coordinator's passes the
+    # staff door: a second factor given, logged in just now)
+    names = [name for name, _path, _sessions in plan["each_page"]]
+    assert names[:4] == ["volunteer_me", "shift_list", "donor_page", "coordinator_dashboard"]
+    for name, path, sessions in plan["each_page"]:
+        visitor = Client()
+        if sessions is not None:
+            if not sessions:
+                assert name == "donor_page"  # the tiny year has no donor's representative
+                continue
+            visitor.cookies[plan["session_cookie"]] = sessions[0]
+        response = visitor.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        if sessions is not None:
+            assert response.wsgi_request.user.is_authenticated, name
 
 
 def test_the_load_bench_summary():

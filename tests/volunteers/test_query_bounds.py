@@ -1,5 +1,8 @@
 """Signed-in pages run as many queries with three times the data (issue 13, point 2): the
-volunteer's own page, the shift list, the donor's page and the coordinator's dashboard."""
+volunteer's own page, the shift list, the donor's page and the coordinator's dashboard. The
+data grows in what each page reads: shifts ahead and hours served behind, pledges received and
+handed out, help requests and volunteers waiting. The shift list and the donor's page show a
+page at a time without counting the whole list (portal/paging.py)."""
 
 from datetime import timedelta
 
@@ -47,7 +50,11 @@ def cold_cache():
 
 
 def add_shifts(community, compound, volunteer, n):
-    """n open shifts over the next days in two communities, some the volunteer is on."""
+    """n open shifts over the next days in two communities, some the volunteer is on, and as
+    many past ones she served at (her hours: one a week, weeks ago, so that what she may still
+    take this week stays the same)."""
+    from volunteers.models import Attendance
+
     task = TaskFactory(community=community, compound=compound)
     elsewhere = TaskFactory()
     start = timezone.now() + timedelta(hours=6)
@@ -57,6 +64,12 @@ def add_shifts(community, compound, volunteer, n):
         if index % 5 == 0:
             mine = ShiftFactory(task=task, start=when + timedelta(hours=3), places=3)
             SignupFactory(shift=mine, profile=volunteer)
+        before = timezone.now() - timedelta(days=8 + 7 * index)
+        served = ShiftFactory(task=task, start=before, end=before + timedelta(hours=4))
+        signup = SignupFactory(shift=served, profile=volunteer)
+        Attendance.objects.create(
+            signup=signup, check_in_at=before, check_out_at=before + timedelta(hours=4), minutes=240
+        )
 
 
 @pytest.fixture
@@ -79,25 +92,95 @@ def test_the_volunteers_pages_do_not_grow_with_shifts(
     assert count_queries(client, url) == small
 
 
-def test_the_donors_page_does_not_grow_with_pledges(client, cold_cache):
-    donor = DonorFactory()
+def received_pledges(donor, n, store, keeper):
+    """n pledges of `donor`, each received at the warehouse and partly sent on to `store`."""
+    from donations import services
+    from donations.models import Lot
+    from tests.factories.donations import ItemFactory, LocationFactory
+
+    warehouse = LocationFactory()
+    for _ in range(n):
+        pledge = PledgeFactory(donor=donor)
+        lines = [PledgeLineFactory(pledge=pledge, item=ItemFactory()) for _ in range(2)]
+        services.receive(
+            pledge,
+            warehouse,
+            [{"pledge_line": line, "accepted": line.quantity} for line in lines],
+            user=keeper,
+        )
+        for lot in Lot.objects.filter(pledge_line__in=lines):
+            services.transfer(lot, warehouse, store, 100, user=keeper)
+
+
+@pytest.fixture
+def donor_user():
+    donor = DonorFactory(verified=True)
     user = make_user(username="bounds-donor", phone="13712340001")
     DonorRepresentativeFactory(donor=donor, user=user)
-    client.force_login(user)
+    return user
 
-    def pledges(n):
-        for _ in range(n):
-            pledge = PledgeFactory(donor=donor)
-            PledgeLineFactory(pledge=pledge)
-            PledgeLineFactory(pledge=pledge)
 
-    pledges(2)
+def test_the_donors_page_does_not_grow_with_pledges(
+    client, donor_user, community, warehouse_keeper, cold_cache
+):
+    from donations.services.ledger import community_store
+
+    donor = donor_user.donor_representations.get().donor
+    store = community_store(community)
+    client.force_login(donor_user)
+    received_pledges(donor, 2, store, warehouse_keeper)
     client.get("/donations/mine/")
     cold_cache()
     small = count_queries(client, "/donations/mine/")
-    pledges(4)
+    received_pledges(donor, 6, store, warehouse_keeper)
     cold_cache()
     assert count_queries(client, "/donations/mine/") == small
+
+
+def test_the_donors_page_shows_the_latest_pledges_a_page_at_a_time(client, donor_user, monkeypatch):
+    from donations import views
+
+    monkeypatch.setattr(views, "MINE_PER_PAGE", 3)
+    donor = donor_user.donor_representations.get().donor
+    pledges = [PledgeFactory(donor=donor) for _ in range(5)]
+    client.force_login(donor_user)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/donations/mine/")
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    shown = [entry["pledge"] for entry in first.context["entries"][0][1]]
+    assert shown == pledges[:-4:-1]  # the three latest, latest first
+    html = first.content.decode()
+    assert 'href="?page=2"' in html and 'href="?page=0"' not in html
+    second = client.get("/donations/mine/?page=2")
+    assert [entry["pledge"] for entry in second.context["entries"][0][1]] == pledges[1::-1]
+    assert 'href="?page=1"' in second.content.decode()
+    assert 'href="?page=3"' not in second.content.decode()
+    for bad in ("0", "-1", "x", "99999999999"):
+        response = client.get(f"/donations/mine/?page={bad}")
+        assert response.status_code == 200
+        assert response.context["entries"][0][2].number == 1
+    beyond = client.get("/donations/mine/?page=7")
+    assert beyond.status_code == 200 and not beyond.context["entries"][0][1]
+
+
+def add_requests_and_applicants(community, compound, n):
+    """n help requests (some urgent and waiting, some asking for goods) and n volunteers
+    waiting to be confirmed in `community`."""
+    from assistance.models import HelpRequest, HelpRequestLine
+    from tests.factories.assistance import HelpRequestFactory
+    from tests.factories.donations import ItemFactory
+
+    item = ItemFactory()
+    for index in range(n):
+        request = HelpRequestFactory(
+            compound=compound,
+            urgency=HelpRequest.Urgency.URGENT if index % 2 else HelpRequest.Urgency.NORMAL,
+        )
+        HelpRequest.objects.filter(pk=request.pk).update(
+            created_at=timezone.now() - timedelta(hours=index + 1)
+        )
+        HelpRequestLine.objects.create(request=request, item=item, quantity=2)
+        VolunteerProfileFactory(community=community, status="pending")
 
 
 def test_the_coordinators_dashboard_does_not_grow_with_shifts(
@@ -105,12 +188,42 @@ def test_the_coordinators_dashboard_does_not_grow_with_shifts(
 ):
     client.force_login(coordinator)
     add_shifts(community, compound, volunteer, 6)
+    add_requests_and_applicants(community, compound, 2)
     client.get("/admin/")
     cold_cache()
     small = count_queries(client, "/admin/")
     add_shifts(community, compound, volunteer, 12)
+    add_requests_and_applicants(community, compound, 6)
     cold_cache()
     assert count_queries(client, "/admin/") == small
+
+
+def test_the_shift_list_pages_without_counting(client, volunteer, community, compound):
+    from volunteers import views
+
+    add_shifts(community, compound, volunteer, 40)
+    client.force_login(volunteer.user)
+    client.get("/volunteers/shifts/")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/volunteers/shifts/")
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    page = first.context["page"]
+    assert len(page.object_list) == 30 and page.has_next() and not page.has_previous()
+    assert "page=2" in first.content.decode()
+    second = client.get("/volunteers/shifts/?page=2").context["page"]
+    assert second.has_previous() and not second.has_next()
+    seen = [s.pk for s in page.object_list] + [s.pk for s in second.object_list]
+    expected = list(
+        views.open_shifts_queryset(volunteer)
+        .filter(start__lte=timezone.now() + timedelta(days=views.OPEN_SHIFT_DAYS))
+        .values_list("pk", flat=True)
+    )
+    assert seen == expected  # every open shift once, in the list's order
+    for bad in ("0", "x", "-3", "100000"):
+        assert client.get(f"/volunteers/shifts/?page={bad}").context["page"].number == 1
+    beyond = client.get("/volunteers/shifts/?page=5")
+    assert beyond.status_code == 200 and not beyond.context["page"].object_list
+    assert "page=4" in beyond.content.decode()  # the way back
 
 
 def test_recommendations_are_reused_until_the_volunteer_signs_up(
@@ -141,3 +254,17 @@ def test_a_recommended_shift_that_fills_up_is_left_out(client, volunteer, commun
     again = [shift for shift, _reasons in client.get("/volunteers/me/").context["recommended"]]
     assert first[0] not in again
     assert again == first[1:]
+
+
+def test_hours_in_all_and_in_a_period_come_from_one_query(volunteer, community, compound):
+    from volunteers import services
+
+    add_shifts(community, compound, volunteer, 8)  # served one a week, 8 to 57 days ago
+    today = timezone.localdate()
+    start, end = today - timedelta(days=30), today
+    with CaptureQueriesContext(connection) as queries:
+        total, period = services.minutes_served_in_all_and_in(volunteer, start, end)
+    assert len(queries) == 1
+    assert total == services.minutes_served(volunteer) == 8 * 240
+    assert period == services.minutes_served(volunteer, start, end)
+    assert 0 < period < total

@@ -59,6 +59,7 @@ class Command(BaseCommand):
             problems = scale.check()
             if problems:
                 raise CommandError("; ".join(problems))
+        scale.analyze()
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data ready."))

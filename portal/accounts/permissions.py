@@ -1,0 +1,94 @@
+"""A person's permissions from the shared cache, not two queries on every request.
+
+Every signed-in request asks at least once what the person may do (StaffSessionMiddleware's
+"is this staff?", the admin's menus, the views' checks). Django's ModelBackend answers from two
+queries (the user's own permissions, their groups' permissions), kept on the user object for
+that request only. `CachedPermissionsBackend`, listed first in AUTHENTICATION_BACKENDS, puts
+the same set on the user object from the cache (Redis in production, shared by every process),
+so ModelBackend and allauth's backend (a ModelBackend) find it there and ask nothing.
+
+The cached set is keyed by a generation that moves whenever any permission could have changed:
+a user's groups or own permissions (m2m_changed), a group's permissions, a group or a
+permission saved or deleted. A role taken away therefore counts from the next request, in every
+process. PERMISSIONS_CACHE_SECONDS (default 300) bounds the life of an entry anyway.
+
+The backend authenticates nobody (`authenticate` answers None, so log-ins go on to the next
+backends) and loads the session's user like ModelBackend.
+"""
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from portal.models import User
+
+GENERATION_KEY = "portal:permissions:generation"
+
+
+def _key(user, generation):
+    return f"portal:permissions:{generation}:{user.pk}:{int(user.is_superuser)}"
+
+
+def _bump():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def bump_generation(**_kwargs):
+    """Every cached permission set is stale from now on, and again once the change is
+    committed (a request between the two read the rows as they were)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cached_permissions(user, compute):
+    """`user`'s permission names: from the cache if this generation has them, else `compute()`
+    (then stored). One cache round trip when found."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, None)
+        generation = cache.get(GENERATION_KEY, 1)
+    key = _key(user, generation)
+    found = cache.get(key)
+    if found is None:
+        found = frozenset(compute())
+        cache.set(key, found, settings.PERMISSIONS_CACHE_SECONDS)
+    return set(found)
+
+
+class CachedPermissionsBackend(ModelBackend):
+    """ModelBackend's permission set, from the cache (see the module docstring)."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = cached_permissions(
+                user_obj,
+                lambda: {
+                    *self.get_user_permissions(user_obj),
+                    *self.get_group_permissions(user_obj),
+                },
+            )
+        return user_obj._perm_cache
+
+
+for _sender in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+    m2m_changed.connect(bump_generation, sender=_sender, dispatch_uid=f"perm-gen-m2m-{_sender}")
+for _model in (
+    Group,
+    Permission,
+    User.groups.through,
+    User.user_permissions.through,
+    Group.permissions.through,
+):
+    post_save.connect(bump_generation, sender=_model, dispatch_uid=f"perm-gen-save-{_model}")
+    post_delete.connect(bump_generation, sender=_model, dispatch_uid=f"perm-gen-delete-{_model}")

@@ -171,6 +171,17 @@ def edit_profile(request):
     return render(request, "volunteers/profile_form.html", {"form": form, "profile": profile})
 
 
+def _clashes_with_hers(profile):
+    """She holds another shift at that time: the list says so instead of offering a button
+    that can only fail."""
+    return Exists(
+        Signup.objects.expected()
+        .filter(profile=profile, shift__start__lt=OuterRef("end"))
+        .filter(shift__end__gt=OuterRef("start"))
+        .exclude(shift=OuterRef("pk"))
+    )
+
+
 def open_shifts_queryset(profile, community=None):
     """Open shifts, the volunteer's compound first, then their community, then the rest of
     the subdistrict; one query whatever their number."""
@@ -192,14 +203,7 @@ def open_shifts_queryset(profile, community=None):
                 output_field=IntegerField(),
             ),
             mine=Exists(Signup.objects.expected().filter(shift=OuterRef("pk"), profile=profile)),
-            # she holds another shift at that time: the list says so instead of offering a
-            # button that can only fail
-            clashes=Exists(
-                Signup.objects.expected()
-                .filter(profile=profile, shift__start__lt=OuterRef("end"))
-                .filter(shift__end__gt=OuterRef("start"))
-                .exclude(shift=OuterRef("pk"))
-            ),
+            clashes=_clashes_with_hers(profile),
         ).order_by("nearness", "start", "pk")
     elif community is not None:
         shifts = shifts.filter(task__community=community)
@@ -221,6 +225,7 @@ def _nearest_first(queryset, profile, stop):
     tiers = [queryset.filter(near), queryset.filter(community).exclude(near)]
     tiers.append(queryset.exclude(near).exclude(community))
     mine = Exists(Signup.objects.expected().filter(shift=OuterRef("pk"), profile=profile))
+    clashes = _clashes_with_hers(profile)
     rows = []
     for nearness, tier in enumerate(tiers):
         if nearness == 0 and not profile.compound_id:
@@ -228,7 +233,9 @@ def _nearest_first(queryset, profile, stop):
         wanted = stop - len(rows)
         if wanted <= 0:
             break
-        rows += tier.annotate(nearness=Value(nearness), mine=mine).order_by("start", "pk")[:wanted]
+        rows += tier.annotate(nearness=Value(nearness), mine=mine, clashes=clashes).order_by(
+            "start", "pk"
+        )[:wanted]
     return rows
 
 

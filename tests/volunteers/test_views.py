@@ -111,6 +111,26 @@ def test_open_shifts_show_own_compound_first_then_others(client, volunteer, shif
     assert f"/volunteers/shifts/{shift.pk}/" not in filtered
 
 
+def test_the_list_marks_a_shift_that_clashes_with_one_she_holds(client, volunteer, shift):
+    from volunteers import services
+
+    services.sign_up(volunteer, shift)
+    same_time = ShiftFactory(
+        task=TaskFactory(community=volunteer.community), start=shift.start, end=shift.end
+    )
+    later = ShiftFactory(
+        task=TaskFactory(community=volunteer.community),
+        start=shift.end + timedelta(hours=1),
+        end=shift.end + timedelta(hours=3),
+    )
+    client.force_login(volunteer.user)
+    html = client.get("/volunteers/shifts/").content.decode()
+    # the clashing one says so instead of offering a "take it" that can only fail
+    assert html.count("与您已报名的班次时间冲突") == 1
+    assert f'href="/volunteers/shifts/{same_time.pk}/"' not in html
+    assert f'href="/volunteers/shifts/{later.pk}/"' in html
+
+
 def test_sign_up_is_post_only_and_double_tap_safe(client, volunteer, shift):
     client.force_login(volunteer.user)
     url = f"/volunteers/shifts/{shift.pk}/sign-up/"

@@ -22,7 +22,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_views, services
+from . import admin_views, services, teams_admin
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
 from .resources import AttendanceResource, VolunteerResource
 
@@ -108,6 +108,7 @@ class TaskForm(WagtailAdminModelForm):
             "preferred_skills",
             "required_courses",
             "own_community_only",
+            "project",
         ]
 
     def clean(self):
@@ -335,6 +336,7 @@ class VolunteeringGroup(ViewSetGroup):
         ShiftViewSet,
         AttendanceViewSet,
         SkillViewSet,
+        *teams_admin.ITEMS,
     ]
 
 
@@ -364,6 +366,8 @@ def register_urls():
         ),
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
+        path("teams/<int:pk>/people/", teams_admin.team_members, name="team_members"),
+        path("projects/<int:pk>/task/", teams_admin.project_task, name="project_task"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 

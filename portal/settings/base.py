@@ -624,3 +624,8 @@ READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))
 # (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
 # their progress; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))
+
+# Volunteer e-cards (volunteers.services.cards): the number's prefix, and how many days the
+# QR code on a card (shown or printed) stays valid; issuing the card again revokes it sooner.
+VOLUNTEERS_CARD_PREFIX = env("VOLUNTEERS_CARD_PREFIX", "LGQ")
+VOLUNTEERS_CARD_TOKEN_DAYS = int(env("VOLUNTEERS_CARD_TOKEN_DAYS", "366"))

@@ -11,11 +11,15 @@ generates the Task's recurring Shifts. Every model names its path to portal.Comm
   signups       Signup (its statuses and their groups: Signup.LIVE, Signup.objects.live() ...)
   attendance    Attendance, AttendanceCorrection
   certificates  Certificate
+  teams         Team, TeamMembership (volunteer teams, their leaders and join requests)
+  projects      Project, ProjectMembership (a community's or team's project; Task.project)
+  cards         VolunteerCard (the e-card's revocable QR code)
 
 Import from here (`from volunteers.models import Shift`); the modules are an arrangement.
 """
 
 from .attendance import Attendance, AttendanceCorrection
+from .cards import VolunteerCard
 from .certificates import Certificate
 from .profiles import (
     AVAILABILITY_SLOTS,
@@ -28,8 +32,10 @@ from .profiles import (
     id_number_digest,
     new_token,
 )
+from .projects import Project, ProjectMembership
 from .shifts import Shift, ShiftQuerySet, ShiftTemplate, Task
 from .signups import Signup, SignupQuerySet, SignupStatus
+from .teams import Team, TeamMembership
 
 __all__ = [
     "AVAILABILITY_SLOTS",
@@ -51,4 +57,9 @@ __all__ = [
     "VolunteerProfileQuerySet",
     "id_number_digest",
     "new_token",
+    "Team",
+    "TeamMembership",
+    "Project",
+    "ProjectMembership",
+    "VolunteerCard",
 ]

@@ -13,7 +13,6 @@ from tests.factories import (
     ProjectFactory,
     ShiftFactory,
     TaskFactory,
-    TeamFactory,
     VolunteerProfileFactory,
     make_user,
 )
@@ -163,9 +162,7 @@ def test_another_leader_gets_404_on_the_team_list(client, team, community, coord
     other_leader = _member(community, "赵另队", "other-leader")
     team_services.set_leader(other, other_leader)
     client.force_login(other_leader.user)
-    assert (
-        client.get(reverse("volunteers_admin:team_members", args=[team.pk])).status_code == 404
-    )
+    assert client.get(reverse("volunteers_admin:team_members", args=[team.pk])).status_code == 404
     # and the team listing shows theirs only
     listing = client.get(reverse("volunteers_teams:index")).content.decode()
     assert "另一个服务队" in listing and "公交集团在职党员服务队" not in listing

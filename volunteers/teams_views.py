@@ -280,6 +280,7 @@ def my_card(request):
                 memberships__status=ProjectMembership.Status.JOINED,
             ),
             "star_level": card_services.star_level_for(profile),
+            "gate_url": gate_url,
             "qr": qr_svg(gate_url, scale=6, title=_("Volunteer e-card")) if verified else "",
         },
     )

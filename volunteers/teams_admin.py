@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 
@@ -211,13 +211,13 @@ class ProjectViewSet(ScopedViewSet):
     list_display = [
         TitleColumn(
             "title",
-            label=gettext_lazy("title"),
+            label=pgettext_lazy("project", "title"),
             get_url=lambda p: reverse("volunteers_projects:edit", args=[p.pk]),
         ),
         Column("community", label=gettext_lazy("community")),
         Column("team", label=gettext_lazy("team")),
-        Column("start_date", label=gettext_lazy("from")),
-        Column("end_date", label=gettext_lazy("until")),
+        Column("start_date", label=pgettext_lazy("period start", "from")),
+        Column("end_date", label=pgettext_lazy("period end", "until")),
         Column("status", label=gettext_lazy("status"), accessor="get_status_display"),
         TitleColumn(
             "tasks",
@@ -254,7 +254,7 @@ class ProjectMembershipViewSet(ScopedViewSet):
 
 
 class ProjectTaskForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("task", "title"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=Task.Kind.choices)
     post = forms.ModelChoiceField(label=gettext_lazy("post"), queryset=Post.objects.none())
     weekdays = forms.TypedMultipleChoiceField(

@@ -20,6 +20,7 @@ from portal import audit, tokens
 from ..models import Signup, VolunteerCard, VolunteerProfile
 
 CARD_SIGNING_KIND = "volunteers.card"
+FIRST_VERSION = 1
 
 
 def mask_name(name):
@@ -42,22 +43,28 @@ def volunteer_number(profile):
     return f"{settings.VOLUNTEERS_CARD_PREFIX}{profile.pk:07d}"
 
 
-def card_for(profile):
-    card, _created = VolunteerCard.objects.get_or_create(profile=profile)
-    return card
+def card_version(profile):
+    """The card's version; a volunteer who never had a card issued again holds version 1
+    (no row until then, so showing the card writes nothing)."""
+    card = VolunteerCard.objects.filter(profile=profile).only("version").first()
+    return card.version if card is not None else FIRST_VERSION
 
 
 def card_token(profile):
-    card = card_for(profile)
-    return tokens.sign(CARD_SIGNING_KIND, {"p": profile.pk, "v": card.version}, expires=True)
+    return tokens.sign(
+        CARD_SIGNING_KIND, {"p": profile.pk, "v": card_version(profile)}, expires=True
+    )
 
 
 def reissue_card(profile):
     """A new card: every QR code shown or printed before stops working."""
     with transaction.atomic():
-        card = card_for(profile)
-        VolunteerCard.objects.filter(pk=card.pk).update(version=F("version") + 1)
-        card.refresh_from_db()
+        card, created = VolunteerCard.objects.get_or_create(
+            profile=profile, defaults={"version": FIRST_VERSION + 1}
+        )
+        if not created:
+            VolunteerCard.objects.filter(pk=card.pk).update(version=F("version") + 1)
+            card.refresh_from_db()
         audit.record("volunteers.card.reissue", user=profile.user, obj=card)
     return card
 
@@ -86,11 +93,11 @@ def read_card(token, *, now=None):
     except (tokens.InvalidToken, KeyError, TypeError, ValueError):
         return GateCheck(valid=False)
     profile = (
-        VolunteerProfile.objects.select_related("community", "card")
-        .filter(pk=profile_id, status=VolunteerProfile.Status.VERIFIED, card__version=version)
+        VolunteerProfile.objects.select_related("community")
+        .filter(pk=profile_id, status=VolunteerProfile.Status.VERIFIED)
         .first()
     )
-    if profile is None:
+    if profile is None or card_version(profile) != version:
         return GateCheck(valid=False)
     from .teams import teams_of
 

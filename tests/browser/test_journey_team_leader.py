@@ -74,7 +74,9 @@ def test_a_party_branch_leader_runs_her_team(
     Select(browser.find_element(By.ID, "id_kind")).select_by_value("party_branch")
     Select(browser.find_element(By.ID, "id_community")).select_by_value(str(community.pk))
     browser.find_element(By.ID, "id_work_unit").send_keys("北京公交集团第一客运分公司")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "footer button.button-longrunning")
+    )
     team = Team.objects.get(name="公交集团在职党员服务队")
     assert team.kind == "party_branch" and team.community == community
     browser.get(f"{live_server.url}/admin/volunteering/teams/{team.pk}/people/")
@@ -133,7 +135,9 @@ def test_a_party_branch_leader_runs_her_team(
     browser.find_element(By.ID, "id_places").clear()
     browser.find_element(By.ID, "id_places").send_keys("40")
     Select(browser.find_element(By.ID, "id_status")).select_by_value("published")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "footer button.button-longrunning")
+    )
     project = Project.objects.get(title="民岳家园卡口值守 · 2月")
     assert project.team == team and project.community == community
     browser.get(f"{live_server.url}/admin/volunteering/projects/{project.pk}/task/")
@@ -144,7 +148,7 @@ def test_a_party_branch_leader_runs_her_team(
     browser.find_element(By.ID, "id_time_ranges_text").send_keys("07:00-12:00\n12:00-19:00")
     browser.find_element(By.ID, "id_places").send_keys("2")
     _check(browser, live_server, "6-task")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.button"))
+    click_and_wait(browser, browser.find_element(By.ID, "add-task"))
     assert "任务和班次已添加到项目" in page_text(browser)
     task = Task.objects.get(project=project)
     assert task.shifts.count() >= 40
@@ -159,7 +163,7 @@ def test_a_party_branch_leader_runs_her_team(
     assert "你已加入项目" in page_text(browser)
     take = browser.find_elements(By.CSS_SELECTOR, ".v-shift-card a.button")[0]
     browser.get(take.get_attribute("href"))
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.v-cta"))
     assert Signup.objects.filter(profile=member, shift__task=task, status="confirmed").exists()
 
     # 8. His e-card, and what the gate sees when it scans it.

@@ -216,3 +216,16 @@ def test_a_closed_team_takes_no_one(team, community):
     with pytest.raises(VolunteerError):
         team_services.request_to_join(_member(community, "李晓红", "xh"), team)
     assert not TeamMembership.objects.exists()
+
+
+def test_a_persons_data_download_lists_their_teams_and_projects(team, community):
+    from volunteers.personal_data import sections
+    from volunteers.services import projects as project_services
+
+    volunteer = _member(community, "李晓红", "xh")
+    team_services.request_to_join(volunteer, team)
+    project = ProjectFactory(community=community, title="民岳家园卡口值守")
+    project_services.join_project(volunteer, project)
+    found = {section.key: section for section in sections(volunteer.user)}
+    assert found["teams"].rows[0][0] == "公交集团在职党员服务队"
+    assert found["projects"].rows[0][0] == "民岳家园卡口值守"

@@ -46,6 +46,11 @@ class TeamForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         # a community's team takes the community's subdistrict (services.teams)
         self.fields["subdistrict"].required = False
+        user = getattr(self, "for_user", None)
+        if user is not None and not roles.has_role(user, *roles.STAFF_ROLES):
+            # a leader describes the team; where it belongs is for the community's staff
+            for name in ("kind", "community", "subdistrict", "work_unit"):
+                self.fields.pop(name, None)
 
 
 class TeamViewSet(ScopedViewSet):

@@ -229,3 +229,15 @@ def test_a_persons_data_download_lists_their_teams_and_projects(team, community)
     found = {section.key: section for section in sections(volunteer.user)}
     assert found["teams"].rows[0][0] == "公交集团在职党员服务队"
     assert found["projects"].rows[0][0] == "民岳家园卡口值守"
+
+
+def test_a_leader_describes_the_team_but_does_not_move_it(client, team, leader, community):
+    client.force_login(leader.user)
+    url = reverse("volunteers_teams:edit", args=[team.pk])
+    form = client.get(url).content.decode()
+    assert 'name="description"' in form and 'name="community"' not in form
+    response = client.post(url, {"name": team.name, "description": "每天两班", "status": "active"})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.description == "每天两班" and team.community == community
+    assert team.kind == Team.Kind.PARTY_BRANCH

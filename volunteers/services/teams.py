@@ -65,6 +65,11 @@ def update_team(team, *, by=None, **fields):
     """Change a team's details. Its leaders may describe it; moving it to another community
     or changing its kind is for the community's staff."""
     current = {name: getattr(team, name) for name in TEAM_FIELDS}
+    fields = {k: v for k, v in fields.items() if k in TEAM_FIELDS}
+    if fields.get("community") is not None:
+        fields["subdistrict"] = fields["community"].subdistrict
+    elif fields.get("subdistrict") is None:
+        fields.pop("subdistrict", None)
     changed = {k: v for k, v in fields.items() if k in TEAM_FIELDS and v != current[k]}
     if by is not None and not can_access(by, team):
         raise PermissionDenied

@@ -241,3 +241,12 @@ def test_a_leader_describes_the_team_but_does_not_move_it(client, team, leader, 
     team.refresh_from_db()
     assert team.description == "每天两班" and team.community == community
     assert team.kind == Team.Kind.PARTY_BRANCH
+
+
+def test_a_leader_enters_the_back_office_and_sees_their_screens(client, team, leader):
+    client.force_login(leader.user)
+    assert client.get("/admin/").status_code == 200
+    for name in ("volunteers_teams:index", "volunteers_projects:index", "volunteers_shifts:index"):
+        assert client.get(reverse(name)).status_code == 200, name
+    # not the community's volunteer register
+    assert client.get(reverse("volunteers_profiles:index")).status_code in (302, 403)

@@ -66,6 +66,17 @@ ACTIONS = {
     "account.delete": _("Account deleted"),
     "retention.apply": _("Retention rules applied"),
     EXPORT: _("Personal data exported"),
+    "volunteers.team.create": _("Volunteer team created"),
+    "volunteers.team.change": _("Volunteer team changed"),
+    "volunteers.team.request": _("Asked to join a volunteer team"),
+    "volunteers.team.approve": _("Team join request approved"),
+    "volunteers.team.decline": _("Team join request declined"),
+    "volunteers.team.leave": _("Left a volunteer team"),
+    "volunteers.team.leader": _("Team leader appointed"),
+    "volunteers.team.unleader": _("Team leader stood down"),
+    "volunteers.project.join": _("Joined a volunteer project"),
+    "volunteers.project.leave": _("Left a volunteer project"),
+    "volunteers.card.reissue": _("Volunteer e-card issued again"),
 }
 GENERIC_WAGTAIL_ACTION = "portal.audit"
 

@@ -87,6 +87,8 @@ DEMO_ACCOUNTS = [
     ("donor", roles.DONOR_REP, "13800000007", "donor@example.org", "北京公交捐赠联系人", None),
     # a resident with no role: a household in home quarantine asking for help (journey 6)
     ("household", None, "13800000008", "household@example.org", "居家隔离住户", None),
+    # leads the demo party branch team (volunteers.demo gives the profile and the team)
+    ("teamleader", roles.TEAM_LEADER, "13800000009", "leader@example.org", "志愿队长", None),
 ]
 
 
@@ -131,7 +133,7 @@ def load_accounts():
             _verify_email(user)
         if role:
             user.groups.add(Group.objects.get(name=role))
-        if role in roles.STAFF_ROLES:
+        if role in (*roles.STAFF_ROLES, roles.TEAM_LEADER):
             _give_demo_authenticator(user)
         if slug:
             StaffMembership.objects.get_or_create(

@@ -17,8 +17,11 @@ COORDINATOR = "社区工作人员"
 WAREHOUSE = "物资管理员"
 EDITOR = "编辑"
 SUBDISTRICT_ADMIN = "街道管理员"
+# Leads one or more volunteer teams (volunteers.models.Team): a back office scoped to those
+# teams (portal.scoping `team_lookup`); not staff of any community.
+TEAM_LEADER = "志愿队长"
 
-ALL_ROLES = [VOLUNTEER, DONOR_REP, COORDINATOR, WAREHOUSE, EDITOR, SUBDISTRICT_ADMIN]
+ALL_ROLES = [VOLUNTEER, DONOR_REP, COORDINATOR, WAREHOUSE, EDITOR, SUBDISTRICT_ADMIN, TEAM_LEADER]
 STAFF_ROLES = [COORDINATOR, WAREHOUSE, EDITOR, SUBDISTRICT_ADMIN]
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
@@ -48,6 +51,7 @@ PERMISSIONS = {
     SUBDISTRICT_ADMIN: [ADMIN_ACCESS, VIEW_AUDIT_TRAIL],
     VOLUNTEER: [],
     DONOR_REP: [],
+    TEAM_LEADER: [ADMIN_ACCESS],
 }
 
 # The subdistrict admin may do everything but delete with the place directory and accounts.

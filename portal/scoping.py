@@ -7,6 +7,8 @@ Every list, detail view, export, import and API in the project passes its querys
 - `donor_lookup`: the ORM path to its Donor, for records a donor representative may see.
 - `owner_lookup`: the ORM path to the User who owns it (a volunteer's own profile).
 - `warehouse_visible = True`: warehouse keepers see all of it (stock, lots, movements).
+- `team_lookup`: the ORM path to the volunteer Team it belongs to; a team leader sees the
+  records of the teams they lead (and is not a coordinator: no community rule applies).
 
 A subdistrict admin sees everything; anyone else sees the union of what each rule allows, and
 a model with no rule that matches shows nothing.
@@ -39,6 +41,28 @@ def donor_ids(user):
     return cached
 
 
+def team_ids(user):
+    """The ids of the volunteer teams `user` leads (cached on the user object). Read through
+    the user's reverse relations, by name, so portal imports no app."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_team_ids", None)
+    if cached is None:
+        from django.contrib.auth import get_user_model
+
+        path = "volunteer_profile__team_memberships"
+        cached = list(
+            get_user_model()
+            ._default_manager.filter(
+                pk=user.pk,
+                **{f"{path}__is_leader": True, f"{path}__status": "approved"},
+            )
+            .values_list(f"{path}__team_id", flat=True)
+        )
+        user._team_ids = cached
+    return cached
+
+
 def scope(queryset, user):
     model = queryset.model
     if not user.is_authenticated:
@@ -55,6 +79,9 @@ def scope(queryset, user):
     donor_lookup = getattr(model, "donor_lookup", None)
     if donor_lookup:
         condition |= Q(**{f"{donor_lookup}__in": donor_ids(user)})
+    team_lookup = getattr(model, "team_lookup", None)
+    if team_lookup and roles.has_role(user, roles.TEAM_LEADER):
+        condition |= Q(**{f"{team_lookup}__in": team_ids(user)})
     owner_lookup = getattr(model, "owner_lookup", None)
     if owner_lookup:
         condition |= Q(**{owner_lookup: user})

@@ -42,6 +42,7 @@ WORK_UNITS = [
 def load(home=None, stdout=None):
     if Task.objects.filter(title__startswith="卡口值守").exists():
         _courses_required()
+        _teams_and_projects()
         return
     rng = random.Random(SEED)
     fake = Faker("zh_CN")
@@ -53,6 +54,7 @@ def load(home=None, stdout=None):
     shifts = _tasks_and_shifts(named_communities)
     _courses_required()
     _signups(rng, profiles, shifts)
+    _teams_and_projects()
     if stdout is not None:
         stdout.write(f"志愿者演示数据: {len(profiles)} volunteers, {len(shifts)} shifts.")
 
@@ -286,6 +288,88 @@ def _signups(rng, profiles, shifts):
             item.minutes = item.compute_minutes()
             attendance.append(item)
     Attendance.objects.bulk_create(attendance)
+
+
+def _teams_and_projects():
+    """Three teams of 民岳家园 (the bus company's party branch led by the demo account
+    "teamleader", the community's own, the subdistrict's youth team) and the branch's project
+    for the next four weeks, with its gate duty. Idempotent: finds the branch team and stops."""
+    from .models import Project, Team, TeamMembership
+    from .services import create_template
+    from .services import projects as project_services
+    from .services import teams as team_services
+
+    branch_name = "公交集团在职党员服务队"
+    if Team.objects.filter(name=branch_name).exists():
+        return
+    community = Community.objects.filter(slug="minyue-jiayuan").first()
+    leader_user = User.objects.filter(username="teamleader").first()
+    if community is None or leader_user is None:
+        return
+    leader, _created = VolunteerProfile.objects.get_or_create(
+        user=leader_user,
+        defaults={
+            "real_name": "刘建华",  # invented
+            "mobile": leader_user.phone,
+            "community": community,
+            "is_party_member": True,
+            "work_unit": "北京公共交通控股(集团)有限公司",
+            "consent": True,
+            "consent_at": timezone.now(),
+            "status": VolunteerProfile.Status.VERIFIED,
+        },
+    )
+    branch = team_services.create_team(
+        name=branch_name,
+        kind=Team.Kind.PARTY_BRANCH,
+        community=community,
+        work_unit="北京公共交通控股(集团)有限公司",
+        description="公交集团在民岳家园周边居住的在职党员，到社区报到，承担卡口值守。",
+    )
+    team_services.create_team(
+        name="民岳家园社区志愿服务队",
+        community=community,
+        description="社区居民志愿者，楼道消杀、物资配送、电话随访。",
+    )
+    team_services.create_team(
+        name="卢沟桥街道青年突击队",
+        kind=Team.Kind.SUBDISTRICT,
+        subdistrict=community.subdistrict,
+        description="街道青年志愿者，哪里需要去哪里。",
+    )
+    team_services.set_leader(branch, leader)
+    neighbours = list(
+        VolunteerProfile.objects.filter(community=community, status="verified")
+        .exclude(pk=leader.pk)
+        .order_by("pk")[:8]
+    )
+    for index, profile in enumerate(neighbours):
+        membership = team_services.request_to_join(profile, branch)
+        if index < 5:  # three requests are left for the leader to decide
+            team_services.approve_membership(membership)
+    today = timezone.localdate()
+    project = project_services.create_project(
+        title=f"民岳家园卡口值守 · {today.month}月",
+        team=branch,
+        description="北门、南门卡口值守，每天两班，每班两人。先加入项目，再认领班次。",
+        start_date=today,
+        end_date=today + timedelta(days=27),
+        places=40,
+        status=Project.Status.PUBLISHED,
+    )
+    post = Post.objects.filter(compound__community=community, kind=Post.Kind.GATE).first()
+    if post is not None:
+        task = project_services.add_project_task(project, title="党员卡口值守", post=post)
+        create_template(
+            task=task,
+            weekdays=list(range(7)),
+            time_ranges=GATE_RANGES,
+            places=2,
+            start_date=project.start_date,
+            end_date=project.end_date,
+        )
+    for membership in TeamMembership.objects.approved().filter(team=branch)[:4]:
+        project_services.join_project(membership.profile, project)
 
 
 def counts():

@@ -116,7 +116,32 @@ def sections(user):
         received.rows.append(
             [recipient.batch.created_at, recipient.batch.community.name, recipient.batch.text]
         )
-    return [about, shifts, certificates, received]
+    return [about, shifts, certificates, received, *_teams_and_projects(profile)]
+
+
+def _teams_and_projects(profile):
+    from .models import ProjectMembership, TeamMembership
+
+    teams = Section(
+        "teams", _("Volunteer teams"), [_("team"), _("status"), _("team leader"), _("asked at")]
+    )
+    for membership in TeamMembership.objects.filter(profile=profile).select_related("team"):
+        teams.rows.append(
+            [
+                membership.team.name,
+                membership.get_status_display(),
+                _("Yes") if membership.is_leader else "",
+                membership.requested_at,
+            ]
+        )
+    projects = Section(
+        "projects", _("Volunteer projects"), [_("project"), _("status"), _("joined at")]
+    )
+    for membership in ProjectMembership.objects.filter(profile=profile).select_related("project"):
+        projects.rows.append(
+            [membership.project.title, membership.get_status_display(), membership.joined_at]
+        )
+    return [teams, projects]
 
 
 def erase(user):

@@ -4,6 +4,7 @@ Nobody deletes them: shifts are cancelled, attendance corrected, accounts anonym
 
 from portal import roles
 
+_TEAMS = ["team", "project"]
 _MANAGED = ["volunteerprofile", "task", "shifttemplate", "shift", "signup", "attendance"]
 
 PERMISSIONS = {
@@ -21,12 +22,33 @@ PERMISSIONS = {
         "volunteers.add_messagebatch",
         "volunteers.view_messagebatch",
         "volunteers.view_messagerecipient",
+    ]
+    + [f"volunteers.{action}_{model}" for model in _TEAMS for action in ("add", "change", "view")]
+    + ["volunteers.view_teammembership", "volunteers.change_teammembership"]
+    + ["volunteers.view_projectmembership"],
+    # A team leader: their teams (portal.scoping `team_lookup`), nothing of the community else.
+    roles.TEAM_LEADER: [
+        "volunteers.view_team",
+        "volunteers.change_team",
+        "volunteers.view_teammembership",
+        "volunteers.change_teammembership",
+        "volunteers.add_project",
+        "volunteers.change_project",
+        "volunteers.view_project",
+        "volunteers.view_projectmembership",
+        "volunteers.view_task",
+        "volunteers.view_shifttemplate",
+        "volunteers.view_shift",
+        "volunteers.view_signup",
+        "volunteers.view_attendance",
     ],
     roles.SUBDISTRICT_ADMIN: [
         f"volunteers.{action}_{model}"
-        for model in [*_MANAGED, "skill", "attendancecorrection", "certificate"]
+        for model in [*_MANAGED, *_TEAMS, "skill", "attendancecorrection", "certificate"]
         for action in ("add", "change", "view")
     ]
+    + ["volunteers.view_teammembership", "volunteers.change_teammembership"]
+    + ["volunteers.view_projectmembership"]
     # Seeing an ID number whole (after re-authenticating, audited): this role only.
     + ["volunteers.view_full_id_number"]
     + [

@@ -2,7 +2,7 @@ from django.urls import path
 
 from portal import views as portal_views
 
-from . import messages_views, views, waitlist_views
+from . import messages_views, teams_views, views, waitlist_views
 
 app_name = "volunteers"
 
@@ -32,4 +32,16 @@ urlpatterns = [
     # messages from coordinators and team leaders (volunteers/messages_views.py)
     path("messages/only-urgent/<str:token>/", messages_views.opt_out, name="messages_opt_out"),
     path("me/messages/", messages_views.own_setting, name="messages_setting"),
+    # teams, projects and the e-card (volunteers.teams_views)
+    path("teams/<slug:code>/", teams_views.team_page, name="team"),
+    path("teams/<slug:code>/join/", teams_views.team_join, name="team_join"),
+    path("teams/<slug:code>/leave/", teams_views.team_leave, name="team_leave"),
+    path("teams/<slug:code>/qr/", teams_views.team_qr, name="team_qr"),
+    path("projects/<slug:code>/", teams_views.project_page, name="project"),
+    path("projects/<slug:code>/join/", teams_views.project_join, name="project_join"),
+    path("projects/<slug:code>/leave/", teams_views.project_leave, name="project_leave"),
+    path("projects/<slug:code>/qr/", teams_views.project_qr, name="project_qr"),
+    path("me/card/", teams_views.my_card, name="card"),
+    path("me/card/reissue/", teams_views.reissue_card, name="card_reissue"),
+    path("card/<str:token>/", teams_views.card_check, name="card_check"),
 ]

@@ -104,7 +104,7 @@ def join_form(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.create_profile(
+                profile = services.create_profile(
                     request.user,
                     {**form.cleaned_data, "consent": True},
                     skills=form.cleaned_data["skills"],
@@ -112,6 +112,11 @@ def join_form(request, slug):
         except services.VolunteerError as error:
             form.add_error(None, error)
         else:
+            # a team's QR code brought them here: their request to join follows
+            from .teams_views import send_pending_team_request
+
+            if send_pending_team_request(request, profile) is not None:
+                messages.info(request, _("Your request to join the team is sent as well."))
             return redirect("volunteers:submitted")
     return render(
         request,

@@ -25,7 +25,7 @@ from portal.admin.base import PortalFilterSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_views, bulk_views, services, waitlist_admin
+from . import admin_views, bulk_views, services, teams_admin, waitlist_admin
 from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
 from .resources import AttendanceResource, VolunteerResource
 
@@ -112,6 +112,7 @@ class TaskForm(WagtailAdminModelForm):
             "required_courses",
             "own_community_only",
             "swaps_need_approval",
+            "project",
         ]
 
     def clean(self):
@@ -356,6 +357,7 @@ class VolunteeringGroup(ViewSetGroup):
         ShiftViewSet,
         AttendanceViewSet,
         SkillViewSet,
+        *teams_admin.ITEMS,
     ]
 
 
@@ -388,6 +390,8 @@ def register_urls():
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
         path("handovers/", waitlist_admin.handovers, name="handovers"),
+        path("teams/<int:pk>/people/", teams_admin.team_members, name="team_members"),
+        path("projects/<int:pk>/task/", teams_admin.project_task, name="project_task"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 

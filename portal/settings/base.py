@@ -646,3 +646,7 @@ AUTHENTICATION_BACKENDS = [
     *AUTHENTICATION_BACKENDS,
 ]
 PERMISSIONS_CACHE_SECONDS = int(env("PERMISSIONS_CACHE_SECONDS", "300"))
+# Volunteer e-cards (volunteers.services.cards): the number's prefix, and how many days the
+# QR code on a card (shown or printed) stays valid; issuing the card again revokes it sooner.
+VOLUNTEERS_CARD_PREFIX = env("VOLUNTEERS_CARD_PREFIX", "LGQ")
+VOLUNTEERS_CARD_TOKEN_DAYS = int(env("VOLUNTEERS_CARD_TOKEN_DAYS", "366"))

@@ -157,7 +157,23 @@ def world(community, compound, post, coordinator, subdistrict_admin):
         end_date=timezone.localdate() + timedelta(days=7),
         by=coordinator,
     )
+    from volunteers.models import Project, ProjectMembership
+    from volunteers.services import teams as team_services
+
+    team = team_services.create_team(name="民岳家园服务队", community=community, by=coordinator)
+    project = Project.objects.create(
+        title="民岳家园卡口值守",
+        community=community,
+        team=team,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + timedelta(days=27),
+        status=Project.Status.PUBLISHED,
+    )
     records = [
+        team,
+        team_services.request_to_join(volunteer, team),
+        project,
+        ProjectMembership.objects.create(project=project, profile=volunteer),
         volunteer.user or make_user(roles.VOLUNTEER, username="someone"),
         Subdistrict.objects.get(),
         community,

@@ -81,6 +81,12 @@ FILL = {
     "volunteers:messages_opt_out": {"token": lambda w: str(w.profile.pk)},
     "volunteers:checkin": {"token": lambda w: w.certificate_token},
     "volunteers:verify": {"token": lambda w: w.post_token},
+    # a draft project of community A: its organisers' only; a card token of another kind
+    "volunteers:project": {"code": lambda w: w.draft_project.code},
+    "volunteers:project_join": {"code": lambda w: w.draft_project.code},
+    "volunteers:project_leave": {"code": lambda w: w.draft_project.code},
+    "volunteers:project_qr": {"code": lambda w: w.draft_project.code},
+    "volunteers:card_check": {"token": lambda w: w.post_token},
     "donations:donor_edit": {"pk": "donor"},
     "donations:pledge_new": {"donor_pk": "donor"},
     "donations:pledge_upload": {"donor_pk": "donor"},
@@ -103,6 +109,8 @@ FILL = {
     "volunteers_admin:shift_people": {"pk": "shift"},
     "volunteers_admin:correct_attendance": {"pk": "attendance"},
     "volunteers_admin:post_qr": {"pk": "post"},
+    "volunteers_admin:team_members": {"pk": "team"},
+    "volunteers_admin:project_task": {"pk": "draft_project"},
     "donations_admin:verify_donor": {"pk": "donor"},
     "donations_admin:receive": {"pk": "pledge"},
     "donations_admin:pledge_end": {"pk": "pledge"},
@@ -226,6 +234,10 @@ QUERY = {
 # URLs that take an argument but hold nothing a role could reach that it must not, and why.
 EXCLUDED = {
     "volunteers:join": "public: a community's QR landing page (name and open places only)",
+    "volunteers:team": "public: a team's page by its random code (name, counts, projects)",
+    "volunteers:team_qr": "public: the QR poster of the team's public page",
+    "volunteers:team_join": "public: asking to join (sign-in first); tests/volunteers/test_teams",
+    "volunteers:team_leave": "the signed-in person's own membership only (test_teams)",
     "volunteers:join_form": "public: the sign-up form for a community, nothing of anyone's",
     "donations:donor_public": (
         "public: a donor that agreed to be named (the board's rule), counts per community and "
@@ -590,6 +602,22 @@ def build_world():
     }
     from django.apps import apps
 
+    from volunteers.models import Project, ProjectMembership
+    from volunteers.services import teams as team_services
+
+    team = team_services.create_team(name="民岳家园服务队", community=community)
+    team_membership = team_services.request_to_join(profile, team)
+    draft_project = Project.objects.create(
+        title="民岳家园卡口值守 草稿",
+        community=community,
+        team=team,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + timedelta(days=27),
+        status=Project.Status.DRAFT,
+    )
+    project_membership = ProjectMembership.objects.create(project=draft_project, profile=profile)
+    records.update(team=team, draft_project=draft_project)
+
     by_model = {
         "portal.Subdistrict": community.subdistrict,
         "portal.Community": community,
@@ -603,6 +631,10 @@ def build_world():
         "volunteers.Shift": shift,
         "volunteers.Attendance": attendance,
         "volunteers.Skill": profile.skills.model.objects.order_by("pk").first(),
+        "volunteers.Team": team,
+        "volunteers.TeamMembership": team_membership,
+        "volunteers.Project": draft_project,
+        "volunteers.ProjectMembership": project_membership,
         "donations.Donor": donor,
         "donations.Pledge": pledge,
         "donations.Receipt": receipt,

@@ -14,9 +14,11 @@ def check_eligibility(profile, shift):
 
     The shift must be open (not cancelled, not started) and the volunteer pass the same hard
     rules as ranking and auto-assign: verified, community accepted, required skills, required
-    courses, no overlap with a place held, weekly hours cap. The first refusal is, in this
-    order: not verified, cancelled, started, overlap, then the rules in the core's order."""
+    courses, no overlap with a place held, weekly hours cap; a project's shift also needs the
+    project's membership. The first refusal is, in this order: not verified, cancelled,
+    started, not in the project, overlap, then the rules in the core's order."""
     from ..services import SignupError
+    from ..services.projects import is_project_member
 
     if not isinstance(shift, Shift) or not hasattr(shift, "task"):
         shift = Shift.objects.select_related("task__post", "task__community").get(pk=shift.pk)
@@ -34,6 +36,12 @@ def check_eligibility(profile, shift):
             raise SignupError(_("This shift has been cancelled."), code="cancelled")
         if shift.start <= timezone.now():
             raise SignupError(_("This shift has already started."), code="started")
+        project_id = shift.task.project_id
+        if project_id and not is_project_member(profile, project_id):
+            raise SignupError(
+                _("This shift belongs to a project: join the project first, then take it."),
+                code="not_in_project",
+            )
     if ok:
         return
     # a clash with a place already held is named before what the task asks for

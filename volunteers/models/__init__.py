@@ -13,11 +13,15 @@ generates the Task's recurring Shifts. Every model names its path to portal.Comm
   certificates  Certificate
   messages      MessageBatch, MessageRecipient (messages to the volunteers one leads)
   waitlist      WaitlistEntry (queue for a full shift), SwapOffer (handing a place on)
+  teams         Team, TeamMembership (volunteer teams, their leaders and join requests)
+  projects      Project, ProjectMembership (a community's or team's project; Task.project)
+  cards         VolunteerCard (the e-card's revocable QR code)
 
 Import from here (`from volunteers.models import Shift`); the modules are an arrangement.
 """
 
 from .attendance import Attendance, AttendanceCorrection
+from .cards import VolunteerCard
 from .certificates import Certificate
 from .messages import MessageBatch, MessageRecipient
 from .profiles import (
@@ -31,8 +35,10 @@ from .profiles import (
     id_number_digest,
     new_token,
 )
+from .projects import Project, ProjectMembership
 from .shifts import Shift, ShiftQuerySet, ShiftTemplate, Task
 from .signups import Signup, SignupQuerySet, SignupStatus
+from .teams import Team, TeamMembership
 from .waitlist import SwapOffer, WaitlistEntry
 
 __all__ = [
@@ -59,4 +65,9 @@ __all__ = [
     "WaitlistEntry",
     "id_number_digest",
     "new_token",
+    "Team",
+    "TeamMembership",
+    "Project",
+    "ProjectMembership",
+    "VolunteerCard",
 ]

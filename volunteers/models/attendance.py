@@ -16,6 +16,7 @@ class Attendance(models.Model):
     """When a volunteer on a shift arrived and left; hours come from these times only."""
 
     community_lookup = "signup__shift__task__community"
+    team_lookup = "signup__shift__task__project__team"
     owner_lookup = "signup__profile__user"
 
     class Source(models.TextChoices):

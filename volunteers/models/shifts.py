@@ -16,6 +16,7 @@ class Task(models.Model):
     """Something a community needs done, at a compound or post; its Shifts say when."""
 
     community_lookup = "community"
+    team_lookup = "project__team"
 
     class Kind(models.TextChoices):
         GATE_DUTY = "gate_duty", _("Gate duty")
@@ -96,6 +97,16 @@ class Task(models.Model):
         default=False,
         help_text=_("A volunteer handing their place to another waits for a coordinator's yes."),
     )
+    # A project's task: only the project's members may take its shifts
+    # (volunteers.matching.check_eligibility), and its team's leaders run it.
+    project = models.ForeignKey(
+        "volunteers.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("project"),
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -121,6 +132,7 @@ class ShiftTemplate(models.Model):
     working); a shift with people on it keeps its times (volunteers.services.update_template)."""
 
     community_lookup = "task__community"
+    team_lookup = "task__project__team"
 
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="templates", verbose_name=_("task")
@@ -191,6 +203,7 @@ class Shift(models.Model):
     """
 
     community_lookup = "task__community"
+    team_lookup = "task__project__team"
 
     task = models.ForeignKey(
         Task, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("task")

@@ -51,6 +51,7 @@ class Signup(models.Model):
     """A volunteer's place on a shift (or an invitation to take one)."""
 
     community_lookup = "shift__task__community"
+    team_lookup = "shift__task__project__team"
     owner_lookup = "profile__user"
 
     Status = SignupStatus

@@ -2,8 +2,46 @@ import pytest
 from django.db import connection
 
 from portal import roles, sms
+from tests import dbcache
 from tests.cache import clear_this_runs_cache
 from tests.factories import CommunityFactory, CompoundFactory, PostFactory, make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's database set-up, from a migrated copy kept between runs (tests/dbcache.py)
+    unless --reuse-db, --create-db, --no-migrations or PORTAL_TEST_DB_CACHE=0 ask for the ordinary way."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        ordinary = django_db_keepdb or django_db_createdb or not django_db_use_migrations
+        if dbcache.enabled() and not ordinary:
+            db_cfg = dbcache.setup_databases(verbosity, aliases, serialized_aliases)
+        else:
+            if not django_db_use_migrations:
+                _disable_migrations()
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

@@ -105,6 +105,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
+    _xdist_groups(config, items)
+
+
+def _xdist_groups(config, items):
+    """`--dist loadgroup` (make test) sends the tests of one `xdist_group` to one worker: a
+    worker says which group a test is in by appending "@group" to its id. pytest-xdist 3.8 does
+    that on `item._nodeid`, which pytest 9 no longer reads (the id lives in `item._id`), so
+    without this each group's tests were spread over the workers and a module's shared fixture
+    (the demo data, tests/portal/test_demo.py) was built on each."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
 
 
 @pytest.fixture

@@ -194,3 +194,21 @@ def setup_databases(verbosity, aliases, serialized_aliases):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
         old_config.append((connection, old_name, True))
     return old_config
+
+
+def main():
+    """`python -m tests.dbcache`: make the migrated copy for the database the environment names
+    (DATABASE_URL, as the tests read it) before any test runs; .ci/run makes the PostgreSQL
+    and the SQLite copies at once, one core each, instead of one worker of each run migrating
+    while the other waits."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+    django.setup()
+    from django.test.utils import setup_test_environment, teardown_databases
+
+    setup_test_environment()
+    old_config = setup_databases(verbosity=1, aliases={"default"}, serialized_aliases=set())
+    teardown_databases(old_config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

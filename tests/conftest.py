@@ -1,5 +1,7 @@
 import pytest
 from django.db import connection
+from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from portal import roles, sms
 from tests import dbcache
@@ -42,6 +44,34 @@ def django_db_setup(
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _wagtail_root_collection_after_a_flush(sender, app_config=None, using="default", **kwargs):
+    """Between transactional tests (browser journeys, concurrency) Django empties every table
+    and sends post_migrate: Wagtail's root collection, which its migration 0025 makes and code
+    takes for granted (images and documents go in it, the editors' permissions are on it), is put
+    back as that migration makes it. Without this a transactional test that needs it passed only
+    when it ran first on its worker."""
+    if app_config is None or app_config.label != "wagtailcore":
+        return
+    from wagtail.models import Collection
+
+    if not Collection.objects.using(using).exists():
+        Collection.add_root(name="Root")
+
+
+post_migrate.connect(
+    _wagtail_root_collection_after_a_flush, dispatch_uid="tests.wagtail_root_collection"
+)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese): a request to an /en/ page leaves
+    English active in the thread (LocaleMiddleware activates it and nothing deactivates it), which
+    would otherwise carry over to whichever test the same worker runs next."""
+    translation.deactivate()
+    yield
 
 
 @pytest.fixture(autouse=True)

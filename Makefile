@@ -124,7 +124,7 @@ deploy-files-check: prod-system-deps
 	scripts/check_deploy_files.sh
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .pytest-dbcache
 
 # The production package: a wheel with every app, its templates, static files, compiled
 # catalogues and fonts. `make wheel-check` installs it in a fresh virtual environment and runs

@@ -1,9 +1,77 @@
 import pytest
 from django.db import connection
+from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from portal import roles, sms
+from tests import dbcache
 from tests.cache import clear_this_runs_cache
 from tests.factories import CommunityFactory, CompoundFactory, PostFactory, make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's database set-up, from a migrated copy kept between runs (tests/dbcache.py)
+    unless --reuse-db, --create-db, --no-migrations or PORTAL_TEST_DB_CACHE=0 ask for the ordinary way."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        ordinary = django_db_keepdb or django_db_createdb or not django_db_use_migrations
+        if dbcache.enabled() and not ordinary:
+            db_cfg = dbcache.setup_databases(verbosity, aliases, serialized_aliases)
+        else:
+            if not django_db_use_migrations:
+                _disable_migrations()
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _wagtail_root_collection_after_a_flush(sender, app_config=None, using="default", **kwargs):
+    """Between transactional tests (browser journeys, concurrency) Django empties every table
+    and sends post_migrate: Wagtail's root collection, which its migration 0025 makes and code
+    takes for granted (images and documents go in it, the editors' permissions are on it), is put
+    back as that migration makes it. Without this a transactional test that needs it passed only
+    when it ran first on its worker."""
+    if app_config is None or app_config.label != "wagtailcore":
+        return
+    from wagtail.models import Collection
+
+    if not Collection.objects.using(using).exists():
+        Collection.add_root(name="Root")
+
+
+post_migrate.connect(
+    _wagtail_root_collection_after_a_flush, dispatch_uid="tests.wagtail_root_collection"
+)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese): a request to an /en/ page leaves
+    English active in the thread (LocaleMiddleware activates it and nothing deactivates it), which
+    would otherwise carry over to whichever test the same worker runs next."""
+    translation.deactivate()
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +135,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
+    _xdist_groups(config, items)
+
+
+def _xdist_groups(config, items):
+    """`--dist loadgroup` (make test) sends the tests of one `xdist_group` to one worker: a
+    worker says which group a test is in by appending "@group" to its id. pytest-xdist 3.8 does
+    that on `item._nodeid`, which pytest 9 no longer reads (the id lives in `item._id`), so
+    without this each group's tests were spread over the workers and a module's shared fixture
+    (the demo data, tests/portal/test_demo.py) was built on each."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ DATABASE_URL=postgres://..."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count, Q
 from wagtail.models import Page
 
@@ -21,24 +22,37 @@ TINY = {
 }
 
 
-@pytest.fixture
-def base(db, monkeypatch):
+# The module's tests share one worker (make test runs `--dist loadgroup`): the base is built
+# once per run.
+pytestmark = pytest.mark.xdist_group("scale")
+
+
+@pytest.fixture(scope="module")
+def _base(django_db_setup, django_db_blocker):
     """What the year builds on, without the whole demo (slow): places, accounts, the site,
-    the content indexes and sections, the supply catalogue."""
+    the content indexes and sections, the supply catalogue. Built once for the module in a
+    transaction rolled back after its last test; each test runs in a savepoint inside it."""
     from content import demo as content_demo
     from donations.demo import ITEMS
     from donations.models import Item
     from portal import demo
 
-    demo.load_places()
-    demo.load_accounts()
-    home = demo.load_site()
-    content_demo.load_indexes(home)
-    content_demo.load_sections(home)
-    for name, category, unit, spec, expiry in ITEMS:
-        Item.objects.create(
-            name=name, category=category, unit=unit, specification=spec, tracks_expiry=expiry
-        )
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo.load_places()
+        demo.load_accounts()
+        home = demo.load_site()
+        content_demo.load_indexes(home)
+        content_demo.load_sections(home)
+        for name, category, unit, spec, expiry in ITEMS:
+            Item.objects.create(
+                name=name, category=category, unit=unit, specification=spec, tracks_expiry=expiry
+            )
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def base(_base, db, monkeypatch):
     monkeypatch.setattr(load_demo_data, "APP_LOADERS", [])
 
 

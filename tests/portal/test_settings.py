@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.portal.settings_probe import MARKER
+
+# One worker runs the whole module, with one probe.
+pytestmark = pytest.mark.xdist_group("settings")
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 20 + "a-long-random-production-secret-key-for-tests-0123456789"
 # Field encryption keys for production (portal.encryption); published, for tests only.
@@ -21,30 +26,59 @@ GOOD_KEYS = {
 SITE = {"SITE_URL": "https://portal.example.org"}
 
 
+class Probe:
+    """The one interpreter that stands for every process this module would start
+    (tests/portal/settings_probe.py): a settings module imported under an environment, or a
+    production process - `manage.py check`, the WSGI entry point - with that environment."""
+
+    process = None
+
+    def ask(self, request):
+        if self.process is None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.portal.settings_probe"],
+                cwd=ROOT,
+                env=os.environ.copy(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith(MARKER):
+                answer = json.loads(line[len(MARKER) :])
+                return subprocess.CompletedProcess(
+                    request.get("args", []),
+                    answer["returncode"],
+                    answer["stdout"],
+                    answer["stderr"],
+                )
+        raise AssertionError("the settings probe stopped")
+
+    def close(self):
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+            self.process = None
+
+
+PROBE = Probe()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _probe():
+    yield
+    PROBE.close()
+
+
 def load_settings(module, **env):
-    """Import a settings module in a fresh interpreter and return a few values as JSON."""
-    code = (
-        "import json, importlib;"
-        f"s = importlib.import_module('portal.settings.{module}');"
-        "db = s.DATABASES['default'];"
-        "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']),"
-        " 'options': db.get('OPTIONS', {}), 'cache': s.CACHES['default']['BACKEND'],"
-        " 'cache_location': s.CACHES['default'].get('LOCATION', ''),"
-        " 'session': s.SESSION_ENGINE, 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS,"
-        " 'tasks': s.TASKS['default']['BACKEND'], 'sms': s.SMS_BACKEND,"
-        " 'email_host': s.EMAIL_HOST}))"
-    )
+    """Import a settings module under this environment (and nothing else of the test run's) and
+    return a few values as JSON."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     clean.update(env)
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result
+    return PROBE.ask({"kind": "settings", "module": module, "env": clean})
 
 
 def values(module, **env):
@@ -163,9 +197,7 @@ def run_production(args, **overrides):
             env.pop(name, None)
         else:
             env[name] = value
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
+    return PROBE.ask({"kind": "production", "args": args, "env": env})
 
 
 def check_deploy(**overrides):

@@ -10,14 +10,17 @@ Any GET, by anyone, changes no row in any table.
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import SESSION_KEY
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
@@ -819,12 +822,27 @@ def _allowed(role, route):
     return role == "editor" and route.key in IMAGE_AND_DOCUMENT_URLS
 
 
-@pytest.fixture
-def world(db, monkeypatch):
-    from types import SimpleNamespace
-
+def _notify_at_once(monkeypatch):
     monkeypatch.setattr("portal.notify.transaction", SimpleNamespace(on_commit=lambda fn: fn()))
-    return build_world()
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The world is built once for the module's tests (on each worker that runs some), in a
+    transaction rolled back after the last; each test runs in a savepoint inside it, so what one
+    test's requests write is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            _notify_at_once(monkeypatch)
+            world = build_world()
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world, db, monkeypatch):
+    _notify_at_once(monkeypatch)
+    return _world
 
 
 def test_every_id_taking_url_is_known(world):
@@ -908,17 +926,40 @@ def _owner(route):
     return "volunteer_a"
 
 
+class LoggedIn:
+    """The client logged in as one person, logging in again only when needed: another person, a
+    session that no longer is theirs (a page logged them out), or a log-in older than a minute
+    (a fresh one counts as just re-authenticated for the exports, tests/conftest.py)."""
+
+    FRESH_FOR = 60  # seconds; allauth's ACCOUNT_REAUTHENTICATION_TIMEOUT is 300
+
+    def __init__(self, client):
+        self.client = client
+        self.user = None
+        self.at = 0.0
+
+    def as_user(self, user):
+        if (
+            user != self.user
+            or time.monotonic() - self.at > self.FRESH_FOR
+            or self.client.session.get(SESSION_KEY) != str(user.pk)
+        ):
+            self.client.force_login(user)
+            self.user, self.at = user, time.monotonic()
+
+
 def test_a_get_never_writes(client, world):
     """Every URL (with or without an id), asked by someone who may see it: no row changes."""
     tables = [t for t in _tables() if t not in IGNORED_TABLES]
     writes = []
+    login = LoggedIn(client)
     for route in walk(every=True):
         if route.key in EXCLUDED or route.key in NOT_ASKED or route.name is None:
             continue
         values = _fill(route, world)
         if values is None:
             continue
-        client.force_login(world.users[_owner(route)])
+        login.as_user(world.users[_owner(route)])
         query = OWNER_QUERY.get(route.key, lambda w: {})(world)
         for url in _urls(route, values):
             before = row_counts(tables)

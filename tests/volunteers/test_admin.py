@@ -291,7 +291,9 @@ def test_shift_lists_use_the_same_number_of_queries_for_10_and_500_shifts(
     few = count_queries(client, url)
     make(490)
     many = count_queries(client, url)
-    assert few == many
+    # the volunteer's list reads her compound, community and the rest tier by tier, only as far
+    # as a page needs: more shifts can mean fewer tiers read, never more queries
+    assert many <= few
 
 
 def test_subdistrict_admin_sees_all_communities(client, subdistrict_admin, staffed, other_shift):

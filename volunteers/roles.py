@@ -17,6 +17,7 @@ PERMISSIONS = {
         "volunteers.view_skill",
         "volunteers.view_attendancecorrection",
         "volunteers.view_certificate",
+        "volunteers.view_starapplication",
     ],
     roles.SUBDISTRICT_ADMIN: [
         f"volunteers.{action}_{model}"
@@ -24,5 +25,7 @@ PERMISSIONS = {
         for action in ("add", "change", "view")
     ]
     # Seeing an ID number whole (after re-authenticating, audited): this role only.
-    + ["volunteers.view_full_id_number"],
+    + ["volunteers.view_full_id_number"]
+    # Star levels are reviewed and published by the subdistrict (issue 14.4).
+    + ["volunteers.view_starapplication", "volunteers.change_starapplication"],
 }

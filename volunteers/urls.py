@@ -24,3 +24,14 @@ urlpatterns = [
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("certificates/verify/<str:token>/", views.verify_certificate, name="verify"),
 ]
+
+# Hours and star levels (issue 14.3, 14.4)
+from . import hours_views  # noqa: E402
+
+urlpatterns += [
+    path("me/hours/<int:pk>/dispute/", hours_views.dispute_hours, name="dispute_hours"),
+    path("me/stars/", hours_views.my_stars, name="my_stars"),
+    path("me/stars/<int:pk>/certificate/", hours_views.star_certificate, name="star_certificate"),
+    path("stars/notice/", hours_views.star_notice, name="star_notice"),
+    path("stars/verify/<str:token>/", hours_views.star_verify, name="star_verify"),
+]

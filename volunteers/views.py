@@ -336,6 +336,7 @@ def my_page(request):
             "past": past,
             "hours_month": round(services.minutes_served(profile, month_start, month_end) / 60, 1),
             "hours_total": round(services.minutes_served(profile) / 60, 1),
+            **_hours_context(profile),
             "calendar_url": calendar_url,
             "webcal_url": calendar_url.replace("https://", "webcal://").replace(
                 "http://", "webcal://"
@@ -345,6 +346,19 @@ def my_page(request):
             "recommended": matching.recommend_for_profile(profile),
         },
     )
+
+
+def _hours_context(profile):
+    """Confirmed and awaiting hours and the star level (issue 14.3, 14.4)."""
+    from .services.hours import hours_summary
+    from .services.stars import star_level_for
+
+    level = star_level_for(profile)
+    return {
+        "hours_pending": hours_summary(profile)["pending_hours"],
+        "star_level": level,
+        "star_text": "★" * level,
+    }
 
 
 @private_response  # a person's shifts, fetched without a session by their calendar app

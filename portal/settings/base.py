@@ -624,3 +624,15 @@ READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))
 # (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
 # their progress; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))
+
+# --- hours, star levels and service records (issue 14.3-14.5) ---
+# Recorded attendance nobody disputed counts as confirmed this many days after check-out
+# (`manage.py auto_confirm_hours`, daily).
+VOLUNTEERS_AUTO_CONFIRM_DAYS = int(env("VOLUNTEERS_AUTO_CONFIRM_DAYS", "7"))
+# Confirmed hours for 1 to 5 stars (星级志愿者), the common national scheme by default.
+VOLUNTEERS_STAR_THRESHOLDS = [
+    int(h) for h in env_list("VOLUNTEERS_STAR_THRESHOLDS", "100,300,600,1000,1500")
+]
+# Working days (Monday to Friday; public holidays are not counted out) a published star
+# application stays on public notice before it is granted.
+VOLUNTEERS_STAR_NOTICE_DAYS = int(env("VOLUNTEERS_STAR_NOTICE_DAYS", "5"))

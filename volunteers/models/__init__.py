@@ -52,3 +52,7 @@ __all__ = [
     "id_number_digest",
     "new_token",
 ]
+
+from .stars import StarApplication  # noqa: E402  (star levels, issue 14.4)
+
+__all__ += ["StarApplication"]

@@ -105,7 +105,29 @@ def sections(user):
                 certificate.hours,
             ]
         )
-    return [about, shifts, certificates]
+    return [about, shifts, certificates, *_star_sections(profile)]
+
+
+def _star_sections(profile):
+    """Star-level applications (issue 14.4)."""
+    from .models import StarApplication
+
+    stars = Section(
+        "star_levels",
+        _("Star levels"),
+        [_("Star level"), _("Status"), _("Hours"), _("On notice until"), _("Granted on")],
+    )
+    for application in StarApplication.objects.filter(profile=profile).order_by("level"):
+        stars.rows.append(
+            [
+                application.level,
+                application.get_status_display(),
+                application.hours,
+                application.notice_until,
+                application.granted_at,
+            ]
+        )
+    return [stars]
 
 
 def erase(user):

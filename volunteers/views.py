@@ -348,6 +348,12 @@ def my_page(request):
     )
 
 
+def _star_level(profile):
+    from .services.stars import star_level_for
+
+    return star_level_for(profile)
+
+
 def _hours_context(profile):
     """Confirmed and awaiting hours and the star level (issue 14.3, 14.4)."""
     from .services.hours import hours_summary
@@ -434,6 +440,7 @@ def certificate_pdf(request, cert):
             "document_title": gettext_lazy("Volunteer service-hours certificate"),
             "document_number": cert.serial,
             "subdistrict_name": cert.community.subdistrict.name,
+            "star_level": _star_level(cert.profile),
         },
         f"volunteer-certificate-{cert.serial}.pdf",
     )

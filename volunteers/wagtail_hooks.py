@@ -305,10 +305,12 @@ class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
         Column("check_out_at", label=_("checked out at")),
         Column("hours", label=_("hours")),
         Column("source", label=_("source"), accessor="get_source_display"),
+        Column("status", label=_("status"), accessor="get_status_display"),
     ]
     list_filter = {
         "signup__shift__task__community": ["exact"],
         "source": ["exact"],
+        "status": ["exact"],
         "check_in_at": ["date__gte", "date__lte"],
     }
     search_fields = ["signup__profile__real_name"]

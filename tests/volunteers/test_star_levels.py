@@ -155,7 +155,7 @@ def test_the_review_screen_is_the_subdistricts(client, volunteer, coordinator, s
     )
     client.force_login(coordinator)
     url = reverse("volunteers_hours:star_review")
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code in (302, 403)  # Wagtail sends the refused home
     client.force_login(subdistrict_admin)
     assert "李晓红" in client.get(url).content.decode()
     client.post(url, {"application": application.pk, "action": "publish"})

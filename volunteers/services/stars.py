@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +71,7 @@ def working_days_after(day, count):
 
 
 def _serial():
-    return f"XJ{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
+    return f"XJ{timezone.localdate():%Y%m%d}{secrets.token_hex(6).upper()}"
 
 
 def apply_for_reached_levels(profiles=None):
@@ -81,14 +81,19 @@ def apply_for_reached_levels(profiles=None):
     lowest = thresholds()[0] * 60 if thresholds() else None
     if lowest is None:
         return 0
-    profiles = VolunteerProfile.objects.all() if profiles is None else profiles
     confirmed = (
         Attendance.objects.confirmed()
         .filter(minutes__gt=0, signup__shift__cancelled_at__isnull=True)
         .values("signup__profile_id")
         .annotate(total=Sum("minutes"))
-        .filter(total__gte=lowest, signup__profile_id__in=profiles.values("pk"))
+        .filter(total__gte=lowest)
+        .order_by()
     )
+    if profiles is not None:
+        # A literal list, so the database starts from these people's sign-ups (an index)
+        # rather than from every confirmed attendance.
+        ids = list(profiles.values_list("pk", flat=True))
+        confirmed = confirmed.filter(signup__profile_id__in=ids)
     totals = {row["signup__profile_id"]: row["total"] for row in confirmed}
     if not totals:
         return 0
@@ -96,6 +101,7 @@ def apply_for_reached_levels(profiles=None):
         StarApplication.objects.filter(profile_id__in=list(totals))
         .values_list("profile_id")
         .annotate(top=Max("level"))
+        .order_by()
     )
     wanted = {
         pk: (level_for_minutes(total), total)
@@ -107,22 +113,20 @@ def apply_for_reached_levels(profiles=None):
     people = VolunteerProfile.objects.filter(
         pk__in=list(wanted), status=VolunteerProfile.Status.VERIFIED
     ).values_list("pk", "community_id")
-    created = 0
-    for pk, community_id in people:
-        level, total = wanted[pk]
-        try:
-            with transaction.atomic():
-                StarApplication.objects.create(
-                    profile_id=pk,
-                    community_id=community_id,
-                    level=level,
-                    minutes=total,
-                    serial=_serial(),
-                )
-            created += 1
-        except IntegrityError:
-            pass  # a parallel run applied for the same level first
-    return created
+    new = [
+        StarApplication(
+            profile_id=pk,
+            community_id=community_id,
+            level=wanted[pk][0],
+            minutes=wanted[pk][1],
+            serial=_serial(),
+        )
+        for pk, community_id in people
+    ]
+    before = StarApplication.objects.count()
+    # A parallel run that applied for the same level first wins (the unique constraint).
+    StarApplication.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return StarApplication.objects.count() - before
 
 
 def _ensure_reviewer(user):

@@ -31,6 +31,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='attendance',
-            index=models.Index(fields=['status', 'check_out_at'], name='attendance_status_out'),
+            index=models.Index(condition=models.Q(('status', 'recorded')), fields=['check_out_at'], name='attendance_recorded_out'),
         ),
     ]

@@ -73,7 +73,16 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["-check_in_at"]
-        indexes = [models.Index(fields=["status", "check_out_at"], name="attendance_status_out")]
+        indexes = [
+            # For auto_confirm only. Partial, so that no plan for confirmed hours (every total)
+            # starts from it: SQLite without statistics would take `status = 'confirmed'` for
+            # a selective index and scan all confirmed attendance.
+            models.Index(
+                fields=["check_out_at"],
+                condition=Q(status="recorded"),
+                name="attendance_recorded_out",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(check_out_at__isnull=True)

@@ -239,7 +239,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volunteers", type=int, default=10_000)
     args = parser.parse_args()
-    os.environ.setdefault("BENCH_NAME", "hours")
-    with bench_database("hours"):
+    with bench_database(f"hours-{args.volunteers}"):
         result = main(args.volunteers)
     print(json.dumps(result))

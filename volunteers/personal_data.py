@@ -116,7 +116,14 @@ def sections(user):
         received.rows.append(
             [recipient.batch.created_at, recipient.batch.community.name, recipient.batch.text]
         )
-    return [about, shifts, certificates, received, *_teams_and_projects(profile)]
+    return [
+        about,
+        shifts,
+        certificates,
+        received,
+        *_teams_and_projects(profile),
+        *_star_sections(profile),
+    ]
 
 
 def _teams_and_projects(profile):
@@ -142,6 +149,28 @@ def _teams_and_projects(profile):
             [membership.project.title, membership.get_status_display(), membership.joined_at]
         )
     return [teams, projects]
+
+
+def _star_sections(profile):
+    """Star-level applications (issue 14.4)."""
+    from .models import StarApplication
+
+    stars = Section(
+        "star_levels",
+        _("Star levels"),
+        [_("Star level"), _("Status"), _("Hours"), _("On notice until"), _("Granted on")],
+    )
+    for application in StarApplication.objects.filter(profile=profile).order_by("level"):
+        stars.rows.append(
+            [
+                application.level,
+                application.get_status_display(),
+                application.hours,
+                application.notice_until,
+                application.granted_at,
+            ]
+        )
+    return [stars]
 
 
 def erase(user):

@@ -233,6 +233,8 @@ class AttendanceResource(ScopedResource):
     check_out_at = Column(column_name="签退时间")
     hours = Column(column_name="时长(小时)", readonly=True)
     source = Column(column_name="来源", readonly=True)
+    # recorded / confirmed / disputed: only confirmed hours count (services.hours).
+    status = Column(column_name="确认状态", readonly=True)
 
     class Meta:
         model = Attendance
@@ -248,6 +250,7 @@ class AttendanceResource(ScopedResource):
             "check_out_at",
             "hours",
             "source",
+            "status",
         ]
         skip_diff = True
         clean_model_instances = False
@@ -296,6 +299,9 @@ class AttendanceResource(ScopedResource):
 
     def dehydrate_check_out_at(self, a):
         return timezone.localtime(a.check_out_at) if a.check_out_at else None
+
+    def dehydrate_status(self, a):
+        return str(a.get_status_display())
 
     def dehydrate_hours(self, a):
         return a.hours

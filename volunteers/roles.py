@@ -22,6 +22,7 @@ PERMISSIONS = {
         "volunteers.add_messagebatch",
         "volunteers.view_messagebatch",
         "volunteers.view_messagerecipient",
+        "volunteers.view_starapplication",
     ]
     + [f"volunteers.{action}_{model}" for model in _TEAMS for action in ("add", "change", "view")]
     + ["volunteers.view_teammembership", "volunteers.change_teammembership"]
@@ -55,5 +56,7 @@ PERMISSIONS = {
         "volunteers.add_messagebatch",
         "volunteers.view_messagebatch",
         "volunteers.view_messagerecipient",
-    ],
+    ]
+    # Star levels are reviewed and published by the subdistrict (issue 14.4).
+    + ["volunteers.view_starapplication", "volunteers.change_starapplication"],
 }

@@ -45,3 +45,14 @@ urlpatterns = [
     path("me/card/reissue/", teams_views.reissue_card, name="card_reissue"),
     path("card/<str:token>/", teams_views.card_check, name="card_check"),
 ]
+
+# Hours and star levels (issue 14.3, 14.4)
+from . import hours_views  # noqa: E402
+
+urlpatterns += [
+    path("me/hours/<int:pk>/dispute/", hours_views.dispute_hours, name="dispute_hours"),
+    path("me/stars/", hours_views.my_stars, name="my_stars"),
+    path("me/stars/<int:pk>/certificate/", hours_views.star_certificate, name="star_certificate"),
+    path("stars/notice/", hours_views.star_notice, name="star_notice"),
+    path("stars/verify/<str:token>/", hours_views.star_verify, name="star_verify"),
+]

@@ -403,6 +403,7 @@ def my_page(request):
             "past": past,
             "hours_month": round(month / 60, 1),
             "hours_total": round(total / 60, 1),
+            **_hours_context(profile),
             "calendar_url": calendar_url,
             "webcal_url": calendar_url.replace("https://", "webcal://").replace(
                 "http://", "webcal://"
@@ -416,6 +417,25 @@ def my_page(request):
             **own_messages(profile),
         },
     )
+
+
+def _star_level(profile):
+    from .services.stars import star_level_for
+
+    return star_level_for(profile)
+
+
+def _hours_context(profile):
+    """Confirmed and awaiting hours and the star level (issue 14.3, 14.4)."""
+    from .services.hours import hours_summary
+    from .services.stars import star_level_for
+
+    level = star_level_for(profile)
+    return {
+        "hours_pending": hours_summary(profile)["pending_hours"],
+        "star_level": level,
+        "star_text": "★" * level,
+    }
 
 
 @private_response  # a person's shifts, fetched without a session by their calendar app
@@ -491,6 +511,7 @@ def certificate_pdf(request, cert):
             "document_title": gettext_lazy("Volunteer service-hours certificate"),
             "document_number": cert.serial,
             "subdistrict_name": cert.community.subdistrict.name,
+            "star_level": _star_level(cert.profile),
         },
         f"volunteer-certificate-{cert.serial}.pdf",
     )

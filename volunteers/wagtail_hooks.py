@@ -327,10 +327,12 @@ class AttendanceViewSet(ImportExportViewSetMixin, ScopedViewSet):
         Column("check_out_at", label=_("checked out at")),
         Column("hours", label=_("hours")),
         Column("source", label=_("source"), accessor="get_source_display"),
+        Column("status", label=_("status"), accessor="get_status_display"),
     ]
     list_filter = {
         "signup__shift__task__community": ["exact"],
         "source": ["exact"],
+        "status": ["exact"],
         "check_in_at": ["date__gte", "date__lte"],
     }
     search_fields = ["signup__profile__real_name"]
@@ -484,3 +486,65 @@ def urgent_notice_push_button(page, user, view_name, next_url=None):
             icon_name="mail",
             priority=80,
         )
+
+
+# --- Hours to confirm and star levels (issue 14.3, 14.4) -------------------------------------
+
+from . import hours_admin  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_hours_urls():
+    urls = [
+        path("shifts/<int:pk>/hours/", hours_admin.shift_hours, name="shift_hours"),
+        path("hours/", hours_admin.hours_to_confirm, name="hours_to_confirm"),
+        path("stars/", hours_admin.star_review, name="star_review"),
+    ]
+    return [path("volunteering/", include((urls, "volunteers_hours")))]
+
+
+@hooks.register("register_admin_menu_item")
+def hours_menu():
+    return PermissionMenuItem(
+        _("Hours to confirm"),
+        reverse("volunteers_hours:hours_to_confirm"),
+        icon_name="time",
+        order=207,
+        permission="volunteers.change_attendance",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def star_review_menu():
+    return PermissionMenuItem(
+        _("Star levels"),
+        reverse("volunteers_hours:star_review"),
+        icon_name="pick",
+        order=208,
+        permission="volunteers.change_starapplication",
+    )
+
+
+# --- Service records in the national form (issue 14.5) --------------------------------------
+
+from . import records_admin  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_records_urls():
+    urls = [
+        path("", records_admin.records_export, name="export"),
+        path("<int:pk>/service-proof/", records_admin.service_proof, name="service_proof"),
+    ]
+    return [path("volunteering/records/", include((urls, "volunteers_records")))]
+
+
+@hooks.register("register_admin_menu_item")
+def records_menu():
+    return PermissionMenuItem(
+        _("Service records"),
+        reverse("volunteers_records:export"),
+        icon_name="doc-full",
+        order=216,
+        permission="volunteers.view_attendance",
+    )

@@ -650,3 +650,14 @@ PERMISSIONS_CACHE_SECONDS = int(env("PERMISSIONS_CACHE_SECONDS", "300"))
 # QR code on a card (shown or printed) stays valid; issuing the card again revokes it sooner.
 VOLUNTEERS_CARD_PREFIX = env("VOLUNTEERS_CARD_PREFIX", "LGQ")
 VOLUNTEERS_CARD_TOKEN_DAYS = int(env("VOLUNTEERS_CARD_TOKEN_DAYS", "366"))
+# --- hours, star levels and service records (issue 14.3-14.5) ---
+# Recorded attendance nobody disputed counts as confirmed this many days after check-out
+# (`manage.py auto_confirm_hours`, daily).
+VOLUNTEERS_AUTO_CONFIRM_DAYS = int(env("VOLUNTEERS_AUTO_CONFIRM_DAYS", "7"))
+# Confirmed hours for 1 to 5 stars (星级志愿者), the common national scheme by default.
+VOLUNTEERS_STAR_THRESHOLDS = [
+    int(h) for h in env_list("VOLUNTEERS_STAR_THRESHOLDS", "100,300,600,1000,1500")
+]
+# Working days (Monday to Friday; public holidays are not counted out) a published star
+# application stays on public notice before it is granted.
+VOLUNTEERS_STAR_NOTICE_DAYS = int(env("VOLUNTEERS_STAR_NOTICE_DAYS", "5"))

@@ -196,6 +196,10 @@ def test_a_resident_becomes_a_gate_volunteer(browser, live_server, community, co
     page = _text(browser)
     assert "已签退" in page and "5.0 小时" in page, page
     _shot(browser, "6-checked-out")
+    # Her hours count once the coordinator confirms the shift (issue 14.3; a service call).
+    from volunteers.services.hours import confirm_shift
+
+    assert confirm_shift(Shift.objects.get(pk=mine.pk), coordinator) == 1
 
     # 7. Her certificate of service hours, and the page its QR code opens.
     browser.get(f"{live_server.url}/volunteers/me/")

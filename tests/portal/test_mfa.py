@@ -300,6 +300,7 @@ def logged_in_with_app(client, user):
         ("volunteers_admin:party_report", "format=xlsx"),
         ("volunteers_admin:party_report", "format=pdf"),
         ("donations_admin:export_ledger", ""),
+        ("volunteers_records:export", "format=xlsx"),
     ],
 )
 def test_every_personal_data_download_asks_for_reauthentication(

@@ -42,7 +42,9 @@ def served(community):
         end=start + timedelta(hours=5),
     )
     signup = SignupFactory(shift=shift, profile=profile)
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=shift.start, check_out_at=shift.end, status="confirmed"
+    )
     return profile
 
 

@@ -127,6 +127,12 @@ FILL = {
     "volunteers_admin:full_id_number": {"pk": "profile"},
     "volunteers_messages:detail": {"pk": "message_batch"},
     "volunteers_messages:push_notice": {"page_id": "urgent_notice"},
+    # hours, star levels and service records (issue 14.3-14.5)
+    "volunteers:dispute_hours": {"pk": "attendance"},
+    "volunteers:star_certificate": {"pk": "star_application"},
+    "volunteers:star_verify": {"token": lambda w: w.post_token},
+    "volunteers_hours:shift_hours": {"pk": "shift"},
+    "volunteers_records:service_proof": {"pk": "profile"},
     "donations:pledge_photo": {"pk": "pledge_line"},
     "portal_import_job": {"pk": "import_job"},
     "portal_document_job": {"pk": "document_job"},
@@ -395,7 +401,10 @@ def build_world():
     past = ShiftFactory(task=task, start=past_start, end=past_start + timedelta(hours=4))
     served = SignupFactory(shift=past, profile=profile)
     attendance = Attendance.objects.create(
-        signup=served, check_in_at=past_start, check_out_at=past_start + timedelta(hours=4)
+        signup=served,
+        check_in_at=past_start,
+        check_out_at=past_start + timedelta(hours=4),
+        status=Attendance.Status.CONFIRMED,
     )
     shift = ShiftFactory(task=task)
     signup = SignupFactory(shift=shift, profile=profile)
@@ -575,6 +584,18 @@ def build_world():
         "certificate_token": tokens.sign(CERTIFICATE_SIGNING_KIND, post.pk),
         "post_token": tokens.sign(POST_SIGNING_KIND, certificate.serial),
         "pledge_line": pledge.lines.get(),
+        # volunteer A's granted star level (issue 14.4)
+        "star_application": __import__(
+            "volunteers.models", fromlist=["StarApplication"]
+        ).StarApplication.objects.create(
+            profile=profile,
+            community=community,
+            level=1,
+            minutes=6000,
+            serial="XJSWEEP1",
+            status="granted",
+            granted_at=timezone.now(),
+        ),
         # the subdistrict admin's own security key (allauth's MFA)
         # a background import of coordinator A's (portal.importexport.jobs): theirs alone
         "import_job": ImportJob.objects.create(

@@ -123,7 +123,10 @@ def test_a_pending_volunteers_change_is_kept_but_not_marked_as_unverifying(commu
 def test_certificate_never_carries_a_name_nobody_checked(volunteer, coordinator, shift):
     signup = SignupFactory(shift=shift, profile=volunteer)
     Attendance.objects.create(
-        signup=signup, check_in_at=shift.start, check_out_at=shift.start + timedelta(hours=3)
+        signup=signup,
+        check_in_at=shift.start,
+        check_out_at=shift.start + timedelta(hours=3),
+        status=Attendance.Status.CONFIRMED,
     )
     day = timezone.localdate(shift.start)
     first = services.issue_certificate(volunteer, day, day)

@@ -114,7 +114,9 @@ def test_moving_community_sends_volunteer_back_to_pending(volunteer, other_commu
 
 def test_delete_account_anonymises_but_keeps_hours(volunteer, shift):
     signup = SignupFactory(shift=shift, profile=volunteer)
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=shift.start, check_out_at=shift.end, status="confirmed"
+    )
     future = ShiftFactory(
         task=shift.task, start=shift.start + timedelta(days=1), end=shift.end + timedelta(days=1)
     )
@@ -313,7 +315,9 @@ def test_confirm_no_show_and_audited_correction(coordinator, volunteer, shift, c
 
 def test_hours_by_kind_and_certificate_snapshot(volunteer, shift):
     signup = services.sign_up(volunteer, shift)
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=shift.start, check_out_at=shift.end, status="confirmed"
+    )
     day = timezone.localtime(shift.start).date()
     first, last = services.month_bounds(day)
     assert services.minutes_by_kind(volunteer, first, last) == {"gate_duty": 300}
@@ -335,7 +339,9 @@ def test_party_report_groups_members_by_work_unit(volunteer, shift, community):
         community=community, is_party_member=True, work_unit="丰台区税务局", real_name="钱党员"
     )
     signup = services.sign_up(member, shift)
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=shift.start, check_out_at=shift.end, status="confirmed"
+    )
     day = timezone.localtime(shift.start).date()
     units = services.party_report(VolunteerProfile.objects.all(), day, day)
     assert [u["work_unit"] for u in units] == ["丰台区税务局"]

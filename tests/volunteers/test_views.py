@@ -165,7 +165,9 @@ def test_my_page_counts_hours_and_calendar_feed(client, volunteer, gate_task):
     start = timezone.now() - timedelta(hours=6)
     past = ShiftFactory(task=gate_task, start=start, end=start + timedelta(hours=5))
     signup = Signup.objects.create(shift=past, profile=volunteer, status="confirmed")
-    Attendance.objects.create(signup=signup, check_in_at=past.start, check_out_at=past.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=past.start, check_out_at=past.end, status="confirmed"
+    )
     upcoming = ShiftFactory(task=gate_task)
     services.sign_up(volunteer, upcoming)
     client.force_login(volunteer.user)
@@ -197,7 +199,9 @@ def test_post_qr_check_in_and_out(client, volunteer, post, gate_task):
 
 def test_certificate_pdf_and_its_verification(client, volunteer, shift):
     signup = services.sign_up(volunteer, shift)
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup, check_in_at=shift.start, check_out_at=shift.end, status="confirmed"
+    )
     first, last = services.month_bounds(timezone.localtime(shift.start).date())
     client.force_login(volunteer.user)
     assert (

@@ -71,3 +71,7 @@ __all__ = [
     "ProjectMembership",
     "VolunteerCard",
 ]
+
+from .stars import StarApplication  # noqa: E402  (star levels, issue 14.4)
+
+__all__ += ["StarApplication"]

@@ -6,18 +6,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_ATTENDANCE_MINUTES, max_value
 
 from .signups import Signup
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The attendance whose hours count: certificates, star levels, reports, rankings and
+        every total go through this (volunteers.services.hours)."""
+        return self.filter(status=Attendance.Status.CONFIRMED)
+
+
 class Attendance(models.Model):
-    """When a volunteer on a shift arrived and left; hours come from these times only."""
+    """When a volunteer on a shift arrived and left; hours come from these times only, and
+    count once the organiser confirmed them (status)."""
 
     community_lookup = "signup__shift__task__community"
     team_lookup = "signup__shift__task__project__team"
     owner_lookup = "signup__profile__user"
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Recorded, awaiting confirmation")
+        CONFIRMED = "confirmed", pgettext_lazy("attendance status", "Confirmed")
+        DISPUTED = "disputed", _("Disputed")
 
     class Source(models.TextChoices):
         QR = "qr", _("QR code at the post")
@@ -38,6 +52,14 @@ class Attendance(models.Model):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # recorded (a scan or an import) -> confirmed (by an organiser, or automatically after
+    # VOLUNTEERS_AUTO_CONFIRM_DAYS) ; recorded -> disputed (the volunteer or an organiser
+    # objects: no automatic confirmation) -> confirmed by an organiser, or corrected.
+    # Only confirmed hours count (AttendanceQuerySet.confirmed).
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECORDED
+    )
+    dispute_reason = models.CharField(_("reason for the objection"), max_length=200, blank=True)
     # Derived from check_in_at/check_out_at on every save; never typed.
     minutes = models.PositiveIntegerField(
         _("minutes served"),
@@ -46,10 +68,22 @@ class Attendance(models.Model):
         validators=[max_value(MAX_ATTENDANCE_MINUTES)],
     )
 
+    objects = AttendanceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["-check_in_at"]
+        indexes = [
+            # For auto_confirm only. Partial, so that no plan for confirmed hours (every total)
+            # starts from it: SQLite without statistics would take `status = 'confirmed'` for
+            # a selective index and scan all confirmed attendance.
+            models.Index(
+                fields=["check_out_at"],
+                condition=Q(status="recorded"),
+                name="attendance_recorded_out",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(check_out_at__isnull=True)

@@ -37,6 +37,9 @@ class Certificate(models.Model):
     )
     # {"gate_duty": 300, ...}: minutes by task kind at the time of issue.
     minutes_by_kind = models.JSONField(default=dict)
+    # {"北门值守": 300, ...}: minutes by service project (the task) at the time of issue, for the
+    # certificate of volunteer service (志愿服务证明, volunteers.records); empty on older ones.
+    minutes_by_project = models.JSONField(default=dict, blank=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
 
     class Meta:
@@ -50,6 +53,13 @@ class Certificate(models.Model):
     @property
     def hours(self):
         return round(self.minutes / 60, 1)
+
+    def hours_by_project(self):
+        return [
+            (project, round(m / 60, 1))
+            for project, m in sorted(self.minutes_by_project.items())
+            if m
+        ]
 
     def hours_by_kind(self):
         labels = dict(Task.Kind.choices)

@@ -4,6 +4,7 @@ no-shows, and the minutes served that certificates and reports add up."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -281,9 +282,19 @@ def undo_scan(user, post, *, signup=None, now=None):
     return which, attendance
 
 
+def _ensure_confirmer(user, shift):
+    """Only the shift's organiser confirms or corrects hours (services.hours.can_confirm); an
+    import or a command passes no user."""
+    from .hours import confirmable_shifts
+
+    if user is not None and not confirmable_shifts(user).filter(pk=shift.pk).exists():
+        raise PermissionDenied
+
+
 def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
     """The coordinator confirms someone served (times default to the shift's)."""
     _ensure_staff(by, signup)
+    _ensure_confirmer(by, signup.shift)
     with transaction.atomic():
         signup = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
         if not signup.holds_place:
@@ -300,6 +311,8 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
         attendance.source = attendance.source if not _created else Attendance.Source.COORDINATOR
         attendance.confirmed_by = by
         attendance.confirmed_at = timezone.now()
+        attendance.status = Attendance.Status.CONFIRMED
+        attendance.dispute_reason = ""
         attendance.save()
         audit.record(
             "volunteers.attendance.confirm",
@@ -337,6 +350,7 @@ def mark_no_show(signup, by):
 def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
     """Change recorded times; the old and new times, who and why are kept."""
     _ensure_staff(by, attendance)
+    _ensure_confirmer(by, attendance.signup.shift)
     reason = (reason or "").strip()
     if not reason:
         raise VolunteerError(_("Please say why the times are corrected."), code="reason")
@@ -355,8 +369,11 @@ def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
         )
         attendance.check_in_at = check_in_at
         attendance.check_out_at = check_out_at
+        # A correction by the organiser is a confirmation of the new times.
         attendance.confirmed_by = by
         attendance.confirmed_at = timezone.now()
+        attendance.status = Attendance.Status.CONFIRMED
+        attendance.dispute_reason = ""
         attendance.save()
         audit.record(
             "volunteers.attendance.correct",
@@ -373,12 +390,9 @@ def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
 
 
 def _attendance_in_period(start=None, end=None):
-    qs = Attendance.objects.filter(minutes__gt=0, signup__shift__cancelled_at__isnull=True)
-    if start:
-        qs = qs.filter(signup__shift__start__date__gte=start)
-    if end:
-        qs = qs.filter(signup__shift__start__date__lte=end)
-    return qs
+    from .hours import counted_attendance
+
+    return counted_attendance(start, end)
 
 
 def minutes_served(profile, start=None, end=None):

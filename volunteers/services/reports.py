@@ -14,6 +14,7 @@ from portal.links import site_url
 from portal.notify import notify
 
 from ..models import (
+    Attendance,
     Certificate,
     Signup,
     VolunteerProfile,
@@ -61,6 +62,7 @@ def party_report(profiles, start, end):
     """Hours of in-service party members by work unit: [{work_unit, members: [...], minutes}].
     `profiles` is an already scoped VolunteerProfile queryset."""
     period = Q(
+        signups__attendance__status=Attendance.Status.CONFIRMED,  # only confirmed hours count
         signups__attendance__minutes__gt=0,
         signups__shift__cancelled_at__isnull=True,
         signups__shift__start__date__gte=start,

@@ -1,0 +1,137 @@
+"""Issue 14, point 5: service records in the national form: confirmed hours only, the columns of
+the 2020 rules, ID numbers masked unless permitted, scoped, audited; the certificate of volunteer
+service with hours by project and a verification QR."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import AuditEvent
+from tests.factories import ShiftFactory, SignupFactory, VolunteerProfileFactory
+from tests.spreadsheets import assert_no_formula, workbook
+from volunteers import records
+from volunteers.models import Attendance, Certificate, VolunteerProfile
+
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture
+def served(volunteer, gate_task):
+    VolunteerProfile.objects.filter(pk=volunteer.pk).update(id_number=ID_NUMBER)
+    volunteer.refresh_from_db()
+    start = (timezone.now() - timedelta(days=3)).replace(hour=7, minute=0, second=0, microsecond=0)
+    rows = []
+    for day, status in ((0, "confirmed"), (1, "confirmed"), (2, "recorded")):
+        shift = ShiftFactory(
+            task=gate_task,
+            start=start + timedelta(days=day),
+            end=start + timedelta(days=day, hours=5),
+        )
+        rows.append(
+            Attendance.objects.create(
+                signup=SignupFactory(shift=shift, profile=volunteer),
+                check_in_at=shift.start,
+                check_out_at=shift.end,
+                status=status,
+            )
+        )
+    return rows
+
+
+def _period():
+    today = timezone.localdate()
+    return {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()}
+
+
+def test_records_hold_the_national_columns_and_confirmed_hours_only(served, coordinator, volunteer):
+    queryset = records.records(coordinator, profile=volunteer)
+    rows = list(records.record_rows(queryset))
+    assert len(rows) == 2  # the recorded one is not a record yet
+    row = dict(zip(records.COLUMNS, rows[0], strict=True))
+    assert row["姓名"] == "李晓红"
+    assert row["证件类型"] == "居民身份证"
+    assert row["证件号码"] == "110***********002X"
+    assert row["服务项目"] == "北门值守"
+    assert row["服务地点"].startswith("民岳家园社区")
+    assert row["服务时长(小时)"] == 5
+    assert row["组织单位"] == "民岳家园社区"
+    assert row["记录人"] == records.AUTO_RECORDER  # confirmed by nobody in particular
+    full = list(records.record_rows(queryset, full_id_numbers=True))
+    assert full[0][2] == ID_NUMBER
+
+
+def test_another_communitys_coordinator_gets_no_records(served, other_coordinator, volunteer):
+    assert not records.records(other_coordinator, profile=volunteer).exists()
+
+
+def test_the_xlsx_export_is_masked_for_coordinators_and_audited(client, served, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("volunteers_records:export"), {**_period(), "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = workbook(response.content)
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == records.COLUMNS
+    assert len(values) == 3
+    assert values[1][2] == "110***********002X"
+    assert ID_NUMBER not in str(values)
+    assert_no_formula(sheet)
+    event = AuditEvent.objects.get(action="export.personal_data")
+    assert event.details["full_id_numbers"] is False and event.details["rows"] == 2
+
+
+def test_the_subdistrict_admin_sees_whole_id_numbers(client, served, subdistrict_admin):
+    client.force_login(subdistrict_admin)
+    response = client.get(reverse("volunteers_records:export"), {**_period(), "format": "xlsx"})
+    values = [[cell.value for cell in row] for row in workbook(response.content).iter_rows()]
+    assert values[1][2] == ID_NUMBER
+    assert AuditEvent.objects.get(action="export.personal_data").details["full_id_numbers"]
+
+
+def test_a_volunteer_of_another_community_is_not_found(client, other_community, coordinator):
+    stranger = VolunteerProfileFactory(community=other_community)
+    client.force_login(coordinator)
+    url = reverse("volunteers_records:export")
+    assert client.get(url, {"profile": stranger.pk}).status_code == 404
+    proof = reverse("volunteers_records:service_proof", args=[stranger.pk])
+    assert client.post(proof, _period()).status_code == 404
+
+
+def test_a_bad_period_says_so_and_exports_nothing(client, served, coordinator):
+    client.force_login(coordinator)
+    today = timezone.localdate()
+    response = client.get(
+        reverse("volunteers_records:export"),
+        {
+            "start": today.isoformat(),
+            "end": (today - timedelta(days=3)).isoformat(),
+            "format": "xlsx",
+        },
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert not AuditEvent.objects.filter(action="export.personal_data").exists()
+
+
+def test_the_certificate_of_service_has_hours_by_project_and_verifies(
+    client, served, coordinator, volunteer
+):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("volunteers_records:service_proof", args=[volunteer.pk]), _period()
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    certificate = Certificate.objects.get()
+    assert certificate.minutes == 600  # the recorded 5 hours are left out
+    assert certificate.minutes_by_project == {"北门值守": 600}
+    assert certificate.serial.startswith("ZM")
+    assert AuditEvent.objects.filter(
+        action="export.personal_data", details__report="service_proof"
+    ).exists()
+    from portal.tokens import sign
+    from volunteers.views import CERTIFICATE_SIGNING_KIND
+
+    page = client.get(
+        reverse("volunteers:verify", args=[sign(CERTIFICATE_SIGNING_KIND, certificate.serial)])
+    )
+    assert page.status_code == 200 and "李**" in page.content.decode()

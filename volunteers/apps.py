@@ -28,3 +28,7 @@ class VolunteersConfig(AppConfig):
         post_save.connect(
             _task_saved, sender="volunteers.Task", dispatch_uid="volunteers-forget-all-recommended"
         )
+        # Teams and projects in the hours, records and messages rules (volunteers.team_hooks).
+        from . import team_hooks
+
+        team_hooks.connect()

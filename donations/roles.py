@@ -22,6 +22,7 @@ _ALL = [
     "communityreceiptline",
     "distribution",
     "distributionline",
+    "safetystock",
 ]
 
 
@@ -44,6 +45,7 @@ PERMISSIONS = {
             "allocation",
             "dispatch",
             "movement",
+            "safetystock",
         ],
     )
     + _perms(["add"], ["distribution"]),
@@ -64,6 +66,8 @@ PERMISSIONS = {
             "lot",
         ],
     )
-    + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"]),
+    + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"])
+    # A community keeps its own minimum levels (issue 15.2), scoped to its communities.
+    + _perms(["view", "add", "change"], ["safetystock"]),
     roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL),
 }

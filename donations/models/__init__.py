@@ -32,6 +32,7 @@ from .photos import (
     validate_photo,
 )
 from .pledges import Lot, Pledge, PledgeLine, Receipt, ReceivingLine, SerialCounter
+from .safety import SafetyStock
 from .supply import (
     Allocation,
     CommunityReceipt,
@@ -65,6 +66,7 @@ __all__ = [
     "PledgeLine",
     "Receipt",
     "ReceivingLine",
+    "SafetyStock",
     "SerialCounter",
     "SupplyRequest",
     "SupplyRequestLine",

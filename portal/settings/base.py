@@ -624,3 +624,9 @@ READYZ_WORKER_STALE_SECONDS = int(env("READYZ_WORKER_STALE_SECONDS", "300"))
 # (portal.importexport.jobs; production runs `manage.py db_worker`), with a page that shows
 # their progress; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "300"))
+
+
+# --- supplies: expiry (issue 15) ---
+# Lots expiring within this many days (Beijing dates) are flagged on the warehouse's and the
+# communities' dashboards; they go out first anyway (earliest usable expiry first).
+DONATIONS_EXPIRY_WARNING_DAYS = int(env("DONATIONS_EXPIRY_WARNING_DAYS", "30"))

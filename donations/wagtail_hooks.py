@@ -6,6 +6,7 @@ on the one scoped base (portal.admin): nothing is deleted here, and pledges, rec
 the ledger, requests, dispatches and distributions are read-only; they change only through the
 operations in admin_views and admin_ops (which call donations.services)."""
 
+from django import forms
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -351,6 +353,28 @@ def expiry_label(lot):
     return ""
 
 
+class SafetyStockForm(WagtailAdminModelForm):
+    """The community choice is scoped (a coordinator: their own); every active item of the
+    catalogue may be chosen, as on the request form."""
+
+    item = forms.TypedChoiceField(
+        label=pgettext_lazy("supply", "item"),
+        coerce=lambda pk: Item.objects.get(pk=pk),
+    )
+
+    class Meta:
+        model = SafetyStock
+        fields = ["community", "item", "minimum"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "---------")] + [
+            (item.pk, str(item)) for item in Item.objects.filter(active=True)
+        ]
+        if self.instance.pk:
+            self.initial["item"] = self.instance.item_id
+
+
 class SafetyStockViewSet(InspectableViewSet):
     """Minimum levels per community and item (issue 15.2); saved through the service, which
     checks the level at once."""
@@ -359,7 +383,7 @@ class SafetyStockViewSet(InspectableViewSet):
     icon = "warning"
     menu_label = _("Safety stock levels")
     name = "donations_safety_stock"
-    form_fields = ["community", "item", "minimum"]
+    form_class = SafetyStockForm
     list_select_related = ("community", "item")
     list_display = [
         "community",

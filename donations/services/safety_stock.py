@@ -48,6 +48,7 @@ def set_level(community, item, minimum, *, user):
         community=community, item=item, defaults={"minimum": minimum, "updated_by": user}
     )
     evaluate(level)
+    level.refresh_from_db()
     return level
 
 

@@ -23,6 +23,10 @@ _ALL = [
     "distribution",
     "distributionline",
     "safetystock",
+    "donorreturn",
+    "recall",
+    "recallreturn",
+    "closingletter",
 ]
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -23,7 +23,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views, expiry_views
+from . import admin_ops, admin_views, expiry_views, recall_views
 from .models import (
     Balance,
     Dispatch,
@@ -199,6 +199,7 @@ class BalanceViewSet(ImportExportViewSetMixin, InspectableViewSet):
         "reserved",
         Column("available", label=_("available")),
         Column("expiry_state", label=_("Expiry"), accessor=lambda b: expiry_label(b.lot)),
+        Column("goes_back", label=_("Return or recall"), accessor=lambda b: _going_back(b)),
         Column(
             "adjust", label=_("Correct"), accessor=_link("donations_admin:adjust", _("Correct"))
         ),
@@ -353,6 +354,15 @@ def expiry_label(lot):
     return ""
 
 
+def _going_back(balance):
+    links = [(reverse("donations_admin:recall", args=[balance.lot_id]), _("Recall"))]
+    if balance.available > 0 and balance.location.kind != Location.Kind.TRANSIT:
+        links.insert(
+            0, (reverse("donations_admin:return_to_donor", args=[balance.pk]), _("Return"))
+        )
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
 class SafetyStockForm(WagtailAdminModelForm):
     """The community choice is scoped (a coordinator: their own); every active item of the
     catalogue may be chosen, as on the request form."""
@@ -457,6 +467,9 @@ def register_urls():
         path("export/ledger.xlsx", admin_views.export_ledger, name="export_ledger"),
         path("export/balances.xlsx", admin_views.export_balances, name="export_balances"),
         path("stock/expired/", expiry_views.expired_stock, name="expired"),
+        path("stock/<int:pk>/return/", recall_views.return_to_donor, name="return_to_donor"),
+        path("returns/<int:pk>/note.pdf", recall_views.donor_return_pdf, name="donor_return_pdf"),
+        path("lots/<int:pk>/recall/", recall_views.lot_recall, name="recall"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 

@@ -32,6 +32,7 @@ from .photos import (
     validate_photo,
 )
 from .pledges import Lot, Pledge, PledgeLine, Receipt, ReceivingLine, SerialCounter
+from .recalls import ClosingLetter, DonorReturn, Recall, RecallReturn
 from .safety import SafetyStock
 from .supply import (
     Allocation,
@@ -66,6 +67,10 @@ __all__ = [
     "PledgeLine",
     "Receipt",
     "ReceivingLine",
+    "ClosingLetter",
+    "DonorReturn",
+    "Recall",
+    "RecallReturn",
     "SafetyStock",
     "SerialCounter",
     "SupplyRequest",

@@ -83,9 +83,9 @@ def refuse_unusable(lot, kind):
             % {"lot": _lot_label(lot), "date": f"{lot.expiry:%Y-%m-%d}"},
             code="expired",
         )
-    from .recalls import open_recall_of
+    from .recalls import recall_of
 
-    recall = open_recall_of(lot)
+    recall = recall_of(lot)
     if recall is not None:
         raise StockError(
             _("Lot %(lot)s is recalled (%(reason)s): it does not go out any more.")

@@ -13,6 +13,7 @@ from donations.models import Balance, Location, Movement, SerialCounter
 from portal import audit
 from portal.bounds import MAX_QUANTITY
 
+from . import closing
 from .errors import StockError
 from .expiry import refuse_unusable
 from .safety_stock import after_movement
@@ -148,6 +149,7 @@ def record(
     )
     if kind not in RESERVING_KINDS:
         after_movement(lot, from_location, to_location)
+        closing.after_movement(lot, kind)
     return movement
 
 

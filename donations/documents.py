@@ -110,7 +110,7 @@ def donor_return_pdf(document, language="zh-hans"):
             "document": document,
             "returned_date": timezone.localtime(document.returned_at).date(),
             "subdistrict_name": SUBDISTRICT_OFFICE,
-            "document_title": _("Return to the donor"),
+            "document_title": _("Return note"),
             "document_number": document.serial,
         },
         f"退货单-{document.serial}.pdf",

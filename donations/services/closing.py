@@ -87,7 +87,7 @@ def closing_letter_pdf(pledge, language="zh-hans"):
             "verify_url": shared_url(pledge),
             "subdistrict_name": SUBDISTRICT_OFFICE,
             "document_title": _("Closing letter"),
-            "document_number": f"#{pledge.pk}",
+            "document_number": str(pledge.pk),
         },
         f"结项函-{pledge.pk}.pdf",
         language=language,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.admin import show_error
 from portal.bounds import MAX_QUANTITY
@@ -40,7 +40,7 @@ class BackForm(forms.Form):
         label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_QUANTITY
     )
     note = forms.CharField(
-        label=gettext_lazy("Note"),
+        label=pgettext_lazy("remark", "Note"),
         max_length=200,
         required=False,
         help_text=gettext_lazy("No names, addresses or phone numbers."),

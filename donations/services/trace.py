@@ -32,6 +32,8 @@ PATH_KINDS = [
     Kind.DISCARD,
     Kind.ADJUST,
     Kind.TRANSFER,
+    Kind.RETURN_TO_DONOR,
+    Kind.RECALL_RETURN,
 ]
 
 

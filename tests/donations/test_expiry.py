@@ -274,3 +274,23 @@ def test_the_stock_list_marks_expired_lots(client, stocked, warehouse_keeper):
     client.force_login(warehouse_keeper)
     page = client.get(reverse("donations_balances:index")).content.decode()
     assert reverse("donations_admin:expired") in page
+
+
+def test_a_spreadsheet_of_expired_goods_is_refused_whole(donor, masks, warehouse_keeper):
+    import tablib
+
+    from donations.models import Pledge
+    from donations.resources import PledgeAdminImportResource
+    from portal.importexport import describe_problems, run_import
+
+    yesterday = (expiry.today() - datetime.timedelta(days=1)).isoformat()
+    later = (expiry.today() + datetime.timedelta(days=100)).isoformat()
+    data = tablib.Dataset(
+        (donor.name, masks.name, 100, "A", later),
+        (donor.name, masks.name, 20, "B", yesterday),
+        headers=["捐赠方", "物资名称", "数量", "批号", "有效期至"],
+    )
+    resource = PledgeAdminImportResource(user=warehouse_keeper)
+    result = run_import(resource, data, dry_run=False)
+    assert describe_problems(PledgeAdminImportResource(user=warehouse_keeper), result)
+    assert not Pledge.objects.exists() and not Lot.objects.exists()

@@ -102,7 +102,7 @@ def test_the_dashboards_show_what_is_below_and_only_ones_own(
     with translation.override("en"):
         client.force_login(coordinator)
         page = client.get(reverse("wagtailadmin_home")).content.decode()
-        assert "Below the safety stock" in page and "蔚园社区" not in page
+        assert 'id="supplies-below"' in page and "蔚园社区" not in page
         client.force_login(warehouse_keeper)
         page = client.get(reverse("wagtailadmin_home")).content.decode()
         assert "蔚园社区" in page and community.name in page

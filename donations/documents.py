@@ -95,3 +95,24 @@ def dispatch_note_pdf(note, language="zh-hans"):
         f"出库单-{note.serial}.pdf",
         language=language,
     )
+
+
+def donor_return_pdf(document, language="zh-hans"):
+    """退货单: units of a lot given back to its donor (issue 15.6)."""
+    from donations.models import DonorReturn
+
+    document = DonorReturn.objects.select_related(
+        "lot__item", "lot__donor", "location", "returned_by"
+    ).get(pk=document.pk)
+    return render_pdf(
+        "donations/pdf/donor_return.html",
+        {
+            "document": document,
+            "returned_date": timezone.localtime(document.returned_at).date(),
+            "subdistrict_name": SUBDISTRICT_OFFICE,
+            "document_title": _("Return note"),
+            "document_number": document.serial,
+        },
+        f"退货单-{document.serial}.pdf",
+        language=language,
+    )

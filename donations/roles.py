@@ -22,6 +22,11 @@ _ALL = [
     "communityreceiptline",
     "distribution",
     "distributionline",
+    "safetystock",
+    "donorreturn",
+    "recall",
+    "recallreturn",
+    "closingletter",
 ]
 
 
@@ -44,6 +49,7 @@ PERMISSIONS = {
             "allocation",
             "dispatch",
             "movement",
+            "safetystock",
         ],
     )
     + _perms(["add"], ["distribution"]),
@@ -64,6 +70,8 @@ PERMISSIONS = {
             "lot",
         ],
     )
-    + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"]),
+    + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"])
+    # A community keeps its own minimum levels (issue 15.2), scoped to its communities.
+    + _perms(["view", "add", "change"], ["safetystock"]),
     roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import closing_views, views
 
 app_name = "donations"
 
@@ -21,4 +21,9 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify, name="verify"),
     path("where/<str:token>/", views.where_it_went, name="where_it_went"),
     path("donors/<int:pk>/", views.donor_public, name="donor_public"),
+    path(
+        "pledges/<int:pk>/closing-letter.pdf",
+        closing_views.closing_letter,
+        name="closing_letter",
+    ),
 ]

@@ -6,12 +6,16 @@ on the one scoped base (portal.admin): nothing is deleted here, and pledges, rec
 the ledger, requests, dispatches and distributions are read-only; they change only through the
 operations in admin_views and admin_ops (which call donations.services)."""
 
+from django import forms
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -19,7 +23,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views, bulk_views
+from . import admin_ops, admin_views, bulk_views, expiry_views, recall_views
 from .models import (
     Balance,
     Dispatch,
@@ -30,6 +34,7 @@ from .models import (
     Movement,
     Pledge,
     Receipt,
+    SafetyStock,
     SupplyRequest,
 )
 from .resources import BalanceExportResource, MovementExportResource, PledgeAdminImportResource
@@ -193,6 +198,8 @@ class BalanceViewSet(ImportExportViewSetMixin, InspectableViewSet):
         "quantity",
         "reserved",
         Column("available", label=_("available")),
+        Column("expiry_state", label=_("Expiry"), accessor=lambda b: expiry_label(b.lot)),
+        Column("goes_back", label=_("Return or recall"), accessor=lambda b: _going_back(b)),
         Column(
             "adjust", label=_("Correct"), accessor=_link("donations_admin:adjust", _("Correct"))
         ),
@@ -331,6 +338,88 @@ class DistributionViewSet(InspectableViewSet):
     search_fields = ["note", "community__name"]
 
 
+def expiry_label(lot):
+    """Expired lots stand out in the stock list, as do lots expiring soon."""
+    from .services import expiry
+
+    state, days = expiry.expiry_state(lot)
+    if state == "expired":
+        return format_html(
+            '<a class="d-expired" href="{}"><strong>{}</strong></a>',
+            reverse("donations_admin:expired"),
+            _("Expired"),
+        )
+    if state == "soon":
+        return _("Expires in %(n)s days") % {"n": days}
+    return ""
+
+
+def _going_back(balance):
+    links = [(reverse("donations_admin:recall", args=[balance.lot_id]), _("Recall"))]
+    if balance.available > 0 and balance.location.kind != Location.Kind.TRANSIT:
+        links.insert(
+            0, (reverse("donations_admin:return_to_donor", args=[balance.pk]), _("Return"))
+        )
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+class SafetyStockForm(WagtailAdminModelForm):
+    """The community choice is scoped (a coordinator: their own); every active item of the
+    catalogue may be chosen, as on the request form."""
+
+    item = forms.TypedChoiceField(
+        label=pgettext_lazy("supply", "item"),
+        coerce=lambda pk: Item.objects.get(pk=pk),
+    )
+
+    class Meta:
+        model = SafetyStock
+        fields = ["community", "item", "minimum"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "---------")] + [
+            (item.pk, str(item)) for item in Item.objects.filter(active=True)
+        ]
+        if self.instance.pk:
+            self.initial["item"] = self.instance.item_id
+
+
+class SafetyStockViewSet(InspectableViewSet):
+    """Minimum levels per community and item (issue 15.2); saved through the service, which
+    checks the level at once."""
+
+    model = SafetyStock
+    icon = "warning"
+    menu_label = _("Safety stock levels")
+    name = "donations_safety_stock"
+    form_class = SafetyStockForm
+    list_select_related = ("community", "item")
+    list_display = [
+        "community",
+        "item",
+        "minimum",
+        Column(
+            "below",
+            label=_("below the minimum"),
+            accessor=lambda s: _("Yes") if s.below else _("No"),
+        ),
+    ]
+    list_filter = ["community", "item", "below"]
+
+    def save_new(self, form, user):
+        from .services import safety_stock
+
+        data = form.cleaned_data
+        return safety_stock.set_level(data["community"], data["item"], data["minimum"], user=user)
+
+    def save_changes(self, instance, form, user):
+        from .services import safety_stock
+
+        data = form.cleaned_data
+        return safety_stock.set_level(data["community"], data["item"], data["minimum"], user=user)
+
+
 class DonationsGroup(ViewSetGroup):
     menu_label = _("Donations and supplies")
     menu_icon = "pick"
@@ -346,6 +435,7 @@ class DonationsGroup(ViewSetGroup):
         DistributionViewSet,
         ItemViewSet,
         LocationViewSet,
+        SafetyStockViewSet,
     ]
 
 
@@ -377,6 +467,10 @@ def register_urls():
         path("export/ledger.xlsx", admin_views.export_ledger, name="export_ledger"),
         path("export/balances.xlsx", admin_views.export_balances, name="export_balances"),
         path("receipts/print/", bulk_views.bulk_receipts, name="bulk_receipts"),
+        path("stock/expired/", expiry_views.expired_stock, name="expired"),
+        path("stock/<int:pk>/return/", recall_views.return_to_donor, name="return_to_donor"),
+        path("returns/<int:pk>/note.pdf", recall_views.donor_return_pdf, name="donor_return_pdf"),
+        path("lots/<int:pk>/recall/", recall_views.lot_recall, name="recall"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 
@@ -396,6 +490,7 @@ _ACTIONS = [
         "donations.add_distribution",
     ),
     (_("Transfer stock"), "donations_admin:transfer", "resubmit", "donations.add_movement"),
+    (_("Expired stock"), "donations_admin:expired", "warning", "donations.view_balance"),
     (
         _("Export the ledger (台账)"),
         "donations_admin:export_ledger",
@@ -429,3 +524,24 @@ def _menu_hook(label, url_name, icon, permission, order):
 
 for _order, (_label, _url, _icon, _perm) in enumerate(_ACTIONS, start=221):
     _menu_hook(_label, _url, _icon, _perm, _order)
+
+
+class SupplyAlertsPanel(Component):
+    """Expired stock, lots expiring soon and stores below their safety stock (issue 15)."""
+
+    name = "supply_alerts"
+    order = 60
+
+    def __init__(self, user):
+        self.user = user
+
+    def render_html(self, parent_context=None):
+        from .dashboard import stock_alerts
+
+        return render_to_string("donations/admin/stock_alerts_panel.html", stock_alerts(self.user))
+
+
+@hooks.register("construct_homepage_panels")
+def add_supply_alerts_panel(request, panels):
+    if request.user.has_perm("donations.view_balance"):
+        panels.append(SupplyAlertsPanel(request.user))

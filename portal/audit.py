@@ -68,6 +68,8 @@ ACTIONS = {
     "donations.stock.adjust": _("Stock adjusted"),
     "donations.stock.discard": _("Stock discarded"),
     "donations.stock.transfer": _("Stock transferred"),
+    "donations.stock.return_to_donor": _("Goods returned to the donor"),
+    "donations.lot.recall": _("Lot recalled"),
     "donations.pledge_photo.view": _("Pledge photo viewed"),
     "personal_data.download": _("Own data downloaded"),
     "account.delete": _("Account deleted"),

@@ -32,6 +32,8 @@ from .photos import (
     validate_photo,
 )
 from .pledges import Lot, Pledge, PledgeLine, Receipt, ReceivingLine, SerialCounter
+from .recalls import ClosingLetter, DonorReturn, Recall, RecallReturn
+from .safety import SafetyStock
 from .supply import (
     Allocation,
     CommunityReceipt,
@@ -65,6 +67,11 @@ __all__ = [
     "PledgeLine",
     "Receipt",
     "ReceivingLine",
+    "ClosingLetter",
+    "DonorReturn",
+    "Recall",
+    "RecallReturn",
+    "SafetyStock",
     "SerialCounter",
     "SupplyRequest",
     "SupplyRequestLine",

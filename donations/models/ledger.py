@@ -96,6 +96,8 @@ class Movement(models.Model):
         TRANSFER = "transfer", _("Transferred")
         ADJUST = "adjust", _("Adjusted")
         DISCARD = "discard", _("Discarded or expired")
+        RETURN_TO_DONOR = "return_to_donor", _("Returned to the donor")
+        RECALL_RETURN = "recall_return", _("Brought back under a recall")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     item = models.ForeignKey(

@@ -22,6 +22,7 @@ from portal.bounds import MAX_QUANTITY
 from portal.validators import normalize_uscc
 
 from .errors import StockError
+from .expiry import today as expiry_today
 from .ledger import Kind, next_serial, record
 
 
@@ -160,7 +161,7 @@ def pledge(
                 % {"n": number, "max": f"{MAX_QUANTITY:,}"},
                 code="quantity",
             )
-        if item.tracks_expiry and line.get("expiry") and line["expiry"] < timezone.localdate():
+        if item.tracks_expiry and line.get("expiry") and line["expiry"] < expiry_today():
             raise StockError(
                 _("Line %(n)s: these goods have already expired.") % {"n": number}, code="expired"
             )
@@ -256,6 +257,14 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
                 code="too_many",
             )
         done[pledge_line.pk] = done.get(pledge_line.pk, 0) + accepted + rejected
+        expires = line.get("expiry") or pledge_line.expiry
+        if accepted and expires and expires < expiry_today():
+            # Expired goods never enter usable stock (issue 15.1): they are rejected instead.
+            raise StockError(
+                _("%(item)s: these goods expired on %(date)s; reject them with the reason.")
+                % {"item": pledge_line.item.name, "date": f"{expires:%Y-%m-%d}"},
+                code="expired",
+            )
         lot = None
         if accepted:
             lot = Lot.objects.create(

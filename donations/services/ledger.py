@@ -13,7 +13,10 @@ from donations.models import Balance, Location, Movement, SerialCounter
 from portal import audit
 from portal.bounds import MAX_QUANTITY
 
+from . import closing
 from .errors import StockError
+from .expiry import refuse_unusable
+from .safety_stock import after_movement
 
 Kind = Movement.Kind
 # Kinds that change only what is reserved at `from_location`, never what is on hand.
@@ -119,6 +122,8 @@ def record(
             _("The quantity must be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"},
             code="quantity",
         )
+    # Expired or recalled goods never go out, whoever asks (issue 15: services/expiry.py).
+    refuse_unusable(lot, kind)
     if kind == Kind.ALLOCATE:
         _reserve(lot, from_location, quantity)
     elif kind == Kind.RELEASE:
@@ -129,7 +134,7 @@ def record(
         _take(lot, from_location, quantity)
     if to_location is not None and kind not in RESERVING_KINDS:
         _add(lot, to_location, quantity)
-    return Movement.objects.create(
+    movement = Movement.objects.create(
         kind=kind,
         item_id=lot.item_id,
         lot=lot,
@@ -142,6 +147,10 @@ def record(
         created_at=at or timezone.now(),
         **documents,
     )
+    if kind not in RESERVING_KINDS:
+        after_movement(lot, from_location, to_location)
+        closing.after_movement(lot, kind)
+    return movement
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from donations.models import (
 )
 from portal.bounds import MAX_QUANTITY
 
+from . import expiry
 from .errors import StockError
 from .ledger import Kind, community_store, next_serial, record, transit_location
 
@@ -111,10 +112,7 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None, at=
             _("Only %(n)s are still open on this line.") % {"n": open_quantity}, code="too_many"
         )
     candidates = (
-        Balance.objects.filter(
-            item=line.item,
-            quantity__gt=F("reserved"),
-        )
+        Balance.objects.filter(expiry.usable(), item=line.item, quantity__gt=F("reserved"))
         .select_related("lot__item", "location")
         .order_by(F("lot__expiry").asc(nulls_last=True), "lot_id", "location_id")
     )
@@ -146,11 +144,30 @@ def allocate(request_line, quantity=None, *, user, lots=None, location=None, at=
             wanted -= take
             break
     if not made:
+        _refuse_if_only_expired(
+            line.item,
+            Balance.objects.filter(item=line.item).filter(
+                Q(location=location) if location else Q(location__kind=Location.Kind.WAREHOUSE)
+            ),
+        )
         raise StockError(
             _("There is no %(item)s in stock to allocate.") % {"item": line.item.name},
             code="no_stock",
         )
     return made
+
+
+def _refuse_if_only_expired(item, balances):
+    """Say so when what is there has expired, rather than that nothing is there."""
+    if balances.filter(expiry.expired(), quantity__gt=F("reserved")).exists():
+        raise StockError(
+            _(
+                "Not enough %(item)s that has not expired: expired goods are never allocated "
+                "or handed out. Dispose of them from the expired stock list."
+            )
+            % {"item": item.name},
+            code="expired",
+        )
 
 
 def _warehouse_holding(lot, quantity):
@@ -427,10 +444,13 @@ def distribute(
 
 
 def _pick_lots(item, location, quantity):
-    """Earliest expiry first from what is free at `location`; StockError if not enough."""
+    """Earliest usable expiry first from what is free at `location` (expired lots never go
+    out); StockError if not enough."""
     parts, left = [], quantity
     balances = (
-        Balance.objects.filter(item=item, location=location, quantity__gt=F("reserved"))
+        Balance.objects.filter(
+            expiry.usable(), item=item, location=location, quantity__gt=F("reserved")
+        )
         .select_related("lot__item")
         .order_by(F("lot__expiry").asc(nulls_last=True), "lot_id")
     )
@@ -440,6 +460,7 @@ def _pick_lots(item, location, quantity):
         left -= take
         if left == 0:
             return parts
+    _refuse_if_only_expired(item, Balance.objects.filter(item=item, location=location))
     raise StockError(
         _("Only %(n)s %(item)s are free at %(location)s.")
         % {"n": quantity - left, "item": item.name, "location": location.name},

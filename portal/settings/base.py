@@ -661,3 +661,8 @@ VOLUNTEERS_STAR_THRESHOLDS = [
 # Working days (Monday to Friday; public holidays are not counted out) a published star
 # application stays on public notice before it is granted.
 VOLUNTEERS_STAR_NOTICE_DAYS = int(env("VOLUNTEERS_STAR_NOTICE_DAYS", "5"))
+
+# --- supplies: expiry (issue 15) ---
+# Lots expiring within this many days (Beijing dates) are flagged on the warehouse's and the
+# communities' dashboards; they go out first anyway (earliest usable expiry first).
+DONATIONS_EXPIRY_WARNING_DAYS = int(env("DONATIONS_EXPIRY_WARNING_DAYS", "30"))

@@ -111,6 +111,8 @@ def test_no_viewset_has_a_delete_url_unless_its_model_may_be_deleted():
 def world(community, compound, post, coordinator, subdistrict_admin):
     """One record of every model a viewset shows, in the coordinator's community, made by the
     services the way the portal makes them."""
+    from donations.services import safety_stock
+
     keeper = make_user(roles.WAREHOUSE, username="keeper")
     warehouse = Location.objects.create(name="街道物资仓库", kind=Location.Kind.WAREHOUSE)
     masks = Item.objects.create(name="医用外科口罩", category=Item.Category.MASKS, unit="只")
@@ -196,6 +198,7 @@ def world(community, compound, post, coordinator, subdistrict_admin):
         supply_request,
         dispatch,
         distribution,
+        safety_stock.set_level(community, masks, 5, user=coordinator),
         AuditEvent.objects.filter(communities=community).first(),  # confirming attendance
     ]
     return {type(record): record for record in records}

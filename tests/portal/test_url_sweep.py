@@ -122,6 +122,10 @@ FILL = {
     "donations_admin:dispatch_pdf": {"pk": "dispatch"},
     "donations_admin:confirm_receipt": {"pk": "dispatch"},
     "donations_admin:adjust": {"pk": "balance"},
+    "donations_admin:return_to_donor": {"pk": "balance"},
+    "donations_admin:donor_return_pdf": {"pk": "donor_return"},
+    "donations_admin:recall": {"pk": "lot"},
+    "donations:closing_letter": {"pk": "pledge"},
     "assistance_admin:request": {"pk": "help_request"},
     "volunteers_admin:shift_suggestions": {"pk": "shift"},
     "volunteers_admin:full_id_number": {"pk": "profile"},
@@ -306,6 +310,10 @@ ALLOWED = {
         "donations_admin:release",
         "donations_admin:dispatch_pdf",
         "donations_admin:adjust",
+        "donations_admin:return_to_donor",
+        "donations_admin:donor_return_pdf",
+        "donations_admin:recall",
+        "donations.SafetyStock",
         "donations.Donor",
         "donations.Pledge",
         "donations.Receipt",
@@ -454,6 +462,10 @@ def build_world():
     from donations.models import Movement
 
     movement = Movement.objects.filter(lot=lot).first()
+    from donations.services import recalls, safety_stock
+
+    donor_return = recalls.return_to_donor(lot, warehouse, 1, user=keeper, reason="包装破损")
+    level = safety_stock.set_level(community, masks, 5, user=coordinator)
 
     # household A's help request, fulfilled from stock and given to volunteer A
     from assistance import services as assistance
@@ -563,6 +575,7 @@ def build_world():
         "movement": movement,
         "supply_request": supply_request,
         "allocation": allocation,
+        "donor_return": donor_return,
         "dispatch": dispatch,
         "distribution": distribution,
         "help_request": help_request,
@@ -669,6 +682,7 @@ def build_world():
         "donations.SupplyRequest": supply_request,
         "donations.Dispatch": dispatch,
         "donations.Distribution": distribution,
+        "donations.SafetyStock": level,
         "wagtailcore.Page": draft_notice,
         "wagtailcore.Collection": collection,
         "wagtailcore.Site": Site.objects.first(),

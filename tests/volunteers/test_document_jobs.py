@@ -38,7 +38,12 @@ def _empty_private_storage():
 def served(volunteer, shift):
     """李晓红 served five hours on the gate shift; returns the period around it as ISO dates."""
     signup = services.sign_up(volunteer, shift)
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup,
+        check_in_at=shift.start,
+        check_out_at=shift.end,
+        status=Attendance.Status.CONFIRMED,  # only confirmed hours are certified
+    )
     day = timezone.localtime(shift.start).date()
     return {"start": (day - timedelta(days=1)).isoformat(), "end": day.isoformat()}
 
@@ -233,7 +238,12 @@ def test_the_party_report_job_makes_a_pdf_per_work_unit_and_a_spreadsheet(
             community=community, is_party_member=True, work_unit=unit, real_name=name
         )
         signup = services.sign_up(member, shift)
-        Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+        Attendance.objects.create(
+            signup=signup,
+            check_in_at=shift.start,
+            check_out_at=shift.end,
+            status=Attendance.Status.CONFIRMED,  # only confirmed hours are certified
+        )
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
             reverse("volunteers_admin:party_report_job"), {**served, "work_unit": ""}

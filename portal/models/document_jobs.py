@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.bounds import MAX_BALANCE, max_value
+from portal.bounds import MAX_BALANCE, MAX_SORT_ORDER, max_value
 
 
 def _private_storage():
@@ -65,7 +65,7 @@ class DocumentJob(models.Model):
     # for the audit record of each download
     result = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    runs = models.PositiveSmallIntegerField(default=0)
+    runs = models.PositiveSmallIntegerField(default=0, validators=[max_value(MAX_SORT_ORDER)])
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -92,5 +92,16 @@ def test_reissuing_from_the_card_page_revokes_the_old_code(client, volunteer):
     assert client.get(second).status_code == 200
 
 
-def test_star_level_is_a_hook_that_shows_nothing_until_wired(volunteer):
-    assert cards.star_level_for(volunteer) is None
+def test_the_card_shows_the_granted_star_level(volunteer):
+    from volunteers.models import StarApplication
+
+    assert not cards.star_level_for(volunteer)
+    StarApplication.objects.create(
+        profile=volunteer,
+        community=volunteer.community,
+        level=1,
+        minutes=100 * 60,
+        serial="XJ-TEST-1",
+        status=StarApplication.Status.GRANTED,
+    )
+    assert cards.star_level_for(volunteer) == 1

@@ -68,7 +68,11 @@ def add_shifts(community, compound, volunteer, n):
         served = ShiftFactory(task=task, start=before, end=before + timedelta(hours=4))
         signup = SignupFactory(shift=served, profile=volunteer)
         Attendance.objects.create(
-            signup=signup, check_in_at=before, check_out_at=before + timedelta(hours=4), minutes=240
+            signup=signup,
+            check_in_at=before,
+            check_out_at=before + timedelta(hours=4),
+            minutes=240,
+            status=Attendance.Status.CONFIRMED,
         )
 
 

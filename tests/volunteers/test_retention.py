@@ -57,7 +57,12 @@ def _served(profile, community, days_ago):
     )
     signup = SignupFactory(shift=shift, profile=profile)
     Signup.objects.filter(pk=signup.pk).update(created_at=_ago(days_ago + 1))
-    Attendance.objects.create(signup=signup, check_in_at=shift.start, check_out_at=shift.end)
+    Attendance.objects.create(
+        signup=signup,
+        check_in_at=shift.start,
+        check_out_at=shift.end,
+        status=Attendance.Status.CONFIRMED,
+    )
     return shift
 
 

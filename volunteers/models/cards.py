@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import MAX_BALANCE, max_value
+
 from .profiles import VolunteerProfile
 
 
@@ -17,7 +19,9 @@ class VolunteerCard(models.Model):
     profile = models.OneToOneField(
         VolunteerProfile, on_delete=models.CASCADE, related_name="card", verbose_name=_("volunteer")
     )
-    version = models.PositiveIntegerField(_("card version"), default=1)
+    version = models.PositiveIntegerField(
+        _("card version"), default=1, validators=[max_value(MAX_BALANCE)]
+    )
     issued_at = models.DateTimeField(_("issued at"), auto_now=True)
 
     class Meta:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import MAX_BALANCE, max_value
+
 from .profiles import VolunteerProfile
 
 
@@ -39,7 +41,9 @@ class MessageBatch(models.Model):
     # the audience's kind and key in services.messages.AUDIENCES ("community", 12), and how it
     # read when sent
     audience = models.CharField(_("audience"), max_length=20, default="community")
-    audience_key = models.PositiveIntegerField(_("audience key"))
+    audience_key = models.PositiveIntegerField(
+        _("audience key"), validators=[max_value(MAX_BALANCE)]
+    )
     audience_label = models.CharField(_("sent to"), max_length=120)
     # {"skills": [ids], "on_duty_week": bool}
     filters = models.JSONField(_("filters"), default=dict, blank=True)
@@ -58,7 +62,9 @@ class MessageBatch(models.Model):
         verbose_name=_("urgent notice"),
     )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
-    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    recipient_count = models.PositiveIntegerField(
+        _("recipients"), default=0, validators=[max_value(MAX_BALANCE)]
+    )
 
     class Meta:
         verbose_name = _("message to volunteers")

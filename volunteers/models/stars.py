@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.bounds import MAX_SCORE, MAX_TOTAL_MINUTES, max_value
+
 from .profiles import VolunteerProfile
 
 
@@ -39,9 +41,11 @@ class StarApplication(models.Model):
     community = models.ForeignKey(
         "portal.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
     )
-    level = models.PositiveSmallIntegerField(_("star level"))
+    level = models.PositiveSmallIntegerField(_("star level"), validators=[max_value(MAX_SCORE)])
     # Confirmed minutes when the threshold was reached (a snapshot for the notice).
-    minutes = models.PositiveIntegerField(_("minutes served"))
+    minutes = models.PositiveIntegerField(
+        _("minutes served"), validators=[max_value(MAX_TOTAL_MINUTES)]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -201,6 +201,38 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class RemovalForm(forms.Form):
+    """Why a coordinator takes a person off a shift: a short choice, and words of her own
+    (required for "other"). `reason()` is the text the person is told and the trail keeps."""
+
+    WHY = [
+        ("sick", _("Ill")),
+        ("unavailable", _("Cannot come (something came up)")),
+        ("unreachable", _("Cannot be reached")),
+        ("other", _("Other")),
+    ]
+    why = forms.ChoiceField(label=_("Reason"), choices=WHY, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Details"),
+        max_length=150,
+        required=False,
+        help_text=_('Told to the person; required for "Other".'),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("why") == "other" and not data.get("note", "").strip():
+            self.add_error("note", _("Say why the person is taken off the shift."))
+        return data
+
+    def reason(self):
+        label = str(dict(self.WHY)[self.cleaned_data["why"]])
+        note = self.cleaned_data["note"].strip()
+        if self.cleaned_data["why"] == "other":
+            return note
+        return _("%(why)s: %(note)s") % {"why": label, "note": note} if note else label
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=pgettext_lazy("period start", "From"), widget=DateInput())
     end = forms.DateField(label=_("Until"), widget=DateInput())

@@ -114,14 +114,24 @@ def test_a_coordinator_staffs_the_week(
     invited = Signup.objects.get(shift=later, status="invited")
     assert invited.profile != outsider
 
-    # 4. A volunteer calls in sick: removed from tomorrow's shift, the place is open again.
+    # 4. A volunteer calls in sick: she takes him off tomorrow's shift, saying why; she is told
+    # whom she took off which shift, the place is open again, and he is not offered first.
     browser.get(f"{live_server.url}/admin/volunteering/shifts/{tomorrow.pk}/people/")
     assert "吴生病" in page_text(browser)
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=remove] ~ button"))
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "移出班次"))
+    assert "吴生病" in page_text(browser)
+    assert_fits(browser)
+    _shot(browser, "4-why")
+    browser.find_element(By.CSS_SELECTOR, "input[name=why][value=sick]").click()
+    browser.find_element(By.NAME, "note").send_keys("发烧")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.no"))
     page = page_text(browser)
-    assert "已报 0 人，共需 2 人" in page and "已取消" in page
+    assert f"吴生病 已从 {tomorrow} 移出" in page
+    assert "已报 0 人，共需 2 人" in page and "生病：发烧" in page
     tomorrow.refresh_from_db()
     assert tomorrow.places_left == 2
+    first = browser.find_element(By.CSS_SELECTOR, "#id_profile option")
+    assert first.text != "吴生病"
     assert_fits(browser)
     _shot(browser, "4-removed")
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.accounts.adapter import MobileField
+from portal.forms import choose_the_only_one
 from portal.models import Community, Compound
 from portal.scoping import communities_for
 from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
@@ -259,7 +260,7 @@ class AutoAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities_for(user)
+        choose_the_only_one(self.fields["community"], communities_for(user))
 
     def clean(self):
         data = super().clean()

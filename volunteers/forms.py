@@ -214,7 +214,7 @@ class RemovalForm(forms.Form):
     ]
     why = forms.ChoiceField(label=_("Reason"), choices=WHY, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Details"),
+        label=_("Details of the reason"),
         max_length=150,
         required=False,
         help_text=_('Told to the person; required for "Other".'),

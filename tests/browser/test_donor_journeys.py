@@ -135,21 +135,28 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     _submit(browser)
     pledge = Pledge.objects.get()
     assert browser.current_url == live_server.url + reverse("donations:pledge", args=[pledge.pk])
-    services.verify_donor(donor, user=warehouse_keeper)
-    # The warehouse receives 4,800 and rejects 200, with the reason.
-    services.receive(
-        pledge,
-        warehouse,
-        [
-            {
-                "pledge_line": pledge.lines.get(),
-                "accepted": 4800,
-                "rejected": 200,
-                "reason": "非医用级",
-            }
-        ],  # fmt: skip
-        user=warehouse_keeper,
-    )
+    checks(browser, "pledge")
+
+    # The warehouse keeper verifies the firm, then receives 4,800 and rejects 200, with the
+    # reason, on the back office's pages.
+    sign_in(browser, warehouse_keeper)
+    browser.get(live_server.url + reverse("donations_admin:verify_donor", args=[donor.pk]))
+    checks(browser, "verify a donor")
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    donor.refresh_from_db()
+    assert donor.verified
+    browser.get(live_server.url + reverse("donations_admin:receive", args=[pledge.pk]))
+    checks(browser, "receive")
+    line = pledge.lines.get()
+    Select(browser.find_element(By.NAME, "location")).select_by_value(str(warehouse.pk))
+    for name, value in (("accepted", "4800"), ("rejected", "200"), ("reason", "非医用级")):
+        field = browser.find_element(By.NAME, f"{name}-{line.pk}")
+        field.clear()
+        field.send_keys(value)
+    _submit(browser, field)
+    receipt = pledge.receipts.get()
+    assert receipt.lines.get().accepted == 4800
+    sign_in(browser, rep)
     request = services.request_supplies(community, [(masks, 1000)], purpose="卡口", user=coordinator)  # fmt: skip
     note = services.dispatch(
         services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper

@@ -104,3 +104,14 @@ def test_cancelling_a_shift_asks_why_and_names_the_shift(client, coordinator, on
     assert shift.cancelled_at is not None and shift.cancel_reason == "暴雨"
     assert str(shift) in response.content.decode()
     assert Signup.objects.get(pk=on_shift.pk).end_reason == "暴雨"
+
+
+def test_the_reason_goes_with_the_persons_data(coordinator, volunteer, on_shift):
+    from portal.personal_data import collect
+    from volunteers.services.profiles import anonymise_profile
+
+    services.remove_from_shift(on_shift, coordinator, "生病：发烧")
+    shifts = next(s for s in collect(volunteer.user) if s.key == "shifts")
+    assert any("生病：发烧" in str(cell) for row in shifts.rows for cell in row)
+    anonymise_profile(volunteer)
+    assert Signup.objects.get(pk=on_shift.pk).end_reason == ""

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from portal.bounds import MAX_QUANTITY
+from portal.forms import choose_the_only_one
 from portal.models import Compound
 from portal.scoping import communities_for
 from portal.validators import validate_phone
@@ -220,10 +221,12 @@ class HelpRequestForm(WithItemLines, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         communities = communities_for(user)
-        self.fields["community"].queryset = communities
-        self.fields["compound"].queryset = Compound.objects.filter(
-            community__in=communities
-        ).select_related("community")
+        # staff of one community (or a community with one compound) find it chosen already
+        choose_the_only_one(self.fields["community"], communities)
+        choose_the_only_one(
+            self.fields["compound"],
+            Compound.objects.filter(community__in=communities).select_related("community"),
+        )
 
 
 class OwnHelpRequestForm(WithItemLines, forms.Form):

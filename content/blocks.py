@@ -12,6 +12,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from portal import naming
+
 
 class HeadingBlock(blocks.StructBlock):
     heading_text = blocks.CharBlock(label=_("heading"), classname="title", required=True)
@@ -154,9 +156,8 @@ def thanked_name_and_link(value):
     links to its donations; otherwise the editor's consent box and link decide."""
     if not value.get("consent"):
         return False, None
-    from donations.services import public_donor
-
-    may_name, donor_url = public_donor(value.get("name"))
+    # the rules of the apps that keep consents (donations registers the donors')
+    may_name, donor_url = naming.may_name(value.get("name"))
     if not may_name:
         return False, None
     return True, donor_url or value.get("link") or None

@@ -10,6 +10,10 @@ from content.cache import bump_content_version
 def connect():
     from wagtail.models import Page, PageViewRestriction
 
+    from portal.naming import public_names_changed
+
+    from .services.stories import _names_changed
+
     page_published.connect(bump_content_version, dispatch_uid="content-version-publish")
     page_unpublished.connect(bump_content_version, dispatch_uid="content-version-unpublish")
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid="content-version-delete")
@@ -22,6 +26,9 @@ def connect():
             sender=PageViewRestriction,
             dispatch_uid=f"content-version-restriction-{name}",
         )
+    # A firm withdrew its consent to be named (donations says so): the stories thanking it
+    # drop the name from their search text and cached copies.
+    public_names_changed.connect(_names_changed, dispatch_uid="content-stories-naming")
 
 
 def _page_deleted(sender, **kwargs):

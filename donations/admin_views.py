@@ -20,6 +20,7 @@ from assistance.services import address_visible_to_staff
 from portal import audit
 from portal.admin import show_error
 from portal.bounds import MAX_QUANTITY
+from portal.forms import choose_the_only_one
 from portal.importexport import spreadsheet_response
 from portal.models import Post
 from portal.params import get_object_or_404, parse_id, parse_ids
@@ -27,7 +28,7 @@ from portal.pdf import pdf_response
 from portal.scoping import communities_for, community_ids, get_scoped_or_404, scope
 
 from . import documents, services
-from .forms import PledgeForm, PledgeLineFormSet, choose_the_only_one
+from .forms import PledgeForm, PledgeLineFormSet
 from .models import (
     Allocation,
     Balance,

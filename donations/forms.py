@@ -12,16 +12,6 @@ from portal.validators import normalize_uscc, validate_uscc
 from portal.widgets import DateInput
 
 
-def choose_the_only_one(field, queryset):
-    """Offer `queryset` in a choice field; when it holds one record (a coordinator of one
-    community), that record is chosen already and the empty choice is gone."""
-    field.queryset = queryset
-    only = list(queryset[:2])
-    if len(only) == 1:
-        field.initial = only[0].pk
-        field.empty_label = None
-
-
 class DonorForm(forms.ModelForm):
     class Meta:
         model = Donor

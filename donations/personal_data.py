@@ -12,6 +12,7 @@ from portal import audit
 from portal.personal_data import Section
 
 from .models import Donor, DonorRepresentative, Pledge
+from .naming import announce
 
 ERASED_DONOR_NAME = "已注销的个人捐赠者"
 
@@ -72,6 +73,7 @@ def erase(user):
     for donor in own:
         if donor.representatives.exclude(user=user).exists():
             continue
+        announce({donor.name})  # stories that named the donor drop the name
         Donor.objects.filter(pk=donor.pk).update(
             name=ERASED_DONOR_NAME,
             contact_name="",

@@ -41,6 +41,7 @@ ACTIONS = {
     "volunteers.identity.change": _("Identity details changed"),
     "volunteers.id_number.view": _("Full ID number viewed"),
     "volunteers.attendance.confirm": _("Attendance confirmed"),
+    "volunteers.signup.remove": _("Removed from a shift"),
     "volunteers.attendance.correct": _("Attendance corrected"),
     "volunteers.attendance.no_show": _("Marked as no-show"),
     "volunteers.attendance.undo": _("Scan undone by the volunteer"),

@@ -20,6 +20,12 @@ def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+def site_domain():
+    """SITE_URL's host name: the stable domain of identifiers that must never change (calendar
+    event UIDs), whatever Host header a request came with."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def site_url(name, *args, **kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         return absolute(reverse(name, args=args or None, kwargs=kwargs or None))

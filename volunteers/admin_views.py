@@ -27,7 +27,7 @@ from portal.scoping import get_scoped_or_404, scope
 
 from . import matching, services, views
 from .availability import availability_display
-from .forms import AutoAssignForm, PeriodForm, ReasonForm
+from .forms import AutoAssignForm, PeriodForm, ReasonForm, RemovalForm
 from .models import Attendance, Shift, Signup, VolunteerProfile
 
 
@@ -123,13 +123,14 @@ def shift_people(request, pk):
                 messages.success(request, _("Invitation sent."))
             elif action == "cancel":
                 services.cancel_shift(shift, request.user, request.POST.get("reason", ""))
-                messages.success(request, _("The shift is cancelled and its people are told."))
+                messages.success(
+                    request,
+                    _("%(shift)s is cancelled and its people are told.") % {"shift": shift},
+                )
             else:
+                # taking a person off asks why first: remove_signup
                 signup = get_object_or_404(Signup, pk=request.POST.get("signup"), shift=shift)
-                if action == "remove":
-                    services.remove_from_shift(signup, request.user, request.POST.get("reason", ""))
-                    messages.success(request, _("Removed; the place is open again."))
-                elif action == "confirm":
+                if action == "confirm":
                     services.confirm_attendance(signup, request.user)
                     messages.success(request, _("Attendance confirmed."))
                 elif action == "no_show":
@@ -143,25 +144,57 @@ def shift_people(request, pk):
         .select_related("profile", "attendance")
         .order_by("status", "pk")
     )
-    candidates = (
-        scope(
-            VolunteerProfile.objects.filter(
-                status=VolunteerProfile.Status.VERIFIED, community=shift.task.community
-            ),
-            request.user,
-        )
-        .exclude(signups__shift=shift, signups__status__in=Signup.EXPECTED)
-        .order_by("real_name")[:200]
-    )
+    people = scope(
+        VolunteerProfile.objects.filter(
+            status=VolunteerProfile.Status.VERIFIED, community=shift.task.community
+        ),
+        request.user,
+    ).exclude(signups__shift=shift, signups__status__in=Signup.EXPECTED)
+    # who was taken off, withdrew or declined is never offered first again (Signup.ENDED);
+    # listed apart at the end, should the coordinator really want them back
+    ended = Signup.objects.ended().filter(shift=shift).values("profile_id")
     return render(
         request,
         "volunteers/admin/shift_people.html",
         {
             "shift": shift,
             "signups": signups,
-            "candidates": candidates,
+            "candidates": people.exclude(pk__in=ended).order_by("real_name")[:200],
+            "ended_candidates": people.filter(pk__in=ended).order_by("real_name")[:50],
             "started": shift.start <= timezone.now(),
         },
+    )
+
+
+@permission_required("volunteers.change_shift", raise_exception=True)
+def remove_signup(request, pk):
+    """Take a person off a shift, saying why (journey 2, a volunteer calls in sick)."""
+    signup = get_scoped_or_404(
+        request.user,
+        Signup.objects.select_related("shift__task__community", "shift__task__post", "profile"),
+        pk=pk,
+    )
+    shift = signup.shift
+    if not signup.is_expected:
+        messages.error(request, _("This person is not on the shift."))
+        return redirect("volunteers_admin:shift_people", pk=shift.pk)
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_from_shift(signup, request.user, form.reason())
+        except services.VolunteerError as error:
+            show_error(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is taken off %(shift)s; the place is open again.")
+                % {"name": signup.profile.real_name, "shift": shift},
+            )
+        return redirect("volunteers_admin:shift_people", pk=shift.pk)
+    return render(
+        request,
+        "volunteers/admin/remove_signup.html",
+        {"signup": signup, "shift": shift, "form": form},
     )
 
 

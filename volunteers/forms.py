@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.accounts.adapter import MobileField
+from portal.forms import choose_the_only_one
 from portal.models import Community, Compound
 from portal.scoping import communities_for
 from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
@@ -201,6 +202,38 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class RemovalForm(forms.Form):
+    """Why a coordinator takes a person off a shift: a short choice, and words of her own
+    (required for "other"). `reason()` is the text the person is told and the trail keeps."""
+
+    WHY = [
+        ("sick", _("Ill")),
+        ("unavailable", _("Cannot come (something came up)")),
+        ("unreachable", _("Cannot be reached")),
+        ("other", _("Other")),
+    ]
+    why = forms.ChoiceField(label=_("Reason"), choices=WHY, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Details of the reason"),
+        max_length=150,
+        required=False,
+        help_text=_('Told to the person; required for "Other".'),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("why") == "other" and not data.get("note", "").strip():
+            self.add_error("note", _("Say why the person is taken off the shift."))
+        return data
+
+    def reason(self):
+        label = str(dict(self.WHY)[self.cleaned_data["why"]])
+        note = self.cleaned_data["note"].strip()
+        if self.cleaned_data["why"] == "other":
+            return note
+        return _("%(why)s: %(note)s") % {"why": label, "note": note} if note else label
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=pgettext_lazy("period start", "From"), widget=DateInput())
     end = forms.DateField(label=_("Until"), widget=DateInput())
@@ -227,7 +260,7 @@ class AutoAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities_for(user)
+        choose_the_only_one(self.fields["community"], communities_for(user))
 
     def clean(self):
         data = super().clean()

@@ -78,7 +78,8 @@ def sections(user):
                 signup.shift.task.community.name,
                 signup.shift.start,
                 signup.shift.end,
-                signup.get_status_display(),
+                # with the coordinator's reason when she took the person off
+                " · ".join(filter(None, [str(signup.get_status_display()), signup.end_reason])),
                 served.check_in_at if served else None,
                 served.check_out_at if served else None,
                 served.hours if served else None,

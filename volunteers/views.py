@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import tokens
-from portal.links import site_url
+from portal.links import site_domain, site_url
 from portal.models import Community, Post
 from portal.pagecache import public_cache
 from portal.paging import page_without_count
@@ -454,11 +454,13 @@ def calendar(request, token):
     signups = Signup.objects.filter(
         profile=profile, status="confirmed", shift__end__gte=since, shift__cancelled_at__isnull=True
     ).select_related("shift__task__community", "shift__task__post__compound")
-    host = request.get_host()
+    # UIDs on SITE_URL's domain: the same event keeps its UID whatever Host the feed was
+    # fetched with, and a client's Host header never gets into the file
+    domain = site_domain()
     for signup in signups:
         shift, task = signup.shift, signup.shift.task
         event = Event()
-        event.add("uid", f"volunteer-signup-{signup.pk}@{host}")
+        event.add("uid", f"volunteer-signup-{signup.pk}@{domain}")
         event.add("summary", f"{task.title} · {task.place_name}".strip(" ·"))
         event.add("dtstart", shift.start)
         event.add("dtend", shift.end)

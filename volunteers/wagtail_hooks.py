@@ -374,6 +374,7 @@ def register_urls():
         path("profiles/<int:pk>/review/", admin_views.review_profile, name="review_profile"),
         path("profiles/<int:pk>/id-number/", admin_views.full_id_number, name="full_id_number"),
         path("shifts/<int:pk>/people/", admin_views.shift_people, name="shift_people"),
+        path("signups/<int:pk>/remove/", admin_views.remove_signup, name="remove_signup"),
         path(
             "attendance/<int:pk>/correct/",
             admin_views.correct_attendance,

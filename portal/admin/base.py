@@ -38,6 +38,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
+from django.forms import ModelMultipleChoiceField
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property, lazy
@@ -51,6 +52,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from portal import audit
+from portal.forms import choose_the_only_one
 from portal.scoping import scope
 
 SCOPING_ATTRIBUTES = ("community_lookup", "donor_lookup", "owner_lookup", "warehouse_visible")
@@ -60,12 +62,16 @@ def is_scoped_model(model):
     return any(getattr(model, name, None) for name in SCOPING_ATTRIBUTES)
 
 
-def scope_choices(fields, user):
-    """Limit every related-record choice field to the records the user may see."""
+def scope_choices(fields, user, *, preselect=False):
+    """Limit every related-record choice field to the records the user may see. With
+    `preselect` (forms, not filters), a required single choice that leaves one record (the
+    coordinator's one community) has it chosen already."""
     for field in fields.values():
         queryset = getattr(field, "queryset", None)
         if queryset is not None and is_scoped_model(queryset.model):
             field.queryset = scope(queryset, user)
+            if preselect and field.required and not isinstance(field, ModelMultipleChoiceField):
+                choose_the_only_one(field)
 
 
 # --- Helpers for the custom admin views ------------------------------------------------------
@@ -147,7 +153,7 @@ class ScopedViewMixin:
 
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
-        scope_choices(form.fields, self.request.user)
+        scope_choices(form.fields, self.request.user, preselect=True)
         return form
 
     def _get_custom_column(self, field_name, column_class=Column, **kwargs):

@@ -1,10 +1,12 @@
 """Steps the journey tests share: what the page says, whether it fits a phone, a tap that
-sends a form."""
+sends a form or follows a link, and the quality gates on each kind of page a journey visits."""
 
 from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
+
+from .quality import assert_accessible, assert_valid_html
 
 
 def page_text(browser):
@@ -20,8 +22,9 @@ def assert_fits(browser):
 
 
 def click_and_wait(browser, element):
-    """Tap a button that sends a form, then wait for the next page before the test looks at
-    the database."""
+    """Tap a button or link that loads another page, then wait for that page (loaded) before
+    the test looks at the database or the screen."""
+    page = browser.find_element(By.TAG_NAME, "html")
     # in the middle of the screen, clear of the admin's sticky bars
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     try:
@@ -30,4 +33,59 @@ def click_and_wait(browser, element):
         # headless Chromium reports the admin's last button below its 900 px window at 375 px;
         # a person taps it (the screenshots show it on screen)
         browser.execute_script("arguments[0].click()", element)
-    WebDriverWait(browser, 20).until(staleness_of(element))
+    WebDriverWait(browser, 20).until(staleness_of(page))
+    WebDriverWait(browser, 20).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
+
+
+def submit(browser, form_css="main form", element=None):
+    """Send a form by its submit button: the first of `form_css`, or that of `element`'s form."""
+    if element is not None:
+        form = element.find_element(By.XPATH, "./ancestor::form[1]")
+        button = form.find_element(By.CSS_SELECTOR, "[type=submit]")
+    else:
+        button = browser.find_element(By.CSS_SELECTOR, f"{form_css} [type=submit]")
+    click_and_wait(browser, button)
+
+
+def wait_for_url(browser, fragment):
+    WebDriverWait(browser, 20).until(lambda b: fragment in b.current_url)
+
+
+def page_html(browser):
+    """The page as the browser holds it, as a document the Nu checker reads."""
+    return "<!DOCTYPE html>\n" + browser.execute_script("return document.documentElement.outerHTML")
+
+
+class PageChecks:
+    """The quality gates on every kind of page a journey visits: axe-core at once, on the page
+    as shown; the Nu HTML checker on all of them in one run at the end (`assert_valid`)."""
+
+    def __init__(self):
+        self.pages = {}
+
+    def __call__(self, browser, kind):
+        if kind in self.pages:
+            return
+        assert_accessible(browser)
+        self.pages[kind] = page_html(browser)
+
+    def assert_valid(self):
+        assert self.pages, "the journey checked no page"
+        assert_valid_html(self.pages)
+
+
+def screenshot(browser, folder, name, *, whole_page=False):
+    """Save what the phone shows as `folder/name.png` (for a person to look at); with
+    `whole_page`, the window is made as tall as the page first."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if whole_page:
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(
+            browser.execute_script("return window.innerWidth"), max(900, min(height, 4000))
+        )
+    browser.save_screenshot(str(folder / f"{name}.png"))

@@ -11,39 +11,34 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from donations import services, sharing
-from donations.models import Dispatch, Distribution, Item, Location, Pledge
+from donations.models import (
+    Allocation,
+    Dispatch,
+    Distribution,
+    Item,
+    Location,
+    Pledge,
+    SupplyRequest,
+)
 from portal import sms
 from portal.models import User
 from tests.factories import DonorFactory, make_uscc
+
+from .steps import PageChecks, assert_fits, click_and_wait, screenshot, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/donors")  # noqa: S108 - screenshots for a person to look at
 
 
-def _fits(browser):
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth"
-    )
-    assert overflow <= 0, browser.current_url
-
-
 def _submit(browser, element=None):
-    """Submit the form (of `element`, else the page's submit button) and wait for the next page."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    if element is None:
-        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    else:
-        element.submit()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    submit(browser, "form", element)
 
 
 def _shot(browser, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+    screenshot(browser, SHOTS, name)
 
 
 def _pdf(client, url, name):
@@ -58,20 +53,20 @@ def _pdf(client, url, name):
 def test_journey_3_a_firm_donates_masks_and_follows_them(
     browser, live_server, sign_in, client, community, coordinator, warehouse_keeper, post
 ):
+    checks = PageChecks()
     masks = Item.objects.create(name="医用外科口罩", category="masks", unit="只")
     warehouse = Location.objects.create(name="街道物资仓库", kind="warehouse")
     Location.objects.create(name="民岳家园物资点", kind="community", community=community)
 
     # A visitor taps "登记为捐赠方" and is asked to sign up, the destination kept.
     browser.get(live_server.url + reverse("donations:index"))
-    link = browser.find_element(By.LINK_TEXT, "登记为捐赠方")
-    page = browser.find_element(By.TAG_NAME, "html")
-    link.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    checks(browser, "donations")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "登记为捐赠方"))
     assert "/accounts/signup/" in browser.current_url
     assert "next=/donations/donor/register/" in browser.current_url
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "j3-1-signup")
+    checks(browser, "sign-up")
     # She signs up by phone (the code comes by SMS) and lands back on the registration form.
     browser.find_element(By.NAME, "phone").send_keys("13911110000")
     _submit(browser)
@@ -81,6 +76,7 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     _submit(browser)
     assert browser.current_url == live_server.url + reverse("donations:donor_register")
     assert browser.find_element(By.TAG_NAME, "h1").text == "登记为捐赠方"
+    checks(browser, "register a donor")
     rep = User.objects.get(phone="13911110000")
 
     # She registers the firm; a wrong code is said beside its field.
@@ -98,8 +94,9 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     assert len(browser.find_elements(By.CSS_SELECTOR, ".errorlist, .form-errors")) == 1
     assert len(field.find_elements(By.TAG_NAME, "li")) == 1  # what is wrong, said once
     assert "选填" not in field.find_element(By.TAG_NAME, "label").text
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "j3-2-register-error")
+    checks(browser, "register a donor, with errors")
 
     # She corrects it and is registered, waiting for the subdistrict to verify the firm.
     code = browser.find_element(By.NAME, "credit_code")
@@ -110,6 +107,7 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
         By.TAG_NAME, "main"
     ).text
     assert "等待核验" in browser.find_element(By.TAG_NAME, "main").text
+    checks(browser, "my donations")
     donor = rep.donor_representations.get().donor
     assert donor.public_name_consent
 
@@ -124,32 +122,41 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     problems = browser.find_element(By.CSS_SELECTOR, ".bad-banner").text
     assert "42" in problems and "不存在的物资" in problems
     assert not Pledge.objects.exists()
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "j3-2b-spreadsheet-error")
+    checks(browser, "spreadsheet with errors")
 
     # She pledges 5,000 masks on the form instead.
     browser.get(live_server.url + reverse("donations:pledge_new", args=[donor.pk]))
+    checks(browser, "pledge form")
     Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
     browser.find_element(By.NAME, "lines-0-quantity").send_keys("5000")
     browser.find_element(By.NAME, "lines-0-lot_number").send_keys("M1")
     _submit(browser)
     pledge = Pledge.objects.get()
     assert browser.current_url == live_server.url + reverse("donations:pledge", args=[pledge.pk])
-    services.verify_donor(donor, user=warehouse_keeper)
-    # The warehouse receives 4,800 and rejects 200, with the reason.
-    services.receive(
-        pledge,
-        warehouse,
-        [
-            {
-                "pledge_line": pledge.lines.get(),
-                "accepted": 4800,
-                "rejected": 200,
-                "reason": "非医用级",
-            }
-        ],  # fmt: skip
-        user=warehouse_keeper,
-    )
+    checks(browser, "pledge")
+
+    # The warehouse keeper verifies the firm, then receives 4,800 and rejects 200, with the
+    # reason, on the back office's pages.
+    sign_in(browser, warehouse_keeper)
+    browser.get(live_server.url + reverse("donations_admin:verify_donor", args=[donor.pk]))
+    checks(browser, "verify a donor")
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    donor.refresh_from_db()
+    assert donor.verified
+    browser.get(live_server.url + reverse("donations_admin:receive", args=[pledge.pk]))
+    checks(browser, "receive")
+    line = pledge.lines.get()
+    Select(browser.find_element(By.NAME, "location")).select_by_value(str(warehouse.pk))
+    for name, value in (("accepted", "4800"), ("rejected", "200"), ("reason", "非医用级")):
+        field = browser.find_element(By.NAME, f"{name}-{line.pk}")
+        field.clear()
+        field.send_keys(value)
+    _submit(browser, field)
+    receipt = pledge.receipts.get()
+    assert receipt.lines.get().accepted == 4800
+    sign_in(browser, rep)
     request = services.request_supplies(community, [(masks, 1000)], purpose="卡口", user=coordinator)  # fmt: skip
     note = services.dispatch(
         services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
@@ -162,8 +169,9 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     browser.get(live_server.url + reverse("donations:pledge", args=[pledge.pk]))
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "4800" in page and "非医用级" in page and "民岳家园社区" in page
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "j3-3-pledge")
+    checks(browser, "pledge")
     client.force_login(rep)
     receipt = pledge.receipts.get()
     text = _pdf(client, reverse("donations:receipt_pdf", args=[receipt.pk]), "j3-receipt")
@@ -176,18 +184,19 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     browser.get(sharing.shared_url(pledge).replace(settings.SITE_URL.rstrip("/"), live_server.url))
     shared = browser.find_element(By.TAG_NAME, "main").text
     assert "捐赠物资去向" in shared and "民岳家园社区" in shared and "400" in shared
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "j3-4-shared")
+    checks(browser, "where it went")
 
     # The public board names the firm, because she agreed, and links to its donations.
     browser.get(live_server.url + reverse("donations:board"))
-    link = browser.find_element(By.LINK_TEXT, donor.name)
-    page = browser.find_element(By.TAG_NAME, "html")
-    link.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    checks(browser, "board")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, donor.name))
     assert reverse("donations:donor_public", args=[donor.pk]) in browser.current_url
-    _fits(browser)
+    assert_fits(browser)
     _shot(browser, "j3-5-donor-page")
+    checks(browser, "donor page")
+    checks.assert_valid()
 
 
 def test_journey_4_the_warehouse_and_a_community_move_supplies(
@@ -222,27 +231,47 @@ def test_journey_4_the_warehouse_and_a_community_move_supplies(
         user=warehouse_keeper,
     )
 
-    # The coordinator's request form has her one community chosen already.
+    # The coordinator's request form has her one community chosen already; she sends it.
+    checks = PageChecks()
     sign_in(browser, coordinator)
     browser.get(live_server.url + reverse("donations_admin:request_create"))
     chosen = browser.find_element(By.CSS_SELECTOR, "select[name=community] option:checked")
     assert chosen.text == community.name
     _shot(browser, "j4-1-request")
-    request = services.request_supplies(community, [(masks, 400)], purpose="卡口志愿者", urgency="urgent", user=coordinator)  # fmt: skip
+    checks(browser, "request form")
+    browser.find_element(By.NAME, "purpose").send_keys("卡口志愿者")
+    Select(browser.find_element(By.NAME, "urgency")).select_by_value("urgent")
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("400")
+    _submit(browser, browser.find_element(By.NAME, "purpose"))
+    request = SupplyRequest.objects.get(community=community)
+    assert request.urgency == "urgent" and request.lines.get().quantity == 400
 
-    # Earliest expiry first: the whole EARLY lot, then 100 of LATE.
-    made = services.allocate(request.lines.get(), user=warehouse_keeper)
+    # The warehouse keeper allocates on the request's page, earliest expiry first (the whole
+    # EARLY lot, then 100 of LATE), and dispatches.
+    sign_in(browser, warehouse_keeper)
+    browser.get(live_server.url + reverse("donations_admin:request", args=[request.pk]))
+    checks(browser, "request")
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "form input[name=line]"))
+    made = list(Allocation.objects.filter(request_line__request=request).order_by("pk"))
     assert [(a.lot.lot_number, a.quantity) for a in made] == [("EARLY", 300), ("LATE", 100)]
-    note = services.dispatch(made, user=warehouse_keeper)
+    _shot(browser, "j4-1b-allocated")
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "input[name=allocation]"))
+    note = Dispatch.objects.get()
+    assert "出库" in browser.find_element(By.TAG_NAME, "body").text or note.serial in (
+        browser.find_element(By.TAG_NAME, "body").text
+    )
     client.force_login(coordinator)
     text = _pdf(client, reverse("donations_admin:dispatch_pdf", args=[note.pk]), "j4-dispatch")
     confirm = reverse("donations_admin:confirm_receipt", args=[note.pk])
     assert "出库单" in text and confirm in text.replace("\n", "")
+    sign_in(browser, coordinator)
 
     # The QR code's address opens the confirm screen; 2 missing are recorded as such.
     browser.get(live_server.url + confirm)
     assert "确认" in browser.find_element(By.TAG_NAME, "h1").text
     _shot(browser, "j4-2-confirm")
+    checks(browser, "confirm receipt")
     late = note.allocations.get(lot__lot_number="LATE")
     field = browser.find_element(By.NAME, f"received-{late.pk}")
     field.clear()
@@ -261,7 +290,9 @@ def test_journey_4_the_warehouse_and_a_community_move_supplies(
     Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
     browser.find_element(By.NAME, "lines-0-quantity").send_keys("120")
     _shot(browser, "j4-4-distribute")
+    checks(browser, "distribute")
     _submit(browser, browser.find_element(By.NAME, "lines-0-quantity"))
     handed = Distribution.objects.get(community=community)
     assert handed.recipient == "volunteers" and handed.lines.get().quantity == 120
     assert services.check_balances() == []
+    checks.assert_valid()

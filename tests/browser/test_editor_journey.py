@@ -26,6 +26,7 @@ from portal import demo, roles
 from tests.factories import add_course, add_lesson, add_story, make_user, paragraph, question
 
 from .conftest import PHONE_WIDTH
+from .steps import PageChecks, assert_fits, click_and_wait, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,12 +35,7 @@ TITLE = "民岳家园南门每晚22:00关闭"
 
 
 def shot(browser, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / f"journey5-{name}.png"))
-
-
-def overflow(browser):
-    return browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    screenshot(browser, SHOTS, f"journey5-{name}")
 
 
 def tomorrow_at_22():
@@ -128,6 +124,7 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     browser, live_server, client, site, community
 ):
     assert browser.execute_script("return window.innerWidth") == PHONE_WIDTH
+    checks = PageChecks()
     notice, wording = write_and_approve_notice(client, site, community)
     lesson = publish_lesson_and_others(site)
 
@@ -136,25 +133,28 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     item = browser.find_element(By.CSS_SELECTOR, ".items .item.urgent")
     assert TITLE in item.text and "紧急" in item.text
     assert item.find_element(By.CSS_SELECTOR, ".validity").text == wording
-    assert overflow(browser) <= 0
+    assert_fits(browser)
     shot(browser, "1-community-page")
+    checks(browser, "community section")
 
     # The home page, among the latest notices.
     browser.get(live_server.url + "/")
     latest = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=notices-title]")
     first = latest.find_element(By.CSS_SELECTOR, ".item")
     assert TITLE in first.text and wording in first.text
-    assert overflow(browser) <= 0
+    assert_fits(browser)
     browser.execute_script("arguments[0].scrollIntoView()", latest)
     shot(browser, "2-home")
+    checks(browser, "home")
 
     # The notice itself: announced, not struck through as expired.
-    first.find_element(By.TAG_NAME, "a").click()
+    click_and_wait(browser, first.find_element(By.TAG_NAME, "a"))
     validity = browser.find_element(By.CSS_SELECTOR, ".validity")
     assert validity.text == wording
     assert "line-through" not in validity.value_of_css_property("text-decoration")
     assert "已失效" not in browser.find_element(By.TAG_NAME, "main").text
     shot(browser, "3-notice")
+    checks(browser, "notice")
 
     # The feed.
     browser.get(live_server.url + "/feeds/notices.rss")
@@ -169,14 +169,16 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     top = results[0].find_element(By.TAG_NAME, "a")
     assert top.text == lesson.title
     assert top.find_element(By.TAG_NAME, "mark").text == "消毒"
-    assert overflow(browser) <= 0
+    assert_fits(browser)
     shot(browser, "4-search")
-    top.click()
+    checks(browser, "search results")
+    click_and_wait(browser, top)
     assert browser.find_element(By.TAG_NAME, "h1").text == lesson.title
+    checks(browser, "lesson")
 
     # A pasted essay as a query neither widens the page nor is echoed whole.
     browser.get(live_server.url + "/search/?q=" + "消毒" + "x" * 3000)
-    assert overflow(browser) <= 0
+    assert_fits(browser)
     assert "x" * 60 not in browser.page_source
     shot(browser, "5-long-query")
 
@@ -186,3 +188,5 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     assert "Notices" in nav and "通知公告" not in nav
     assert TITLE in browser.find_element(By.TAG_NAME, "main").text
     shot(browser, "6-english-home")
+    checks(browser, "home in English")
+    checks.assert_valid()

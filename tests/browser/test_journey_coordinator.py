@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 
 from portal import roles
 from portal.validators import id_number_check_char
-from tests.browser.steps import assert_fits, click_and_wait, page_text
+from tests.browser.steps import PageChecks, assert_fits, click_and_wait, page_text, screenshot
 from tests.factories import (
     CompoundFactory,
     ShiftFactory,
@@ -33,8 +33,7 @@ ID_NUMBER = "11010519800101001" + id_number_check_char("11010519800101001")
 
 
 def _shot(browser, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    browser.save_screenshot(f"{SHOTS}/journey2-{name}.png")
+    screenshot(browser, SHOTS, f"journey2-{name}")
 
 
 def _person(username, community, compound=None, **fields):
@@ -75,6 +74,7 @@ def test_a_coordinator_staffs_the_week(
     ShiftFactory(task=TaskFactory(community=other_community, title="蔚园南门值守"))
 
     # 1. The admin in Chinese: only her community, with its counts.
+    checks = PageChecks()
     sign_in(browser, coordinator)
     browser.get(live_server.url + "/admin/")
     home = page_text(browser)
@@ -85,6 +85,7 @@ def test_a_coordinator_staffs_the_week(
     assert "status=pending" in pending.get_attribute("href")
     assert_fits(browser)
     _shot(browser, "1-dashboard")
+    checks(browser, "dashboard")
 
     # 2. She approves one volunteer from the profile (ID number masked), rejects another.
     browser.get(f"{live_server.url}/admin/volunteering/profiles/{waiting.pk}/review/")
@@ -92,6 +93,7 @@ def test_a_coordinator_staffs_the_week(
     assert ID_NUMBER not in browser.page_source and "110***********" in page
     assert_fits(browser)
     _shot(browser, "2-review")
+    checks(browser, "review")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=approve] ~ button"))
     waiting.refresh_from_db()
     assert waiting.status == "verified"
@@ -109,24 +111,39 @@ def test_a_coordinator_staffs_the_week(
     assert page.count("外社区") == 1 and page.index("外社区") > page.index("冯外援")
     assert_fits(browser)
     _shot(browser, "3-suggestions")
+    checks(browser, "suggestions")
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "button[value=invite]"))
     invited = Signup.objects.get(shift=later, status="invited")
     assert invited.profile != outsider
 
-    # 4. A volunteer calls in sick: removed from tomorrow's shift, the place is open again.
+    # 4. A volunteer calls in sick: she takes him off tomorrow's shift, saying why; she is told
+    # whom she took off which shift, the place is open again, and he is not offered first.
     browser.get(f"{live_server.url}/admin/volunteering/shifts/{tomorrow.pk}/people/")
     assert "吴生病" in page_text(browser)
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=remove] ~ button"))
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "移出班次"))
+    assert "吴生病" in page_text(browser)
+    assert_fits(browser)
+    _shot(browser, "4-why")
+    checks(browser, "remove from shift")
+    browser.find_element(By.CSS_SELECTOR, "input[name=why][value=sick]").click()
+    browser.find_element(By.NAME, "note").send_keys("发烧")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.no"))
     page = page_text(browser)
-    assert "已报 0 人，共需 2 人" in page and "已取消" in page
+    assert f"吴生病 已从 {tomorrow} 移出" in page
+    assert "已报 0 人，共需 2 人" in page and "生病：发烧" in page
     tomorrow.refresh_from_db()
     assert tomorrow.places_left == 2
+    first = browser.find_element(By.CSS_SELECTOR, "#id_profile option")
+    assert first.text != "吴生病"
     assert_fits(browser)
     _shot(browser, "4-removed")
+    checks(browser, "shift people")
 
     # 5. The month's attendance ledger, as a spreadsheet, from the posts page's link.
     browser.get(live_server.url + "/admin/volunteering/posts/")
+    checks(browser, "posts")
+    checks.assert_valid()
     link = browser.find_element(By.PARTIAL_LINK_TEXT, "台账")
     href = link.get_attribute("href").removeprefix(live_server.url)
     response = client.get(href)  # the same person's session (sign_in made it with `client`)

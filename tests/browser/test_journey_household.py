@@ -17,7 +17,7 @@ from donations import services as donations
 from donations.models import Item
 from donations.services.ledger import community_store
 from portal import roles
-from tests.browser.steps import assert_fits, click_and_wait, page_text
+from tests.browser.steps import PageChecks, assert_fits, click_and_wait, page_text, screenshot
 from tests.factories import CompoundFactory, DonorFactory, VolunteerProfileFactory, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,8 +26,7 @@ SHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "/tmp/community")  # noqa: S108
 
 
 def _shot(browser, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    browser.save_screenshot(f"{SHOTS}/journey6-{name}.png")
+    screenshot(browser, SHOTS, f"journey6-{name}")
 
 
 def _press(browser, value):
@@ -87,9 +86,13 @@ def test_a_household_is_helped_at_night(
     night = on_call.night_of()
     OnCallNight.objects.bulk_create([OnCallNight(profile=p, night=night) for p in (near, farther)])
 
-    # 1. The duty coordinator records the call: building, need, urgent.
+    # 1. The duty coordinator records the call: building, need, urgent. Her one community and
+    # its one compound are chosen already.
+    checks = PageChecks()
     sign_in(browser, coordinator)
     browser.get(live_server.url + "/admin/assistance/new/")
+    chosen = Select(browser.find_element(By.NAME, "community")).first_selected_option
+    assert chosen.text == community.name
     Select(browser.find_element(By.NAME, "community")).select_by_visible_text(community.name)
     Select(browser.find_element(By.NAME, "compound")).select_by_value(str(compound.pk))
     browser.find_element(By.NAME, "building").send_keys("2号楼4单元302")
@@ -105,6 +108,7 @@ def test_a_household_is_helped_at_night(
     assert "带区号的固定电话" in error.text
     assert browser.find_element(By.NAME, "building").get_attribute("value") == "2号楼4单元302"
     _shot(browser, "1-phone-refused")
+    checks(browser, "request form with an error")
     assert_fits(browser)
     assert not HelpRequest.objects.exists()
     phone = browser.find_element(By.NAME, "contact_phone")
@@ -115,6 +119,7 @@ def test_a_household_is_helped_at_night(
     assert browser.current_url.endswith(f"/admin/assistance/{request.pk}/")
     assert "2号楼4单元302" in page_text(browser) and "紧急" in page_text(browser)
     _shot(browser, "2-recorded")
+    checks(browser, "request")
 
     # 2. The milk powder is issued from donated stock to the household.
     _press(browser, "fulfil")
@@ -130,6 +135,7 @@ def test_a_household_is_helped_at_night(
     assert body.index("王备勤") < body.index("赵备勤") < body.index("钱邻居")
     assert body.count("今晚备勤") == 2
     _shot(browser, "3-suggestions")
+    checks(browser, "request with suggestions")
     _press(browser, "on_call")
     request.refresh_from_db()
     assert request.status == "assigned" and request.assigned_volunteer == near
@@ -149,6 +155,7 @@ def test_a_household_is_helped_at_night(
     assert "取货地点" in page and store.name in page and "010-63812002" in page
     assert_fits(browser)
     _shot(browser, "4-volunteer-task")
+    checks(browser, "volunteer's delivery")
     click_and_wait(
         browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/delivered/'] button")
     )
@@ -159,6 +166,7 @@ def test_a_household_is_helped_at_night(
     assert "已送达" in page and "办结" in page and "2号楼4单元302" not in page
     assert_fits(browser)
     _shot(browser, "5-delivered")
+    checks(browser, "volunteer's duty page")
     request.refresh_from_db()
     assert request.status == "closed" and request.closed_at
     browser.get(volunteer_view)
@@ -171,3 +179,5 @@ def test_a_household_is_helped_at_night(
     assert "已办结" in page_text(browser) or "办结" in page_text(browser)
     assert browser.find_elements(By.CSS_SELECTOR, "button[value=reopen]")
     _shot(browser, "6-closed")
+    checks(browser, "closed request")
+    checks.assert_valid()

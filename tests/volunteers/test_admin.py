@@ -172,8 +172,8 @@ def test_each_decision_leads_to_the_next_person_waiting_in_her_community(
 def test_remove_person_opens_the_place_again(client, coordinator, staffed, shift):
     client.force_login(coordinator)
     client.post(
-        f"/admin/volunteering/shifts/{shift.pk}/people/",
-        {"action": "remove", "signup": staffed["signup"].pk, "reason": "生病"},
+        f"/admin/volunteering/signups/{staffed['signup'].pk}/remove/",
+        {"why": "sick", "note": ""},
     )
     shift.refresh_from_db()
     assert shift.taken == 0

@@ -86,6 +86,8 @@ class Signup(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("withdrawn or cancelled at"), null=True, blank=True)
+    # Why a coordinator took the person off (or cancelled the shift); told to the person.
+    end_reason = models.CharField(_("reason"), max_length=250, blank=True)
     # Set (once, by a conditional update) when the reminder before the shift went out.
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 

@@ -310,6 +310,8 @@ def anonymise_profile(profile):
         calendar_token=secrets.token_urlsafe(24),
     )
     Certificate.objects.filter(profile=profile).update(name=ANONYMOUS_NAME)
+    # why a coordinator took the person off a shift may say they were ill: not kept
+    Signup.objects.filter(profile=profile).exclude(end_reason="").update(end_reason="")
     # The history keeps that details changed, not what they were.
     IdentityChange.objects.filter(profile=profile).update(old_value="", new_value="")
     audit.forget_labels(profile, f"{ANONYMOUS_NAME} #{profile.pk}")

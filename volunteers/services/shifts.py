@@ -237,9 +237,12 @@ def update_template(template, *, by=None, **changes):
         return generate_from_template(template, now=now)
 
 
-def cancel_shift(shift, by, reason=""):
-    """Cancel a shift: its people are released and told."""
+def cancel_shift(shift, by, reason):
+    """Cancel a shift: its people are released and told why (the reason is required)."""
     _ensure_staff(by, shift)
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise VolunteerError(_("Say why the shift is cancelled."), code="reason")
     with transaction.atomic():
         shift = Shift.objects.select_for_update().select_related("task__community").get(pk=shift.pk)
         if shift.cancelled_at:
@@ -250,7 +253,7 @@ def cancel_shift(shift, by, reason=""):
         shift.save(update_fields=["cancelled_at", "cancel_reason", "taken"])
         live = list(shift.signups.expected().select_related("profile__user"))
         Signup.objects.filter(pk__in=[s.pk for s in live]).update(
-            status=Signup.Status.CANCELLED, ended_at=timezone.now()
+            status=Signup.Status.CANCELLED, ended_at=timezone.now(), end_reason=reason
         )
         close_waitlist(shift)
         context = {**_shift_context(shift), "reason": reason}

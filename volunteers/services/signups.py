@@ -14,6 +14,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.links import site_url
 from portal.notify import notify
 
@@ -89,16 +90,17 @@ def _sign_up(profile, shift):
             ) from error
 
 
-def _end_signup(signup, status):
+def _end_signup(signup, status, reason=""):
     """Release the place a live sign-up holds; False when someone else already ended it."""
     held = signup.holds_place
     ended = Signup.objects.filter(pk=signup.pk, status=signup.status).update(
-        status=status, ended_at=timezone.now()
+        status=status, ended_at=timezone.now(), end_reason=reason
     )
     if ended and held:
         Shift.objects.filter(pk=signup.shift_id, taken__gt=0).update(taken=F("taken") - 1)
         offer_freed_places(signup.shift_id)  # the waiting list comes first (services.waitlist)
     signup.status = status
+    signup.end_reason = reason
     return bool(ended)
 
 
@@ -124,16 +126,23 @@ def withdraw(profile, signup):
     return signup
 
 
-def remove_from_shift(signup, by, reason=""):
-    """A coordinator takes a person off a shift; the place is open again."""
+def remove_from_shift(signup, by, reason):
+    """A coordinator takes a person off a shift (they called in sick, ...); the place is open
+    again, the person is told why, and they are not proposed for that shift again (an ended
+    sign-up, see Signup.ENDED). The reason is required: the person and the trail both read it."""
     _ensure_staff(by, signup)
+    reason = (reason or "").strip()[:250]
+    if not reason:
+        raise VolunteerError(_("Say why the person is taken off the shift."), code="reason")
     with transaction.atomic():
         signup = Signup.objects.select_related("shift__task__community", "profile__user").get(
             pk=signup.pk
         )
-        if not signup.is_expected:
+        if not signup.is_expected or not _end_signup(signup, Signup.Status.CANCELLED, reason):
             raise VolunteerError(_("This person is not on the shift."), code="state")
-        _end_signup(signup, Signup.Status.CANCELLED)
+        audit.record(
+            "volunteers.signup.remove", user=by, obj=signup, shift=signup.shift_id, reason=reason
+        )
         if signup.profile.user_id:
             notify(
                 signup.profile.user,

@@ -172,7 +172,7 @@ def test_cancelling_the_shift_closes_its_waiting_list(full_shift, community):
     coordinator = make_user(roles.COORDINATOR, communities=[community])
     waiter = _waiter(community, "13600000012")
     services.join_waitlist(waiter, full_shift)
-    services.cancel_shift(full_shift, coordinator)
+    services.cancel_shift(full_shift, coordinator, "大风停岗")
     assert WaitlistEntry.objects.get(profile=waiter).status == "closed"
 
 

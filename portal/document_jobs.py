@@ -329,6 +329,7 @@ def run_zip(job, progress, items, make, filename, model):
             ids.append(pk)
             communities.add(community_id)
         progress(n)
+    content = archive.close()  # closed either way: an unclosed ZIP complains when collected
     if not ids:
         raise DocumentJobError(_("There was nothing to put in the file."))
-    return Output(filename, archive.close(), model, ids, communities, skipped)
+    return Output(filename, content, model, ids, communities, skipped)

@@ -321,7 +321,12 @@ def check_certificates_on_the_worker(world):
     end = timezone.now() - timedelta(days=1)
     past = ShiftFactory(task=world["shift"].task, start=end - timedelta(hours=3), end=end)
     signup = SignupFactory(profile=profile, shift=past)
-    Attendance.objects.create(signup=signup, check_in_at=past.start, check_out_at=past.end)
+    Attendance.objects.create(
+        signup=signup,
+        check_in_at=past.start,
+        check_out_at=past.end,
+        status=Attendance.Status.CONFIRMED,  # only confirmed hours are certified
+    )
     period = {
         "start": timezone.localdate(past.start).isoformat(),
         "end": timezone.localdate(end).isoformat(),

@@ -1,9 +1,12 @@
 """Steps the journey tests share: what the page says, whether it fits a phone, a tap that
 sends a form or follows a link, and the quality gates on each kind of page a journey visits."""
 
-from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from .quality import assert_accessible, assert_valid_html
@@ -21,6 +24,21 @@ def assert_fits(browser):
     assert overflow <= 0, browser.current_url
 
 
+def _gone(element):
+    """Whether the page `element` belonged to has been replaced. Chromium reports a node of a
+    page being unloaded either as stale or, in a short window, as "does not belong to the
+    document" (a plain WebDriverException): both mean the next page is on its way."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
+
+
 def click_and_wait(browser, element):
     """Tap a button or link that loads another page, then wait for that page (loaded) before
     the test looks at the database or the screen."""
@@ -33,7 +51,7 @@ def click_and_wait(browser, element):
         # headless Chromium reports the admin's last button below its 900 px window at 375 px;
         # a person taps it (the screenshots show it on screen)
         browser.execute_script("arguments[0].click()", element)
-    WebDriverWait(browser, 20).until(staleness_of(page))
+    WebDriverWait(browser, 20).until(lambda _browser: _gone(page))
     WebDriverWait(browser, 20).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )

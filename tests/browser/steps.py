@@ -4,6 +4,7 @@ sends a form or follows a link, and the quality gates on each kind of page a jou
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
     StaleElementReferenceException,
+    TimeoutException,
     WebDriverException,
 )
 from selenium.webdriver.common.by import By
@@ -55,6 +56,15 @@ def click_and_wait(browser, element):
     WebDriverWait(browser, 20).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )
+    # The back office's messages fade in: let them be shown before the test reads the screen.
+    try:
+        WebDriverWait(browser, 5).until(
+            lambda b: all(
+                m.is_displayed() for m in b.find_elements(By.CSS_SELECTOR, ".messages li")
+            )
+        )
+    except TimeoutException:
+        pass
 
 
 def submit(browser, form_css="main form", element=None):

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from portal import roles
 from portal.validators import id_number_check_char
@@ -129,8 +130,10 @@ def test_a_coordinator_staffs_the_week(
     browser.find_element(By.CSS_SELECTOR, "input[name=why][value=sick]").click()
     browser.find_element(By.NAME, "note").send_keys("发烧")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.no"))
+    # Wagtail's message fades in: wait for it to be shown rather than read the page too early
+    said = f"吴生病 已从 {tomorrow} 移出"
+    WebDriverWait(browser, 10).until(lambda b: said in page_text(b))
     page = page_text(browser)
-    assert f"吴生病 已从 {tomorrow} 移出" in page
     assert "已报 0 人，共需 2 人" in page and "生病：发烧" in page
     tomorrow.refresh_from_db()
     assert tomorrow.places_left == 2

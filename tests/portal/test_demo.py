@@ -8,14 +8,21 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from wagtail.models import Page, Site
 
 from assistance.models import HelpRequest
 from portal import roles
 from portal.models import Community, Compound, Post, StaffMembership, User
 from portal.scoping import scope
-from volunteers.models import Shift, ShiftTemplate, Signup, VolunteerProfile
+from volunteers.models import (
+    Attendance,
+    Shift,
+    ShiftTemplate,
+    Signup,
+    StarApplication,
+    VolunteerProfile,
+)
 
 # The module's tests share one worker (make test runs `--dist loadgroup`), so the demo is
 # loaded once per run.
@@ -116,6 +123,20 @@ def test_demo_volunteers_are_plentiful_and_consistent(demo):
     ).exclude(people=F("taken"))
     assert not wrong.exists()
     assert VolunteerProfile.objects.get(user__username="volunteer").status == "verified"
+
+
+def test_demo_has_a_star_level_application_to_review(demo):
+    """A volunteer with a season of confirmed service is past the first level, so the
+    subdistrict's review screen is not empty; her hours are all confirmed ones."""
+    application = StarApplication.objects.get()
+    assert application.level == 1 and application.status == "pending"
+    assert (
+        application.minutes
+        == Attendance.objects.confirmed()
+        .filter(signup__profile=application.profile)
+        .aggregate(total=Sum("minutes"))["total"]
+        >= 100 * 60
+    )
 
 
 def test_demo_help_requests_in_minyue(demo):

@@ -348,8 +348,15 @@ class SkillViewSet(ScopedViewSet):
     list_display = ["name", "code", "sort_order"]
 
 
+# The volunteering screens that are not a model's list (duty grid, hours to confirm, messages...)
+# sit in the same submenu as the lists, after them: one place in the sidebar for a coordinator's
+# volunteering work.
+VOLUNTEERING_MENU = "register_volunteering_menu_item"
+
+
 class VolunteeringGroup(ViewSetGroup):
     menu_label = _("Volunteering")
+    submenu_hook = VOLUNTEERING_MENU
     menu_icon = "group"
     menu_order = 210
     items = [
@@ -399,46 +406,46 @@ def register_urls():
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def register_reports_menu():
     return PermissionMenuItem(
         _("Volunteer reports and QR codes"),
         reverse("volunteers_admin:posts"),
         icon_name="doc-full",
-        order=215,
+        order=108,
         permission="volunteers.view_shift",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def duty_grid_menu():
     return PermissionMenuItem(
         _("Duty grid"),
         reverse("volunteers_admin:duty_grid"),
         icon_name="table",
-        order=205,
+        order=101,
         permission="volunteers.view_shift",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def auto_assign_menu():
     return PermissionMenuItem(
         _("Auto-assign volunteers"),
         reverse("volunteers_admin:auto_assign"),
         icon_name="group",
-        order=206,
+        order=102,
         permission="volunteers.change_shift",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def handovers_menu():
     return PermissionMenuItem(
         _("Shift handovers to approve"),
         reverse("volunteers_admin:handovers"),
         icon_name="resubmit",
-        order=207,
+        order=104,
         permission="volunteers.change_shift",
     )
 
@@ -459,13 +466,13 @@ def register_message_urls():
     return [path("volunteer-messages/", include((urls, "volunteers_messages")))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def messages_menu():
     return PermissionMenuItem(
         _("Messages to volunteers"),
         reverse("volunteers_messages:list"),
         icon_name="mail",
-        order=208,
+        order=105,
         permission="volunteers.view_messagebatch",
     )
 
@@ -504,24 +511,24 @@ def register_hours_urls():
     return [path("volunteering/", include((urls, "volunteers_hours")))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def hours_menu():
     return PermissionMenuItem(
         _("Hours to confirm"),
         reverse("volunteers_hours:hours_to_confirm"),
         icon_name="time",
-        order=207,
+        order=103,
         permission="volunteers.change_attendance",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def star_review_menu():
     return PermissionMenuItem(
         _("Star levels"),
         reverse("volunteers_hours:star_review"),
         icon_name="pick",
-        order=208,
+        order=106,
         permission="volunteers.change_starapplication",
     )
 
@@ -540,12 +547,12 @@ def register_records_urls():
     return [path("volunteering/records/", include((urls, "volunteers_records")))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(VOLUNTEERING_MENU)
 def records_menu():
     return PermissionMenuItem(
         _("Service records"),
         reverse("volunteers_records:export"),
         icon_name="doc-full",
-        order=216,
+        order=107,
         permission="volunteers.view_attendance",
     )

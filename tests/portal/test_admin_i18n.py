@@ -1,5 +1,5 @@
 """The Wagtail admin speaks Chinese: every message of Wagtail's admin (templates, Python and
-JavaScript) has a zh-hans translation, Wagtail's own or portal's (portal/wagtail_strings.py,
+JavaScript) has a zh-hans translation, Wagtail's own or portal's (portal/wagtail_strings/,
 portal/locale/*/djangojs.po), and the admin's JavaScript catalogue carries portal's."""
 
 import json

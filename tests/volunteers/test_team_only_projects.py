@@ -42,9 +42,7 @@ def _volunteer(community, username, compound=None):
 
 
 def _member(team, profile, coordinator):
-    team_services.approve_membership(
-        team_services.request_to_join(profile, team), by=coordinator
-    )
+    team_services.approve_membership(team_services.request_to_join(profile, team), by=coordinator)
     return profile
 
 
@@ -104,7 +102,9 @@ def test_a_non_member_sees_the_project_but_cannot_join_and_is_told_why(
     assert project_services.is_project_member(member, team_project.pk)
 
 
-def test_a_non_member_cannot_take_a_team_only_shift(team, team_project, team_shift, community, coordinator):
+def test_a_non_member_cannot_take_a_team_only_shift(
+    team, team_project, team_shift, community, coordinator
+):
     member = _member(team, _volunteer(community, "member"), coordinator)
     project_services.join_project(member, team_project)
     # a project member who has since left the team is refused by the eligibility check

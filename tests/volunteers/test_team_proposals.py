@@ -87,7 +87,10 @@ def test_a_rejection_needs_a_reason_and_stays_private(client, proposal, proposer
     assert "与现有助老队重复" in sms.outbox[-1].text
     assert client.get(reverse("volunteers:team", args=[team.code])).status_code == 404
     client.force_login(proposer.user)
-    assert "与现有助老队重复" in client.get(reverse("volunteers:team", args=[team.code])).content.decode()
+    assert (
+        "与现有助老队重复"
+        in client.get(reverse("volunteers:team", args=[team.code])).content.decode()
+    )
 
 
 def test_only_the_communitys_coordinator_or_the_subdistrict_decides(
@@ -132,7 +135,9 @@ def test_the_public_proposal_form(client, proposer, community):
     assert client.get(url).status_code == 302  # sign in first
     client.force_login(proposer.user)
     assert client.get(url).status_code == 200
-    missing = client.post(url, {"name": "党员队", "kind": "party_branch", "community": community.pk})
+    missing = client.post(
+        url, {"name": "党员队", "kind": "party_branch", "community": community.pk}
+    )
     assert missing.status_code == 200 and not Team.objects.exists()  # names no work unit
     response = client.post(
         url, {"name": "楼门长服务队", "kind": "community", "community": community.pk}

@@ -72,7 +72,8 @@ def shift_specs(shifts, *, open_places=True):
         .annotate(n=Count("id"))
         .values_list("shift_id", "n")
     )
-    members = _team_only_members(task_ids)
+    # only a project's task can be team-only: no query for shifts outside projects
+    members = _team_only_members({s.task_id for s in shifts if s.task.project_id})
     specs = {}
     for s in shifts:
         task = s.task
@@ -100,6 +101,8 @@ def _team_only_members(task_ids):
     joined volunteers who are still approved members of its team (one query each)."""
     from ..models import ProjectMembership, TeamMembership
 
+    if not task_ids:
+        return {}
     projects = dict(
         Task.objects.filter(
             pk__in=task_ids, project__team_only=True, project__team__isnull=False

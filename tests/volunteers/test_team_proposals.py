@@ -204,3 +204,11 @@ def test_the_leaders_member_list_shows_granted_star_levels(client, proposal, pro
     plain_row = next(row for name, row in rows.items() if plain.real_name in name)
     assert "3" in starred_row.split("v-stars")[1].split("</td>")[0]
     assert "—" in plain_row.split("v-stars")[1].split("</td>")[0]
+
+
+def test_a_persons_data_download_lists_the_teams_they_proposed(proposal, proposer, coordinator):
+    from volunteers.personal_data import sections
+
+    team_services.decide_team_proposal(proposal, by=coordinator, approve=False, reason="重复")
+    found = {section.key: section for section in sections(proposer.user)}
+    assert found["team_proposals"].rows[0][:3] == ["民岳家园助老服务队", "未通过", "重复"]

@@ -54,7 +54,10 @@ class MessageForm(forms.Form):
 
 @permission_required("volunteers.add_messagebatch", raise_exception=True)
 def compose(request):
-    form = MessageForm(request.user, request.POST or None)
+    # "Message the team" on a team's page arrives with its audience chosen
+    form = MessageForm(
+        request.user, request.POST or None, initial={"audience": request.GET.get("audience")}
+    )
     count = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

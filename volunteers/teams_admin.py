@@ -180,6 +180,7 @@ def team_members(request, pk):
             .order_by("-is_leader", "profile__real_name"),
             "may_change": request.user.has_perm("volunteers.change_teammembership"),
             "may_appoint": may_appoint,
+            "may_message": request.user.has_perm("volunteers.add_messagebatch"),
             "candidates": candidates,
             "projects": scope(Project.objects.filter(team=team), request.user),
         },

@@ -184,3 +184,13 @@ def test_a_leader_of_team_a_does_not_see_team_bs_members(client, setup):
     client.force_login(setup["leader_a"])
     url = reverse("volunteers_admin:team_members", args=[setup["team_b"].pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_team_list_links_to_a_message_with_the_team_chosen(client, setup):
+    client.force_login(setup["leader_a"])
+    team = setup["team_a"]
+    page = client.get(reverse("volunteers_admin:team_members", args=[team.pk])).content.decode()
+    link = f"{reverse('volunteers_messages:compose')}?audience=team:{team.pk}"
+    assert link in page
+    compose = client.get(link).content.decode()
+    assert f'value="team:{team.pk}" selected' in compose

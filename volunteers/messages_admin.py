@@ -5,6 +5,7 @@ sender's communities), and the push of an urgent notice from its page's header b
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -53,7 +54,10 @@ class MessageForm(forms.Form):
 
 @permission_required("volunteers.add_messagebatch", raise_exception=True)
 def compose(request):
-    form = MessageForm(request.user, request.POST or None)
+    # "Message the team" on a team's page arrives with its audience chosen
+    form = MessageForm(
+        request.user, request.POST or None, initial={"audience": request.GET.get("audience")}
+    )
     count = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -84,7 +88,9 @@ def compose(request):
 
 @permission_required("volunteers.view_messagebatch", raise_exception=True)
 def batches(request):
-    listing = scope(MessageBatch.objects.select_related("community", "sender"), request.user)
+    listing = scope(
+        MessageBatch.objects.select_related("community", "team", "sender"), request.user
+    )
     return render(
         request,
         "volunteers/admin/message_list.html",
@@ -95,7 +101,7 @@ def batches(request):
 @permission_required("volunteers.view_messagebatch", raise_exception=True)
 def detail(request, pk):
     batch = get_scoped_or_404(
-        request.user, MessageBatch.objects.select_related("community", "sender"), pk=pk
+        request.user, MessageBatch.objects.select_related("community", "team", "sender"), pk=pk
     )
     return render(
         request,
@@ -115,6 +121,8 @@ def push_notice(request, page_id):
 
     # only a published urgent notice for (some of) the pusher's communities, or for everyone;
     # the service pushes to the pusher's own communities alone
+    if not service.may_push_notices(request.user):
+        raise PermissionDenied
     notice = get_object_or_404(NoticePage, pk=page_id, live=True, urgent=True)
     targets = set(notice.target_communities.values_list("pk", flat=True))
     if targets and not targets & set(communities_for(request.user).values_list("pk", flat=True)):

@@ -19,7 +19,7 @@ def own_messages(profile):
     """What the own page shows: the last messages sent to this volunteer."""
     return {
         "received": MessageRecipient.objects.filter(profile=profile)
-        .select_related("batch__community")
+        .select_related("batch__community", "batch__team")
         .order_by("-batch__created_at")[:10]
     }
 

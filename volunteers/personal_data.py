@@ -128,7 +128,7 @@ def sections(user):
 
 
 def _teams_and_projects(profile):
-    from .models import ProjectMembership, TeamMembership
+    from .models import ProjectMembership, Team, TeamMembership
 
     teams = Section(
         "teams", _("Volunteer teams"), [_("team"), _("status"), _("team leader"), _("asked at")]
@@ -149,7 +149,16 @@ def _teams_and_projects(profile):
         projects.rows.append(
             [membership.project.title, membership.get_status_display(), membership.joined_at]
         )
-    return [teams, projects]
+    proposed = Section(
+        "team_proposals",
+        _("Teams proposed"),
+        [_("team"), _("status"), _("reason"), _("created at")],
+    )
+    for team in Team.objects.filter(proposed_by=profile).order_by("created_at", "pk"):
+        proposed.rows.append(
+            [team.name, team.get_status_display(), team.decision_reason, team.created_at]
+        )
+    return [teams, projects, proposed]
 
 
 def _star_sections(profile):

@@ -42,6 +42,10 @@ PERMISSIONS = {
         "volunteers.view_shift",
         "volunteers.view_signup",
         "volunteers.view_attendance",
+        # messages to their teams' and their projects' volunteers (services.messages)
+        "volunteers.add_messagebatch",
+        "volunteers.view_messagebatch",
+        "volunteers.view_messagerecipient",
     ],
     roles.SUBDISTRICT_ADMIN: [
         f"volunteers.{action}_{model}"

@@ -33,6 +33,7 @@ from .models import (
 )
 from .services import projects as project_services
 from .services import teams as team_services
+from .services.stars import granted_level_subquery
 
 # --- Teams -----------------------------------------------------------------------------------
 
@@ -173,12 +174,51 @@ def team_members(request, pk):
             "title": team.name,
             "team": team,
             "pending": memberships.pending().order_by("requested_at"),
-            "members": memberships.approved().order_by("-is_leader", "profile__real_name"),
+            # the granted star level beside each name (services.stars, one subquery)
+            "members": memberships.approved()
+            .annotate(star_level=granted_level_subquery("profile"))
+            .order_by("-is_leader", "profile__real_name"),
             "may_change": request.user.has_perm("volunteers.change_teammembership"),
             "may_appoint": may_appoint,
+            "may_message": request.user.has_perm("volunteers.add_messagebatch"),
             "candidates": candidates,
             "projects": scope(Project.objects.filter(team=team), request.user),
         },
+    )
+
+
+@permission_required("volunteers.add_team", raise_exception=True)
+def team_proposals(request):
+    """Teams proposed by volunteers, waiting for the community's coordinator (or the
+    subdistrict, for a subdistrict team): approve (the proposer leads it) or reject with a
+    reason."""
+    waiting = team_services.proposals_for(request.user)
+    if request.method == "POST":
+        ids = parse_ids([request.POST.get("t")])
+        team = waiting.filter(pk=ids[0]).first() if ids else None
+        if team is None:
+            messages.error(request, _("This proposal is no longer waiting."))
+        else:
+            approve = request.POST.get("action") == "approve"
+            try:
+                team_services.decide_team_proposal(
+                    team, by=request.user, approve=approve, reason=request.POST.get("reason", "")
+                )
+            except services.VolunteerError as error:
+                show_error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("The team “%(name)s” is approved; its proposer leads it.")
+                    % {"name": team.name}
+                    if approve
+                    else _("The proposal “%(name)s” is rejected.") % {"name": team.name},
+                )
+        return redirect("volunteers_admin:team_proposals")
+    return render(
+        request,
+        "volunteers/admin/team_proposals.html",
+        {"title": _("Team proposals"), "proposals": waiting.order_by("created_at", "pk")},
     )
 
 
@@ -191,6 +231,7 @@ class ProjectForm(WagtailAdminModelForm):
         fields = [
             "title",
             "team",
+            "team_only",
             "community",
             "description",
             "start_date",

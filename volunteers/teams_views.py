@@ -3,6 +3,7 @@ by phone if new, ask to join), a project's page with its open places and shifts 
 the volunteer's e-card (a phone page that prints as a card) and the gate's check of a scanned
 card. URLs carry a random page code or a signed token, never personal data."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q, Sum
@@ -11,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.links import site_url
+from portal.models import Community
 from portal.qr import qr_svg
 from portal.scoping import can_access
 from portal.security import private_response
@@ -42,12 +45,26 @@ def _error(request, error):
 # --- Teams -----------------------------------------------------------------------------------
 
 
-def _team(code):
-    return get_object_or_404(Team.objects.select_related("community", "subdistrict"), code=code)
+def _team(code, user=None):
+    """A team by its page code. A proposal (or a rejected one) is found only by its proposer
+    and those who decide it; to anyone else it does not exist."""
+    team = get_object_or_404(
+        Team.objects.select_related("community", "subdistrict", "proposed_by"), code=code
+    )
+    if not team.is_public and not (
+        user is not None
+        and user.is_authenticated
+        and (
+            (team.proposed_by is not None and team.proposed_by.user_id == user.pk)
+            or team_services.may_decide_proposal(user, team)
+        )
+    ):
+        raise Http404
+    return team
 
 
 def team_page(request, code):
-    team = _team(code)
+    team = _team(code, request.user)
     profile = _profile(request.user)
     membership = (
         TeamMembership.objects.filter(team=team, profile=profile).first() if profile else None
@@ -70,7 +87,7 @@ def team_page(request, code):
 def team_join(request, code):
     """Ask to join. A newcomer signs in by phone first; one with no volunteer profile signs
     up as a volunteer (their community's form) and the request follows."""
-    team = _team(code)
+    team = _team(code, request.user)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_signup')}?next={team_page_path(team)}")
     profile = _profile(request.user)
@@ -98,7 +115,7 @@ def team_join(request, code):
 def send_pending_team_request(request, profile):
     """Called once a new volunteer's profile exists: the team request they started."""
     team_id = request.session.pop(JOIN_TEAM_SESSION_KEY, None)
-    team = Team.objects.filter(pk=team_id).first() if team_id else None
+    team = Team.objects.filter(pk=team_id, status=Team.Status.ACTIVE).first() if team_id else None
     if team is not None:
         try:
             team_services.request_to_join(profile, team)
@@ -110,7 +127,7 @@ def send_pending_team_request(request, profile):
 @login_required
 @require_POST
 def team_leave(request, code):
-    team = _team(code)
+    team = _team(code, request.user)
     profile = _profile(request.user)
     if profile is None:
         raise Http404
@@ -121,6 +138,67 @@ def team_leave(request, code):
     else:
         messages.info(request, _("You have left the team."))
     return redirect("volunteers:team", code=team.code)
+
+
+class TeamProposalForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("team name"), max_length=100)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("kind of team"), choices=Team.Kind.choices, initial=Team.Kind.COMMUNITY
+    )
+    community = forms.ModelChoiceField(
+        label=gettext_lazy("community"),
+        queryset=Community.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Not needed for a subdistrict team."),
+    )
+    work_unit = forms.CharField(
+        label=gettext_lazy("work unit"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy(
+            "For a party branch team: the employer whose party members form it."
+        ),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(
+            subdistrict_id=profile.community.subdistrict_id
+        ).order_by("name")
+        self.fields["community"].initial = profile.community_id
+
+
+@login_required
+def team_propose(request):
+    """A volunteer proposes a new team; the community (or the subdistrict, for a subdistrict
+    team) approves or rejects it, and nothing of it is public until approved."""
+    profile = _profile(request.user)
+    if profile is None:
+        messages.info(request, _("First sign up as a volunteer; then propose a team."))
+        return redirect("volunteers:index")
+    form = TeamProposalForm(request.POST or None, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = team_services.propose_team(profile, **form.cleaned_data)
+        except VolunteerError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                _error(request, error)
+        else:
+            messages.success(
+                request,
+                _("Your proposal is sent. You will be told when it is decided."),
+            )
+            return redirect("volunteers:team", code=team.code)
+    return render(request, "volunteers/teams/propose.html", {"form": form, "profile": profile})
 
 
 def team_page_path(team):
@@ -160,6 +238,8 @@ def project_page(request, code):
     project = _project(request, code)
     profile = _profile(request.user)
     member = bool(profile) and project_services.is_project_member(profile, project.pk)
+    # a team-only project: others see it, and why they cannot join
+    team_only_refusal = project_services.team_only_refusal(profile, project)
     shifts = (
         Shift.objects.open()
         .filter(task__project=project)
@@ -180,6 +260,7 @@ def project_page(request, code):
             "project": project,
             "profile": profile,
             "member": member,
+            "team_only_refusal": team_only_refusal,
             "places_left": project_services.places_left(project),
             "tasks": tasks,
             "shifts": shifts,

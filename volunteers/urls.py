@@ -33,6 +33,7 @@ urlpatterns = [
     path("messages/only-urgent/<str:token>/", messages_views.opt_out, name="messages_opt_out"),
     path("me/messages/", messages_views.own_setting, name="messages_setting"),
     # teams, projects and the e-card (volunteers.teams_views)
+    path("teams/propose/", teams_views.team_propose, name="team_propose"),
     path("teams/<slug:code>/", teams_views.team_page, name="team"),
     path("teams/<slug:code>/join/", teams_views.team_join, name="team_join"),
     path("teams/<slug:code>/leave/", teams_views.team_leave, name="team_leave"),

@@ -401,6 +401,7 @@ def register_urls():
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
         path("handovers/", waitlist_admin.handovers, name="handovers"),
         path("teams/<int:pk>/people/", teams_admin.team_members, name="team_members"),
+        path("teams/proposals/", teams_admin.team_proposals, name="team_proposals"),
         path("projects/<int:pk>/task/", teams_admin.project_task, name="project_task"),
     ]
     return [path("volunteering/", include((urls, "volunteers_admin")))]
@@ -436,6 +437,17 @@ def auto_assign_menu():
         icon_name="group",
         order=102,
         permission="volunteers.change_shift",
+    )
+
+
+@hooks.register(VOLUNTEERING_MENU)
+def team_proposals_menu():
+    return PermissionMenuItem(
+        _("Team proposals"),
+        reverse("volunteers_admin:team_proposals"),
+        icon_name="group",
+        order=109,
+        permission="volunteers.add_team",
     )
 
 
@@ -477,6 +489,9 @@ def messages_menu():
     )
 
 
+from .services import messages as messages_service  # noqa: E402
+
+
 @hooks.register("register_page_header_buttons")
 def urgent_notice_push_button(page, user, view_name, next_url=None):
     """On a published urgent notice: push it once to its communities' volunteers. Registered
@@ -487,6 +502,7 @@ def urgent_notice_push_button(page, user, view_name, next_url=None):
         and page.live
         and type(specific).__name__ == "NoticePage"
         and user.has_perm("volunteers.add_messagebatch")
+        and messages_service.may_push_notices(user)
     ):
         yield Button(
             _("Push to volunteers"),

@@ -17,6 +17,7 @@ MISSING_SKILL = "missing_skill"  # "missing_skill:<skill>"
 MISSING_COURSE = "missing_course"  # "missing_course:<course>"
 OVERLAPPING_COMMITMENT = "overlapping_commitment"
 WEEKLY_CAP_EXCEEDED = "weekly_cap_exceeded"
+NOT_A_MEMBER = "not_a_member"  # the shift takes only its listed members (a team-only project)
 
 # Score reason codes.
 SAME_COMPOUND = "same_compound"
@@ -37,6 +38,7 @@ ELIGIBILITY_CODES = (
     MISSING_COURSE + ":",
     OVERLAPPING_COMMITMENT,
     WEEKLY_CAP_EXCEEDED,
+    NOT_A_MEMBER,
 )
 #: every score reason code (same convention)
 SCORE_CODES = (
@@ -96,6 +98,9 @@ class ShiftSpec:
     optional_skills: set | frozenset = field(default_factory=frozenset)
     required_courses: set | frozenset = field(default_factory=frozenset)
     party_post: bool = False
+    # None = anyone the other rules accept; else only these candidate ids (the members of a
+    # team-only project who are still in its team)
+    member_ids: set | frozenset | None = None
 
     @property
     def hours(self) -> float:
@@ -278,4 +283,6 @@ def eligibility(
     cap = candidate.weekly_cap_hours
     if cap is not None and base_hours(candidate, iso_week(shift.start)) + shift.hours > cap + EPS:
         reasons.append(WEEKLY_CAP_EXCEEDED)
+    if shift.member_ids is not None and candidate.id not in shift.member_ids:
+        reasons.append(NOT_A_MEMBER)
     return (not reasons, reasons)

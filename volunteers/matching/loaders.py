@@ -72,6 +72,8 @@ def shift_specs(shifts, *, open_places=True):
         .annotate(n=Count("id"))
         .values_list("shift_id", "n")
     )
+    # only a project's task can be team-only: no query for shifts outside projects
+    members = _team_only_members({s.task_id for s in shifts if s.task.project_id})
     specs = {}
     for s in shifts:
         task = s.task
@@ -89,8 +91,38 @@ def shift_specs(shifts, *, open_places=True):
             optional_skills=frozenset(preferred[task.pk] - required[task.pk]),
             required_courses=frozenset(courses[task.pk]),
             party_post=bool(task.post_id and task.post.is_party_post),
+            member_ids=members.get(task.pk),
         )
     return specs
+
+
+def _team_only_members(task_ids):
+    """{task id: frozenset of profile ids} for the tasks of team-only projects: the project's
+    joined volunteers who are still approved members of its team (one query each)."""
+    from ..models import ProjectMembership, TeamMembership
+
+    if not task_ids:
+        return {}
+    projects = dict(
+        Task.objects.filter(
+            pk__in=task_ids, project__team_only=True, project__team__isnull=False
+        ).values_list("pk", "project_id")
+    )
+    if not projects:
+        return {}
+    in_team = TeamMembership.objects.approved().filter(
+        team_id=OuterRef("project__team_id"), profile_id=OuterRef("profile_id")
+    )
+    joined = defaultdict(set)
+    for project_id, profile_id in (
+        ProjectMembership.objects.filter(
+            project_id__in=set(projects.values()), status=ProjectMembership.Status.JOINED
+        )
+        .filter(Exists(in_team))
+        .values_list("project_id", "profile_id")
+    ):
+        joined[project_id].add(profile_id)
+    return {task_id: frozenset(joined[project_id]) for task_id, project_id in projects.items()}
 
 
 def shift_rows(queryset):
@@ -238,6 +270,8 @@ def eligible_profiles(spec, statuses=Signup.LIVE):
     from content.models import CourseCompletion
 
     qs = profiles_for([spec])
+    if spec.member_ids is not None:
+        qs = qs.filter(pk__in=sorted(spec.member_ids))
     for skill_id in sorted(spec.required_skills):
         qs = qs.filter(
             Exists(

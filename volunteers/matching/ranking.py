@@ -23,7 +23,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from ..models import Shift, Signup, VolunteerProfile
+from ..models import ProjectMembership, Shift, Signup, VolunteerProfile
 from .core import EPS, week_slots
 from .loaders import (
     attendance_record_of,
@@ -48,6 +48,9 @@ class Suggestion:
     elsewhere: bool = False
     # on call tonight (assistance's 备勤 roster; set by assistance for urgent deliveries)
     on_call: bool = False
+    # the shift is a project's and this volunteer has not joined it (listed after its members;
+    # they must join before they can take the shift)
+    outside_project: bool = False
 
 
 def _rank_rows(spec, slots, exclude):
@@ -175,7 +178,9 @@ def _ranked_ids(spec, w, top, exclude):
 def rank_for_shift(shift, top=20, exclude=None, among=None):
     """Suggested volunteers for `shift`, best first: [Suggestion(profile, score, reasons)];
     the task's own community first, then (on a task open to others) the rest, marked
-    `elsewhere`. `among`: only these profile ids (or a values_list queryset).
+    `elsewhere`; on a project's shift, the project's volunteers before everyone else (marked
+    `outside_project`), and on a team-only project's only its members. `among`: only these
+    profile ids (or a values_list queryset).
 
     The score of everyone eligible is computed from one query (`_rank_rows`); only the top are
     read in full, for their reasons. A fixed number of queries whatever the number of
@@ -190,7 +195,20 @@ def rank_for_shift(shift, top=20, exclude=None, among=None):
         excluded |= Q(pk__in=exclude)
     if among is not None:
         excluded |= ~Q(pk__in=among)
-    best = _ranked_ids(spec, w, top, excluded)
+    project_id = shift.task.project_id
+    members = set()
+    if project_id:
+        # a project's own volunteers first (a team-only project's are the only ones: the
+        # spec's member_ids), then the rest of the order fills what is left
+        joined = ProjectMembership.objects.filter(
+            project_id=project_id, status=ProjectMembership.Status.JOINED
+        ).values("profile_id")
+        best = _ranked_ids(spec, w, top, excluded | ~Q(pk__in=joined))
+        members = {pid for pid, _score in best}
+        if len(best) < top:
+            best += _ranked_ids(spec, w, top - len(best), excluded | Q(pk__in=joined))
+    else:
+        best = _ranked_ids(spec, w, top, excluded)
     if not best:
         return []
     candidates, _commitments = load_candidates(
@@ -209,6 +227,7 @@ def rank_for_shift(shift, top=20, exclude=None, among=None):
             round(score, 2),
             [reason_text(code, skills, courses) for code in codes[pid]],
             elsewhere=profiles[pid].community_id != spec.community_id,
+            outside_project=bool(project_id) and pid not in members,
         )
         for pid, score in best
     ]
@@ -280,11 +299,18 @@ def forget_recommendations(profile_id):
 def _open_to(profile):
     """Open shifts the volunteer may be recommended: the rules of eligibility, in one place
     (both the choice and each view's re-reading of it go through here)."""
+    from ..models import TeamMembership
+
+    in_team = TeamMembership.objects.approved().filter(
+        team_id=OuterRef("task__project__team_id"), profile=profile
+    )
     return (
         Shift.objects.open()
         .public()
         .filter(task__active=True)
         .filter(Q(task__own_community_only=False) | Q(task__community_id=profile.community_id))
+        # a team-only project's shifts are recommended to the team's members alone
+        .filter(Q(task__project__isnull=True) | Q(task__project__team_only=False) | Exists(in_team))
         .exclude(signups__profile=profile)
     )
 

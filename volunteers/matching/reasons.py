@@ -13,6 +13,7 @@ from .core import (
     LIGHT_LOAD,
     MISSING_COURSE,
     MISSING_SKILL,
+    NOT_A_MEMBER,
     NOT_VERIFIED,
     OVERLAPPING_COMMITMENT,
     PARTLY_AVAILABLE,
@@ -101,6 +102,8 @@ def refusal(code, skills, courses, shift):
         return text, "course"
     if kind == OVERLAPPING_COMMITMENT:
         return _("This overlaps a shift you have already signed up for."), "overlap"
+    if kind == NOT_A_MEMBER:
+        return _("This shift is for the members of its team's project only."), "not_in_team"
     if kind == WEEKLY_CAP_EXCEEDED:
         return (
             _("This would take you over %(hours)s hours of shifts this week.")

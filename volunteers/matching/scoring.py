@@ -235,6 +235,9 @@ class CandidatePool:
                 if k in self._comm_code
             ]
             idx = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+        if shift.member_ids is not None and idx.size:
+            members = [self.index[m] for m in shift.member_ids if m in self.index]
+            idx = np.intersect1d(idx, np.asarray(members, dtype=np.int64))
         if idx.size == 0:
             return idx, np.empty(0)
         keep = self.verified[idx]

@@ -18,17 +18,31 @@ class MessageBatch(models.Model):
     community, made once (the unique constraint on notice and community)."""
 
     community_lookup = "community"
+    # a team's leaders see what was sent to their team and its projects
+    team_lookup = "team"
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message (and on their page)")
         SITE = "site", _("On their page only")
 
-    # the community whose volunteers it reached (scopes who sees the record)
+    # the community whose volunteers it reached (scopes who sees the record); empty only for
+    # a message to a subdistrict team (or its projects), seen through `team`
     community = models.ForeignKey(
         "portal.Community",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("community"),
+    )
+    # the team it went to (a team audience, or a team's project): its leaders see the record
+    team = models.ForeignKey(
+        "volunteers.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
     )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,11 +95,19 @@ class MessageBatch(models.Model):
     def __str__(self):
         return f"{self.audience_label} · {self.text[:20]}"
 
+    @property
+    def sender_name(self):
+        """Who the message says it is from: the team, else the community."""
+        if self.team_id:
+            return self.team.name
+        return self.community.name if self.community_id else ""
+
 
 class MessageRecipient(models.Model):
     """Who a message went to. Kept VOLUNTEERS_MESSAGE_RETENTION_DAYS (portal.retention)."""
 
     community_lookup = "batch__community"
+    team_lookup = "batch__team"
     owner_lookup = "profile__user"
 
     class Status(models.TextChoices):

@@ -51,6 +51,13 @@ class Project(models.Model):
         verbose_name=_("team"),
         help_text=_("Leave empty for a project of the community itself."),
     )
+    # Only for a team's project: its members alone may join it and take its shifts (the rule
+    # lives in services.projects.join_project and matching.check_eligibility); others see it.
+    team_only = models.BooleanField(
+        _("for the team's members only"),
+        default=False,
+        help_text=_("Others see the project but cannot join it or take its shifts."),
+    )
     description = models.TextField(_("description"), blank=True, max_length=4000)
     start_date = models.DateField(pgettext_lazy("period start", "from"))
     end_date = models.DateField(pgettext_lazy("period end", "until"))

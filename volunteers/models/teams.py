@@ -36,7 +36,9 @@ class Team(models.Model):
         PARTY_BRANCH = "party_branch", _("Party branch team")
 
     class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("team status", "Proposed")
         ACTIVE = "active", pgettext_lazy("team status", "Active")
+        REJECTED = "rejected", pgettext_lazy("team status", "Rejected")
         CLOSED = "closed", pgettext_lazy("team status", "Closed")
 
     name = models.CharField(_("team name"), max_length=100)
@@ -68,11 +70,33 @@ class Team(models.Model):
         help_text=_("For a party branch team: the employer whose party members form it."),
     )
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    # proposed (by a volunteer, services.teams.propose_team): seen only by whoever decides it
+    # -> active (approved; the proposer leads it) | rejected (with a reason, never public);
     # active: shown and joinable; closed: kept with its history, no longer joinable.
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A volunteer's proposal: who proposed it, and the decision on it (empty for a team made
+    # by the community's staff).
+    proposed_by = models.ForeignKey(
+        VolunteerProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_teams",
+        verbose_name=_("proposed by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=500)
 
     class Meta:
         verbose_name = _("volunteer team")
@@ -91,6 +115,12 @@ class Team(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_public(self):
+        """Approved teams only: a proposal or a rejected one is nobody's business but the
+        proposer's and the deciders'."""
+        return self.status in (self.Status.ACTIVE, self.Status.CLOSED)
 
 
 class TeamMembershipQuerySet(models.QuerySet):

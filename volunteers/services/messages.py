@@ -1,9 +1,10 @@
 """Messages to the volunteers one leads, and the push of an urgent notice.
 
 An *audience* is a kind plus a key ("community", 12): AUDIENCES maps each kind to how it is
-offered to a sender and who is in it. Only the community audience exists here; the teams app
-adds "team" and "project" with `register_audience(...)` (their leaders' choices and members),
-and every other rule below (filters, opt-out, limits, records, delivery) applies to them as is.
+offered to a sender and who is in it. Only the community audience exists here (for the
+community's staff); volunteers.team_hooks adds "team" and "project" with `register_audience(...)`
+(offered to the community's staff and to the team's leaders, through portal.scoping), and every
+other rule below (filters, opt-out, limits, records, delivery) applies to them as is.
 
 - Filters: skills (any of them), on duty this week (a place held on a shift this Beijing week).
 - Opt-out: volunteers who chose "only urgent messages" (VolunteerProfile.messages_opt_out) get
@@ -31,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from portal import audit, tokens
+from portal import audit, roles, tokens
 from portal.links import site_url
 from portal.models import Community
 from portal.scoping import communities_for
@@ -54,20 +55,22 @@ class MessageError(VolunteerError):
 class Audience:
     """How one kind of audience works: `choices(user)` -> [(key, label)] the user may write
     to; `members(key)` -> VolunteerProfile queryset; `community(key)` -> the Community whose
-    staff see the record."""
+    staff see the record (None for a subdistrict team's); `team(key)` -> the Team whose
+    leaders see it, or None."""
 
     label: str
     choices: object
     members: object
     community: object
+    team: object = None
 
 
 AUDIENCES = {}
 
 
-def register_audience(kind, label, *, choices, members, community):
-    """The hook for teams and projects (volunteers' teams helper): add an audience kind."""
-    AUDIENCES[kind] = Audience(label, choices, members, community)
+def register_audience(kind, label, *, choices, members, community, team=None):
+    """The hook for teams and projects (volunteers.team_hooks): add an audience kind."""
+    AUDIENCES[kind] = Audience(label, choices, members, community, team)
 
 
 def _community_choices(user):
@@ -190,8 +193,10 @@ def send_message(
                 % {"count": len(people), "left": max(left, 0), "limit": limit},
                 code="limit",
             )
+        audience_kind = AUDIENCES[kind]
         batch = MessageBatch.objects.create(
-            community=AUDIENCES[kind].community(key),
+            community=audience_kind.community(key),
+            team=audience_kind.team(key) if audience_kind.team else None,
             sender=sender,
             audience=kind,
             audience_key=key,
@@ -237,8 +242,7 @@ def set_opt_out(profile, opt_out):
 
 
 def sms_text(batch, profile):
-    sender = batch.community.name
-    text = f"{sender}：{batch.text}"
+    text = f"{batch.sender_name}：{batch.text}"
     if not batch.urgent:
         link = site_url("volunteers:messages_opt_out", opt_out_token(profile))
         text += " " + str(_("Only urgent messages: %(link)s") % {"link": link})
@@ -248,7 +252,7 @@ def sms_text(batch, profile):
 @task()
 def deliver_batch(batch_id):
     """Send a batch's texts. Safe to run twice: each recipient is claimed once."""
-    batch = MessageBatch.objects.select_related("community").filter(pk=batch_id).first()
+    batch = MessageBatch.objects.select_related("community", "team").filter(pk=batch_id).first()
     if batch is None:
         return 0
     sent = 0
@@ -286,11 +290,17 @@ def deliver_batch(batch_id):
     return sent
 
 
+def may_push_notices(user):
+    """Only a community's staff push a notice to its volunteers (a team leader may not)."""
+    return roles.has_role(user, *roles.STAFF_ROLES)
+
+
 def push_urgent_notice(notice, by):
     """Send an urgent, published notice once to the volunteers of its communities (all the
     pusher's communities when it targets everyone). Pushing again sends nothing new.
     Returns the batches made this time."""
-    if not by.has_perm("volunteers.add_messagebatch"):
+    # a team leader writes to their teams, not to communities
+    if not by.has_perm("volunteers.add_messagebatch") or not may_push_notices(by):
         raise PermissionDenied
     if not (notice.live and notice.urgent):
         raise MessageError(

@@ -1,6 +1,7 @@
 """Volunteer projects: publishing them, joining and leaving, and the tasks that make them.
-Taking a project's shift needs its membership: that rule lives in the one eligibility check,
-volunteers.matching.check_eligibility (is_project_member below)."""
+Taking a project's shift needs its membership, and a team-only project's the team's too: those
+rules live in the one eligibility check, volunteers.matching.check_eligibility
+(is_project_member and team_only_refusal below)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import audit
 from portal.scoping import can_access
 
-from ..models import Project, ProjectMembership, Signup, Task, VolunteerProfile
+from ..models import Project, ProjectMembership, Signup, Task, TeamMembership, VolunteerProfile
 from .base import VolunteerError
 
 PROJECT_FIELDS = (
@@ -22,6 +23,7 @@ PROJECT_FIELDS = (
     "end_date",
     "places",
     "status",
+    "team_only",
 )
 
 
@@ -33,6 +35,11 @@ def _check_project_fields(fields):
     if fields.get("community") is None:
         raise VolunteerError(
             {"community": _("Choose the community the project serves.")}, code="community"
+        )
+    if fields.get("team_only") and team is None:
+        raise VolunteerError(
+            {"team_only": _("Only a team's project can be for the team's members only.")},
+            code="team_only",
         )
     start, end = fields.get("start_date"), fields.get("end_date")
     if start and end and end < start:
@@ -90,6 +97,28 @@ def is_project_member(profile, project_id):
     ).exists()
 
 
+def team_member_ids(team_id):
+    """The profiles of the team's approved members (a queryset of ids, for subqueries)."""
+    return TeamMembership.objects.approved().filter(team_id=team_id).values("profile_id")
+
+
+def is_team_member(profile, team_id):
+    return TeamMembership.objects.approved().filter(team_id=team_id, profile=profile).exists()
+
+
+def team_only_refusal(profile, project):
+    """The message why `profile` may not join `project` (or take its shifts) because it is
+    for its team's members only; None when that rule does not stop them."""
+    if not project.team_only or project.team_id is None:
+        return None
+    if profile is not None and is_team_member(profile, project.team_id):
+        return None
+    return _(
+        "This project is for the members of the team “%(team)s” only: ask to join the team "
+        "first, then join the project."
+    ) % {"team": project.team.name}
+
+
 def join_project(profile, project):
     """`profile` joins `project` while it is published, not over and has a place; joining
     again is harmless. The project's row lock makes the last place go to one person."""
@@ -102,6 +131,9 @@ def join_project(profile, project):
         project = Project.objects.select_for_update().get(pk=project.pk)
         if not project.is_published or project.end_date < timezone.localdate():
             raise VolunteerError(_("This project is not taking volunteers."), code="closed")
+        refusal = team_only_refusal(profile, project)
+        if refusal:
+            raise VolunteerError(refusal, code="team_only")
         membership = ProjectMembership.objects.filter(project=project, profile=profile).first()
         if membership is not None and membership.status == ProjectMembership.Status.JOINED:
             return membership

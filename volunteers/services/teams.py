@@ -1,6 +1,7 @@
-"""Volunteer teams: creating them, asking to join, a leader's yes or no, leaving, and who
-leads. Every decision is audited; a leader's account holds the team-leader role exactly while
-they lead at least one team (sync_leader_role)."""
+"""Volunteer teams: creating them (by the community's staff, or proposed by a volunteer and
+approved), asking to join, a leader's yes or no, leaving, and who leads. Every decision is
+audited; a leader's account holds the team-leader role exactly while they lead at least one
+active team (sync_leader_role)."""
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit, roles
+from portal.links import site_url
+from portal.notify import notify
 from portal.scoping import can_access
 
 from ..models import Team, TeamMembership, VolunteerProfile
@@ -75,6 +78,14 @@ def update_team(team, *, by=None, **fields):
         raise PermissionDenied
     if {"kind", "community", "subdistrict"} & changed.keys():
         _ensure_may_organise(by, fields.get("community", team.community))
+    proposal_states = {Team.Status.PROPOSED, Team.Status.REJECTED}
+    if "status" in changed and proposal_states & {current["status"], changed["status"]}:
+        # a proposal is approved or rejected by decide_team_proposal alone (its proposer
+        # becomes the leader, and is told)
+        raise VolunteerError(
+            {"status": _("A proposed team is approved or rejected among the team proposals.")},
+            code="proposal",
+        )
     merged = {**current, **changed}
     _check_team_fields(merged)
     with transaction.atomic():
@@ -83,6 +94,102 @@ def update_team(team, *, by=None, **fields):
         team.save()
         audit.record("volunteers.team.change", user=by, obj=team, fields=sorted(changed))
     return team
+
+
+PROPOSAL_FIELDS = ("name", "kind", "community", "work_unit", "description")
+
+
+def propose_team(profile, **fields):
+    """A volunteer proposes a new team. It stays a proposal, seen by nobody but the proposer
+    and whoever decides it (the community's coordinators; the subdistrict's admins for a
+    subdistrict team), until approved (decide_team_proposal)."""
+    if profile.status != VolunteerProfile.Status.VERIFIED or profile.user_id is None:
+        raise VolunteerError(
+            _("Your community must confirm you before you can propose a team."),
+            code="not_verified",
+        )
+    fields = {name: fields.get(name) for name in PROPOSAL_FIELDS}
+    fields["name"] = (fields["name"] or "").strip()
+    if not fields["name"]:
+        raise VolunteerError({"name": _("Give the team a name.")}, code="name")
+    fields["kind"] = fields["kind"] or Team.Kind.COMMUNITY
+    if fields["kind"] == Team.Kind.SUBDISTRICT:
+        fields["community"] = None
+        fields["subdistrict"] = profile.community.subdistrict
+    _check_team_fields(fields)
+    with transaction.atomic():
+        team = Team.objects.create(
+            **{k: v for k, v in fields.items() if v is not None},
+            status=Team.Status.PROPOSED,
+            proposed_by=profile,
+        )
+        audit.record("volunteers.team.propose", user=profile.user, obj=team, kind=team.kind)
+    return team
+
+
+def may_decide_proposal(user, team):
+    """The community's coordinators decide a proposal for their community; the subdistrict's
+    admins decide any, and they alone a subdistrict team's (as for appointing leaders)."""
+    return roles.is_subdistrict_admin(user) or (
+        team.community_id is not None
+        and roles.has_role(user, roles.COORDINATOR)
+        and can_access(user, team.community)
+    )
+
+
+def proposals_for(user):
+    """The proposals waiting for `user`'s decision."""
+    waiting = Team.objects.filter(status=Team.Status.PROPOSED).select_related(
+        "community", "subdistrict", "proposed_by__community"
+    )
+    if roles.is_subdistrict_admin(user):
+        return waiting
+    if not roles.has_role(user, roles.COORDINATOR):
+        return waiting.none()
+    from portal.scoping import community_ids
+
+    return waiting.filter(community_id__in=community_ids(user))
+
+
+def decide_team_proposal(team, *, by, approve, reason=""):
+    """Approve (the team becomes active and its proposer its leader) or reject a proposal
+    (with a reason, told to the proposer). Decided once: a second decision is refused."""
+    if not may_decide_proposal(by, team):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise VolunteerError(
+            {"reason": _("Say why the proposal is rejected; the proposer is told.")},
+            code="reason",
+        )
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        if locked.status != Team.Status.PROPOSED:
+            raise VolunteerError(_("This proposal has already been decided."), code="decided")
+        locked.status = Team.Status.ACTIVE if approve else Team.Status.REJECTED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.decision_reason = reason
+        locked.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        audit.record(
+            "volunteers.team.proposal_approve" if approve else "volunteers.team.proposal_reject",
+            user=by,
+            obj=locked,
+        )
+        proposer = locked.proposed_by
+        if approve and proposer is not None:
+            set_leader(locked, proposer, by=by)
+        if proposer is not None and proposer.user_id:
+            notify(
+                proposer.user,
+                "volunteers/notify/team_approved" if approve else "volunteers/notify/team_rejected",
+                {
+                    "team": locked.name,
+                    "reason": reason,
+                    "link": site_url("volunteers:team", locked.code) if approve else "",
+                },
+            )
+    return locked
 
 
 def request_to_join(profile, team):

@@ -186,7 +186,7 @@ def pledge_trace(pledge):
 def board_data(weeks=8):
     """Totals for the public board: by item, community, donor and week. Reads the ledger's
     weekly totals (services.flows), the balances and the receive movements only, never every
-    movement: six queries, whatever the size of the ledger."""
+    movement: seven queries, whatever the size of the ledger."""
     summary = WeeklyFlow.objects.order_by()
     by_item = {}
     items = {item.pk: item for item in Item.objects.all()}

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal import roles
 from portal.params import parse_id
 from portal.scoping import can_access, community_ids, scope
 
@@ -29,6 +30,8 @@ def lot_for(user, pk):
         raise Http404
     if can_access(user, lot):
         return lot, None
+    if not roles.has_role(user, *roles.STAFF_ROLES):
+        raise Http404
     mine = recalls.communities_reached(lot) & set(community_ids(user))
     if not mine:
         raise Http404

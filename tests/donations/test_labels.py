@@ -235,3 +235,24 @@ def test_an_expired_lot_offers_neither_allocation_nor_hand_out(
     lot.refresh_from_db()
     assert "allocate" not in {a["kind"] for a in lot_actions(warehouse_keeper, lot)}
     assert lot_actions(coordinator, lot) == []
+
+
+def test_a_lot_of_a_partly_received_pledge_offers_the_warehouse_to_receive_the_rest(
+    donor, masks, warehouse, warehouse_keeper, coordinator
+):
+    pledge = services.pledge(
+        donor,
+        [
+            {"item": masks, "quantity": 100, "lot_number": "P-1"},
+            {"item": masks, "quantity": 50, "lot_number": "P-2"},
+        ],
+        user=warehouse_keeper,
+    )
+    first = pledge.lines.order_by("pk").first()
+    services.receive(
+        pledge, warehouse, [{"pledge_line": first, "accepted": 100}], user=warehouse_keeper
+    )
+    lot = Lot.objects.get(lot_number="P-1")
+    [receive] = [a for a in lot_actions(warehouse_keeper, lot) if a["kind"] == "receive"]
+    assert receive["url"] == reverse("donations_admin:receive", args=[pledge.pk])
+    assert lot_actions(coordinator, lot) == []  # not a community's lot, nor its job

@@ -66,6 +66,7 @@ def weekly_columns(rows, *, title, width=340, height=180):
         f"<title>{escape(title)}</title>",
         f'<line x1="10" y1="{plot_height}" x2="{width - 10}" y2="{plot_height}" stroke="#999"/>',
     ]
+    ticks = _tick_indexes(len(rows), most=max(int((width - 20) // 32), 1))
     for index, (week, received, distributed) in enumerate(rows):
         x = 10 + index * slot + (slot - 2 * bar) / 2
         for shift, value, colour in ((0, received, RECEIVED), (bar, distributed, DISTRIBUTED)):
@@ -74,9 +75,10 @@ def weekly_columns(rows, *, title, width=340, height=180):
                 f'<rect x="{x + shift:.1f}" y="{plot_height - h}" width="{bar:.1f}" height="{h}" fill="{colour}">'
                 f"<title>{week:%m-%d}: {_number(value)}</title></rect>"
             )
-        parts.append(
-            f'<text x="{x + bar:.1f}" y="{plot_height + 13}" text-anchor="middle" font-size="9">{week:%m/%d}</text>'
-        )
+        if index in ticks:
+            parts.append(
+                f'<text x="{x + bar:.1f}" y="{plot_height + 13}" text-anchor="middle" font-size="9">{week:%m/%d}</text>'
+            )
     parts.append(_legend(height - 14))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - no user text besides escaped labels
@@ -143,35 +145,43 @@ def over_time(rows, *, title):
     return _figure(svg, table)
 
 
-def stock_lines(weeks, series, *, title, width=340, height=200):
+def _tick_indexes(count, most=6):
+    """Which of `count` week labels to print so that they never overlap: at most `most`,
+    evenly spaced back from the latest week, which always has its label."""
+    step = max(-(-count // most), 1)
+    return set(range(count - 1, -1, -step))
+
+
+def stock_lines(weeks, series, *, title, width=340, plot=160):
     """Stock on hand at the end of each week, one line per item: `weeks` are the week starts,
-    `series` are (label, [value per week]). With its table (a column per item)."""
+    `series` are (label, [value per week]). A legend names the lines; with its table (a
+    column per item)."""
     series = [(label, values) for label, values in series if values]
     if not weeks or not series:
         return ""
     table_id = _chart_id(title)
     peak = max(max(values) for _label, values in series) or 1
-    left, right, top = 44, 70, 10
-    plot_height = height - 40
+    left, right, top = 44, 12, 10
+    height = plot + 26 + 15 * len(series)
     step = (width - left - right) / max(len(weeks) - 1, 1)
 
     def point(index, value):
-        return left + index * step, top + (plot_height - top) * (1 - max(value, 0) / peak)
+        return left + index * step, top + (plot - top) * (1 - max(value, 0) / peak)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'class="chart" aria-label="{escape(title)}" aria-describedby="{table_id}" width="100%">',
         f"<title>{escape(title)}</title>",
-        f'<line x1="{left}" y1="{plot_height}" x2="{width - right}" y2="{plot_height}" '
-        f'stroke="#999"/>',
+        f'<line x1="{left}" y1="{plot}" x2="{width - right}" y2="{plot}" stroke="#999"/>',
         f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="9">{_number(peak)}</text>',
-        f'<text x="{left - 4}" y="{plot_height}" text-anchor="end" font-size="9">0</text>',
+        f'<text x="{left - 4}" y="{plot}" text-anchor="end" font-size="9">0</text>',
     ]
+    ticks = _tick_indexes(len(weeks))
     for index, week in enumerate(weeks):
-        if index % max(len(weeks) // 5, 1) == 0 or index == len(weeks) - 1:
+        if index in ticks:
             x, _y = point(index, 0)
             parts.append(
-                f'<text x="{x:.1f}" y="{plot_height + 13}" text-anchor="middle" '
+                f'<text x="{x:.1f}" y="{plot + 13}" text-anchor="middle" '
                 f'font-size="9">{week:%m/%d}</text>'
             )
     for number, (label, values) in enumerate(series):
@@ -187,10 +197,11 @@ def stock_lines(weeks, series, *, title, width=340, height=200):
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"><title>'
                 f"{escape(label)} {week:%m-%d}: {_number(value)}</title></circle>"
             )
-        x, y = points[-1]
+        y = plot + 24 + 15 * number
         parts.append(
-            f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="9" fill="{colour}">'
-            f"{escape(_short(label, 8))}</text></g>"
+            f'<rect x="{left}" y="{y}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{left + 14}" y="{y + 9}" font-size="11">{escape(_short(label, 24))} '
+            f"{_number(values[-1])}</text></g>"
         )
     parts.append("</svg>")
     table = data_table(
@@ -225,15 +236,19 @@ def needs_met_over_time(rows, *, title=None, width=340, height=160):
         f"<title>{escape(title)}</title>",
         f'<line x1="10" y1="{plot_height}" x2="{width - 10}" y2="{plot_height}" stroke="#999"/>',
     ]
+    ticks = _tick_indexes(len(rows), most=max(int((width - 20) // 32), 1))
     for index, (week, count) in enumerate(rows):
         x = 10 + index * slot + (slot - bar) / 2
         h = round((plot_height - 10) * count / peak) if count else 0
         parts.append(
             f'<rect x="{x:.1f}" y="{plot_height - h}" width="{bar:.1f}" height="{h}" '
             f'fill="{NEEDS_MET}"><title>{week:%m-%d}: {_number(count)}</title></rect>'
-            f'<text x="{x + bar / 2:.1f}" y="{plot_height + 13}" text-anchor="middle" '
-            f'font-size="9">{week:%m/%d}</text>'
         )
+        if index in ticks:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{plot_height + 13}" text-anchor="middle" '
+                f'font-size="9">{week:%m/%d}</text>'
+            )
     parts.append("</svg>")
     table = data_table(
         title,

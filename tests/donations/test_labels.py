@@ -256,3 +256,13 @@ def test_a_lot_of_a_partly_received_pledge_offers_the_warehouse_to_receive_the_r
     [receive] = [a for a in lot_actions(warehouse_keeper, lot) if a["kind"] == "receive"]
     assert receive["url"] == reverse("donations_admin:receive", args=[pledge.pk])
     assert lot_actions(coordinator, lot) == []  # not a community's lot, nor its job
+
+
+def test_the_lot_list_is_in_the_menu_of_those_who_may_see_lots(
+    client, warehouse_keeper, donor_user
+):
+    client.force_login(warehouse_keeper)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("donations_admin:lots") in home
+    client.force_login(donor_user)
+    assert client.get(reverse("donations_admin:lots")).status_code in (302, 403)

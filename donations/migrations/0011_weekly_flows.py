@@ -6,29 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0010_returns_recalls_closing'),
-        ('portal', '0007_integer_maximums'),
+        ("donations", "0010_returns_recalls_closing"),
+        ("portal", "0007_integer_maximums"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WeeklyFlow',
+            name="WeeklyFlow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(verbose_name='week starting')),
-                ('kind', models.CharField(max_length=30, verbose_name='kind')),
-                ('quantity', models.BigIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000000000000000)], verbose_name='quantity')),
-                ('stock_change', models.BigIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000000000000000)], verbose_name='change of stock on hand')),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.community', verbose_name='community')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='donations.item', verbose_name='item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField(verbose_name="week starting")),
+                ("kind", models.CharField(max_length=30, verbose_name="kind")),
+                (
+                    "quantity",
+                    models.BigIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(1000000000000000)],
+                        verbose_name="quantity",
+                    ),
+                ),
+                (
+                    "stock_change",
+                    models.BigIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(1000000000000000)],
+                        verbose_name="change of stock on hand",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="donations.item",
+                        verbose_name="item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'weekly stock flow',
-                'verbose_name_plural': 'weekly stock flows',
-                'ordering': ['week', 'item', 'kind'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('community__isnull', False)), fields=('week', 'item', 'kind', 'community'), name='unique_weekly_flow'), models.UniqueConstraint(condition=models.Q(('community__isnull', True)), fields=('week', 'item', 'kind'), name='unique_weekly_flow_no_community')],
+                "verbose_name": "weekly stock flow",
+                "verbose_name_plural": "weekly stock flows",
+                "ordering": ["week", "item", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("community__isnull", False)),
+                        fields=("week", "item", "kind", "community"),
+                        name="unique_weekly_flow",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("community__isnull", True)),
+                        fields=("week", "item", "kind"),
+                        name="unique_weekly_flow_no_community",
+                    ),
+                ],
             },
         ),
     ]

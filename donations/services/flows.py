@@ -41,8 +41,9 @@ def stock_change(quantity, from_kind, to_kind):
 
 def count(movement, from_location=None, to_location=None):
     """Add `movement` to its week's row. Call inside the movement's transaction (ledger.record
-    does): a conditional UPDATE, and the row made first when it is the week's first movement
-    (get_or_create survives a racing insert through the unique constraints)."""
+    does): an UPDATE of the row by its key, and when there is none yet (the week's first
+    movement of the kind) the row made first (get_or_create survives a racing insert through
+    the unique constraints) and then updated."""
     if movement.kind in UNCOUNTED:
         return
     change = stock_change(
@@ -56,10 +57,15 @@ def count(movement, from_location=None, to_location=None):
         "kind": movement.kind,
         "community_id": movement.community_id,
     }
+    add = {
+        "quantity": F("quantity") + movement.quantity,
+        "stock_change": F("stock_change") + change,
+    }
+    # Nearly always the week's row is there: one UPDATE.
+    if WeeklyFlow.objects.filter(**key).update(**add):
+        return
     row, _created = WeeklyFlow.objects.get_or_create(**key)
-    WeeklyFlow.objects.filter(pk=row.pk).update(
-        quantity=F("quantity") + movement.quantity, stock_change=F("stock_change") + change
-    )
+    WeeklyFlow.objects.filter(pk=row.pk).update(**add)
 
 
 def summarise(movements=None):

@@ -1,14 +1,23 @@
-"""The supplies panel on the admin dashboard (issue 15): expired stock to dispose of, lots
-expiring soon (they go out first) and stock below a community's safety level. Each list is
-scoped to what the user may see: the warehouse and the subdistrict office see every store, a
-community's staff their own stores."""
+"""The supplies panels on the admin dashboard (issue 15): expired stock to dispose of, lots
+expiring soon (they go out first) and stock below a community's safety level, scoped to what
+the user may see (the warehouse and the subdistrict office see every store, a community's
+staff their own stores); and the pictures of stock and flows over time, which are the public
+board's figures (the ledger's weekly totals, services.flows) and so the same for everyone."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.scoping import scope
 
-from .models import Balance
-from .services import expiry, safety_stock
+from . import charts
+from .models import Balance, Item
+from .services import expiry, flows, safety_stock
 
 SHOWN = 8
+CHART_WEEKS = 12
+CHART_ITEMS = len(charts.PALETTE)
 
 
 def stock_alerts(user):
@@ -23,4 +32,40 @@ def stock_alerts(user):
         "more_soon": len(soon) > SHOWN,
         "days": expiry.warning_days(),
         "below": below,
+    }
+
+
+def supply_charts(weeks=CHART_WEEKS):
+    """Stock on hand per item at the end of each of the last `weeks` weeks (the items with
+    the most stock, up to CHART_ITEMS), and all items' received and handed out per week."""
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    week_list = flows.weeks_between(today - timedelta(weeks=weeks - 1), today)
+    by_item = flows.item_weeks(week_list)
+    names = {item.pk: f"{item.name}（{item.unit}）" for item in Item.objects.filter(pk__in=by_item)}
+    biggest = sorted(by_item, key=lambda pk: (-by_item[pk][-1]["stock"], names.get(pk, "")))
+    stock = charts.stock_lines(
+        week_list,
+        [
+            (names.get(pk, str(pk)), [row["stock"] for row in by_item[pk]])
+            for pk in biggest[:CHART_ITEMS]
+        ],
+        title=_("Stock on hand at the end of each week, by item"),
+    )
+    totals = [
+        (
+            week,
+            sum(series[i]["received"] for series in by_item.values()),
+            sum(series[i]["distributed"] for series in by_item.values()),
+        )
+        for i, week in enumerate(week_list)
+    ]
+    flows_chart = (
+        charts.over_time(totals, title=_("Received and handed out per week, all items"))
+        if by_item
+        else ""
+    )
+    return {
+        "stock_chart": stock,
+        "flows_chart": flows_chart,
+        "more_items": len(biggest) > CHART_ITEMS,
     }

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from donations import charts, documents, services, sharing
+from donations import charts, documents, lot_actions, services, sharing
 from donations.forms import (
     CancelPledgeForm,
     DonorForm,
@@ -227,10 +227,18 @@ def pledge_photo(request, pk):
     return FileResponse(handle, content_type=content_type)
 
 
+@private_response
 @login_required
 def lot_detail(request, pk):
-    lot = get_scoped_or_404(request.user, Lot, pk=pk)
-    return render(request, "donations/lot_detail.html", {"trace": services.trace_lot(lot)})
+    """The page a lot label's QR code opens: anyone signed out goes to log in and comes back;
+    then the lot's trace (a community's staff: their communities' part) and the actions the
+    user's role and scope allow (lot_actions)."""
+    lot, communities = lot_actions.lot_for(request.user, pk)
+    trace = services.trace_lot(lot)
+    if communities is not None:
+        trace = lot_actions.only_communities(trace, communities)
+    context = {"trace": trace, "actions": lot_actions.lot_actions(request.user, lot)}
+    return render(request, "donations/lot_detail.html", context)
 
 
 @login_required
@@ -306,12 +314,17 @@ def board(request):
         ],
         title=_("Received and handed out, by item"),
     )
-    timeline_chart = community_chart = ""
+    timeline_chart = stock_chart = community_chart = ""
     if selected is not None:
         timeline = data["timelines"].get(selected.pk) or []
-        timeline_chart = charts.weekly_columns(
+        timeline_chart = charts.over_time(
             [(row["week"], row["received"], row["distributed"]) for row in timeline],
             title=_("%(item)s by week") % {"item": selected.name},
+        )
+        stock_chart = charts.stock_lines(
+            [row["week"] for row in timeline],
+            [(f"{selected.name}（{selected.unit}）", [row["stock"] for row in timeline])],
+            title=_("%(item)s in stock at the end of each week") % {"item": selected.name},
         )
         community_chart = charts.paired_bars(
             [
@@ -330,6 +343,7 @@ def board(request):
             "selected": selected,
             "item_chart": item_chart,
             "timeline_chart": timeline_chart,
+            "stock_chart": stock_chart,
             "community_chart": community_chart,
             "board_url": reverse("donations:board"),
         },

@@ -23,7 +23,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views, bulk_views, expiry_views, recall_views
+from . import admin_ops, admin_views, bulk_views, expiry_views, lot_admin, recall_views
 from .models import (
     Balance,
     Dispatch,
@@ -190,6 +190,7 @@ class BalanceViewSet(ImportExportViewSetMixin, InspectableViewSet):
     read_only = True
     list_select_related = ("item", "lot__donor", "location")
     export_resource_class = BalanceExportResource  # the listing as filtered, as xlsx or csv
+    index_view_class = lot_admin.scan_index_view("lot_id")  # a scanned label finds its lot
     list_display = [
         "location",
         "item",
@@ -237,6 +238,7 @@ class MovementViewSet(ImportExportViewSetMixin, InspectableViewSet):
         "created_by",
     )
     export_resource_class = MovementExportResource  # 台账: the listing as filtered
+    index_view_class = lot_admin.scan_index_view("lot_id")
     list_display = [
         "created_at",
         "kind",
@@ -471,6 +473,7 @@ def register_urls():
         path("stock/<int:pk>/return/", recall_views.return_to_donor, name="return_to_donor"),
         path("returns/<int:pk>/note.pdf", recall_views.donor_return_pdf, name="donor_return_pdf"),
         path("lots/<int:pk>/recall/", recall_views.lot_recall, name="recall"),
+        path("lots/", lot_admin.lot_list, name="lots"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 
@@ -509,6 +512,7 @@ _ACTIONS = [
         "doc-full",
         "donations.view_receipt",
     ),
+    (_("Lots and labels"), "donations_admin:lots", "tag", "donations.view_lot"),
 ]
 
 
@@ -545,3 +549,4 @@ class SupplyAlertsPanel(Component):
 def add_supply_alerts_panel(request, panels):
     if request.user.has_perm("donations.view_balance"):
         panels.append(SupplyAlertsPanel(request.user))
+        panels.append(lot_admin.SupplyChartsPanel())

@@ -15,13 +15,15 @@ conditional atomic update in donations.services; nothing else changes stock.
 
 The modules: `donors`, `catalogue` (items, locations), `pledges` (pledges, receipts, lots),
 `supply` (requests, allocations, dispatches, community receipts, distributions), `ledger`
-(balances, movements) and `photos` (the pledge photo's checks and storage). Everything is
+(balances, movements), `flows` (the ledger's weekly totals) and `photos` (the pledge photo's
+checks and storage). Everything is
 importable from `donations.models`, as migrations expect (`donations.models.validate_photo`,
 `donations.models.pledge_photo_path`, `donations.models.private_storage`).
 """
 
 from .catalogue import Item, Location
 from .donors import Donor, DonorRepresentative
+from .flows import WeeklyFlow
 from .ledger import Balance, LedgerError, Movement, MovementQuerySet
 from .photos import (
     PHOTO_FORMATS,
@@ -74,6 +76,7 @@ __all__ = [
     "SafetyStock",
     "SerialCounter",
     "SupplyRequest",
+    "WeeklyFlow",
     "SupplyRequestLine",
     "pledge_photo_path",
     "private_storage",

@@ -4,6 +4,7 @@ Views, the Wagtail back office, the spreadsheet import, demo data and benchmarks
 nothing else changes stock or writes the ledger.
 """
 
+from . import flows
 from .donors import cancel_pledge, close_pledge, pledge, receive, register_donor, verify_donor
 from .errors import StockError
 from .ledger import adjust, check_balances, discard, next_serial, transfer
@@ -28,6 +29,7 @@ from .trace import (
 
 __all__ = [
     "StockError",
+    "flows",
     "adjust",
     "allocate",
     "board_data",

@@ -13,7 +13,7 @@ from donations.models import Balance, Location, Movement, SerialCounter
 from portal import audit
 from portal.bounds import MAX_QUANTITY
 
-from . import closing
+from . import closing, flows
 from .errors import StockError
 from .expiry import refuse_unusable
 from .safety_stock import after_movement
@@ -147,6 +147,8 @@ def record(
         created_at=at or timezone.now(),
         **documents,
     )
+    # The weekly totals the board and the charts read, in the same transaction.
+    flows.count(movement, from_location, to_location)
     if kind not in RESERVING_KINDS:
         after_movement(lot, from_location, to_location)
         closing.after_movement(lot, kind)

@@ -112,6 +112,7 @@ def check():
     """What is wrong with the page tree and the stock ledger (an empty list when nothing)."""
     from wagtail.models import Page
 
+    from donations.services.flows import check_flows
     from donations.services.ledger import check_balances
 
     problems = []
@@ -122,4 +123,7 @@ def check():
     mismatches = check_balances()
     if mismatches:
         problems.append(f"stock ledger: {len(mismatches)} balances differ, e.g. {mismatches[:3]}")
+    mismatches = check_flows()
+    if mismatches:
+        problems.append(f"weekly totals: {len(mismatches)} differ, e.g. {mismatches[:3]}")
     return problems

@@ -307,3 +307,7 @@ class _Ledger:
         ]
         Balance.objects.bulk_create(rows, batch_size=1000)
         self.balances = len(rows)
+        # The ledger's weekly totals the board reads, from the movements just written.
+        from donations.services import flows
+
+        flows.rebuild()

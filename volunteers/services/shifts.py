@@ -175,7 +175,8 @@ def update_template(template, *, by=None, **changes):
     - a future shift nobody is on or invited to takes the new places, and its times move to
       the new slot of the same day (the first unmatched one, in order);
     - a shift with people on it or invited to it keeps its times (update_shift's rule: they
-      agreed to them); its places follow the template but never below those taken;
+      agreed to them); its places follow the template but never below those taken, and places
+      added to a full shift are offered to its waiting list in order (services.waitlist);
     - an empty shift left without a slot (a weekday or a time range dropped) is cancelled, not
       deleted, and detached from the template: its link says it was cancelled.
 
@@ -213,7 +214,7 @@ def update_template(template, *, by=None, **changes):
         by_day = {}
         for start, end in sorted(free_slots.items()):
             by_day.setdefault(timezone.localdate(start), []).append((start, end))
-        changed, moved, dropped = [], [], []
+        changed, moved, dropped, more = [], [], [], []
         for shift in future:
             if not shift.matched:
                 day_slots = by_day.get(timezone.localdate(shift.start))
@@ -223,6 +224,8 @@ def update_template(template, *, by=None, **changes):
                 shift.start, shift.end = day_slots.pop(0)
                 moved.append(shift.pk)
             places = max(template.places, shift.taken)
+            if places > shift.places:
+                more.append(shift.pk)
             if shift.pk in moved or places != shift.places:
                 shift.places = places
                 changed.append(shift)
@@ -234,6 +237,9 @@ def update_template(template, *, by=None, **changes):
         for shift in changed:
             shift.template = template
             shift.save(update_fields=["template", "start", "end", "places"])
+        # More places: the waiting lists come first, by the same guarded offer as a withdrawal.
+        for pk in more:
+            offer_freed_places(pk)
         return generate_from_template(template, now=now)
 
 

@@ -30,6 +30,7 @@ from portal.security import private_response
 from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
 from .models import Certificate, Shift, Signup, Task, VolunteerProfile, WaitlistEntry
+from .services import waitlist
 
 POST_SIGNING_KIND = "volunteers.post"
 CERTIFICATE_SIGNING_KIND = "volunteers.certificate"
@@ -188,10 +189,11 @@ def _clashes_with_hers(profile):
 
 
 def open_shifts_queryset(profile, community=None):
-    """Open shifts, the volunteer's compound first, then their community, then the rest of
-    the subdistrict; one query whatever their number."""
+    """Shifts to come, full ones too (they take a waiting list), the volunteer's compound
+    first, then their community, then the rest of the subdistrict; one query whatever their
+    number."""
     shifts = (
-        Shift.objects.open()
+        Shift.objects.upcoming()
         .public()
         .select_related("task__community", "task__compound", "task__post__compound")
     )
@@ -249,8 +251,9 @@ def shifts(request):
     profile = _profile(request.user)
     form = ShiftFilterForm(request.GET or None)
     now = timezone.now()
+    # full shifts too: they show 已满 with their waiting list (and her place on it)
     queryset = (
-        Shift.objects.open()
+        Shift.objects.upcoming()
         .public()
         .select_related("task__community", "task__compound", "task__post__compound")
     )
@@ -270,6 +273,7 @@ def shifts(request):
         page = page_without_count(
             lambda stop: _nearest_first(queryset, profile, stop), request.GET.get("page"), 30
         )
+    waitlist.mark_waiting_lists(page.object_list, profile)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -393,6 +393,11 @@ def register_urls():
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
         path("handovers/", waitlist_admin.handovers, name="handovers"),
+        path(
+            "shifts/<int:pk>/waiting-list/",
+            waitlist_admin.shift_waitlist,
+            name="shift_waitlist",
+        ),
         path("teams/<int:pk>/people/", teams_admin.team_members, name="team_members"),
         path("projects/<int:pk>/task/", teams_admin.project_task, name="project_task"),
     ]

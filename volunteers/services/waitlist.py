@@ -107,9 +107,13 @@ def queue_lengths(shift_ids):
 def live_entries(profile, shift_ids):
     """{shift id: her live entry} with `.position` (None once offered), in one query."""
     ahead = _ahead_or_same().order_by().values("shift_id").annotate(n=Count("pk")).values("n")
-    entries = WaitlistEntry.objects.filter(
-        profile=profile, shift_id__in=shift_ids, status__in=WaitlistEntry.LIVE
-    ).annotate(queue_position=Subquery(ahead, output_field=IntegerField()))
+    entries = (
+        WaitlistEntry.objects.filter(
+            profile=profile, shift_id__in=shift_ids, status__in=WaitlistEntry.LIVE
+        )
+        .annotate(queue_position=Subquery(ahead, output_field=IntegerField()))
+        .order_by()
+    )
     found = {}
     for entry in entries:
         waiting = entry.status == WaitlistEntry.Status.WAITING

@@ -157,7 +157,7 @@ def service_proof_pdf(certificate, profile):
         "volunteers/pdf/service_proof.html",
         {
             "certificate": certificate,
-            "id_type": records.ID_TYPE if profile.id_number else "",
+            "id_type": records.id_type_name(profile),
             "masked_id": profile.masked_id_number,
             "star_level": star_level_for(profile),
             "verify_url": url,

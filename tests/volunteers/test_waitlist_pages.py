@@ -128,3 +128,18 @@ def test_only_staff_of_the_shift_may_remove_an_entry(full_shift, community, othe
     with pytest.raises(services.VolunteerError):
         services.remove_from_waitlist(entry, coordinator, "重复报名")
     assert WaitlistEntry.objects.get(pk=entry.pk).status == "removed"
+
+
+def test_the_shift_list_in_the_back_office_counts_the_waiting_and_links_the_list(
+    client, full_shift, community
+):
+    for i in range(2):
+        services.join_waitlist(_waiter(community, f"1360000005{i}", f"候补{i}"), full_shift)
+    coordinator = make_user(roles.COORDINATOR, communities=[community], is_staff=True)
+    client.force_login(coordinator)
+    html = client.get(reverse("volunteers_shifts:index")).content.decode()
+    link = reverse("volunteers_admin:shift_waitlist", args=[full_shift.pk])
+    assert f'href="{link}"' in html
+    assert html[html.index(f'href="{link}"') :].split(">", 1)[1].lstrip().startswith("2")
+    edit = client.get(reverse("volunteers_shifts:edit", args=[full_shift.pk])).content.decode()
+    assert link in edit

@@ -124,3 +124,22 @@ def test_the_records_export_names_the_document_and_masks_its_number(
     assert whole[1:3] == ["护照", "E12345678"]
     profile.refresh_from_db()
     assert records.id_type_name(profile) == "护照"
+
+
+@pytest.mark.django_db
+def test_signing_up_with_a_taiwan_permit_through_the_page(client, community, compound):
+    from tests.factories import UserFactory
+    from tests.volunteers.test_views import form_data
+
+    user = UserFactory(phone=None)
+    client.force_login(user)
+    url = f"/volunteers/join/{community.slug}/form/"
+    page = client.get(url).content.decode()
+    assert 'name="id_type"' in page and "台湾居民来往大陆通行证" in page
+    refused = client.post(
+        url, form_data(community, compound, id_type="taiwan_permit", id_number="E12345678")
+    )
+    assert "台湾居民来往大陆通行证号码为 8 位数字" in refused.content.decode()
+    client.post(url, form_data(community, compound, id_type="taiwan_permit", id_number="12345678"))
+    profile = VolunteerProfile.objects.get(user=user)
+    assert (profile.id_type, profile.id_number) == ("taiwan_permit", "12345678")

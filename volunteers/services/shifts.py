@@ -37,7 +37,9 @@ def update_shift(shift, *, by=None, start, end, places):
     if places < 1:
         raise VolunteerError(_("A shift needs at least one person."), code="places")
     with transaction.atomic():
-        shift = Shift.objects.select_for_update().get(pk=shift.pk)
+        # NO KEY UPDATE: a sign-up or withdrawal at this moment must still pass its foreign-key
+        # check on the shift (FOR KEY SHARE), or the two deadlock (see update_template)
+        shift = Shift.objects.select_for_update(no_key=True).get(pk=shift.pk)
         if shift.cancelled_at:
             raise VolunteerError(_("This shift is already cancelled."), code="cancelled")
         if places < shift.taken:
@@ -183,14 +185,19 @@ def update_template(template, *, by=None, **changes):
     Then the missing shifts up to the horizon are made. Returns how many were made."""
     _ensure_staff(by, template)
     with transaction.atomic():
-        template = ShiftTemplate.objects.select_for_update().get(pk=template.pk)
+        # NO KEY UPDATE locks (PostgreSQL): they exclude other editors of the template and its
+        # shifts but not the foreign-key checks (FOR KEY SHARE) of a withdrawal or sign-up
+        # updating one of its shifts twice in its transaction (release, then the waiting list's
+        # offer), which a plain FOR UPDATE deadlocked with (tests/volunteers/
+        # test_waitlist_concurrency.py).
+        template = ShiftTemplate.objects.select_for_update(no_key=True).get(pk=template.pk)
         for field, value in changes.items():
             setattr(template, field, value)
         _clean_template(template)
         template.save()
         now = timezone.now()
         future = list(
-            Shift.objects.select_for_update()
+            Shift.objects.select_for_update(no_key=True)
             .filter(template=template, start__gt=now, cancelled_at__isnull=True)
             .order_by("start", "pk")
         )

@@ -304,6 +304,8 @@ def shift_detail(request, pk):
         waiting = WaitlistEntry.objects.filter(
             shift=shift, profile=profile, status__in=WaitlistEntry.LIVE
         ).first()
+        if waiting is not None and waiting.status == WaitlistEntry.Status.WAITING:
+            waiting.position = waitlist.position(waiting)
     return render(
         request,
         "volunteers/shift_detail.html",

@@ -59,6 +59,8 @@ def test_joining_from_the_list_shows_her_position(client, full_shift, community,
     card = _card(client.get("/volunteers/shifts/").content.decode(), full_shift)
     assert "候补第 2 位" in card and "2 人候补" in card
     assert "排队候补" not in card
+    detail = client.get(reverse("volunteers:shift", args=[full_shift.pk])).content.decode()
+    assert "候补第 2 位" in detail
     # the one before her is offered a freed place: she moves up
     services.withdraw(full_shift.holders[0].profile, full_shift.holders[0])
     card = _card(client.get("/volunteers/shifts/").content.decode(), full_shift)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from portal import roles
+from portal import roles, sms
 from portal.models import AuditEvent
 from tests.factories import VolunteerProfileFactory, make_user
 from volunteers import services
@@ -107,7 +107,10 @@ def test_the_coordinator_sees_the_waiting_list_and_removes_with_a_reason(
 
     client.post(url, {"entry": offered.pk, "reason": "  "})
     assert WaitlistEntry.objects.get(pk=offered.pk).status == "offered"  # a reason is needed
+    sms.outbox.clear()
     client.post(url, {"entry": offered.pk, "reason": "联系不上"})
+    told = [m for m in sms.outbox if m.phone == "13600000033"]
+    assert len(told) == 1 and "候补" in told[0].text and "联系不上" in told[0].text
     offered.refresh_from_db()
     assert (offered.status, offered.end_reason) == ("removed", "联系不上")
     # the place held for her goes to the next in line

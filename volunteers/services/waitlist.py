@@ -300,7 +300,8 @@ def leave_waitlist(profile, entry):
 
 def remove_from_waitlist(entry, by, reason):
     """A coordinator takes someone off a shift's waiting list, saying why (audited; the reason
-    is kept on the entry). An offered place they held goes to the next in line."""
+    is kept on the entry, and they are told it). An offered place they held goes to the next
+    in line."""
     _ensure_staff(by, entry)
     reason = (reason or "").strip()[:200]
     if not reason:
@@ -317,7 +318,15 @@ def remove_from_waitlist(entry, by, reason):
         audit.record(
             "volunteers.waitlist.remove", user=by, obj=entry, shift=entry.shift_id, reason=reason
         )
-    entry.status, entry.end_reason = WaitlistEntry.Status.REMOVED, reason
+        entry = WaitlistEntry.objects.select_related("shift__task__community", "profile__user").get(
+            pk=entry.pk
+        )
+        if entry.profile.user_id:
+            notify(
+                entry.profile.user,
+                "volunteers/notify/waitlist_removed",
+                {**_shift_context(entry.shift), "reason": reason},
+            )
     return entry
 
 

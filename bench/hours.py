@@ -14,6 +14,10 @@ recorded, the rest confirmed. Then it times the real services and prints one JSO
                          step (grant_due)
   record_export_seconds  one community's year of service records as xlsx, ID numbers masked
                          (volunteers.records: query, rows, workbook bytes)
+  waitlist_promotions    waiting volunteers who got a freed place, with 16 threads freeing
+                         and taking places at once (bench/waitlist.py's run(), imported)
+  double_promotions      shifts holding more than their places or counting them wrong, and
+                         people on a shift twice, after that race (must be 0)
   *_cpu_*                the same steps in this process's CPU time (SQLite: including the
                          database), for a loaded machine
   attendance_rows, records_exported, applications, build_seconds, database
@@ -34,11 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import waitlist as waitlist_bench  # noqa: E402  (bench/waitlist.py: the waiting-list race)
 from donations_bench import bench_database  # noqa: E402  (sets up Django on the test settings)
 
 COMMUNITIES = 37
 SHIFTS_PER_VOLUNTEER = 100
 BATCH = 5000
+WAITLIST_THREADS = 16
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
@@ -214,6 +220,9 @@ def main(volunteers):
     export_seconds = time.perf_counter() - started
     export_cpu = time.process_time() - cpu_started
 
+    # The waiting-list race of bench/waitlist.py, on its own shifts in this same database.
+    race = waitlist_bench.run(threads=WAITLIST_THREADS)
+
     return {
         "confirm_shift_ms": round(statistics.median(timings), 1) if timings else None,
         "star_levels_seconds": round(star_seconds, 2),
@@ -223,6 +232,9 @@ def main(volunteers):
         "confirm_shift_cpu_ms": round(statistics.median(cpu), 1) if cpu else None,
         "star_levels_cpu_seconds": round(star_cpu, 2),
         "record_export_cpu_seconds": round(export_cpu, 2),
+        "waitlist_promotions": race["waitlist_promotions"],
+        "double_promotions": race["double_promotions"],
+        "waitlist_errors": race["errors"],
         "attendance_rows": world["rows"],
         "confirmed_in_shifts": confirmed,
         "records_exported": len(dataset),

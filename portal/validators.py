@@ -154,6 +154,78 @@ def validate_id_number(value):
         )
 
 
+# Other ID documents (issue 14): their format only (no public checksum, except the 2017
+# foreign permanent residence card, which uses the resident ID card's). Keys are the values of
+# volunteers.VolunteerProfile.IdType.
+RESIDENT_ID = "resident_id"
+_HK_MACAO_RE = re.compile(r"^[HM]\d{8}(\d{2})?$")  # 港澳居民来往内地通行证: H/M + 8 (or 10) digits
+_TAIWAN_RE = re.compile(r"^\d{8}(\d{2})?$")  # 台湾居民来往大陆通行证: 8 digits (older: 10)
+_PASSPORT_RE = re.compile(r"^(?=.*\d)[A-Z0-9]{5,17}$")  # any country's: letters and digits
+_FOREIGN_OLD_RE = re.compile(r"^[A-Z]{3}\d{12}$")  # 外国人永久居留证 (2004): 3 letters, 12 digits
+_FOREIGN_NEW_RE = re.compile(r"^9\d{16}[\dX]$")  # 外国人永久居留身份证 (2017): 9 + 17
+
+
+def _validate_hk_macao(number):
+    if not _HK_MACAO_RE.match(number):
+        raise ValidationError(
+            _(
+                "A Mainland Travel Permit for Hong Kong and Macao Residents number is H or M "
+                "followed by 8 digits; please check it."
+            ),
+            code="invalid_hk_macao_permit",
+        )
+
+
+def _validate_taiwan(number):
+    if not _TAIWAN_RE.match(number):
+        raise ValidationError(
+            _(
+                "A Mainland Travel Permit for Taiwan Residents number has 8 digits; please check "
+                "it."
+            ),
+            code="invalid_taiwan_permit",
+        )
+
+
+def _validate_passport(number):
+    if not _PASSPORT_RE.match(number):
+        raise ValidationError(
+            _("A passport number has 5 to 17 letters and digits; please check it."),
+            code="invalid_passport",
+        )
+
+
+def _validate_foreign_permanent(number):
+    if _FOREIGN_OLD_RE.match(number):
+        return
+    if _FOREIGN_NEW_RE.match(number) and number[17] == ric.calc_check_digit(number):
+        return
+    raise ValidationError(
+        _(
+            "A Foreign Permanent Resident ID Card number has 18 characters starting with 9 (or, "
+            "on an older card, 3 letters and 12 digits); please check it."
+        ),
+        code="invalid_foreign_permanent_id",
+    )
+
+
+ID_DOCUMENT_VALIDATORS = {
+    RESIDENT_ID: validate_id_number,
+    "hk_macao_permit": _validate_hk_macao,
+    "taiwan_permit": _validate_taiwan,
+    "passport": _validate_passport,
+    "foreign_permanent_id": _validate_foreign_permanent,
+}
+
+
+def validate_id_document(id_type, value):
+    """The number's format for its document type (the resident ID card: its full check)."""
+    validator = ID_DOCUMENT_VALIDATORS.get(id_type)
+    if validator is None:
+        raise ValidationError(_("Choose the type of ID document."), code="invalid_id_type")
+    validator(normalize_id_number(value))
+
+
 def mask_id_number(value):
     """First 3 and last 4 characters: 110***********002X."""
     if not value:

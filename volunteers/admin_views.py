@@ -28,7 +28,7 @@ from portal.scoping import get_scoped_or_404, scope
 from . import matching, services, views
 from .availability import availability_display
 from .forms import AutoAssignForm, PeriodForm, ReasonForm, RemovalForm
-from .models import Attendance, Shift, Signup, VolunteerProfile
+from .models import Attendance, Shift, Signup, VolunteerProfile, WaitlistEntry
 
 
 @permission_required("volunteers.change_volunteerprofile", raise_exception=True)
@@ -162,6 +162,7 @@ def shift_people(request, pk):
             "candidates": people.exclude(pk__in=ended).order_by("real_name")[:200],
             "ended_candidates": people.filter(pk__in=ended).order_by("real_name")[:50],
             "started": shift.start <= timezone.now(),
+            "waiting_count": shift.waitlist.filter(status__in=WaitlistEntry.LIVE).count(),
         },
     )
 

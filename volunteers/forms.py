@@ -9,7 +9,7 @@ from portal.accounts.adapter import MobileField
 from portal.forms import choose_the_only_one
 from portal.models import Community, Compound
 from portal.scoping import communities_for
-from portal.validators import normalize_id_number, normalize_mobile, validate_id_number
+from portal.validators import normalize_id_number, normalize_mobile, validate_id_document
 from portal.widgets import DateInput
 
 from .models import AVAILABILITY_SLOTS, WEEKDAYS, Skill, Task, VolunteerProfile
@@ -87,6 +87,7 @@ class ProfileForm(forms.ModelForm):
             "availability",
             "is_party_member",
             "work_unit",
+            "id_type",
             "id_number",
             "emergency_contact_name",
             "emergency_contact_phone",
@@ -130,11 +131,18 @@ class ProfileForm(forms.ModelForm):
         except (TypeError, ValueError):
             pass
         self.fields["compound"].label_from_instance = lambda c: c.name
+        self.fields["id_type"].required = False
+
+    def clean_id_type(self):
+        # optional in the form (most people have a resident ID card): empty means that one
+        return self.cleaned_data.get("id_type") or VolunteerProfile.IdType.RESIDENT_ID
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))
         if value:
-            validate_id_number(value)
+            # the format of the chosen document (id_type is cleaned first: it comes first)
+            id_type = self.cleaned_data.get("id_type") or VolunteerProfile.IdType.RESIDENT_ID
+            validate_id_document(id_type, value)
         elif self.instance.pk:
             value = (
                 VolunteerProfile.objects.filter(pk=self.instance.pk)

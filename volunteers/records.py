@@ -28,9 +28,22 @@ from .models import Certificate, VolunteerProfile
 from .services import VolunteerError
 from .services.hours import counted_attendance
 
-# ID documents: the profile keeps a mainland resident ID card number only (validated by its
-# checksum), so every record says 居民身份证; other documents would need a field of their own.
-ID_TYPE = "居民身份证"
+# ID documents (VolunteerProfile.id_type) by the names the national record and the city
+# platform use, whatever the exporter's language.
+ID_TYPE_NAMES = {
+    "resident_id": "居民身份证",
+    "hk_macao_permit": "港澳居民来往内地通行证",
+    "taiwan_permit": "台湾居民来往大陆通行证",
+    "passport": "护照",
+    "foreign_permanent_id": "外国人永久居留身份证",
+}
+ID_TYPE = ID_TYPE_NAMES["resident_id"]
+
+
+def id_type_name(profile):
+    """证件类型 of a profile's number, empty when there is no number."""
+    return ID_TYPE_NAMES.get(profile.id_type, "") if profile.id_number else ""
+
 
 # The columns, in the order of the national record (docs/records.md).
 COLUMNS = [
@@ -120,22 +133,23 @@ def record_rows(queryset, *, full_id_numbers=False):
     from .models.shifts import Task
 
     kinds = dict(Task.Kind.choices)
-    id_numbers = {}
+    id_numbers = {}  # profile id -> (type name, number as exported)
     rows = queryset.values(*_FIELDS).iterator(chunk_size=2000)
     batch = []
 
     def flush():
         missing = {row["signup__profile_id"] for row in batch} - id_numbers.keys()
         if missing:
-            for pk, number in VolunteerProfile.objects.filter(pk__in=missing).values_list(
-                "pk", "id_number"
+            for pk, number, id_type in VolunteerProfile.objects.filter(pk__in=missing).values_list(
+                "pk", "id_number", "id_type"
             ):
-                id_numbers[pk] = number if full_id_numbers else mask_id_number(number)
+                shown = number if full_id_numbers else mask_id_number(number)
+                id_numbers[pk] = (ID_TYPE_NAMES.get(id_type, "") if number else "", shown)
         for row in batch:
-            number = id_numbers.get(row["signup__profile_id"], "")
+            id_type, number = id_numbers.get(row["signup__profile_id"], ("", ""))
             yield [
                 row["signup__profile__real_name"],
-                ID_TYPE if number else "",
+                id_type,
                 number,
                 row["signup__shift__task__title"],
                 str(kinds.get(row["signup__shift__task__kind"], row["signup__shift__task__kind"])),

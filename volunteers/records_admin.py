@@ -1,5 +1,5 @@
 """Back-office exports of service records in the national form (issue 14.5): the records of a
-volunteer, a community, a task (the service project) and a period as xlsx, and a volunteer's
+volunteer, a community, a team, a project, a task and a period as xlsx, and a volunteer's
 certificate of volunteer service (志愿服务证明) as PDF. Everything is scoped, ID numbers are masked
 unless the exporter may see them whole, and every download asks for the second factor again and
 is in the audit trail."""
@@ -24,7 +24,7 @@ from portal.tokens import sign
 from portal.widgets import DateInput
 
 from . import records
-from .models import Task, VolunteerProfile
+from .models import Project, Task, Team, VolunteerProfile
 from .services import VolunteerError
 from .views import CERTIFICATE_SIGNING_KIND
 
@@ -35,6 +35,10 @@ class RecordsForm(forms.Form):
     community = forms.ModelChoiceField(
         queryset=None, required=False, label=gettext_lazy("community")
     )
+    team = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("team"))
+    project = forms.ModelChoiceField(
+        queryset=None, required=False, label=gettext_lazy("volunteer project")
+    )
     task = forms.ModelChoiceField(
         queryset=None, required=False, label=gettext_lazy("Service project (task)")
     )
@@ -42,7 +46,12 @@ class RecordsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # every choice scoped: a team leader is offered their teams and their projects only
         self.fields["community"].queryset = communities_for(user)
+        self.fields["team"].queryset = scope(Team.objects.all(), user).order_by("name", "pk")
+        self.fields["project"].queryset = scope(Project.objects.all(), user).order_by(
+            "-start_date", "title"
+        )
         self.fields["task"].queryset = scope(Task.objects.all(), user).select_related("community")
 
     def clean(self):
@@ -72,6 +81,8 @@ def records_export(request):
             profile=profile,
             community=data["community"],
             task=data["task"],
+            team=data["team"],
+            project=data["project"],
             start=data["start"],
             end=data["end"],
         )
@@ -86,6 +97,8 @@ def records_export(request):
             end=data["end"],
             community=data["community"].pk if data["community"] else None,
             task=data["task"].pk if data["task"] else None,
+            team=data["team"].pk if data["team"] else None,
+            project=data["project"].pk if data["project"] else None,
             profile=profile.pk if profile else None,
             full_id_numbers=full,
         )
@@ -144,7 +157,7 @@ def service_proof_pdf(certificate, profile):
         "volunteers/pdf/service_proof.html",
         {
             "certificate": certificate,
-            "id_type": records.ID_TYPE if profile.id_number else "",
+            "id_type": records.id_type_name(profile),
             "masked_id": profile.masked_id_number,
             "star_level": star_level_for(profile),
             "verify_url": url,

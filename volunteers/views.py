@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,8 @@ from portal.security import private_response
 from . import matching, services
 from .forms import CertificateForm, ProfileForm, ShiftFilterForm
 from .models import Certificate, Shift, Signup, Task, VolunteerProfile, WaitlistEntry
+from .services import waitlist
+from .shift_list import _nearest_first, open_shifts_queryset  # noqa: F401 - the tests use both
 
 POST_SIGNING_KIND = "volunteers.post"
 CERTIFICATE_SIGNING_KIND = "volunteers.certificate"
@@ -176,81 +177,14 @@ def edit_profile(request):
     return render(request, "volunteers/profile_form.html", {"form": form, "profile": profile})
 
 
-def _clashes_with_hers(profile):
-    """She holds another shift at that time: the list says so instead of offering a button
-    that can only fail."""
-    return Exists(
-        Signup.objects.expected()
-        .filter(profile=profile, shift__start__lt=OuterRef("end"))
-        .filter(shift__end__gt=OuterRef("start"))
-        .exclude(shift=OuterRef("pk"))
-    )
-
-
-def open_shifts_queryset(profile, community=None):
-    """Open shifts, the volunteer's compound first, then their community, then the rest of
-    the subdistrict; one query whatever their number."""
-    shifts = (
-        Shift.objects.open()
-        .public()
-        .select_related("task__community", "task__compound", "task__post__compound")
-    )
-    if profile is not None:
-        shifts = shifts.filter(task__community__subdistrict_id=profile.community.subdistrict_id)
-        near = Q(task__compound_id=profile.compound_id) | Q(
-            task__post__compound_id=profile.compound_id
-        )
-        shifts = shifts.annotate(
-            nearness=Case(
-                When(near if profile.compound_id else Q(pk__in=[]), then=Value(0)),
-                When(task__community_id=profile.community_id, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            mine=Exists(Signup.objects.expected().filter(shift=OuterRef("pk"), profile=profile)),
-            clashes=_clashes_with_hers(profile),
-        ).order_by("nearness", "start", "pk")
-    elif community is not None:
-        shifts = shifts.filter(task__community=community)
-    return shifts
-
-
-def _nearest_first(queryset, profile, stop):
-    """The first `stop` rows of `open_shifts_queryset(profile)`'s order (nearness, start, pk),
-    filtered as `queryset` (the same shifts, not yet annotated), tier by tier: her compound's,
-    then her community's, then the rest. Each tier is ordered by start alone, which the index
-    on start serves, and read only as far as the page needs: the first page of a year's shifts
-    reads some forty rows instead of sorting every shift of the next two weeks."""
-    near = Q(pk__in=[])
-    if profile.compound_id:
-        near = Q(task__compound_id=profile.compound_id) | Q(
-            task__post__compound_id=profile.compound_id
-        )
-    community = Q(task__community_id=profile.community_id)
-    tiers = [queryset.filter(near), queryset.filter(community).exclude(near)]
-    tiers.append(queryset.exclude(near).exclude(community))
-    mine = Exists(Signup.objects.expected().filter(shift=OuterRef("pk"), profile=profile))
-    clashes = _clashes_with_hers(profile)
-    rows = []
-    for nearness, tier in enumerate(tiers):
-        if nearness == 0 and not profile.compound_id:
-            continue
-        wanted = stop - len(rows)
-        if wanted <= 0:
-            break
-        rows += tier.annotate(nearness=Value(nearness), mine=mine, clashes=clashes).order_by(
-            "start", "pk"
-        )[:wanted]
-    return rows
-
-
 @public_cache("PAGE_CACHE_SHIFTS_SECONDS", query=("date", "kind", "page"))
 def shifts(request):
     profile = _profile(request.user)
     form = ShiftFilterForm(request.GET or None)
     now = timezone.now()
+    # full shifts too: they show 已满 with their waiting list (and her place on it)
     queryset = (
-        Shift.objects.open()
+        Shift.objects.upcoming()
         .public()
         .select_related("task__community", "task__compound", "task__post__compound")
     )
@@ -270,6 +204,7 @@ def shifts(request):
         page = page_without_count(
             lambda stop: _nearest_first(queryset, profile, stop), request.GET.get("page"), 30
         )
+    waitlist.mark_waiting_lists(page.object_list, profile)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -300,6 +235,8 @@ def shift_detail(request, pk):
         waiting = WaitlistEntry.objects.filter(
             shift=shift, profile=profile, status__in=WaitlistEntry.LIVE
         ).first()
+        if waiting is not None and waiting.status == WaitlistEntry.Status.WAITING:
+            waiting.position = waitlist.position(waiting)
     return render(
         request,
         "volunteers/shift_detail.html",

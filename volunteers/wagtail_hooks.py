@@ -8,7 +8,8 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,7 +27,16 @@ from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
 from . import admin_views, bulk_views, services, teams_admin, waitlist_admin
-from .models import WEEKDAYS, Attendance, Shift, ShiftTemplate, Skill, Task, VolunteerProfile
+from .models import (
+    WEEKDAYS,
+    Attendance,
+    Shift,
+    ShiftTemplate,
+    Skill,
+    Task,
+    VolunteerProfile,
+    WaitlistEntry,
+)
 from .resources import AttendanceResource, VolunteerResource
 
 # --- Profiles ------------------------------------------------------------------------------
@@ -222,7 +232,15 @@ class ShiftIndexView(generic.IndexView):
         if not any(key.startswith("start") for key in self.request.GET):
             # A year of shifts piles up behind; start from yesterday unless dates are asked for.
             queryset = queryset.filter(end__gte=timezone.now() - timedelta(days=1))
-        return queryset
+        # how many wait for each listed shift, in the same query (the 候补 column)
+        waiting = (
+            WaitlistEntry.objects.filter(shift=OuterRef("pk"), status=WaitlistEntry.Status.WAITING)
+            .order_by()
+            .values("shift")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return queryset.annotate(waiting=Coalesce(Subquery(waiting), 0))
 
 
 class ShiftEditView(generic.EditView):
@@ -236,6 +254,12 @@ class ShiftEditView(generic.EditView):
                 url=admin_views.shift_people_url(self.object),
                 icon_name="cross",
                 priority=20,
+            ),
+            Button(
+                _("Waiting list"),
+                url=reverse("volunteers_admin:shift_waitlist", args=[self.object.pk]),
+                icon_name="list-ul",
+                priority=30,
             ),
         ]
 
@@ -275,6 +299,12 @@ class ShiftViewSet(ScopedViewSet):
         Column("community", label=_("community"), accessor="task.community.name"),
         Column("start", label=_("start")),
         Column("taken", label=_("places taken"), accessor=lambda s: f"{s.taken}/{s.places}"),
+        TitleColumn(
+            "waiting",
+            label=_("waiting"),
+            accessor=lambda s: getattr(s, "waiting", 0),
+            get_url=lambda s: reverse("volunteers_admin:shift_waitlist", args=[s.pk]),
+        ),
         Column(
             "cancelled",
             label=_("cancelled"),
@@ -400,6 +430,11 @@ def register_urls():
         path("auto-assign/", admin_views.auto_assign, name="auto_assign"),
         path("duty-grid/", admin_views.duty_grid, name="duty_grid"),
         path("handovers/", waitlist_admin.handovers, name="handovers"),
+        path(
+            "shifts/<int:pk>/waiting-list/",
+            waitlist_admin.shift_waitlist,
+            name="shift_waitlist",
+        ),
         path("teams/<int:pk>/people/", teams_admin.team_members, name="team_members"),
         path("teams/proposals/", teams_admin.team_proposals, name="team_proposals"),
         path("projects/<int:pk>/task/", teams_admin.project_task, name="project_task"),

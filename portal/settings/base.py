@@ -658,9 +658,43 @@ VOLUNTEERS_AUTO_CONFIRM_DAYS = int(env("VOLUNTEERS_AUTO_CONFIRM_DAYS", "7"))
 VOLUNTEERS_STAR_THRESHOLDS = [
     int(h) for h in env_list("VOLUNTEERS_STAR_THRESHOLDS", "100,300,600,1000,1500")
 ]
-# Working days (Monday to Friday; public holidays are not counted out) a published star
-# application stays on public notice before it is granted.
+# Working days (portal.workdays: Monday to Friday less PUBLIC_HOLIDAYS, plus MAKEUP_WORKDAYS)
+# a published star application stays on public notice before it is granted.
 VOLUNTEERS_STAR_NOTICE_DAYS = int(env("VOLUNTEERS_STAR_NOTICE_DAYS", "5"))
+
+# --- working days (portal.workdays) ---
+# Public holidays and make-up working days (调休上班) from the State Council's yearly notice
+# (国务院办公厅关于部分节假日安排的通知, published around November). TO BE UPDATED EVERY YEAR:
+# add the coming year's dates when the notice is out. Holidays are (first, last) day ranges.
+PUBLIC_HOLIDAYS = [
+    # 2026, as published (国办发明电〔2025〕7号)
+    ("2026-01-01", "2026-01-03"),  # 元旦
+    ("2026-02-15", "2026-02-23"),  # 春节
+    ("2026-04-04", "2026-04-06"),  # 清明节
+    ("2026-05-01", "2026-05-05"),  # 劳动节
+    ("2026-06-19", "2026-06-21"),  # 端午节
+    ("2026-09-25", "2026-09-27"),  # 中秋节
+    ("2026-10-01", "2026-10-07"),  # 国庆节
+    # 2027: the statutory days only (全国年节及纪念日放假办法, 2024); the bridging days and
+    # the make-up working days come with the State Council's notice: check and complete.
+    ("2027-01-01", "2027-01-01"),  # 元旦
+    ("2027-02-05", "2027-02-08"),  # 春节 (除夕 to 初三)
+    ("2027-04-05", "2027-04-05"),  # 清明节
+    ("2027-05-01", "2027-05-02"),  # 劳动节
+    ("2027-06-09", "2027-06-09"),  # 端午节
+    ("2027-09-15", "2027-09-15"),  # 中秋节
+    ("2027-10-01", "2027-10-03"),  # 国庆节
+]
+MAKEUP_WORKDAYS = [
+    # 2026
+    "2026-01-04",  # 元旦 (Sunday)
+    "2026-02-14",  # 春节 (Saturday)
+    "2026-02-28",  # 春节 (Saturday)
+    "2026-05-09",  # 劳动节 (Saturday)
+    "2026-09-20",  # 国庆节 (Sunday)
+    "2026-10-10",  # 国庆节 (Saturday)
+    # 2027: to be added from the State Council's notice
+]
 
 # --- supplies: expiry (issue 15) ---
 # Lots expiring within this many days (Beijing dates) are flagged on the warehouse's and the

@@ -110,6 +110,7 @@ FILL = {
     # the back office's own screens
     "volunteers_admin:review_profile": {"pk": "profile"},
     "volunteers_admin:shift_people": {"pk": "shift"},
+    "volunteers_admin:shift_waitlist": {"pk": "shift"},
     "volunteers_admin:remove_signup": {"pk": "signup"},
     "volunteers_admin:correct_attendance": {"pk": "attendance"},
     "volunteers_admin:post_qr": {"pk": "post"},

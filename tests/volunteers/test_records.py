@@ -135,3 +135,79 @@ def test_the_certificate_of_service_has_hours_by_project_and_verifies(
         reverse("volunteers:verify", args=[sign(CERTIFICATE_SIGNING_KIND, certificate.serial)])
     )
     assert page.status_code == 200 and "李**" in page.content.decode()
+
+
+def _team_record(community, team, title, profile):
+    from tests.factories import ProjectFactory, TaskFactory
+
+    project = ProjectFactory(community=community, team=team, title=title)
+    task = TaskFactory(community=community, project=project, title=f"{title}任务")
+    start = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
+    shift = ShiftFactory(task=task, start=start, end=start + timedelta(hours=2))
+    Attendance.objects.create(
+        signup=SignupFactory(shift=shift, profile=profile),
+        check_in_at=shift.start,
+        check_out_at=shift.end,
+        status="confirmed",
+    )
+    return project
+
+
+def test_records_export_per_team_and_per_project_audited(client, community, coordinator, volunteer):
+    from tests.factories import TeamFactory
+
+    red, blue = TeamFactory(community=community), TeamFactory(community=community)
+    red_project = _team_record(community, red, "红队巡逻", volunteer)
+    _team_record(community, red, "红队消杀", volunteer)
+    _team_record(community, blue, "蓝队值守", volunteer)
+    client.force_login(coordinator)
+    url = reverse("volunteers_records:export")
+
+    def projects(**filters):
+        response = client.get(url, {**_period(), "format": "xlsx", **filters})
+        rows = list(workbook(response.content).iter_rows(values_only=True))[1:]
+        return sorted(row[3] for row in rows)
+
+    assert projects(team=red.pk) == ["红队巡逻任务", "红队消杀任务"]
+    assert projects(project=red_project.pk) == ["红队巡逻任务"]
+    assert projects(team=blue.pk) == ["蓝队值守任务"]
+    audited = AuditEvent.objects.filter(action="export.personal_data").order_by("pk")
+    assert [(e.details["team"], e.details["project"]) for e in audited] == [
+        (red.pk, None),
+        (None, red_project.pk),
+        (blue.pk, None),
+    ]
+
+
+def test_a_team_leader_exports_only_their_teams_records(
+    client, community, other_community, volunteer
+):
+    from portal import roles
+    from tests.factories import TeamFactory, make_user
+    from volunteers.records_admin import RecordsForm
+    from volunteers.services import teams as team_services
+
+    mine, theirs = TeamFactory(community=community), TeamFactory(community=other_community)
+    _team_record(community, mine, "本队项目", volunteer)
+    other_project = _team_record(other_community, theirs, "别队项目", volunteer)
+    leader = VolunteerProfileFactory(
+        user=make_user(roles.VOLUNTEER, username="records-leader"), community=community
+    )
+    team_services.set_leader(mine, leader)
+    user = leader.user
+    user.refresh_from_db()
+    form = RecordsForm(user=user)
+    assert list(form.fields["team"].queryset) == [mine]
+    assert [p.title for p in form.fields["project"].queryset] == ["本队项目"]
+    # everything a leader sees is their teams' work, whatever the filter
+    titles = {a.signup.shift.task.title for a in records.records(user)}
+    assert titles == {"本队项目任务"}
+    client.force_login(user)
+    url = reverse("volunteers_records:export")
+    for refused in ({"team": theirs.pk}, {"project": other_project.pk}):
+        response = client.get(url, {**_period(), "format": "xlsx", **refused})
+        assert "spreadsheet" not in response.get("Content-Type", "")
+    assert not AuditEvent.objects.filter(action="export.personal_data").exists()
+    response = client.get(url, {**_period(), "format": "xlsx", "team": mine.pk})
+    rows = list(workbook(response.content).iter_rows(values_only=True))[1:]
+    assert [row[3] for row in rows] == ["本队项目任务"]

@@ -46,6 +46,39 @@ def test_notice_ends_after_five_working_days():
     assert stars.working_days_after(monday, 5) == date(2026, 12, 14)
 
 
+def test_the_notice_skips_public_holidays_and_counts_make_up_working_days():
+    # published on Thursday 24 September 2026: 中秋 25-27 Sep and 国庆 1-7 Oct are skipped
+    assert stars.working_days_after(date(2026, 9, 24), 5) == date(2026, 10, 9)
+    # Sunday 20 September 2026 is a make-up working day (调休上班) and counts
+    assert stars.working_days_after(date(2026, 9, 18), 5) == date(2026, 9, 24)
+    # 春节 2026: Saturday 14 February is worked, 15-23 February are off
+    assert stars.working_days_after(date(2026, 2, 12), 5) == date(2026, 2, 26)
+
+
+def test_the_holidays_come_from_settings(settings):
+    friday = date(2026, 12, 4)
+    settings.PUBLIC_HOLIDAYS = [("2026-12-07", "2026-12-08")]
+    settings.MAKEUP_WORKDAYS = ["2026-12-05"]
+    # Sat 5 worked (1), Mon 7 and Tue 8 off, Wed 9 (2) ... Mon 14 (5)
+    assert stars.working_days_after(friday, 5) == date(2026, 12, 14)
+    settings.PUBLIC_HOLIDAYS, settings.MAKEUP_WORKDAYS = [], []
+    assert stars.working_days_after(friday, 5) == date(2026, 12, 11)
+
+
+def test_publishing_before_national_day_sets_the_notice_past_the_holiday(
+    volunteer, gate_task, subdistrict_admin
+):
+    _serve(volunteer, gate_task, 120)
+    stars.apply_for_reached_levels()
+    application = stars.publish(
+        StarApplication.objects.get(), subdistrict_admin, today=date(2026, 9, 30)
+    )
+    # Wed 30 Sep; 1-7 Oct off; Thu 8, Fri 9, Sat 10 (make-up), Mon 12, Tue 13
+    assert application.notice_until == date(2026, 10, 13)
+    assert stars.grant_due(today=date(2026, 10, 13)) == 0
+    assert stars.grant_due(today=date(2026, 10, 14)) == 1
+
+
 def test_only_confirmed_hours_reach_a_level(volunteer, gate_task):
     _serve(volunteer, gate_task, 60)
     _serve(volunteer, gate_task, 50, status=Attendance.Status.RECORDED)

@@ -168,6 +168,37 @@ def test_more_places_on_the_shift_go_to_the_waiting_list(full_shift, community):
     assert WaitlistEntry.objects.get(profile=waiter).status == "offered"
 
 
+def test_more_places_through_the_template_go_to_the_waiting_list_in_order(gate_task, community):
+    from volunteers.models import ShiftTemplate
+
+    coordinator = make_user(roles.COORDINATOR, communities=[community])
+    template = ShiftTemplate.objects.create(
+        task=gate_task,
+        weekdays=list(range(7)),
+        time_ranges=[["07:00", "12:00"]],
+        places=1,
+        start_date=timezone.localdate(),
+        end_date=None,
+    )
+    services.generate_from_template(template)
+    full = template.shifts.filter(start__gt=timezone.now()).order_by("start").first()
+    services.sign_up(VolunteerProfileFactory(community=community), full)
+    first = _waiter(community, "13600000021")
+    second = _waiter(community, "13600000022")
+    third = _waiter(community, "13600000023")
+    for waiter in (first, second, third):
+        services.join_waitlist(waiter, full)
+    services.update_template(template, by=coordinator, places=3)
+    status = dict(WaitlistEntry.objects.values_list("profile", "status"))
+    assert status == {first.pk: "offered", second.pk: "offered", third.pk: "waiting"}
+    full.refresh_from_db()
+    assert (full.places, full.taken) == (3, 3)  # the offers hold the new places
+    # fewer places again cannot drop below those held
+    services.update_template(template, by=coordinator, places=1)
+    full.refresh_from_db()
+    assert full.places == 3
+
+
 def test_cancelling_the_shift_closes_its_waiting_list(full_shift, community):
     coordinator = make_user(roles.COORDINATOR, communities=[community])
     waiter = _waiter(community, "13600000012")

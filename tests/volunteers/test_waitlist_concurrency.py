@@ -72,3 +72,42 @@ def test_accept_decline_and_expiry_of_one_offer_racing_end_it_once(community):
     _consistent(shift)
     assert Signup.objects.filter(shift=shift, profile=first, status="confirmed").count() <= 1
     assert Shift.objects.get(pk=shift.pk).taken == 1  # the place went to first or second
+
+
+def test_more_places_and_newcomers_racing_go_to_the_list_first_and_never_overfill(community):
+    """A coordinator raises the places (directly and through the template) while newcomers
+    try the shift and people withdraw: the waiting list gets the new places by the same guarded
+    offer, and the count holds."""
+    from volunteers.models import ShiftTemplate
+
+    task = TaskFactory(community=community)
+    template = ShiftTemplate.objects.create(
+        task=task,
+        weekdays=list(range(7)),
+        time_ranges=[["07:00", "12:00"]],
+        places=2,
+        start_date=timezone.localdate(),
+        end_date=None,
+    )
+    services.generate_from_template(template)
+    shift = template.shifts.filter(start__gt=timezone.now()).order_by("start").first()
+    places = [
+        services.sign_up(p, shift)
+        for p in VolunteerProfileFactory.create_batch(2, community=community)
+    ]
+    waiters = VolunteerProfileFactory.create_batch(6, community=community)
+    for profile in waiters:
+        services.join_waitlist(profile, shift)
+    newcomers = VolunteerProfileFactory.create_batch(4, community=community)
+    calls = [lambda: services.update_template(template, places=4)]
+    calls += [lambda: services.update_shift(shift, start=shift.start, end=shift.end, places=5)]
+    calls += [lambda s=s: services.withdraw(s.profile, s) for s in places]
+    calls += [lambda p=p: services.sign_up(p, shift) for p in newcomers]
+    results = run_at_once(calls)
+    assert "error" not in [kind for kind, _ in results], results
+    _consistent(shift)
+    offered = WaitlistEntry.objects.filter(shift=shift, status="offered")
+    # the list was served in order: nobody later in the queue got an offer before an earlier one
+    order = [w.pk for w in waiters]
+    got = sorted(order.index(e.profile_id) for e in offered)
+    assert got == list(range(len(got)))

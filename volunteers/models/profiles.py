@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +12,11 @@ from django.utils.translation import pgettext_lazy
 from portal.bounds import MAX_SORT_ORDER, max_value
 from portal.encryption import EncryptedCharField, digest
 from portal.validators import (
+    RESIDENT_ID,
     mask_id_number,
     mask_mobile,
     normalize_id_number,
-    validate_id_number,
+    validate_id_document,
     validate_mobile,
 )
 
@@ -106,6 +108,16 @@ class VolunteerProfile(models.Model):
     community_lookup = "community"
     owner_lookup = "user"
 
+    class IdType(models.TextChoices):
+        RESIDENT_ID = RESIDENT_ID, _("Resident ID card")
+        HK_MACAO_PERMIT = (
+            "hk_macao_permit",
+            _("Mainland Travel Permit for Hong Kong and Macao Residents"),
+        )
+        TAIWAN_PERMIT = "taiwan_permit", _("Mainland Travel Permit for Taiwan Residents")
+        PASSPORT = "passport", _("Passport")
+        FOREIGN_PERMANENT_ID = "foreign_permanent_id", _("Foreign Permanent Resident ID Card")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting verification")
         VERIFIED = "verified", pgettext_lazy("volunteer status", "Verified")
@@ -151,9 +163,12 @@ class VolunteerProfile(models.Model):
     # Encrypted at rest (portal.encryption, keys from the environment); shown masked everywhere
     # except the full-ID view, which needs `view_full_id_number` and is audited. Changing it
     # sends a verified volunteer back to pending (services.profiles.update_profile).
-    id_number = EncryptedCharField(
-        _("ID card number"), max_length=18, blank=True, validators=[validate_id_number]
+    # The document the number is of (证件类型): its format is checked by type in clean()
+    # (portal.validators.validate_id_document; the resident ID card keeps its checksum).
+    id_type = models.CharField(
+        _("ID document type"), max_length=24, choices=IdType.choices, default=IdType.RESIDENT_ID
     )
+    id_number = EncryptedCharField(_("ID document number"), max_length=18, blank=True)
     # HMAC of the normalised number (FIELD_HASH_KEY), kept by save(), update() and the bulk
     # methods: unique, so one ID number belongs to one volunteer, and the way to look one up.
     # NULL when there is no number.
@@ -222,6 +237,14 @@ class VolunteerProfile(models.Model):
                 *(derived[f] for f in update_fields if f in derived),
             }
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.id_number:
+            try:
+                validate_id_document(self.id_type, self.id_number)
+            except ValidationError as error:
+                raise ValidationError({"id_number": error.messages}) from error
 
     @property
     def is_verified(self):

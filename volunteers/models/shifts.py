@@ -168,6 +168,11 @@ class ShiftTemplate(models.Model):
 
 
 class ShiftQuerySet(models.QuerySet):
+    def upcoming(self):
+        """Not cancelled, not started, full or not (the shift list: a full one takes a
+        waiting list)."""
+        return self.filter(cancelled_at__isnull=True, start__gt=timezone.now())
+
     def open(self):
         """Not cancelled, not started, with a free place."""
         return self.filter(

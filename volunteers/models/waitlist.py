@@ -34,6 +34,7 @@ class WaitlistEntry(models.Model):
         EXPIRED = "expired", _("Offer expired")
         LEFT = "left", _("Left the waiting list")
         CLOSED = "closed", _("Waiting list closed")
+        REMOVED = "removed", _("Removed by the community")
 
     # Live: still in the queue; a person has at most one live entry per shift.
     LIVE = (Status.WAITING, Status.OFFERED)
@@ -48,7 +49,8 @@ class WaitlistEntry(models.Model):
         verbose_name=_("volunteer"),
     )
     # waiting -> offered (a freed place is held for them) -> accepted | declined | expired;
-    # waiting | offered -> left (the volunteer) | closed (shift cancelled or started). Every
+    # waiting | offered -> left (the volunteer) | closed (shift cancelled or started) |
+    # removed (a coordinator, with end_reason; audited). Every
     # change is a conditional UPDATE on the current status, so an accept and an expiry racing
     # for the same offer cannot both win. Only `offered` holds a place (in Shift.taken).
     status = models.CharField(
@@ -58,6 +60,8 @@ class WaitlistEntry(models.Model):
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # Why a coordinator took the entry off the list (status removed); empty otherwise.
+    end_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
     # The sign-up an accepted offer became: one entry, one sign-up, never two.
     signup = models.OneToOneField(
         Signup,

@@ -78,6 +78,7 @@ from .waitlist import (
     expire_offers,
     join_waitlist,
     leave_waitlist,
+    remove_from_waitlist,
 )
 
 __all__ = [
@@ -131,6 +132,7 @@ __all__ = [
     "send_shift_reminders",
     "join_waitlist",
     "leave_waitlist",
+    "remove_from_waitlist",
     "accept_offer",
     "decline_offer",
     "expire_offers",

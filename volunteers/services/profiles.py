@@ -39,6 +39,7 @@ PROFILE_FIELDS = [
     "availability",
     "is_party_member",
     "work_unit",
+    "id_type",
     "id_number",
     "emergency_contact_name",
     "emergency_contact_phone",

@@ -37,7 +37,9 @@ def update_shift(shift, *, by=None, start, end, places):
     if places < 1:
         raise VolunteerError(_("A shift needs at least one person."), code="places")
     with transaction.atomic():
-        shift = Shift.objects.select_for_update().get(pk=shift.pk)
+        # NO KEY UPDATE: a sign-up or withdrawal at this moment must still pass its foreign-key
+        # check on the shift (FOR KEY SHARE), or the two deadlock (see update_template)
+        shift = Shift.objects.select_for_update(no_key=True).get(pk=shift.pk)
         if shift.cancelled_at:
             raise VolunteerError(_("This shift is already cancelled."), code="cancelled")
         if places < shift.taken:
@@ -175,21 +177,27 @@ def update_template(template, *, by=None, **changes):
     - a future shift nobody is on or invited to takes the new places, and its times move to
       the new slot of the same day (the first unmatched one, in order);
     - a shift with people on it or invited to it keeps its times (update_shift's rule: they
-      agreed to them); its places follow the template but never below those taken;
+      agreed to them); its places follow the template but never below those taken, and places
+      added to a full shift are offered to its waiting list in order (services.waitlist);
     - an empty shift left without a slot (a weekday or a time range dropped) is cancelled, not
       deleted, and detached from the template: its link says it was cancelled.
 
     Then the missing shifts up to the horizon are made. Returns how many were made."""
     _ensure_staff(by, template)
     with transaction.atomic():
-        template = ShiftTemplate.objects.select_for_update().get(pk=template.pk)
+        # NO KEY UPDATE locks (PostgreSQL): they exclude other editors of the template and its
+        # shifts but not the foreign-key checks (FOR KEY SHARE) of a withdrawal or sign-up
+        # updating one of its shifts twice in its transaction (release, then the waiting list's
+        # offer), which a plain FOR UPDATE deadlocked with (tests/volunteers/
+        # test_waitlist_concurrency.py).
+        template = ShiftTemplate.objects.select_for_update(no_key=True).get(pk=template.pk)
         for field, value in changes.items():
             setattr(template, field, value)
         _clean_template(template)
         template.save()
         now = timezone.now()
         future = list(
-            Shift.objects.select_for_update()
+            Shift.objects.select_for_update(no_key=True)
             .filter(template=template, start__gt=now, cancelled_at__isnull=True)
             .order_by("start", "pk")
         )
@@ -213,7 +221,7 @@ def update_template(template, *, by=None, **changes):
         by_day = {}
         for start, end in sorted(free_slots.items()):
             by_day.setdefault(timezone.localdate(start), []).append((start, end))
-        changed, moved, dropped = [], [], []
+        changed, moved, dropped, more = [], [], [], []
         for shift in future:
             if not shift.matched:
                 day_slots = by_day.get(timezone.localdate(shift.start))
@@ -223,6 +231,8 @@ def update_template(template, *, by=None, **changes):
                 shift.start, shift.end = day_slots.pop(0)
                 moved.append(shift.pk)
             places = max(template.places, shift.taken)
+            if places > shift.places:
+                more.append(shift.pk)
             if shift.pk in moved or places != shift.places:
                 shift.places = places
                 changed.append(shift)
@@ -234,6 +244,9 @@ def update_template(template, *, by=None, **changes):
         for shift in changed:
             shift.template = template
             shift.save(update_fields=["template", "start", "end", "places"])
+        # More places: the waiting lists come first, by the same guarded offer as a withdrawal.
+        for pk in more:
+            offer_freed_places(pk)
         return generate_from_template(template, now=now)
 
 

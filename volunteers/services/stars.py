@@ -3,14 +3,13 @@
 Reaching a threshold (settings.VOLUNTEERS_STAR_THRESHOLDS, hours for 1..5 stars) creates a
 StarApplication for the highest level reached (`apply_for_reached_levels`, after confirmations
 and in the daily `star_levels` command). Subdistrict staff review it: `publish` puts it on public
-notice for VOLUNTEERS_STAR_NOTICE_DAYS working days (Monday to Friday; public holidays and
-make-up working days are NOT taken into account), `reject` ends it with a reason. `grant_due`
+notice for VOLUNTEERS_STAR_NOTICE_DAYS working days (portal.workdays: weekends and public
+holidays skipped, make-up working days counted, from settings), `reject` ends it with a reason. `grant_due`
 (the same daily command) grants what has been on notice long enough. A rejected level is not
 applied for again; the next level is.
 """
 
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
+from portal.workdays import working_days_after
 
 from ..models import Attendance, VolunteerProfile
 from ..models.stars import StarApplication
@@ -59,15 +59,6 @@ def granted_level_subquery(profile_ref="pk"):
         .order_by("-level")
         .values("level")[:1]
     )
-
-
-def working_days_after(day, count):
-    """The date `count` working days (Mon-Fri) after `day`. Public holidays are not known."""
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
 
 
 def _serial():

@@ -22,17 +22,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import tokens
+from portal import audit, tokens
 from portal.links import site_url
 from portal.notify import notify
 
 from ..matching import check_eligibility
 from ..models import Shift, Signup, VolunteerProfile, WaitlistEntry
-from .base import SignupError, _shift_context
+from .base import SignupError, VolunteerError, _ensure_staff, _shift_context
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,56 @@ def position(entry):
         .exclude(created_at=entry.created_at, pk__gt=entry.pk)
         .count()
     )
+
+
+def _ahead_or_same(entry_ref="pk"):
+    """Waiting entries of the same shift that joined no later than the outer entry."""
+    return WaitlistEntry.objects.filter(
+        shift_id=OuterRef("shift_id"), status=WaitlistEntry.Status.WAITING
+    ).filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef(entry_ref))
+    )
+
+
+def queue_lengths(shift_ids):
+    """{shift id: how many are waiting} for those shifts (one query; absent means none)."""
+    return dict(
+        WaitlistEntry.objects.filter(shift_id__in=shift_ids, status=WaitlistEntry.Status.WAITING)
+        .values_list("shift_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def live_entries(profile, shift_ids):
+    """{shift id: her live entry} with `.position` (None once offered), in one query."""
+    ahead = _ahead_or_same().order_by().values("shift_id").annotate(n=Count("pk")).values("n")
+    entries = (
+        WaitlistEntry.objects.filter(
+            profile=profile, shift_id__in=shift_ids, status__in=WaitlistEntry.LIVE
+        )
+        .annotate(queue_position=Subquery(ahead, output_field=IntegerField()))
+        .order_by()
+    )
+    found = {}
+    for entry in entries:
+        waiting = entry.status == WaitlistEntry.Status.WAITING
+        entry.position = entry.queue_position if waiting else None
+        found[entry.shift_id] = entry
+    return found
+
+
+def mark_waiting_lists(shifts, profile):
+    """For a listed page of shifts: each gets `queue` (how many wait for it) and `waiting`
+    (`profile`'s live entry on its list, with her position, or None). Two queries whatever
+    the page's length."""
+    ids = [shift.pk for shift in shifts]
+    queues = queue_lengths(ids) if ids else {}
+    entries = live_entries(profile, ids) if ids and profile is not None else {}
+    for shift in shifts:
+        shift.queue = queues.get(shift.pk, 0)
+        shift.waiting = entries.get(shift.pk)
 
 
 def join_waitlist(profile, shift):
@@ -179,7 +229,7 @@ def offer_freed_places(shift_id):
     return offered
 
 
-def _end_offer(entry_id, status, *, profile=None, lapsed=False):
+def _end_offer(entry_id, status, *, profile=None, lapsed=False, **fields):
     """Move an offer out of `offered` (one conditional UPDATE), release its place and offer it
     to the next; False when someone else already ended it."""
     now = timezone.now()
@@ -190,7 +240,7 @@ def _end_offer(entry_id, status, *, profile=None, lapsed=False):
         if lapsed:
             query = query.filter(offer_expires_at__lte=now)
         shift_id = query.values_list("shift_id", flat=True).first()
-        if shift_id is None or not query.update(status=status, ended_at=now):
+        if shift_id is None or not query.update(status=status, ended_at=now, **fields):
             return False
         _release_place(shift_id)
         offer_freed_places(shift_id)
@@ -245,6 +295,38 @@ def leave_waitlist(profile, entry):
     if not left and not _end_offer(entry.pk, WaitlistEntry.Status.LEFT, profile=profile):
         raise SignupError(_("You are not on the waiting list of this shift."), code="state")
     entry.status = WaitlistEntry.Status.LEFT
+    return entry
+
+
+def remove_from_waitlist(entry, by, reason):
+    """A coordinator takes someone off a shift's waiting list, saying why (audited; the reason
+    is kept on the entry, and they are told it). An offered place they held goes to the next
+    in line."""
+    _ensure_staff(by, entry)
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise VolunteerError(_("Say why the person is taken off the waiting list."), code="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        removed = WaitlistEntry.objects.filter(
+            pk=entry.pk, status=WaitlistEntry.Status.WAITING
+        ).update(status=WaitlistEntry.Status.REMOVED, ended_at=now, end_reason=reason)
+        if not removed:  # an open offer: its held place goes to the next in line
+            removed = _end_offer(entry.pk, WaitlistEntry.Status.REMOVED, end_reason=reason)
+        if not removed:
+            raise VolunteerError(_("This person is no longer on the waiting list."), code="state")
+        audit.record(
+            "volunteers.waitlist.remove", user=by, obj=entry, shift=entry.shift_id, reason=reason
+        )
+        entry = WaitlistEntry.objects.select_related("shift__task__community", "profile__user").get(
+            pk=entry.pk
+        )
+        if entry.profile.user_id:
+            notify(
+                entry.profile.user,
+                "volunteers/notify/waitlist_removed",
+                {**_shift_context(entry.shift), "reason": reason},
+            )
     return entry
 
 

@@ -1,12 +1,13 @@
 """The supplies panel on the admin dashboard (issue 15): expired stock to dispose of, lots
 expiring soon (they go out first) and stock below a community's safety level. Each list is
 scoped to what the user may see: the warehouse and the subdistrict office see every store, a
-community's staff their own stores."""
+community's staff their own stores. Beside it, the requests from communities still to be
+allocated, oldest first."""
 
 from portal.scoping import scope
 
-from .models import Balance
-from .services import expiry, safety_stock
+from .models import Balance, SupplyRequestLine
+from .services import expiry, open_request_lines, safety_stock
 
 SHOWN = 8
 
@@ -24,3 +25,12 @@ def stock_alerts(user):
         "days": expiry.warning_days(),
         "below": below,
     }
+
+
+def open_requests(user):
+    """The requested items not yet fully allocated that `user` may see, oldest request first:
+    the warehouse sees every community's, a community's staff their own."""
+    lines = list(open_request_lines(scope(SupplyRequestLine.objects.all(), user))[: SHOWN + 1])
+    for line in lines:
+        line.open = line.quantity - line.allocated
+    return {"lines": lines[:SHOWN], "more": len(lines) > SHOWN}

@@ -201,6 +201,7 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     browser.get(live_server.url + site["notices"].url)
     first = browser.find_element(By.CSS_SELECTOR, ".items .item")
     assert TITLE in first.text and "紧急" in first.text and wording in first.text
+    assert "暂无通知" not in page_text(browser)  # not said under the urgent notice
     assert_fits(browser)
     shot(browser, "2b-notices")
     checks(browser, "notices list")
@@ -213,7 +214,8 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     validity = browser.find_element(By.CSS_SELECTOR, ".validity")
     assert validity.text == wording
     assert "line-through" not in validity.value_of_css_property("text-decoration")
-    assert "已失效" not in browser.find_element(By.TAG_NAME, "main").text
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "已失效" not in main and f"面向：{community.name}" in main and BODY in main
     shot(browser, "3-notice")
     checks(browser, "notice")
 

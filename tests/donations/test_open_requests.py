@@ -65,10 +65,23 @@ def test_the_dashboard_links_each_line_to_its_allocation_form_pre_filled(
     assert "申领 500 只，已分配 200" in panel
     form = client.get(link.split("#")[0]).content.decode()
     row = form[form.index(f'id="line-{newer.pk}"') :]
-    assert 'name="quantity" value="300"' in row[: row.index("</tr>")]
+    assert 'value="300"' in row[: row.index("</section>")]
 
     client.force_login(coordinator)
     with translation.override("zh-hans"):
         page = client.get(reverse("wagtailadmin_home")).content.decode()
     panel = page[page.index('id="open-requests"') :]
     assert other_community.name not in panel and "医用外科口罩" in panel
+
+
+def test_the_dispatch_button_shows_only_while_something_allocated_has_not_left(
+    client, requests, warehouse_keeper
+):
+    done = requests["done"]
+    url = reverse("donations_admin:request", args=[done.request_id])
+    client.force_login(warehouse_keeper)
+    with translation.override("zh-hans"):
+        assert "勾选的分配出库" in client.get(url).content.decode()
+        services.dispatch(list(done.allocations.all()), user=warehouse_keeper)
+        page = client.get(url).content.decode()
+    assert "勾选的分配出库" not in page and 'name="allocation"' not in page

@@ -5,7 +5,8 @@ The community editor logs in to the Wagtail admin (password and authenticator co
 the notice in the page editor (title, urgent, valid from, her community, summary, a paragraph
 typed into the rich-text box) and submits it for approval; the subdistrict editor logs in,
 reads it and approves it from her dashboard. Residents then find it on the community's page,
-the home page, the notices list and the feed. The editor's menus and block chooser are tapped
+the home page, the notices list and the feed; and a resident taps the community page's
+"向本社区求助" and finds the help form set to that community. The editor's menus and block chooser are tapped
 by their click events where headless Chromium reports them under the admin's bars (steps.tap);
 no field is filled by JavaScript. Each step is saved as a screenshot (in $SCREENSHOTS, by
 default <tmp>/notices/shots)."""
@@ -170,7 +171,7 @@ def publish_lesson_and_others(site):
 
 
 def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
-    browser, live_server, site, community
+    browser, live_server, sign_in, site, community
 ):
     assert browser.execute_script("return window.innerWidth") == PHONE_WIDTH
     checks = PageChecks()
@@ -252,4 +253,14 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
     assert TITLE in browser.find_element(By.TAG_NAME, "main").text
     shot(browser, "6-english-home")
     checks(browser, "home in English")
+
+    # A resident on her community's page asks it for help: the form has the community chosen.
+    sign_in(browser, make_user(username="resident", phone="13911112222"))
+    browser.get(live_server.url + site["section"].url)
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "向本社区求助"))
+    chosen = browser.find_element(By.CSS_SELECTOR, "select[name=community] option:checked")
+    assert chosen.text == community.name
+    assert_fits(browser)
+    shot(browser, "7-help-form")
+    checks(browser, "help form")
     checks.assert_valid()

@@ -102,6 +102,19 @@ def write_notice(browser, live_server, site, community, checks):
     browser.find_element(By.NAME, "title").send_keys(TITLE)
     tap(browser, browser.find_element(By.NAME, "urgent"))
     valid_from = browser.find_element(By.NAME, "valid_from")
+    tap(browser, valid_from)  # the date-and-time picker opens, all of it on the screen
+    picker = WebDriverWait(browser, 10).until(
+        lambda b: next(
+            (
+                p
+                for p in b.find_elements(By.CSS_SELECTOR, ".xdsoft_datetimepicker")
+                if p.is_displayed()
+            ),
+            None,
+        )
+    )
+    WebDriverWait(browser, 5).until(lambda _b: picker.rect["x"] >= 0)
+    assert picker.rect["x"] + picker.rect["width"] <= PHONE_WIDTH, picker.rect
     valid_from.send_keys(timezone.localtime(start).strftime("%Y-%m-%d %H:%M"), Keys.ENTER)
     Select(browser.find_element(By.NAME, "target_communities")).select_by_visible_text(community.name)  # fmt: skip
     browser.find_element(By.NAME, "summary").send_keys(SUMMARY)

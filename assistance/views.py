@@ -155,7 +155,8 @@ def ask_for_help(request):
             else:
                 return redirect("assistance:my_request", pk=help_request.pk)
     else:
-        form = OwnHelpRequestForm(initial={"token": uuid.uuid4(), **_known_to_us(request.user)})
+        known = _from_link(_known_to_us(request.user), request.GET.get("community"))
+        form = OwnHelpRequestForm(initial={"token": uuid.uuid4(), **known})
     return render(request, "assistance/ask.html", {"form": form})
 
 
@@ -183,6 +184,18 @@ def _known_to_us(user):
             contact_name=profile.real_name,
         )
     return known
+
+
+def _from_link(known, slug):
+    """A link from a community's page (`?community=<slug>`) says which community the household
+    is in: it is chosen, and what we knew of the address is kept only if it lies there."""
+    from portal.models import Community
+
+    community = Community.objects.filter(slug=slug).first() if slug else None
+    if community is None or community.pk == known.get("community"):
+        return known
+    known = {key: value for key, value in known.items() if key not in ("compound", "building")}
+    return {**known, "community": community.pk}
 
 
 def _is_uuid(value):

@@ -264,6 +264,9 @@ def request_detail(request, pk):
             "lines": lines,
             "allocations": allocations,
             "can_allocate": can_allocate,
+            # the dispatch button only while something allocated has not left
+            "to_dispatch": can_allocate
+            and any(not a.dispatch_id and not a.released_at for a in allocations),
             "can_release": request.user.has_perm("donations.change_allocation"),
         },
         icon="list-ul",

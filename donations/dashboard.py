@@ -1,7 +1,8 @@
 """The supplies panels on the admin dashboard (issue 15): expired stock to dispose of, lots
 expiring soon (they go out first) and stock below a community's safety level, scoped to what
 the user may see (the warehouse and the subdistrict office see every store, a community's
-staff their own stores); and the pictures of stock and flows over time, which are the public
+staff their own stores); the requests from communities still to be allocated, oldest
+first; and the pictures of stock and flows over time, which are the public
 board's figures (the ledger's weekly totals, services.flows) and so the same for everyone."""
 
 from datetime import timedelta
@@ -12,8 +13,8 @@ from django.utils.translation import gettext as _
 from portal.scoping import scope
 
 from . import charts
-from .models import Balance, Item
-from .services import expiry, flows, safety_stock
+from .models import Balance, Item, SupplyRequestLine
+from .services import expiry, flows, open_request_lines, safety_stock
 
 SHOWN = 8
 CHART_WEEKS = 12
@@ -69,3 +70,12 @@ def supply_charts(weeks=CHART_WEEKS):
         "flows_chart": flows_chart,
         "more_items": len(biggest) > CHART_ITEMS,
     }
+
+
+def open_requests(user):
+    """The requested items not yet fully allocated that `user` may see, oldest request first:
+    the warehouse sees every community's, a community's staff their own."""
+    lines = list(open_request_lines(scope(SupplyRequestLine.objects.all(), user))[: SHOWN + 1])
+    for line in lines:
+        line.open = line.quantity - line.allocated
+    return {"lines": lines[:SHOWN], "more": len(lines) > SHOWN}

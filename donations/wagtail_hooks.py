@@ -550,3 +550,27 @@ def add_supply_alerts_panel(request, panels):
     if request.user.has_perm("donations.view_balance"):
         panels.append(SupplyAlertsPanel(request.user))
         panels.append(lot_admin.SupplyChartsPanel())
+
+
+class OpenRequestsPanel(Component):
+    """The communities' requests still to allocate, oldest first, each linking to its
+    allocation form."""
+
+    name = "open_supply_requests"
+    order = 55
+
+    def __init__(self, user):
+        self.user = user
+
+    def render_html(self, parent_context=None):
+        from .dashboard import open_requests
+
+        context = open_requests(self.user)
+        context["can_allocate"] = self.user.has_perm("donations.add_allocation")
+        return render_to_string("donations/admin/open_requests_panel.html", context)
+
+
+@hooks.register("construct_homepage_panels")
+def add_open_requests_panel(request, panels):
+    if request.user.has_perm("donations.view_supplyrequest"):
+        panels.append(OpenRequestsPanel(request.user))

@@ -58,3 +58,11 @@ def register_document_jobs():
         path("files/<int:pk>/", views.JobView.as_view(), name="portal_document_job"),
         path("files/<int:pk>/download/", views.job_file, name="portal_document_job_file"),
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("portal/css/admin.css"))

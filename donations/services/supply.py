@@ -1,7 +1,8 @@
 """Requests, allocation, dispatch, community receipt and distribution."""
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,24 @@ def request_line_progress(lines):
         line.received = row.get("received") or 0
         line.open = max(line.quantity - line.allocated, 0)
     return lines
+
+
+def open_request_lines(lines):
+    """The lines of `lines` (a SupplyRequestLine queryset, already scoped) with some quantity
+    not yet allocated, oldest request first, each annotated with `allocated` (released
+    allocations do not count) - what the warehouse still has to allocate against."""
+    allocated = (
+        Allocation.objects.filter(request_line=OuterRef("pk"), released_at__isnull=True)
+        .values("request_line")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    return (
+        lines.annotate(allocated=Coalesce(Subquery(allocated), 0))
+        .filter(allocated__lt=F("quantity"))
+        .select_related("request__community", "item")
+        .order_by("request__created_at", "request__pk", "pk")
+    )
 
 
 @transaction.atomic

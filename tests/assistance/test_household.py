@@ -181,3 +181,36 @@ def test_what_we_know_is_filled_in(client, resident, community, compound, milk):
     )
     form = client.get(URL).context["form"]
     assert not form.initial.get("building") and form.initial["contact_name"] == "王阿姨"
+
+
+def test_a_link_from_a_community_page_chooses_that_community(
+    client, resident, community, compound, other_community
+):
+    """`?community=<slug>` (the community page's "ask for help" button) chooses the community,
+    for someone we know nothing of and over a known address elsewhere (whose compound and
+    building are then left out); an unknown slug changes nothing."""
+    from tests.factories import VolunteerProfileFactory
+
+    client.force_login(resident)
+    form = client.get(URL, {"community": community.slug}).context["form"]
+    assert form.initial["community"] == community.pk and not form.initial.get("compound")
+    page = client.get(URL, {"community": community.slug}).content.decode()
+    assert f'<option value="{community.pk}" selected>' in page
+
+    VolunteerProfileFactory(user=resident, real_name="王阿姨", community=community, compound=compound)  # fmt: skip
+    form = client.get(URL, {"community": community.slug}).context["form"]
+    assert (form.initial["community"], form.initial["compound"]) == (community.pk, compound.pk)
+    form = client.get(URL, {"community": other_community.slug}).context["form"]
+    assert form.initial["community"] == other_community.pk
+    assert not form.initial.get("compound") and form.initial["contact_name"] == "王阿姨"
+    form = client.get(URL, {"community": "no-such-place"}).context["form"]
+    assert form.initial["community"] == community.pk
+
+
+def test_the_community_page_offers_the_help_form_for_its_community(client, community):
+    from content import services as content
+    from portal import demo
+
+    section = content.setup_community_section(community, demo.load_site())
+    page = client.get(section.url).content.decode()
+    assert f'href="{URL}?community={community.slug}"' in page

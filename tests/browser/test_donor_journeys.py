@@ -27,7 +27,7 @@ from portal import sms
 from portal.models import User
 from tests.factories import DonorFactory, make_uscc
 
-from .steps import PageChecks, assert_fits, click_and_wait, screenshot, submit
+from .steps import PageChecks, assert_fits, click_and_wait, page_text, screenshot, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/donors")  # noqa: S108 - screenshots for a person to look at
@@ -156,14 +156,68 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
     _submit(browser, field)
     receipt = pledge.receipts.get()
     assert receipt.lines.get().accepted == 4800
+    assert_fits(browser)
+    _shot(browser, "j3-3a-received")
+    checks(browser, "receipt recorded")
+
+    # Where the masks go next, each step on its own screen. 民岳家园社区's coordinator asks
+    # the warehouse for 1,000 masks for the gate volunteers.
+    sign_in(browser, coordinator)
+    browser.get(live_server.url + reverse("donations_admin:request_create"))
+    checks(browser, "request form")
+    browser.find_element(By.NAME, "purpose").send_keys("卡口志愿者")
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("1000")
+    _submit(browser, browser.find_element(By.NAME, "purpose"))
+    request = SupplyRequest.objects.get(community=community)
+    line = request.lines.get()
+
+    # The warehouse keeper finds it on her dashboard among the requests to allocate, follows
+    # its link to the line's allocation form (the open 1,000 filled in), allocates, dispatches.
+    sign_in(browser, warehouse_keeper)
+    browser.get(live_server.url + "/admin/")
+    panel = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=open-requests]")
+    assert community.name in panel.text and "申领 1000 只，已分配 0" in panel.text
+    browser.execute_script("arguments[0].scrollIntoView()", panel)
+    assert_fits(browser)
+    _shot(browser, "j3-3b-warehouse-dashboard")
+    checks(browser, "warehouse dashboard")
+    click_and_wait(browser, panel.find_element(By.PARTIAL_LINK_TEXT, masks.name))
+    assert browser.current_url.endswith(f"#line-{line.pk}")
+    quantity = browser.find_element(By.CSS_SELECTOR, f"#line-{line.pk} input[name=quantity]")
+    assert quantity.get_attribute("value") == "1000"
+    assert_fits(browser)
+    _shot(browser, "j3-3c-allocate")
+    checks(browser, "allocate")
+    _submit(browser, quantity)
+    assert [a.quantity for a in Allocation.objects.filter(request_line=line)] == [1000]
+    assert "已分配 1000" in page_text(browser) or "1000" in page_text(browser)
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "input[name=allocation]"))
+    note = Dispatch.objects.get()
+    assert note.serial in page_text(browser)
+    _shot(browser, "j3-3d-dispatched")
+
+    # The coordinator confirms on the note's confirm page that all 1,000 arrived.
+    sign_in(browser, coordinator)
+    browser.get(live_server.url + reverse("donations_admin:confirm_receipt", args=[note.pk]))
+    checks(browser, "confirm receipt")
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "main form [name^=received-]"))
+    assert Dispatch.objects.get(pk=note.pk).status == "received"
+
+    # She records the 400 handed out at the north gate's post.
+    browser.get(live_server.url + reverse("donations_admin:distribute"))
+    Select(browser.find_element(By.NAME, "recipient")).select_by_value("post")
+    Select(browser.find_element(By.NAME, "post")).select_by_value(str(post.pk))
+    Select(browser.find_element(By.NAME, "lines-0-item")).select_by_visible_text(masks.name)
+    browser.find_element(By.NAME, "lines-0-quantity").send_keys("400")
+    assert_fits(browser)
+    _shot(browser, "j3-3e-distribute")
+    checks(browser, "distribute")
+    _submit(browser, browser.find_element(By.NAME, "lines-0-quantity"))
+    handed = Distribution.objects.get(community=community)
+    assert handed.post == post and handed.lines.get().quantity == 400
+    assert services.check_balances() == []
     sign_in(browser, rep)
-    request = services.request_supplies(community, [(masks, 1000)], purpose="卡口", user=coordinator)  # fmt: skip
-    note = services.dispatch(
-        services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
-    )
-    services.confirm_receipt(note, {}, user=coordinator)
-    store = Location.objects.get(community=community)
-    services.distribute(community, store, [(masks, 400)], user=coordinator, recipient="post", post=post)  # fmt: skip
 
     # Her pledge's page fills in, with the receipt, the letter and a link to share.
     browser.get(live_server.url + reverse("donations:pledge", args=[pledge.pk]))

@@ -105,3 +105,13 @@ def test_the_notice_list_pins_urgent_notices_once_not_twice(client, notice_index
     html = client.get(notice_index.url).content.decode()
     assert html.count("南门每晚22:00关闭</a>") == 1
     assert html.index("南门每晚22:00关闭") < html.index("返京人员请报备")
+
+
+@pytest.mark.django_db
+def test_the_notices_list_does_not_say_there_are_none_under_an_urgent_one(client, notice_index):
+    add_notice(notice_index, title="南门夜间关闭", urgent=True)
+    page = client.get(notice_index.url).content.decode()
+    assert "南门夜间关闭" in page and "暂无其他通知" in page and "暂无通知" not in page
+    NoticePage.objects.update(urgent=False)
+    page = client.get(notice_index.url).content.decode()
+    assert "暂无" not in page

@@ -23,7 +23,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views, bulk_views, expiry_views, recall_views
+from . import admin_ops, admin_views, bulk_views, expiry_views, recall_views, stocktake_views
 from .models import (
     Balance,
     Dispatch,
@@ -471,6 +471,18 @@ def register_urls():
         path("stock/<int:pk>/return/", recall_views.return_to_donor, name="return_to_donor"),
         path("returns/<int:pk>/note.pdf", recall_views.donor_return_pdf, name="donor_return_pdf"),
         path("lots/<int:pk>/recall/", recall_views.lot_recall, name="recall"),
+        path("stocktakes/", stocktake_views.stocktake_list, name="stocktakes"),
+        path("stocktakes/<int:pk>/", stocktake_views.stocktake_detail, name="stocktake"),
+        path(
+            "stocktakes/<int:pk>/sheet.pdf",
+            stocktake_views.stocktake_sheet_pdf,
+            name="stocktake_pdf",
+        ),
+        path(
+            "stocktakes/<int:pk>/sheet.xlsx",
+            stocktake_views.stocktake_sheet_xlsx,
+            name="stocktake_xlsx",
+        ),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 
@@ -491,6 +503,7 @@ _ACTIONS = [
     ),
     (_("Transfer stock"), "donations_admin:transfer", "resubmit", "donations.add_movement"),
     (_("Expired stock"), "donations_admin:expired", "warning", "donations.view_balance"),
+    (_("Stock-take"), "donations_admin:stocktakes", "list-ul", "donations.view_stocktake"),
     (
         _("Export the ledger (台账)"),
         "donations_admin:export_ledger",

@@ -15,7 +15,7 @@ conditional atomic update in donations.services; nothing else changes stock.
 
 The modules: `donors`, `catalogue` (items, locations), `pledges` (pledges, receipts, lots),
 `supply` (requests, allocations, dispatches, community receipts, distributions), `ledger`
-(balances, movements) and `photos` (the pledge photo's checks and storage). Everything is
+(balances, movements), `recalls`, `safety`, `stocktake` (counts of a store) and `photos` (the pledge photo's checks and storage). Everything is
 importable from `donations.models`, as migrations expect (`donations.models.validate_photo`,
 `donations.models.pledge_photo_path`, `donations.models.private_storage`).
 """
@@ -34,6 +34,7 @@ from .photos import (
 from .pledges import Lot, Pledge, PledgeLine, Receipt, ReceivingLine, SerialCounter
 from .recalls import ClosingLetter, DonorReturn, Recall, RecallReturn
 from .safety import SafetyStock
+from .stocktake import StockTake, StockTakeLine
 from .supply import (
     Allocation,
     CommunityReceipt,
@@ -73,6 +74,8 @@ __all__ = [
     "RecallReturn",
     "SafetyStock",
     "SerialCounter",
+    "StockTake",
+    "StockTakeLine",
     "SupplyRequest",
     "SupplyRequestLine",
     "pledge_photo_path",

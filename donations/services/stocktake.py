@@ -50,8 +50,12 @@ def _refuse_outside_scope(user, obj):
 
 def _lock(stocktake, *statuses):
     """Re-read the count under a row lock and check its status."""
+    # Only the count's own row: a FOR UPDATE on its location would block every movement at that
+    # store (their foreign-key checks) while this waits for their balance rows: a deadlock.
     stocktake = (
-        StockTake.objects.select_for_update().select_related("location").get(pk=stocktake.pk)
+        StockTake.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .get(pk=stocktake.pk)
     )
     if stocktake.status not in statuses:
         raise StockError(

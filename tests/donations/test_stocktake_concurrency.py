@@ -38,6 +38,8 @@ def test_approvals_racing_transfers_leave_the_book_right(db):
         for _ in range(4)
     ]
     won, errors = _racing(*calls)
+    for e in errors:
+        print("ERR", e)
     assert errors == [] and won == 5  # one approval, four transfers
     assert list(
         Movement.objects.filter(kind=Movement.Kind.ADJUST).values_list("quantity", flat=True)

@@ -334,8 +334,9 @@ def approve_stocktake(stocktake, *, user, reasons=None, default_reason=""):
                 at=now,
                 **where,
             )
+    # Small batches: each UPDATE is a CASE over its rows, so one batch of 500 costs 25 of 100.
     StockTakeLine.objects.bulk_update(
-        lines, ["book_at_count", "difference", "reason", "movement"], batch_size=500
+        lines, ["book_at_count", "difference", "reason", "movement"], batch_size=100
     )
     stocktake.status, stocktake.approved_by, stocktake.approved_at = Status.APPROVED, user, now
     stocktake.save(update_fields=["status", "approved_by", "approved_at"])

@@ -35,6 +35,7 @@ from .models import (
     Pledge,
     Receipt,
     SafetyStock,
+    StockTake,
     SupplyRequest,
 )
 from .resources import BalanceExportResource, MovementExportResource, PledgeAdminImportResource
@@ -48,6 +49,11 @@ class InspectableViewSet(ScopedViewSet):
 
 def _link(url_name, label):
     return lambda obj: format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.pk]), label)
+
+
+def _stocktake_link(stocktake):
+    url = reverse("donations_admin:stocktake", args=[stocktake.pk])
+    return format_html('<a href="{}">{}</a>', url, stocktake.serial)
 
 
 def _pledge_status(pledge):
@@ -420,6 +426,28 @@ class SafetyStockViewSet(InspectableViewSet):
         return safety_stock.set_level(data["community"], data["item"], data["minimum"], user=user)
 
 
+class StockTakeViewSet(InspectableViewSet):
+    """Counts of a store (issue 15.4), listed and filtered; each opens its count page, where
+    counts are entered and approved through donations.services.stocktake."""
+
+    model = StockTake
+    icon = "list-ul"
+    menu_label = _("Stock-takes")
+    name = "donations_stocktakes"
+    read_only = True
+    list_select_related = ("location", "started_by", "approved_by")
+    list_display = [
+        Column("serial", label=_("Serial number"), accessor=_stocktake_link),
+        "location",
+        "status",
+        "started_at",
+        "started_by",
+        "approved_by",
+    ]
+    list_filter = ["status", "location"]
+    search_fields = ["serial", "location__name"]
+
+
 class DonationsGroup(ViewSetGroup):
     menu_label = _("Donations and supplies")
     menu_icon = "pick"
@@ -436,6 +464,7 @@ class DonationsGroup(ViewSetGroup):
         ItemViewSet,
         LocationViewSet,
         SafetyStockViewSet,
+        StockTakeViewSet,
     ]
 
 

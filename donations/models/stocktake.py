@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_BALANCE, max_value
 
@@ -32,7 +33,7 @@ class StockTake(models.Model):
         # Every lot counted; waiting for someone other than the counter to approve.
         SUBMITTED = "submitted", _("Waiting for approval")
         # Approved: the differences were written to the ledger as adjustments.
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("stock-take", "Approved")
         # Given up, with a reason; nothing was written to the ledger.
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -50,7 +51,7 @@ class StockTake(models.Model):
         related_name="+",
         verbose_name=_("started by"),
     )
-    started_at = models.DateTimeField(_("started at"))
+    started_at = models.DateTimeField(pgettext_lazy("stock-take", "started at"))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

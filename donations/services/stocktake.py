@@ -25,7 +25,7 @@ The rules, as a careful warehouse keeps them:
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,7 +240,8 @@ def moved_after(stocktake, lines):
     earliest = min(line.counted_at for line in lines)
     moves = (
         Movement.objects.filter(
-            lot_id__in=[line.lot_id for line in lines],
+            Q(from_location_id=location_id) | Q(to_location_id=location_id),
+            lot_id__in=stocktake.lines.values("lot_id"),
             created_at__gt=earliest,
         )
         .exclude(kind__in=RESERVING_KINDS)
@@ -261,7 +262,7 @@ def moved_after(stocktake, lines):
 def reconcile(stocktake):
     """Each line with its book quantity now, at its count, and its difference, without
     writing anything (the approval page shows it; `approve_stocktake` applies it)."""
-    lines = list(stocktake.lines.select_related("lot__item", "lot__donor").order_by("pk"))
+    lines = list(stocktake.lines.select_related("lot__item", "lot__donor").order_by(*SHEET_ORDER))
     counted = [line for line in lines if line.counted is not None]
     book_now = dict(
         Balance.objects.filter(

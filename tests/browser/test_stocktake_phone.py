@@ -6,6 +6,8 @@ import os
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from donations import services
 from donations.models import Item, Location, StockTake
@@ -59,6 +61,8 @@ def test_a_keeper_counts_their_store_on_a_phone(browser, live_server, sign_in, c
         field.send_keys(value)
     if os.environ.get("STOCKTAKE_SCREENSHOT"):
         browser.save_screenshot(os.environ["STOCKTAKE_SCREENSHOT"])
-    browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    save = browser.find_element(By.CSS_SELECTOR, "button[value=save]")
+    save.click()
+    WebDriverWait(browser, 20).until(staleness_of(save))  # the page came back after saving
     assert sorted(StockTake.objects.get().lines.values_list("counted", flat=True)) == [98, 100, 100]
     assert csp_violations(browser) == []

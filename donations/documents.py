@@ -116,3 +116,27 @@ def donor_return_pdf(document, language="zh-hans"):
         f"退货单-{document.serial}.pdf",
         language=language,
     )
+
+
+def stocktake_sheet_pdf(stocktake, language="zh-hans"):
+    """盘点表: the lots on the count sheet, with an empty box for what is on the shelf. Blind:
+    the book quantities are not printed. Its QR code opens the count entry page (on a phone)."""
+    from donations.models import StockTake
+    from donations.services.stocktake import SHEET_ORDER
+
+    stocktake = StockTake.objects.select_related("location", "started_by").get(pk=stocktake.pk)
+    lines = list(stocktake.lines.select_related("lot__item", "lot__donor").order_by(*SHEET_ORDER))
+    return render_pdf(
+        "donations/pdf/stocktake_sheet.html",
+        {
+            "stocktake": stocktake,
+            "lines": lines,
+            "started_date": timezone.localtime(stocktake.started_at).date(),
+            "verify_url": site_url("donations_admin:stocktake", stocktake.pk),
+            "subdistrict_name": SUBDISTRICT_OFFICE,
+            "document_title": _("Stock-take count sheet"),
+            "document_number": stocktake.serial,
+        },
+        f"盘点表-{stocktake.serial}.pdf",
+        language=language,
+    )

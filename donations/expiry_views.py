@@ -30,7 +30,8 @@ class DisposeForm(forms.Form):
 @permission_required("donations.view_balance", raise_exception=True)
 def expired_stock(request):
     balances = scope(Balance.objects.all(), request.user)
-    can_dispose = request.user.has_perm("donations.add_movement")
+    # The warehouse anywhere, a community's staff in their own stores (scoped below).
+    can_dispose = request.user.has_perm("donations.dispose_balance")
     form = DisposeForm(request.POST or None)
     if request.method == "POST":
         if not can_dispose:

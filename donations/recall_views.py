@@ -34,6 +34,14 @@ class RecallForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 
+class LiftForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why the recall is lifted"),
+        max_length=200,
+        help_text=gettext_lazy("For example: the maker withdrew its warning after testing."),
+    )
+
+
 class BackForm(forms.Form):
     location = forms.ModelChoiceField(label=gettext_lazy("Back at"), queryset=None)
     quantity = forms.IntegerField(
@@ -100,7 +108,7 @@ def _lot_for(user, pk):
         raise Http404
     if scope(Lot.objects.filter(pk=pk), user).exists():
         return lot, True
-    if recalls.recall_of(lot) and recalls.communities_reached(lot) & set(community_ids(user)):
+    if lot.recalls.exists() and recalls.communities_reached(lot) & set(community_ids(user)):
         return lot, False
     raise Http404
 
@@ -109,6 +117,7 @@ def _lot_for(user, pk):
 def lot_recall(request, pk):
     lot, sees_all = _lot_for(request.user, pk)
     recall_form = RecallForm(request.POST if request.POST.get("action") == "recall" else None)
+    lift_form = LiftForm(request.POST if request.POST.get("action") == "lift" else None)
     back_form = BackForm(
         request.POST if request.POST.get("action") == "back" else None, user=request.user
     )
@@ -122,6 +131,18 @@ def lot_recall(request, pk):
                         lot, user=request.user, reason=recall_form.cleaned_data["reason"]
                     )
                     messages.success(request, _("The lot is recalled; the communities are told."))
+                    return redirect("donations_admin:recall", pk=lot.pk)
+            elif request.POST.get("action") == "lift":
+                recall = recalls.recall_of(lot)
+                if recall is None:
+                    raise Http404
+                if not (sees_all and request.user.has_perm("donations.add_movement")):
+                    raise PermissionDenied
+                if lift_form.is_valid():
+                    recalls.lift_recall(
+                        recall, user=request.user, reason=lift_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The recall is lifted."))
                     return redirect("donations_admin:recall", pk=lot.pk)
             elif request.POST.get("action") == "back":
                 recall = recalls.recall_of(lot)
@@ -162,6 +183,7 @@ def lot_recall(request, pk):
         {
             **trace,
             "recall_form": recall_form,
+            "lift_form": lift_form,
             "back_form": back_form,
             "can_recall": sees_all and request.user.has_perm("donations.add_movement"),
             "can_record": request.user.has_perm("donations.add_distribution"),

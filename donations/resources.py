@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
 
 from donations import services
-from donations.models import Balance, Donor, Item, Movement, PledgeLine
+from donations.models import Balance, Donor, Item, Movement, PledgeLine, StockTakeLine
 from portal.bounds import MAX_QUANTITY
 from portal.importexport import LookupWidget, PortalResource, TextWidget
 from portal.scoping import can_access
@@ -345,3 +345,39 @@ class PledgeAdminImportResource(PledgeLinesResource):
                 {"donor": [_("There is no donor called “%(name)s”.") % {"name": donor.name}]}
             )
         return donor
+
+
+class StockTakeSheetResource(resources.ModelResource):
+    """The count sheet (盘点表) as a spreadsheet: one row per lot, blind (no book quantity)."""
+
+    number = fields.Field(attribute="number", column_name=gettext_lazy("No."))
+    item = fields.Field(attribute="lot__item__name", column_name=gettext_lazy("Item"))
+    specification = fields.Field(
+        attribute="lot__item__specification", column_name=gettext_lazy("Specification")
+    )
+    lot = fields.Field(attribute="lot__lot_number", column_name=gettext_lazy("Lot number"))
+    expiry = fields.Field(
+        attribute="lot__expiry",
+        column_name=gettext_lazy("Expiry date"),
+        widget=widgets.DateWidget(),
+    )
+    unit = fields.Field(attribute="lot__item__unit", column_name=gettext_lazy("Unit"))
+    donor = fields.Field(attribute="lot__donor__name", column_name=gettext_lazy("Donor"))
+    counted = fields.Field(
+        attribute="counted", column_name=gettext_lazy("Counted"), widget=widgets.IntegerWidget()
+    )
+
+    class Meta:
+        model = StockTakeLine
+        fields = ("number", "item", "specification", "lot", "expiry", "unit", "donor", "counted")
+
+    @staticmethod
+    def rows(stocktake):
+        from donations.services.stocktake import SHEET_ORDER
+
+        lines = list(
+            stocktake.lines.select_related("lot__item", "lot__donor").order_by(*SHEET_ORDER)
+        )
+        for number, line in enumerate(lines, start=1):
+            line.number = number
+        return lines

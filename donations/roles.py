@@ -27,6 +27,8 @@ _ALL = [
     "recall",
     "recallreturn",
     "closingletter",
+    "stocktake",
+    "stocktakeline",
 ]
 
 
@@ -50,9 +52,13 @@ PERMISSIONS = {
             "dispatch",
             "movement",
             "safetystock",
+            "stocktake",
+            "stocktakeline",
         ],
     )
-    + _perms(["add"], ["distribution"]),
+    + _perms(["add"], ["distribution"])
+    # Stock-take (issue 15.4): counts any store and approves counts made by someone else.
+    + ["donations.approve_stocktake", "donations.dispose_balance"],
     # A community coordinator requests supplies, confirms receipt and records distribution.
     roles.COORDINATOR: _perms(
         ["view"],
@@ -72,6 +78,11 @@ PERMISSIONS = {
     )
     + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"])
     # A community keeps its own minimum levels (issue 15.2), scoped to its communities.
-    + _perms(["view", "add", "change"], ["safetystock"]),
-    roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL),
+    + _perms(["view", "add", "change"], ["safetystock"])
+    # Counts its own stores (the warehouse or the office approves) and disposes of expired
+    # goods there (issue 15.3/15.4), scoped to its communities by the services.
+    + _perms(["view", "add", "change"], ["stocktake", "stocktakeline"])
+    + ["donations.dispose_balance"],
+    roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL)
+    + ["donations.approve_stocktake", "donations.dispose_balance"],
 }

@@ -23,7 +23,15 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views, bulk_views, expiry_views, lot_admin, recall_views
+from . import (
+    admin_ops,
+    admin_views,
+    bulk_views,
+    expiry_views,
+    lot_admin,
+    recall_views,
+    stocktake_views,
+)
 from .models import (
     Balance,
     Dispatch,
@@ -35,6 +43,7 @@ from .models import (
     Pledge,
     Receipt,
     SafetyStock,
+    StockTake,
     SupplyRequest,
 )
 from .resources import BalanceExportResource, MovementExportResource, PledgeAdminImportResource
@@ -48,6 +57,11 @@ class InspectableViewSet(ScopedViewSet):
 
 def _link(url_name, label):
     return lambda obj: format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.pk]), label)
+
+
+def _stocktake_link(stocktake):
+    url = reverse("donations_admin:stocktake", args=[stocktake.pk])
+    return format_html('<a href="{}">{}</a>', url, stocktake.serial)
 
 
 def _pledge_status(pledge):
@@ -422,6 +436,28 @@ class SafetyStockViewSet(InspectableViewSet):
         return safety_stock.set_level(data["community"], data["item"], data["minimum"], user=user)
 
 
+class StockTakeViewSet(InspectableViewSet):
+    """Counts of a store (issue 15.4), listed and filtered; each opens its count page, where
+    counts are entered and approved through donations.services.stocktake."""
+
+    model = StockTake
+    icon = "list-ul"
+    menu_label = _("Stock-takes")
+    name = "donations_stocktakes"
+    read_only = True
+    list_select_related = ("location", "started_by", "approved_by")
+    list_display = [
+        Column("serial", label=_("Serial number"), accessor=_stocktake_link),
+        "location",
+        "status",
+        "started_at",
+        "started_by",
+        "approved_by",
+    ]
+    list_filter = ["status", "location"]
+    search_fields = ["serial", "location__name"]
+
+
 class DonationsGroup(ViewSetGroup):
     menu_label = _("Donations and supplies")
     menu_icon = "pick"
@@ -438,6 +474,7 @@ class DonationsGroup(ViewSetGroup):
         ItemViewSet,
         LocationViewSet,
         SafetyStockViewSet,
+        StockTakeViewSet,
     ]
 
 
@@ -474,6 +511,18 @@ def register_urls():
         path("returns/<int:pk>/note.pdf", recall_views.donor_return_pdf, name="donor_return_pdf"),
         path("lots/<int:pk>/recall/", recall_views.lot_recall, name="recall"),
         path("lots/", lot_admin.lot_list, name="lots"),
+        path("stocktakes/", stocktake_views.stocktake_list, name="stocktakes"),
+        path("stocktakes/<int:pk>/", stocktake_views.stocktake_detail, name="stocktake"),
+        path(
+            "stocktakes/<int:pk>/sheet.pdf",
+            stocktake_views.stocktake_sheet_pdf,
+            name="stocktake_pdf",
+        ),
+        path(
+            "stocktakes/<int:pk>/sheet.xlsx",
+            stocktake_views.stocktake_sheet_xlsx,
+            name="stocktake_xlsx",
+        ),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 
@@ -494,6 +543,7 @@ _ACTIONS = [
     ),
     (_("Transfer stock"), "donations_admin:transfer", "resubmit", "donations.add_movement"),
     (_("Expired stock"), "donations_admin:expired", "warning", "donations.view_balance"),
+    (_("Stock-take"), "donations_admin:stocktakes", "list-ul", "donations.view_stocktake"),
     (
         _("Export the ledger (台账)"),
         "donations_admin:export_ledger",

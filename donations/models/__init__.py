@@ -15,8 +15,8 @@ conditional atomic update in donations.services; nothing else changes stock.
 
 The modules: `donors`, `catalogue` (items, locations), `pledges` (pledges, receipts, lots),
 `supply` (requests, allocations, dispatches, community receipts, distributions), `ledger`
-(balances, movements), `flows` (the ledger's weekly totals) and `photos` (the pledge photo's
-checks and storage). Everything is
+(balances, movements), `flows` (the ledger's weekly totals), `recalls`, `safety`, `stocktake`
+(counts of a store) and `photos` (the pledge photo's checks and storage). Everything is
 importable from `donations.models`, as migrations expect (`donations.models.validate_photo`,
 `donations.models.pledge_photo_path`, `donations.models.private_storage`).
 """
@@ -36,6 +36,7 @@ from .photos import (
 from .pledges import Lot, Pledge, PledgeLine, Receipt, ReceivingLine, SerialCounter
 from .recalls import ClosingLetter, DonorReturn, Recall, RecallReturn
 from .safety import SafetyStock
+from .stocktake import StockTake, StockTakeLine
 from .supply import (
     Allocation,
     CommunityReceipt,
@@ -75,6 +76,8 @@ __all__ = [
     "RecallReturn",
     "SafetyStock",
     "SerialCounter",
+    "StockTake",
+    "StockTakeLine",
     "SupplyRequest",
     "WeeklyFlow",
     "SupplyRequestLine",

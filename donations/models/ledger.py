@@ -45,6 +45,9 @@ class Balance(models.Model):
         verbose_name = _("stock balance")
         verbose_name_plural = _("stock balances")
         ordering = ["location", "item", "lot"]
+        # Expired goods leave a store only with this (the warehouse, and a community's staff
+        # for their own stores: services.expiry.dispose_expired).
+        permissions = [("dispose_balance", _("Can dispose of expired stock"))]
         constraints = [
             models.UniqueConstraint(fields=["lot", "location"], name="unique_balance"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="balance_not_negative"),

@@ -55,13 +55,15 @@ class DonorReturn(models.Model):
 
 
 class Recall(models.Model):
-    """A lot called back (a defect, a warning from the maker). From then on it never goes out
-    (services.expiry.refuse_unusable); the communities that got it were told."""
+    """A lot called back (a defect, a warning from the maker). While it stands the lot never
+    goes out (services.expiry.refuse_unusable); the communities that got it were told. It can
+    be lifted (a false alarm), with a reason: the lot is usable again unless it has expired. A
+    lifted recall stays as a record; a lot has at most one recall standing (a constraint)."""
 
     warehouse_visible = True
 
-    lot = models.OneToOneField(
-        Lot, on_delete=models.PROTECT, related_name="recall", verbose_name=_("lot")
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="recalls", verbose_name=_("lot")
     )
     reason = models.CharField(_("reason"), max_length=200)
     recalled_by = models.ForeignKey(
@@ -72,11 +74,29 @@ class Recall(models.Model):
         verbose_name=_("recalled by"),
     )
     recalled_at = models.DateTimeField(_("recalled at"))
+    # Empty while the recall stands; set once, when it is lifted.
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lift_reason = models.CharField(_("reason for lifting"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("recall")
         verbose_name_plural = _("recalls")
         ordering = ["-recalled_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_standing_recall_per_lot",
+            )
+        ]
 
     def __str__(self):
         return f"{self.lot} · {self.reason}"

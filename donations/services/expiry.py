@@ -125,13 +125,18 @@ def soon_stock(queryset=None, days=None):
 def dispose_expired(balance, *, user, reason):
     """Take every unit of an expired lot at one store off the books: allocations of it still
     waiting for dispatch are released first (they could never leave), then one `discard`
-    movement with the reason. Refuses a lot that has not expired and goods in transit."""
+    movement with the reason. Refuses a lot that has not expired, goods in transit, and a store
+    outside the user's scope (a community's staff dispose of their own stores' goods only)."""
+    from portal.scoping import can_access
+
     from .ledger import _audit, record
     from .supply import release_allocation
 
     reason = (reason or "").strip()
     if not reason:
         raise StockError(_("Say why the goods are disposed of."), code="reason")
+    if not can_access(user, balance):
+        raise StockError(_("This store is not one of yours."), code="scope")
     balance = Balance.objects.select_related("lot__item", "location").get(pk=balance.pk)
     lot, location = balance.lot, balance.location
     if not is_expired(lot):

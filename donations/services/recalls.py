@@ -25,8 +25,9 @@ Kind = Movement.Kind
 
 
 def recall_of(lot):
-    """The recall of `lot`, or None. A recalled lot never goes out again."""
-    return Recall.objects.filter(lot_id=lot.pk).first()
+    """The recall of `lot` that stands (not lifted), or None. While it stands the lot never
+    goes out."""
+    return Recall.objects.filter(lot_id=lot.pk, lifted_at__isnull=True).first()
 
 
 def _store(location):
@@ -151,6 +152,11 @@ def recall_trace(lot):
     return {
         "lot": lot,
         "recall": recall_of(lot),
+        "lifted": list(
+            Recall.objects.filter(lot=lot, lifted_at__isnull=False)
+            .select_related("lifted_by")
+            .order_by("-lifted_at")
+        ),
         "communities": sorted(communities.values(), key=lambda r: r["community"]),
         "stock": stock,
         "handed_out": sum(h["quantity"] for r in communities.values() for h in r["handed_out"]),
@@ -178,8 +184,8 @@ def communities_reached(lot):
 @transaction.atomic
 def recall_lot(lot, *, user, reason):
     """Recall a lot: it never goes out again, and the staff of every community that got it are
-    told (with what reached them). Recalling twice returns the first recall and tells no one
-    again."""
+    told (with what reached them). Recalling twice returns the standing recall and tells no
+    one again; a lot whose recall was lifted can be recalled anew."""
     reason = (reason or "").strip()
     if not reason:
         raise StockError(_("Say why the lot is recalled."), code="reason")
@@ -244,6 +250,10 @@ def record_recall_return(recall, location, quantity, *, user, note=""):
     _store(location)
     quantity = int(quantity)
     recall = Recall.objects.select_related("lot__item").get(pk=recall.pk)
+    if recall.lifted_at is not None:
+        raise StockError(
+            _("This recall was lifted; nothing more is recorded under it."), code="lifted"
+        )
     handed = (
         Movement.objects.filter(lot_id=recall.lot_id)
         .filter(Q(kind=Kind.DISTRIBUTE))
@@ -280,3 +290,29 @@ def record_recall_return(recall, location, quantity, *, user, note=""):
         recorded_by=user,
         recorded_at=now,
     )
+
+
+@transaction.atomic
+def lift_recall(recall, *, user, reason):
+    """Lift a recall (a false alarm, the maker withdrew its warning): the lot is usable again
+    unless it has expired (expiry.refuse_unusable still refuses that). The recall stays as a
+    record with who lifted it, when and why; lifting twice writes nothing more."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise StockError(_("Say why the recall is lifted."), code="reason")
+    now = timezone.now()
+    # A conditional UPDATE: of two people lifting at once, exactly one writes.
+    lifted = Recall.objects.filter(pk=recall.pk, lifted_at__isnull=True).update(
+        lifted_at=now, lifted_by=user, lift_reason=reason[:200]
+    )
+    recall = Recall.objects.select_related("lot__item").get(pk=recall.pk)
+    if lifted:
+        audit.record(
+            "donations.lot.recall_lift",
+            user=user,
+            obj=recall.lot,
+            reason=reason,
+            lot=recall.lot_id,
+            recall=recall.pk,
+        )
+    return recall

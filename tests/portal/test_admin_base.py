@@ -112,6 +112,7 @@ def world(community, compound, post, coordinator, subdistrict_admin):
     """One record of every model a viewset shows, in the coordinator's community, made by the
     services the way the portal makes them."""
     from donations.services import safety_stock
+    from donations.services import stocktake as stocktakes
 
     keeper = make_user(roles.WAREHOUSE, username="keeper")
     warehouse = Location.objects.create(name="街道物资仓库", kind=Location.Kind.WAREHOUSE)
@@ -199,6 +200,7 @@ def world(community, compound, post, coordinator, subdistrict_admin):
         dispatch,
         distribution,
         safety_stock.set_level(community, masks, 5, user=coordinator),
+        stocktakes.start_stocktake(warehouse, user=keeper),
         AuditEvent.objects.filter(communities=community).first(),  # confirming attendance
     ]
     return {type(record): record for record in records}

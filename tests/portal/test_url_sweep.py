@@ -127,6 +127,9 @@ FILL = {
     "donations_admin:return_to_donor": {"pk": "balance"},
     "donations_admin:donor_return_pdf": {"pk": "donor_return"},
     "donations_admin:recall": {"pk": "lot"},
+    "donations_admin:stocktake": {"pk": "stocktake"},
+    "donations_admin:stocktake_pdf": {"pk": "stocktake"},
+    "donations_admin:stocktake_xlsx": {"pk": "stocktake"},
     "donations:closing_letter": {"pk": "pledge"},
     "assistance_admin:request": {"pk": "help_request"},
     "volunteers_admin:shift_suggestions": {"pk": "shift"},
@@ -315,6 +318,11 @@ ALLOWED = {
         "donations_admin:return_to_donor",
         "donations_admin:donor_return_pdf",
         "donations_admin:recall",
+        # the warehouse counts its own stores and approves counts (issue 15.4)
+        "donations_admin:stocktake",
+        "donations_admin:stocktake_pdf",
+        "donations_admin:stocktake_xlsx",
+        "donations.StockTake",
         "donations.SafetyStock",
         "donations.Donor",
         "donations.Pledge",
@@ -468,6 +476,9 @@ def build_world():
 
     donor_return = recalls.return_to_donor(lot, warehouse, 1, user=keeper, reason="包装破损")
     level = safety_stock.set_level(community, masks, 5, user=coordinator)
+    from donations.services import stocktake as stocktakes
+
+    stocktake = stocktakes.start_stocktake(warehouse, user=keeper)
 
     # household A's help request, fulfilled from stock and given to volunteer A
     from assistance import services as assistance
@@ -578,6 +589,7 @@ def build_world():
         "supply_request": supply_request,
         "allocation": allocation,
         "donor_return": donor_return,
+        "stocktake": stocktake,
         "dispatch": dispatch,
         "distribution": distribution,
         "help_request": help_request,
@@ -685,6 +697,7 @@ def build_world():
         "donations.Dispatch": dispatch,
         "donations.Distribution": distribution,
         "donations.SafetyStock": level,
+        "donations.StockTake": stocktake,
         "wagtailcore.Page": draft_notice,
         "wagtailcore.Collection": collection,
         "wagtailcore.Site": Site.objects.first(),

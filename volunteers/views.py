@@ -11,14 +11,16 @@ from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal import tokens
+from portal import fragments, tokens
 from portal.links import site_domain, site_url
 from portal.models import Community, Post
 from portal.pagecache import public_cache
@@ -372,12 +374,40 @@ def respond_invitation(request, pk, answer):
 
 @login_required
 def my_page(request):
-    from .messages_views import own_messages
-    from .waitlist_views import own_lists
-
+    """The volunteer's own page. Everything but the recommendations is a fragment kept per
+    volunteer (portal.fragments) until one of the rows it shows changes
+    (volunteers/models/page_versions.py) or FRAGMENT_VOLUNTEER_SECONDS pass (a shift that has
+    started, a withdrawal deadline passed); the recommendations are read each time, so a shift
+    that filled up meanwhile is left out at once."""
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
+    body = fragments.cached_html(
+        request,
+        "volunteers:my_page",
+        profile.pk,
+        [fragments.profile_version(profile.pk)],
+        settings.FRAGMENT_VOLUNTEER_SECONDS,
+        lambda: render_to_string(
+            "volunteers/_my_page_body.html", _my_page_context(profile), request
+        ),
+    )
+    recommended = render_to_string(
+        "volunteers/matching/recommended.html",
+        {"recommended": matching.recommend_for_profile(profile)},
+        request,
+    )
+    body = mark_safe(body.replace(RECOMMENDED_SLOT, recommended))  # noqa: S308 - both rendered
+    return render(request, "volunteers/my_page.html", {"profile": profile, "body": body})
+
+
+RECOMMENDED_SLOT = "<!-- recommended -->"
+
+
+def _my_page_context(profile):
+    from .messages_views import own_messages
+    from .waitlist_views import own_lists
+
     now = timezone.now()
     signups = Signup.objects.filter(profile=profile).select_related(
         "shift__task__community",
@@ -394,29 +424,25 @@ def my_page(request):
     month_start, month_end = services.month_bounds(timezone.localdate())
     calendar_url = site_url("volunteers:calendar", profile.calendar_token)
     total, month = services.minutes_served_in_all_and_in(profile, month_start, month_end)
-    return render(
-        request,
-        "volunteers/my_page.html",
-        {
-            "profile": profile,
-            "upcoming": upcoming,
-            "past": past,
-            "hours_month": round(month / 60, 1),
-            "hours_total": round(total / 60, 1),
-            **_hours_context(profile),
-            "calendar_url": calendar_url,
-            "webcal_url": calendar_url.replace("https://", "webcal://").replace(
-                "http://", "webcal://"
-            ),
-            "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
-            "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
-            # a shift starting sooner cannot be given back online: no button that can only fail
-            "withdraw_until": now + services.withdraw_cutoff(),
-            "recommended": matching.recommend_for_profile(profile),
-            **own_lists(profile),
-            **own_messages(profile),
-        },
-    )
+    return {
+        "profile": profile,
+        "upcoming": upcoming,
+        "past": past,
+        "hours_month": round(month / 60, 1),
+        "hours_total": round(total / 60, 1),
+        **_hours_context(profile),
+        "calendar_url": calendar_url,
+        "webcal_url": calendar_url.replace("https://", "webcal://").replace(
+            "http://", "webcal://"
+        ),
+        "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
+        "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
+        # a shift starting sooner cannot be given back online: no button that can only fail
+        "withdraw_until": now + services.withdraw_cutoff(),
+        "recommended_slot": mark_safe(RECOMMENDED_SLOT),  # noqa: S308 - a constant comment
+        **own_lists(profile),
+        **own_messages(profile),
+    }
 
 
 def _star_level(profile):

@@ -1,0 +1,66 @@
+"""What moves a volunteer's page version (portal.fragments): every write to the rows that
+page shows, whichever way it is made - `save()`, `delete()` and the queryset's `update()`,
+`delete()`, `bulk_create()` and `bulk_update()` (the services change statuses with conditional
+updates, which send no signal).
+
+A model takes part by using `PageVersionQuerySet` as its manager and naming, in
+`volunteer_page_lookups`, how its rows reach the volunteers whose page shows them
+("profile_id", "signup__profile_id", ...). Its saves and deletes are connected in
+volunteers/apps.py.
+"""
+
+from django.db import models
+
+from portal import fragments
+
+
+def profile_ids(queryset):
+    lookups = queryset.model.volunteer_page_lookups
+    ids = set()
+    for lookup in lookups:
+        ids.update(queryset.order_by().values_list(lookup, flat=True).distinct())
+    ids.discard(None)
+    return ids
+
+
+def touch(ids):
+    fragments.bump(*(fragments.profile_version(pk) for pk in sorted(ids)))
+
+
+def touch_rows(queryset):
+    touch(profile_ids(queryset))
+
+
+def touch_instances(model, instances):
+    pks = [obj.pk for obj in instances if obj.pk is not None]
+    if pks:
+        touch_rows(model._base_manager.filter(pk__in=pks))
+    direct = [lookup for lookup in model.volunteer_page_lookups if "__" not in lookup]
+    touch({getattr(obj, lookup, None) for obj in instances for lookup in direct} - {None})
+
+
+class PageVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        touch_rows(self)
+        return super().update(**kwargs)
+
+    def delete(self):
+        touch_rows(self)
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        made = super().bulk_create(objs, *args, **kwargs)
+        touch_instances(self.model, made)
+        return made
+
+    def bulk_update(self, objs, *args, **kwargs):
+        touch_instances(self.model, objs)
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+def saved(sender, instance, **kwargs):
+    touch_instances(sender, [instance])
+
+
+def deleting(sender, instance, **kwargs):
+    touch_instances(sender, [instance])

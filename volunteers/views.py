@@ -432,9 +432,7 @@ def _my_page_context(profile):
         "hours_total": round(total / 60, 1),
         **_hours_context(profile),
         "calendar_url": calendar_url,
-        "webcal_url": calendar_url.replace("https://", "webcal://").replace(
-            "http://", "webcal://"
-        ),
+        "webcal_url": calendar_url.replace("https://", "webcal://").replace("http://", "webcal://"),
         "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
         "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
         # a shift starting sooner cannot be given back online: no button that can only fail

@@ -94,9 +94,7 @@ def test_the_import_beats_while_its_rows_go_by(coordinator):
     assert abs((timezone.now() - heard).total_seconds()) < 5
 
 
-def test_an_import_declared_dead_while_it_ran_imports_nothing(
-    coordinator, compound, monkeypatch
-):
+def test_an_import_declared_dead_while_it_ran_imports_nothing(coordinator, compound, monkeypatch):
     """The failer marks the job failed in the middle of the rows: the import rolls back, so
     the job's 'nothing was imported' is true. (Here the failer's update runs on the import's
     own connection and is rolled back with it; in production it is another process's, already

@@ -76,7 +76,6 @@ def main():
     from django.conf import settings
     from django.test import Client
     from django.test.utils import setup_test_environment
-
     from page_queries import people, sign_in
 
     settings.DEBUG = False  # as in production (no query log, no template debug)

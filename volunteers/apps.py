@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
-
 # The models whose rows a volunteer's own page shows (volunteers/models/page_versions.py).
 PAGE_MODELS = (
     "Signup",

@@ -248,7 +248,30 @@ def _nearest_first(queryset, profile, stop):
 
 @public_cache("PAGE_CACHE_SHIFTS_SECONDS", query=("date", "kind", "page"))
 def shifts(request):
+    """Open shifts. Visitors get the page cache (PAGE_CACHE_SHIFTS_SECONDS); a volunteer's list
+    is a fragment of hers (portal.fragments), dropped at once when her own sign-ups change
+    ("Signed up", "Clashes") and otherwise kept FRAGMENT_SHIFTS_SECONDS: places taken by others
+    show as late as on the visitors' page (the sign-up itself always checks)."""
     profile = _profile(request.user)
+    if profile is None:
+        body = render_to_string(
+            "volunteers/_shifts_body.html", _shifts_context(request, None), request
+        )
+    else:
+        body = fragments.cached_html(
+            request,
+            "volunteers:shifts",
+            (profile.pk, sorted(request.GET.lists())),
+            [fragments.profile_version(profile.pk)],
+            settings.FRAGMENT_SHIFTS_SECONDS,
+            lambda: render_to_string(
+                "volunteers/_shifts_body.html", _shifts_context(request, profile), request
+            ),
+        )
+    return render(request, "volunteers/shifts.html", {"profile": profile, "body": body})
+
+
+def _shifts_context(request, profile):
     form = ShiftFilterForm(request.GET or None)
     now = timezone.now()
     queryset = (
@@ -274,16 +297,7 @@ def shifts(request):
         )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "volunteers/shifts.html",
-        {
-            "form": form,
-            "page": page,
-            "profile": profile,
-            "query": query.urlencode(),
-        },
-    )
+    return {"form": form, "page": page, "profile": profile, "query": query.urlencode()}
 
 
 @login_required

@@ -135,3 +135,21 @@ def test_a_version_lost_from_the_cache_never_brings_back_an_old_copy(settings):
 
     cache.delete(fragments._version_key("x"))
     assert fragments.versions("x") != first
+
+
+def test_her_shift_list_says_signed_up_at_once(signed_in, volunteer, shift):
+    listing = signed_in.get("/volunteers/shifts/").content.decode()
+    assert f"/volunteers/shifts/{shift.pk}/" in listing and "已报名" not in listing
+    with CaptureQueriesContext(connection) as warm:
+        signed_in.get("/volunteers/shifts/")
+    assert len(warm) <= 3  # the session's user and her profile: the list is the fragment
+    signed_in.post(f"/volunteers/shifts/{shift.pk}/sign-up/")
+    assert "已报名" in signed_in.get("/volunteers/shifts/").content.decode()
+
+
+def test_her_shift_list_is_kept_per_filter(signed_in, volunteer, shift, other_shift):
+    day = shift.start.date().isoformat()
+    everything = signed_in.get("/volunteers/shifts/").content.decode()
+    that_day = signed_in.get(f"/volunteers/shifts/?date={day}").content.decode()
+    assert everything != that_day
+    assert f'value="{day}"' in that_day

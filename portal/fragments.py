@@ -26,7 +26,8 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -89,10 +90,48 @@ def cached_html(request, name, key, depends_on, seconds, render):
         html = str(render())
         stored = CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
         cache.set(cache_key, stored, seconds)
-    if CSRF_PLACEHOLDER in stored:
+    if CSRF_PLACEHOLDER in stored and request is not None:
         stored = stored.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(stored)  # noqa: S308 - our own rendered template HTML
 
 
 def profile_version(profile_id):
     return f"volunteers:profile:{profile_id}" if profile_id else ""
+
+
+# --- versions moved by any write to a model's rows ------------------------------------------
+
+
+class VersionedQuerySet(models.QuerySet):
+    """For a model whose rows feed fragments under the versions named in its
+    `fragment_versions`: the queryset's writes (`update`, `delete`, `bulk_create`,
+    `bulk_update`, which send no signal) move them on. Saves and deletes of single rows are
+    connected with `connect`."""
+
+    def update(self, **kwargs):
+        bump(*self.model.fragment_versions)
+        return super().update(**kwargs)
+
+    def delete(self):
+        bump(*self.model.fragment_versions)
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        bump(*self.model.fragment_versions)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        bump(*self.model.fragment_versions)
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+def _row_written(sender, **kwargs):
+    bump(*sender.fragment_versions)
+
+
+def connect(*labels):
+    """Saves and deletes of these models ("app_label.Model") move their fragment_versions on."""
+    for label in labels:
+        uid = f"fragments-{label}"
+        post_save.connect(_row_written, sender=label, dispatch_uid=uid)
+        post_delete.connect(_row_written, sender=label, dispatch_uid=uid)

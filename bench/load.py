@@ -513,7 +513,11 @@ def main():
         finally:
             if server is not None:
                 server.terminate()
-                server.wait(timeout=30)
+                try:  # a loaded machine may take a while to stop five workers
+                    server.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
     for line in pages:
         print(json.dumps(line, ensure_ascii=False))
     if result is not None:

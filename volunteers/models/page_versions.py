@@ -32,11 +32,19 @@ def touch_rows(queryset):
 
 
 def touch_instances(model, instances):
+    """The rows' own fields are read from the instances; lookups through a relation take one
+    query (a sign-up's save costs none)."""
+    lookups = model.volunteer_page_lookups
+    direct = [lookup for lookup in lookups if "__" not in lookup]
+    ids = {getattr(obj, lookup, None) for obj in instances for lookup in direct}
+    related = [lookup for lookup in lookups if "__" in lookup]
     pks = [obj.pk for obj in instances if obj.pk is not None]
-    if pks:
-        touch_rows(model._base_manager.filter(pk__in=pks))
-    direct = [lookup for lookup in model.volunteer_page_lookups if "__" not in lookup]
-    touch({getattr(obj, lookup, None) for obj in instances for lookup in direct} - {None})
+    if related and pks:
+        rows = model._base_manager.filter(pk__in=pks).order_by()
+        for lookup in related:
+            ids.update(rows.values_list(lookup, flat=True).distinct())
+    ids.discard(None)
+    touch(ids)
 
 
 class PageVersionQuerySet(models.QuerySet):

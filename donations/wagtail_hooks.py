@@ -1,4 +1,3 @@
-
 """The donations back office in the Wagtail admin: donors, catalogue, pledges, receipts, stock,
 the ledger, requests, dispatch notes and distributions. Every list and object goes through
 portal.scoping.scope: the warehouse keeper sees all of it (`warehouse_visible`), a community

@@ -16,9 +16,11 @@ from portal import fragments
 
 def profile_ids(queryset):
     lookups = queryset.model.volunteer_page_lookups
+    rows = queryset.order_by()
+    rows.query.select_for_update = False  # a plain read, inside a transaction or not
     ids = set()
     for lookup in lookups:
-        ids.update(queryset.order_by().values_list(lookup, flat=True).distinct())
+        ids.update(rows.values_list(lookup, flat=True).distinct())
     ids.discard(None)
     return ids
 

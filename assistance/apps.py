@@ -8,6 +8,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Help requests")
 
     def ready(self):
+        from portal import fragments
         from volunteers.services import invitation_declined
 
         from .services import hand_on_declined_delivery
@@ -15,3 +16,5 @@ class AssistanceConfig(AppConfig):
         invitation_declined.connect(
             hand_on_declined_delivery, dispatch_uid="assistance_hand_on_declined_delivery"
         )
+        # the coordinators' dashboard panel is a fragment dropped by any help request's change
+        fragments.connect("assistance.HelpRequest")

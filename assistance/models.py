@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, max_value
+from portal.fragments import VersionedQuerySet
 from portal.validators import validate_phone
 
 
@@ -99,6 +100,10 @@ class HelpRequest(models.Model):
         related_name="help_requests",
         verbose_name=_("delivery shift"),
     )
+
+    # what the coordinators' dashboard counts (portal.fragments: any write drops its copies)
+    fragment_versions = ("assistance:requests",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("help request")

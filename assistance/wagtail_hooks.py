@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from portal import roles
+from portal import fragments, roles
 from portal.admin_menu import PermissionMenuItem
 
 from . import admin_views, dashboard
@@ -39,8 +40,17 @@ class CoordinationPanel(Component):
         self.user = user
 
     def render_html(self, parent_context=None):
-        return render_to_string(
-            "assistance/admin/dashboard_panel.html", dashboard.figures(self.user)
+        # Kept per person FRAGMENT_DASHBOARD_SECONDS (open places move with every sign-up and
+        # have no exact signal), dropped at once by any help request's change.
+        return fragments.cached_html(
+            (parent_context or {}).get("request"),
+            "assistance:dashboard",
+            self.user.pk,
+            ["assistance:requests"],
+            settings.FRAGMENT_DASHBOARD_SECONDS,
+            lambda: render_to_string(
+                "assistance/admin/dashboard_panel.html", dashboard.figures(self.user)
+            ),
         )
 
 

@@ -20,8 +20,18 @@ Four phases, same server, same run:
 Signed-in people get sessions made server-side (the session store, with the session auth
 hash), not by SMS; sign-ups carry a CSRF cookie and its token.
 
-For each page of phase 4 it prints one JSON line: page, url, signed_in, users, rps, p50_ms,
-p95_ms, p99_ms, errors, requests, target_p95_ms (100) and within_target. Then one JSON line for
+For each page of phase 4 it prints one JSON line: page, url, signed_in, users, think_ms, rps,
+p50_ms, p95_ms, p99_ms, errors, requests, target_p95_ms (100) and within_target.
+
+`--issue` measures exactly issue 13's figure and nothing else: --page-users (20) signed-in
+users at once over the four signed-in pages (each user picks one of the four at random for
+each request, as the volunteer, the donor's representative or the coordinator), for
+--page-seconds, printing one JSON line per page (mode "signed_in_mix") with p50/p95/p99, then
+the same for each page alone (mode "each_page"). Each is run with no pause between a user's
+requests (think_ms 0: the worst case, every user clicking again the instant a page arrives) and,
+if --think-ms is given, again with that pause: after each answer a user waits a time drawn
+uniformly between half and one and a half times --think-ms (real people read a page before the
+next click). think_ms is in every line; both figures are printed. Then one JSON line for
 the rest: rps, p50_ms, p95_ms, p99_ms, errors (statuses >= 400 other than 429, and failed
 connections), limited (429), healthz_rps, anonymous_rps_cached, anonymous_ratio
 (anonymous_rps_cached / healthz_rps) and the counts by kind. `--pages-only` runs phase 4
@@ -241,19 +251,24 @@ def pick_mixed(plan, rng):
     return kind, "GET", rng.choice(plan["board"]), None
 
 
-async def phase(client, users, seconds, choose, seed=1):
-    """`users` loops, each sending one request after another for `seconds`; returns the
-    results (kind, status, ms) and the time it took."""
+async def phase(client, users, seconds, choose, seed=1, think_ms=0):
+    """`users` loops, each sending one request after another for `seconds` (pausing a time
+    drawn uniformly in [think_ms / 2, 3 think_ms / 2] after each answer); returns the results
+    (kind, status, ms) and the time it took."""
     results = []
     deadline = time.monotonic() + seconds
 
     async def user(number):
         rng = random.Random(seed * 1000 + number)
+        if think_ms:  # users do not all start at the same instant
+            await asyncio.sleep(rng.uniform(0, think_ms) / 1000)
         while time.monotonic() < deadline:
             kind, method, path, session = choose(rng)
             body = f"csrfmiddlewaretoken={CSRF_TOKEN}".encode() if method == "POST" else b""
             status, ms = await client.send(client.request(method, path, session, body))
             results.append((kind, status, ms))
+            if think_ms:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
 
     started = time.monotonic()
     await asyncio.gather(*(user(n) for n in range(users)))
@@ -288,11 +303,30 @@ def summary(results, elapsed):
     }
 
 
-async def each_page(client, plan, args):
+def page_line(name, path, signed_in, users, think_ms, found, mode):
+    return {
+        "mode": mode,
+        "page": name,
+        "url": path,
+        "signed_in": signed_in,
+        "users": users,
+        "think_ms": think_ms,
+        **{k: found[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors")},
+        "requests": found["requests"],
+        "target_p95_ms": TARGET_P95_MS,
+        "within_target": found["p95_ms"] is not None
+        and found["p95_ms"] < TARGET_P95_MS
+        and not found["errors"],
+    }
+
+
+async def each_page(client, plan, args, think_ms=0, signed_in_only=False):
     """Phase 4: one JSON-ready dict per page (see the module docstring)."""
     lines = []
     for number, (name, path, sessions) in enumerate(plan["each_page"]):
         signed_in = sessions is not None
+        if signed_in_only and not signed_in:
+            continue
         if signed_in and not sessions:
             lines.append({"page": name, "url": path, "skipped": "nobody to sign in as"})
             continue
@@ -309,30 +343,55 @@ async def each_page(client, plan, args):
                 r.choice(sessions) if sessions else None,
             ),
             seed=10 + number,
+            think_ms=think_ms,
         )
         found = summary(results, elapsed)
         lines.append(
-            {
-                "page": name,
-                "url": path,
-                "signed_in": signed_in,
-                "users": args.page_users,
-                **{k: found[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors")},
-                "requests": found["requests"],
-                "target_p95_ms": TARGET_P95_MS,
-                "within_target": found["p95_ms"] is not None
-                and found["p95_ms"] < TARGET_P95_MS
-                and not found["errors"],
-            }
+            page_line(name, path, signed_in, args.page_users, think_ms, found, "each_page")
         )
+    return lines
+
+
+async def signed_in_mix(client, plan, args, think_ms=0):
+    """Issue 13's figure: --page-users signed-in users at once over the four signed-in pages,
+    each request to one of them at random; one dict per page, then one for all of them."""
+    pages = [(n, p, s) for n, p, s in plan["each_page"] if s]  # signed in, someone to be
+    for _name, path, sessions in pages:  # warm each one's caches
+        for session in sessions[: args.page_users]:
+            await client.send(client.request("GET", path, session))
+    results, elapsed = await phase(
+        client,
+        args.page_users,
+        args.page_seconds,
+        lambda r: (lambda n, p, s: (n, "GET", p, r.choice(s)))(*r.choice(pages)),
+        seed=40,
+        think_ms=think_ms,
+    )
+    lines = []
+    for name, path, _sessions in pages:
+        mine = [row for row in results if row[0] == name]
+        found = summary(mine, elapsed)
+        lines.append(page_line(name, path, True, args.page_users, think_ms, found, "signed_in_mix"))
+    found = summary(results, elapsed)
+    lines.append(page_line("all_four", "", True, args.page_users, think_ms, found, "signed_in_mix"))
+    return lines
+
+
+async def issue_figures(client, plan, args):
+    lines = []
+    for think_ms in sorted({0, args.think_ms}):
+        lines += await signed_in_mix(client, plan, args, think_ms)
+        lines += await each_page(client, plan, args, think_ms, signed_in_only=True)
     return lines
 
 
 async def run(client, plan, args):
     for path in plan["cached"]:  # warm the caches
         await client.send(client.request("GET", path))
+    if args.issue:
+        return await issue_figures(client, plan, args), None
     if args.pages_only:
-        return await each_page(client, plan, args), None
+        return await each_page(client, plan, args, args.think_ms), None
     health, health_time = await phase(
         client, args.users, args.probe, lambda r: ("healthz", "GET", "/healthz", None)
     )
@@ -346,7 +405,7 @@ async def run(client, plan, args):
     mixed, mixed_time = await phase(
         client, args.users, args.duration, lambda r: pick_mixed(plan, r), seed=3
     )
-    pages = await each_page(client, plan, args) if args.page_seconds > 0 else []
+    pages = await each_page(client, plan, args, args.think_ms) if args.page_seconds > 0 else []
     healthz_rps = len(health) / health_time
     cached_rps = len(cached) / cached_time
     result = summary(mixed, mixed_time)
@@ -399,6 +458,17 @@ def main():
     parser.add_argument("--page-users", type=int, default=20, help="users per page (phase 4)")
     parser.add_argument("--page-seconds", type=float, default=10, help="seconds per page")
     parser.add_argument("--pages-only", action="store_true", help="phase 4 alone")
+    parser.add_argument(
+        "--issue",
+        action="store_true",
+        help="issue 13's figure alone: the four signed-in pages, mixed and each alone",
+    )
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0,
+        help="mean pause of a user between requests in phases 4 and --issue (0: none)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
@@ -443,7 +513,11 @@ def main():
         finally:
             if server is not None:
                 server.terminate()
-                server.wait(timeout=30)
+                try:  # a loaded machine may take a while to stop five workers
+                    server.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
     for line in pages:
         print(json.dumps(line, ensure_ascii=False))
     if result is not None:

@@ -7,6 +7,13 @@ class DonationsConfig(AppConfig):
     verbose_name = _("Donations")
 
     def ready(self):
+        from portal import fragments
+
         from . import naming
 
         naming.connect()
+        # the donor's page (donations.views.mine) is a fragment dropped by any of these writes
+        fragments.connect(
+            *(f"donations.{name}" for name in ("Donor", "Pledge", "PledgeLine", "Receipt")),
+            *(f"donations.{name}" for name in ("ReceivingLine", "Lot", "Movement")),
+        )

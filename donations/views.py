@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -27,7 +28,7 @@ from donations.forms import (
 )
 from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource
-from portal import audit
+from portal import audit, fragments
 from portal.admin import add_error_to_form
 from portal.importexport import (
     ImportFileError,
@@ -97,19 +98,37 @@ def donor_edit(request, pk):
 
 @login_required
 def mine(request):
+    """The donor's page. The list of pledges and where the goods went is a fragment
+    (portal.fragments) kept FRAGMENT_DONOR_SECONDS, dropped by any write to donors, pledges,
+    receipts, lots or the stock ledger."""
     donors = list(_my_donors(request.user))
     if not donors:
         return redirect("donations:donor_register")
+    number = request.GET.get("page")
+    body = fragments.cached_html(
+        request,
+        "donations:mine",
+        ([donor.pk for donor in donors], number),
+        ["donations:trace"],
+        settings.FRAGMENT_DONOR_SECONDS,
+        lambda: render_to_string(
+            "donations/_mine_body.html", {"entries": _mine_entries(donors, number)}, request
+        ),
+    )
+    return render(request, "donations/mine.html", {"body": body})
+
+
+def _mine_entries(donors, number):
     # the latest pledges first, a page at a time: a donor of a whole year is as quick to show
     entries = []
     for donor in donors:
         page = page_without_count(
             Pledge.objects.filter(donor=donor).order_by("-created_at", "-pk"),
-            request.GET.get("page"),
+            number,
             MINE_PER_PAGE,
         )
         entries.append((donor, services.donor_trace(donor, pledges=page.object_list), page))
-    return render(request, "donations/mine.html", {"entries": entries})
+    return entries
 
 
 @login_required

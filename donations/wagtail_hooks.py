@@ -7,6 +7,7 @@ the ledger, requests, dispatches and distributions are read-only; they change on
 operations in admin_views and admin_ops (which call donations.services)."""
 
 from django import forms
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -590,9 +591,22 @@ class SupplyAlertsPanel(Component):
         self.user = user
 
     def render_html(self, parent_context=None):
+        from portal import fragments
+
         from .dashboard import stock_alerts
 
-        return render_to_string("donations/admin/stock_alerts_panel.html", stock_alerts(self.user))
+        # Kept per person FRAGMENT_DASHBOARD_SECONDS (expiry is a matter of time), dropped at
+        # once by any movement of stock or new lot.
+        return fragments.cached_html(
+            (parent_context or {}).get("request"),
+            "donations:stock_alerts",
+            self.user.pk,
+            ["donations:trace"],
+            settings.FRAGMENT_DASHBOARD_SECONDS,
+            lambda: render_to_string(
+                "donations/admin/stock_alerts_panel.html", stock_alerts(self.user)
+            ),
+        )
 
 
 @hooks.register("construct_homepage_panels")

@@ -10,31 +10,37 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal import tokens
+from portal import fragments, tokens
 from portal.links import site_domain, site_url
 from portal.models import Community, Post
 from portal.pagecache import public_cache
-from portal.paging import page_without_count
 from portal.pdf import pdf_response, render_pdf
 from portal.qr import qr_data_uri, qr_svg
 from portal.security import private_response
 
 from . import matching, services
-from .forms import CertificateForm, ProfileForm, ShiftFilterForm
+from .forms import CertificateForm, ProfileForm
+from .listing import (  # noqa: F401 - open_shifts_queryset, OPEN_SHIFT_DAYS: also read from here
+    OPEN_SHIFT_DAYS,
+    RECOMMENDED_SLOT,
+    _my_page_context,
+    _shifts_context,
+    open_shifts_queryset,
+)
 from .models import Certificate, Shift, Signup, Task, VolunteerProfile, WaitlistEntry
 from .services import waitlist
-from .shift_list import _nearest_first, open_shifts_queryset  # noqa: F401 - the tests use both
 
 POST_SIGNING_KIND = "volunteers.post"
 CERTIFICATE_SIGNING_KIND = "volunteers.certificate"
-OPEN_SHIFT_DAYS = 14
 
 
 def _profile(user):
@@ -179,44 +185,27 @@ def edit_profile(request):
 
 @public_cache("PAGE_CACHE_SHIFTS_SECONDS", query=("date", "kind", "page"))
 def shifts(request):
+    """Open shifts. Visitors get the page cache (PAGE_CACHE_SHIFTS_SECONDS); a volunteer's list
+    is a fragment of hers (portal.fragments), dropped at once when her own sign-ups change
+    ("Signed up", "Clashes") and otherwise kept FRAGMENT_SHIFTS_SECONDS: places taken by others
+    show as late as on the visitors' page (the sign-up itself always checks)."""
     profile = _profile(request.user)
-    form = ShiftFilterForm(request.GET or None)
-    now = timezone.now()
-    # full shifts too: they show 已满 with their waiting list (and her place on it)
-    queryset = (
-        Shift.objects.upcoming()
-        .public()
-        .select_related("task__community", "task__compound", "task__post__compound")
-    )
-    if profile is not None:
-        queryset = queryset.filter(task__community__subdistrict_id=profile.community.subdistrict_id)
-    if form.is_valid() and form.cleaned_data.get("date"):
-        day = form.cleaned_data["date"]
-        queryset = queryset.filter(start__date=day)
-    else:
-        queryset = queryset.filter(start__lte=now + timedelta(days=OPEN_SHIFT_DAYS))
-    if form.is_valid() and form.cleaned_data.get("kind"):
-        queryset = queryset.filter(task__kind=form.cleaned_data["kind"])
-    # no count of every open shift: "Earlier" and "Later" are all the list offers
     if profile is None:
-        page = page_without_count(queryset.order_by("start", "pk"), request.GET.get("page"), 30)
-    else:
-        page = page_without_count(
-            lambda stop: _nearest_first(queryset, profile, stop), request.GET.get("page"), 30
+        body = render_to_string(
+            "volunteers/_shifts_body.html", _shifts_context(request, None), request
         )
-    waitlist.mark_waiting_lists(page.object_list, profile)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "volunteers/shifts.html",
-        {
-            "form": form,
-            "page": page,
-            "profile": profile,
-            "query": query.urlencode(),
-        },
-    )
+    else:
+        body = fragments.cached_html(
+            request,
+            "volunteers:shifts",
+            (profile.pk, sorted(request.GET.lists())),
+            [fragments.profile_version(profile.pk)],
+            settings.FRAGMENT_SHIFTS_SECONDS,
+            lambda: render_to_string(
+                "volunteers/_shifts_body.html", _shifts_context(request, profile), request
+            ),
+        )
+    return render(request, "volunteers/shifts.html", {"profile": profile, "body": body})
 
 
 @login_required
@@ -309,70 +298,37 @@ def respond_invitation(request, pk, answer):
 
 @login_required
 def my_page(request):
-    from .messages_views import own_messages
-    from .waitlist_views import own_lists
-
+    """The volunteer's own page. Everything but the recommendations is a fragment kept per
+    volunteer (portal.fragments) until one of the rows it shows changes
+    (volunteers/models/page_versions.py) or FRAGMENT_VOLUNTEER_SECONDS pass (a shift that has
+    started, a withdrawal deadline passed); the recommendations are read each time, so a shift
+    that filled up meanwhile is left out at once."""
     profile = _profile(request.user)
     if profile is None:
         return redirect("volunteers:index")
-    now = timezone.now()
-    signups = Signup.objects.filter(profile=profile).select_related(
-        "shift__task__community",
-        "shift__task__post__compound",
-        "shift__task__compound",
-        "attendance",
-    )
-    upcoming = (
-        signups.expected()
-        .filter(shift__end__gt=now, shift__cancelled_at__isnull=True)
-        .order_by("shift__start")
-    )
-    past = signups.holding().filter(shift__end__lte=now).order_by("-shift__start")[:20]
-    month_start, month_end = services.month_bounds(timezone.localdate())
-    calendar_url = site_url("volunteers:calendar", profile.calendar_token)
-    total, month = services.minutes_served_in_all_and_in(profile, month_start, month_end)
-    return render(
+    body = fragments.cached_html(
         request,
-        "volunteers/my_page.html",
-        {
-            "profile": profile,
-            "upcoming": upcoming,
-            "past": past,
-            "hours_month": round(month / 60, 1),
-            "hours_total": round(total / 60, 1),
-            **_hours_context(profile),
-            "calendar_url": calendar_url,
-            "webcal_url": calendar_url.replace("https://", "webcal://").replace(
-                "http://", "webcal://"
-            ),
-            "certificate_form": CertificateForm(initial={"start": month_start, "end": month_end}),
-            "cutoff_hours": int(services.withdraw_cutoff().total_seconds() // 3600),
-            # a shift starting sooner cannot be given back online: no button that can only fail
-            "withdraw_until": now + services.withdraw_cutoff(),
-            "recommended": matching.recommend_for_profile(profile),
-            **own_lists(profile),
-            **own_messages(profile),
-        },
+        "volunteers:my_page",
+        profile.pk,
+        [fragments.profile_version(profile.pk)],
+        settings.FRAGMENT_VOLUNTEER_SECONDS,
+        lambda: render_to_string(
+            "volunteers/_my_page_body.html", _my_page_context(profile), request
+        ),
     )
+    recommended = render_to_string(
+        "volunteers/matching/recommended.html",
+        {"recommended": matching.recommend_for_profile(profile)},
+        request,
+    )
+    body = mark_safe(body.replace(RECOMMENDED_SLOT, recommended))  # noqa: S308 - both rendered
+    return render(request, "volunteers/my_page.html", {"profile": profile, "body": body})
 
 
 def _star_level(profile):
     from .services.stars import star_level_for
 
     return star_level_for(profile)
-
-
-def _hours_context(profile):
-    """Confirmed and awaiting hours and the star level (issue 14.3, 14.4)."""
-    from .services.hours import hours_summary
-    from .services.stars import star_level_for
-
-    level = star_level_for(profile)
-    return {
-        "hours_pending": hours_summary(profile)["pending_hours"],
-        "star_level": level,
-        "star_text": "★" * level,
-    }
 
 
 @private_response  # a person's shifts, fetched without a session by their calendar app

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.fragments import VersionedQuerySet
 from portal.validators import normalize_uscc, validate_mobile, validate_uscc
 
 
@@ -49,6 +50,10 @@ class Donor(models.Model):
     )
     verified_at = models.DateTimeField(pgettext_lazy("donor", "verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # what the donor's page shows (portal.fragments: any write drops its copies)
+    fragment_versions = ("donations:trace",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("donor")

@@ -190,6 +190,8 @@ class Movement(models.Model):
         verbose_name=_("distribution"),
     )
 
+    # what the donor's page shows (portal.fragments; created only, never updated)
+    fragment_versions = ("donations:trace",)
     objects = MovementQuerySet.as_manager()
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, MAX_SERIAL, max_value
+from portal.fragments import VersionedQuerySet
 
 from .catalogue import Item, Location
 from .donors import Donor
@@ -68,6 +69,10 @@ class Pledge(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # what the donor's page shows (portal.fragments: any write drops its copies)
+    fragment_versions = ("donations:trace",)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
@@ -109,6 +114,10 @@ class PledgeLine(models.Model):
         blank=True,
         validators=[validate_photo],
     )
+
+    # what the donor's page shows (portal.fragments: any write drops its copies)
+    fragment_versions = ("donations:trace",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pledge line")
@@ -161,6 +170,10 @@ class Receipt(models.Model):
     received_at = models.DateTimeField(_("received at"))
     note = models.TextField(_("note"), blank=True)
 
+    # what the donor's page shows (portal.fragments: any write drops its copies)
+    fragment_versions = ("donations:trace",)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("donation receipt")
         verbose_name_plural = _("donation receipts")
@@ -208,6 +221,10 @@ class ReceivingLine(models.Model):
         verbose_name=_("lot"),
     )
 
+    # what the donor's page shows (portal.fragments: any write drops its copies)
+    fragment_versions = ("donations:trace",)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("receiving line")
         verbose_name_plural = _("receiving lines")
@@ -249,6 +266,10 @@ class Lot(models.Model):
     lot_number = models.CharField(_("lot number"), max_length=50, blank=True)
     expiry = models.DateField(_("expiry date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # what the donor's page shows (portal.fragments: any write drops its copies)
+    fragment_versions = ("donations:trace",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lot")

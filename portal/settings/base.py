@@ -598,6 +598,15 @@ PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
 # Cache keys whose value every stored page remembers: when one moves, the pages are stale.
 PAGE_CACHE_VERSION_KEYS = ["content:version"]
 PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/documents/", "/static/", "/media/", "/healthz", "/readyz"]
+
+# Per-person fragments of signed-in pages (portal/fragments.py; docs/caching.md): dropped by the
+# events that change them, and kept at most this long for what no event covers (time passing,
+# other people's sign-ups taking places).
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
+FRAGMENT_VOLUNTEER_SECONDS = int(env("FRAGMENT_VOLUNTEER_SECONDS", "60"))
+FRAGMENT_SHIFTS_SECONDS = int(env("FRAGMENT_SHIFTS_SECONDS", "30"))
+FRAGMENT_DONOR_SECONDS = int(env("FRAGMENT_DONOR_SECONDS", "60"))
+FRAGMENT_DASHBOARD_SECONDS = int(env("FRAGMENT_DASHBOARD_SECONDS", "30"))
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "portal.pagecache.PageCacheMiddleware",

@@ -10,10 +10,11 @@ from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_ATTENDANCE_MINUTES, max_value
 
+from .page_versions import PageVersionQuerySet
 from .signups import Signup
 
 
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(PageVersionQuerySet):
     def confirmed(self):
         """The attendance whose hours count: certificates, star levels, reports, rankings and
         every total go through this (volunteers.services.hours)."""
@@ -68,6 +69,8 @@ class Attendance(models.Model):
         validators=[max_value(MAX_ATTENDANCE_MINUTES)],
     )
 
+    # whose own page shows these rows (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("signup__profile_id",)
     objects = AttendanceQuerySet.as_manager()
 
     class Meta:

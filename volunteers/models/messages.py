@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.bounds import MAX_BALANCE, max_value
 
+from .page_versions import PageVersionQuerySet
 from .profiles import VolunteerProfile
 
 
@@ -134,6 +135,10 @@ class MessageRecipient(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    # whose own page shows these rows (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("profile_id",)
+    objects = PageVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message recipient")

@@ -21,6 +21,7 @@ from portal.validators import (
 )
 
 from ..availability import EMPTY_MASK, availability_mask
+from .page_versions import PageVersionQuerySet
 
 # Slots of the weekly availability grid; availability is stored as
 # {"0": [["07:00", "12:00"], ...], ...} with Monday = "0", so matching can read real times.
@@ -68,7 +69,7 @@ def id_number_digest(value):
     return digest(normalize_id_number(value))
 
 
-class VolunteerProfileQuerySet(models.QuerySet):
+class VolunteerProfileQuerySet(PageVersionQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(): keep the availability mask and the ID hash in step here too
         objs = list(objs)
@@ -212,6 +213,8 @@ class VolunteerProfile(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # whose own page shows these rows (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("pk",)
     objects = VolunteerProfileQuerySet.as_manager()
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .page_versions import PageVersionQuerySet
 from .profiles import VolunteerProfile
 from .shifts import Shift
 
@@ -33,7 +34,7 @@ EXPECTED = (SignupStatus.INVITED, SignupStatus.CONFIRMED)
 ENDED = (SignupStatus.DECLINED, SignupStatus.WITHDRAWN, SignupStatus.CANCELLED)
 
 
-class SignupQuerySet(models.QuerySet):
+class SignupQuerySet(PageVersionQuerySet):
     def live(self):
         return self.filter(status__in=LIVE)
 
@@ -91,6 +92,8 @@ class Signup(models.Model):
     # Set (once, by a conditional update) when the reminder before the shift went out.
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
+    # whose own page shows these rows (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("profile_id",)
     objects = SignupQuerySet.as_manager()
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_SCORE, MAX_TOTAL_MINUTES, max_value
 
+from .page_versions import PageVersionQuerySet
 from .profiles import VolunteerProfile
 
 
@@ -67,6 +68,10 @@ class StarApplication(models.Model):
     rejection_reason = models.CharField(
         pgettext_lazy("star application", "reason for rejection"), max_length=200, blank=True
     )
+
+    # whose own page shows these rows (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("profile_id",)
+    objects = PageVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("star level application")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .page_versions import PageVersionQuerySet
 from .profiles import VolunteerProfile
 from .shifts import Shift
 from .signups import Signup
@@ -71,6 +72,11 @@ class WaitlistEntry(models.Model):
         related_name="waitlist_entry",
         verbose_name=_("sign-up"),
     )
+
+    # whose own page shows these rows, and everyone queueing for the same shift (their
+    # positions) (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("profile_id", "shift__waitlist__profile_id")
+    objects = PageVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("waiting-list entry")
@@ -151,6 +157,10 @@ class SwapOffer(models.Model):
         related_name="swap_source",
         verbose_name=_("new sign-up"),
     )
+
+    # whose own page shows these rows (portal.fragments; volunteers/models/page_versions.py)
+    volunteer_page_lookups = ("signup__profile_id", "receiver_id")
+    objects = PageVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shift handover")

@@ -27,6 +27,7 @@ _ALL = [
     "recall",
     "recallreturn",
     "closingletter",
+    "need",
 ]
 
 
@@ -72,6 +73,8 @@ PERMISSIONS = {
     )
     + _perms(["add"], ["supplyrequest", "communityreceipt", "distribution"])
     # A community keeps its own minimum levels (issue 15.2), scoped to its communities.
-    + _perms(["view", "add", "change"], ["safetystock"]),
+    + _perms(["view", "add", "change"], ["safetystock"])
+    # A community publishes what it needs (issue 15.3); the subdistrict approves it.
+    + _perms(["view", "add", "change"], ["need"]),
     roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL),
 }

@@ -23,7 +23,7 @@ from portal.admin import ScopedViewSet
 from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
-from . import admin_ops, admin_views, bulk_views, expiry_views, recall_views
+from . import admin_ops, admin_views, bulk_views, expiry_views, needs_admin, recall_views
 from .models import (
     Balance,
     Dispatch,
@@ -427,6 +427,7 @@ class DonationsGroup(ViewSetGroup):
     items = [
         DonorViewSet,
         PledgeViewSet,
+        needs_admin.NeedViewSet,
         ReceiptViewSet,
         BalanceViewSet,
         MovementViewSet,
@@ -471,6 +472,7 @@ def register_urls():
         path("stock/<int:pk>/return/", recall_views.return_to_donor, name="return_to_donor"),
         path("returns/<int:pk>/note.pdf", recall_views.donor_return_pdf, name="donor_return_pdf"),
         path("lots/<int:pk>/recall/", recall_views.lot_recall, name="recall"),
+        path("needs/<int:pk>/<slug:action>/", needs_admin.need_action, name="need_action"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 

@@ -7,6 +7,15 @@ nothing else changes stock or writes the ledger.
 from .donors import cancel_pledge, close_pledge, pledge, receive, register_donor, verify_donor
 from .errors import StockError
 from .ledger import adjust, check_balances, discard, next_serial, transfer
+from .needs import (
+    approve_need,
+    close_need,
+    create_need,
+    public_needs,
+    reject_need,
+    submit_need,
+    update_need,
+)
 from .supply import (
     allocate,
     confirm_receipt,
@@ -29,6 +38,13 @@ from .trace import (
 __all__ = [
     "StockError",
     "adjust",
+    "approve_need",
+    "close_need",
+    "create_need",
+    "public_needs",
+    "reject_need",
+    "submit_need",
+    "update_need",
     "allocate",
     "board_data",
     "cancel_pledge",

@@ -63,7 +63,7 @@ def test_the_page_lists_published_needs_with_bars_and_words(
     assert (
         f'<progress max="1000" value="400" aria-labelledby="need-{masks_need.pk}-received">' in html
     )
-    assert re.search(r"(Received|已收到) ?400", html)
+    assert "已到货 400 / 1,000 只" in html or "已到货 400 / 1000 只" in html
     assert "600" in html  # pledged
     assert reverse("donations:need_pledge", args=[masks_need.pk]) in html
     assert 'name="viewport"' in html  # the site's phone layout
@@ -85,7 +85,7 @@ def test_drafts_waiting_and_rejected_needs_are_not_public(
     )
     html = client.get(reverse("donations:needs")).content.decode()
     assert f"need-{draft.pk}" not in html and f"need-{waiting.pk}" not in html
-    assert "No supplies are needed" in html or "暂无" in html or "目前" in html
+    assert "目前暂无物资需求" in html
 
 
 def test_the_page_links_to_the_community_section(client, published, community):
@@ -187,8 +187,8 @@ def test_a_pledge_from_a_need_carries_it_and_over_pledging_is_said(
     line = PledgeLine.objects.get()
     assert line.need == need
     html = response.content.decode()
-    assert "30" in html and ("more than the need still misses" in html or "超出" in html)
-    assert "For the need of" in html or "用于" in html  # the pledge page names the need
+    assert "比该需求仍缺的多 30 只" in html  # allowed, but said
+    assert f"用于{need.community.name}的物资需求" in html  # the pledge page names the need
 
 
 def test_no_pledge_against_a_closed_need(client, published, donor, donor_user, subdistrict_admin):
@@ -196,7 +196,7 @@ def test_no_pledge_against_a_closed_need(client, published, donor, donor_user, s
     client.force_login(donor_user)
     response = client.get(reverse("donations:need_pledge", args=[need.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("donations:needs")
-    assert "closed" in response.content.decode() or "已结束" in response.content.decode()
+    assert "该需求已关闭，不再接受认捐。" in response.content.decode()
     response = _post_pledge(client, donor, need, 10)
     assert not PledgeLine.objects.exists()
 

@@ -32,9 +32,9 @@ def _community_links(request, needs):
     return links
 
 
-@public_cache("PAGE_CACHE_BOARD_SECONDS", versions=(needs_service.VERSION_KEY,))
+@public_cache("PAGE_CACHE_BOARD_SECONDS", query=("page",), versions=(needs_service.VERSION_KEY,))
 def needs(request):
-    data = services.public_needs()
+    data = services.public_needs(request.GET.get("page"))
     links = _community_links(request, data["open"] + data["met"])
     for need in data["open"] + data["met"]:
         need.community_url = links.get(need.community_id)

@@ -14,7 +14,7 @@ makes the cached public needs page stale (`changed`)."""
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -257,21 +257,28 @@ def mark_met(need_ids):
     return done
 
 
-def public_needs():
-    """The public page's needs: published ones by urgency and date, then the recently met
-    (a fortnight), each with its figures. Two queries."""
-    since = timezone.now() - timedelta(days=14)
-    shown = Need.objects.filter(
-        Q(status=Status.APPROVED) | Q(status=Status.MET, ended_at__gte=since)
-    ).select_related("item", "community")
-    rows = []
-    for need in with_progress(shown).order_by("urgency", "needed_by", "pk"):
+def public_needs(page=None, per_page=20, met=10):
+    """The public page's needs: published ones, most urgent first then by date, a page of
+    `per_page` at a time (a phone shows a screenful, and the page costs the same however many
+    needs are open), and on the first page the `met` needs met last (within a fortnight); each
+    with its figures. Two queries."""
+    from portal.paging import page_without_count
+
+    shown = with_progress(Need.objects.select_related("item", "community"))
+    open_page = page_without_count(
+        shown.filter(status=Status.APPROVED).order_by("urgency", "needed_by", "pk"),
+        page,
+        per_page,
+    )
+    recent = []
+    if not open_page.has_previous():
+        since = timezone.now() - timedelta(days=14)
+        recent = list(
+            shown.filter(status=Status.MET, ended_at__gte=since).order_by("-ended_at", "-pk")[:met]
+        )
+    for need in [*open_page.object_list, *recent]:
         need.figures = figures(need.quantity, need.pledged, need.received)
-        rows.append(need)
-    return {
-        "open": [need for need in rows if need.status == Status.APPROVED],
-        "met": [need for need in rows if need.status == Status.MET],
-    }
+    return {"open": list(open_page.object_list), "met": recent, "page": open_page}
 
 
 def needs_of(pledge):

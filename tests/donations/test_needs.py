@@ -54,7 +54,7 @@ def test_a_coordinator_writes_needs_of_their_community_only(
 
 def test_the_subdistrict_office_may_publish_a_need_of_its_own(subdistrict_admin, masks):
     need = _create(subdistrict_admin, None, masks)
-    assert need.community is None and str(need.requester) == "The subdistrict"
+    assert need.community is None and str(need.requester) == "街道"
 
 
 def test_a_past_date_and_a_zero_quantity_are_refused(coordinator, community, masks):

@@ -283,3 +283,13 @@ def test_the_subdistrict_rejects_with_a_reason_and_approves(
     client.post(reverse("donations_admin:need_action", args=[need.pk, "approve"]))
     need.refresh_from_db()
     assert need.status == Need.Status.APPROVED
+
+
+def test_the_page_shows_a_screenful_at_a_time_most_urgent_first(client, published):
+    needs = [published(urgency=Need.Urgency.NORMAL) for _n in range(20)]
+    critical = published(urgency=Need.Urgency.CRITICAL)
+    first = client.get(reverse("donations:needs")).content.decode()
+    assert f'id="need-{critical.pk}"' in first
+    assert f'id="need-{needs[-1].pk}"' not in first and "?page=2" in first
+    second = client.get(reverse("donations:needs") + "?page=2").content.decode()
+    assert f'id="need-{needs[-1].pk}"' in second and f'id="need-{critical.pk}"' not in second

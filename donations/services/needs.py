@@ -121,7 +121,11 @@ def create_need(user, **data):
 
 
 def _locked(need):
-    return Need.objects.select_for_update().select_related("item", "community").get(pk=need.pk)
+    return (
+        Need.objects.select_for_update(of=("self",))
+        .select_related("item", "community")
+        .get(pk=need.pk)
+    )
 
 
 @transaction.atomic

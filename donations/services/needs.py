@@ -243,11 +243,20 @@ def over_missing(need, quantity):
 
 def mark_met(need_ids):
     """Needs among `need_ids` that are published and now received in full become met. Called
-    inside services.receive's transaction; the conditional UPDATE makes it happen once."""
+    inside services.receive's transaction. The need rows are locked first (in primary-key
+    order): two deliveries for one need, of two pledges, then count in turn, and the second
+    sees the first's units once it commits, so the delivery that covers the need always
+    meets it."""
     need_ids = sorted(set(need_ids))
     if not need_ids:
         return []
-    candidates = with_progress(Need.objects.filter(pk__in=need_ids, status=Status.APPROVED))
+    locked = list(
+        Need.objects.select_for_update()
+        .filter(pk__in=need_ids, status=Status.APPROVED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    candidates = with_progress(Need.objects.filter(pk__in=locked))
     done = [
         row["pk"]
         for row in candidates.values("pk", "quantity", "received")

@@ -2,6 +2,9 @@
 what counts as pledged, received and missing; a need met by the delivery that covers it; no
 pledge against a need that takes none."""
 
+import io
+
+import pdfplumber
 import pytest
 
 from donations import services
@@ -270,4 +273,6 @@ def test_receipt_thank_you_trace_and_closing_letter_name_the_need(
     lot = pledge.lines.get().lots.get()
     assert services.trace_lot(lot)["lot"].pledge_line.need == need
     filename, _type, content = closing.closing_letter_pdf(pledge)
-    assert content.startswith(b"%PDF")
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert need.community.name in text and "物资需求" in text

@@ -102,8 +102,8 @@ def test_the_page_links_to_the_community_section(client, published, community):
     assert f'href="{section.url}"' in html
 
 
-def test_the_page_is_cached_and_a_pledge_makes_it_fresh(
-    client, settings, published, donor, django_capture_on_commit_callbacks
+def test_the_page_is_cached_and_a_pledge_or_its_cancelling_makes_it_fresh(
+    client, settings, published, donor, warehouse_keeper, django_capture_on_commit_callbacks
 ):
     settings.PAGE_CACHE_ENABLED = True
     need = published(quantity=1000)
@@ -112,10 +112,15 @@ def test_the_page_is_cached_and_a_pledge_makes_it_fresh(
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
-        services.pledge(donor, [{"item": need.item, "quantity": 321}], need=need)
+        pledge = services.pledge(donor, [{"item": need.item, "quantity": 321}], need=need)
     fresh = client.get(url)
     assert fresh["X-Page-Cache"] == "miss"
-    assert "321" in fresh.content.decode()
+    assert "已认捐 321 只" in fresh.content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_pledge(pledge, user=warehouse_keeper, reason="改期")
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss" and "已认捐 0 只" in fresh.content.decode()
 
 
 def test_other_pages_stay_cached_when_a_need_changes(

@@ -8,8 +8,10 @@ some lots expired. Prints one JSON line per figure, then all of them as the last
   stocktake_apply_seconds  approving a count of 500 lots at one store, every lot differing
                      (500 adjustment movements, reconciled with transfers made during the
                      count), through services.stocktake; the ledger must still agree
-
-(needs_page_ms is left out: that feature is built elsewhere.)
+  needs_page_ms      the public needs page (/donations/needs/, its first page of 20) through
+                     the test client, page cache off, with NEEDS (200) published needs, a third
+                     of them pledged against and half of those received; median of 5;
+                     target < 100
 
 The 1,000 lots are pledged and received through the services; the other movements are
 written in bulk (transfers to community stores and hand-outs), with the balances and the weekly
@@ -30,6 +32,7 @@ LOTS = int(os.environ.get("BENCH_LOTS", "1000"))
 MOVEMENTS = int(os.environ.get("BENCH_MOVEMENTS", "200000"))
 COMMUNITIES = 20
 ITEMS = 10
+NEEDS = int(os.environ.get("BENCH_NEEDS", "200"))
 
 
 def build():
@@ -246,6 +249,67 @@ def stocktake_apply(data):
     return seconds, adjusted
 
 
+def add_needs(data):
+    """NEEDS published needs through the services; every third pledged against, every sixth
+    received (some met)."""
+    from django.contrib.auth.models import Group
+
+    from donations import services
+    from donations.models import Donor
+    from portal import roles
+    from portal.models import User
+
+    admin = User.objects.create(username="bench-admin", phone="13800009997")
+    admin.groups.add(Group.objects.get(name=roles.SUBDISTRICT_ADMIN))
+    donor = Donor.objects.get(name="基准捐赠企业")
+    today = datetime.date.today()
+    for n in range(NEEDS):
+        need = services.create_need(
+            admin,
+            community=data["communities"][n % COMMUNITIES] if n % 10 else None,
+            item=data["items"][n % ITEMS],
+            quantity=500 + n,
+            urgency=1 + n % 3,
+            needed_by=today + datetime.timedelta(days=1 + n % 20),
+            purpose="基准需求",
+        )
+        need = services.approve_need(services.submit_need(need, admin), admin)
+        if n % 3 == 0:
+            pledge = services.pledge(
+                donor, [{"item": need.item, "quantity": 300 + n * 2}], user=admin, need=need
+            )
+            if n % 6 == 0:
+                services.receive(
+                    pledge,
+                    data["warehouse"],
+                    [{"pledge_line": pledge.lines.get(), "accepted": 300 + n * 2}],
+                    user=data["keeper"],
+                )
+
+
+def needs_page_ms():
+    """The first page of needs as an anonymous visitor gets it with the page cache off, the
+    whole request through the middleware; the test environment's template instrumentation
+    (it copies every context for assertions) is off while timing, as in production."""
+    from django.test import Client
+    from django.test.utils import setup_test_environment, teardown_test_environment
+    from django.urls import reverse
+
+    client = Client()
+    url = reverse("donations:needs")
+    assert client.get(url).status_code == 200  # the site's first render (versions, templates)
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+
+    teardown_test_environment()
+    try:
+        return timed(page, 5)
+    finally:
+        setup_test_environment()
+
+
 def timed(fn, repeat):
     times = []
     for _n in range(repeat):
@@ -277,6 +341,8 @@ def main():
         services.board_data()
 
     board_ms = timed(board, 3)
+    add_needs(data)
+    needs_ms = needs_page_ms()
     # A tenth of the lots expire (time passes); then communities ask and the warehouse
     # allocates and dispatches, and stores hand out by item, through the services.
     expired_ids = [lot.pk for lot in data["lots"][::10]]
@@ -323,6 +389,7 @@ def main():
         {"trace_forward_ms": trace_ms, "target_ms": 100},
         {"board_ms": board_ms, "target_ms": 200, "cached": False},
         {"expired_allocated": expired_allocated, "must_be": 0},
+        {"needs_page_ms": needs_ms, "target_ms": 100, "needs": NEEDS, "cached": False},
         {
             "stocktake_apply_seconds": stocktake_seconds,
             "lots": STOCKTAKE_LOTS,
@@ -340,6 +407,7 @@ def main():
             "expired_allocated": expired_allocated,
             "stocktake_apply_seconds": stocktake_seconds,
             "mismatches_after": mismatches_after,
+            "needs_page_ms": needs_ms,
             "database": connection.vendor,
         },
     ]

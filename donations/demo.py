@@ -11,7 +11,15 @@ from django.utils import timezone
 from faker import Faker
 
 from donations import services
-from donations.models import Donor, DonorRepresentative, Item, Location, Pledge, SupplyRequest
+from donations.models import (
+    Donor,
+    DonorRepresentative,
+    Item,
+    Location,
+    Need,
+    Pledge,
+    SupplyRequest,
+)
 from portal.models import Community, Post
 from portal.validators import uscc_check_char
 
@@ -100,6 +108,7 @@ def load(home=None, stdout=None):
     if rep:
         DonorRepresentative.objects.get_or_create(user=rep, donor=donors[BUS])
     if Pledge.objects.filter(donor=donors[BUS]).exists():
+        _needs(items, donors, warehouse)  # a database loaded before needs existed gets them
         return  # the flows below ran before
     keeper = User.objects.filter(username="warehouse").first()
     coordinator = User.objects.filter(username="coordinator").first()
@@ -249,5 +258,69 @@ def load(home=None, stdout=None):
         user=keeper,
         distributed_at=_ago(20, 9),
     )
+    _needs(items, donors, warehouse)
     if stdout:
         stdout.write("捐赠演示数据已就绪 / Donations demo data ready.")
+
+
+def _needs(items, donors, warehouse):
+    """The public needs page (issue 15.3): needs in every state, some pledged and received
+    against, one met, through the services. Runs once (finds its needs)."""
+    User = get_user_model()
+    admin = User.objects.filter(username="admin").first()
+    coordinator = User.objects.filter(username="coordinator").first()
+    keeper = User.objects.filter(username="warehouse").first()
+    if admin is None or Need.objects.exists():
+        return
+    minyue = Community.objects.get(slug="minyue-jiayuan")
+    weiyuan = Community.objects.get(slug="weiyuan")
+    baoli = Community.objects.get(slug="baoli-yifeng")
+
+    def need(community, item, quantity, urgency, days, purpose, by=None, state="approved"):
+        made = services.create_need(
+            by or admin,
+            community=community,
+            item=items[item],
+            quantity=quantity,
+            urgency=urgency,
+            needed_by=_in_days(days),
+            purpose=purpose,
+        )
+        if state != "draft":
+            made = services.submit_need(made, by or admin)
+        if state == "approved":
+            made = services.approve_need(made, admin)
+        return made
+
+    n95 = need(minyue, "N95口罩", 1000, Need.Urgency.CRITICAL, 3, "卡口值守与入户核酸", coordinator)
+    bottles = need(weiyuan, "84消毒液", 200, Need.Urgency.URGENT, 7, "楼道每日两次消杀")
+    need(baoli, "医用手套", 500, Need.Urgency.NORMAL, 14, "楼门消杀")
+    sanitizer = need(None, "免洗洗手液", 120, Need.Urgency.URGENT, 5, "街道各卡口")
+    need(
+        minyue,
+        "婴幼儿配方奶粉",
+        10,
+        Need.Urgency.URGENT,
+        4,
+        "居家隔离家庭",
+        coordinator,
+        "submitted",
+    )
+    need(weiyuan, "护目镜", 50, Need.Urgency.NORMAL, 10, "测温点位", state="draft")
+
+    def give(donor, for_need, quantity, accepted=0):
+        pledge = services.pledge(
+            donor,
+            [{"item": for_need.item, "quantity": quantity, "expiry": _in_days(400)}],
+            user=keeper,
+            need=for_need,
+        )
+        if accepted:
+            line = pledge.lines.get()
+            services.receive(
+                pledge, warehouse, [{"pledge_line": line, "accepted": accepted}], user=keeper
+            )
+
+    give(donors[BUS], n95, 600, accepted=400)
+    give(donors[YIWEN], bottles, 100)
+    give(donors[DONGDAQIAO], sanitizer, 120, accepted=120)

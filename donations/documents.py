@@ -35,14 +35,21 @@ def receipt_from_token(token):
 
 def _receipt_context(receipt):
     receipt = Receipt.objects.select_related("pledge__donor", "location").get(pk=receipt.pk)
-    lines = list(receipt.lines.select_related("pledge_line__item", "lot").order_by("pk"))
+    lines = list(
+        receipt.lines.select_related(
+            "pledge_line__item", "lot", "pledge_line__need__item", "pledge_line__need__community"
+        ).order_by("pk")
+    )
     url = verification_url(receipt)
+    needs = {line.pledge_line.need_id: line.pledge_line.need for line in lines if line.accepted}
     return {
         "receipt": receipt,
         "donor": receipt.pledge.donor,
         "lines": lines,
         "accepted_lines": [line for line in lines if line.accepted],
         "rejected_lines": [line for line in lines if line.rejected],
+        # the public needs this delivery answered (issue 15.3)
+        "needs": [need for key, need in needs.items() if key],
         "verify_url": url,
         "subdistrict_name": SUBDISTRICT_OFFICE,
         "document_number": receipt.serial,

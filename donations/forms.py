@@ -104,6 +104,12 @@ class PledgeForm(forms.Form):
             self.fields["submission_key"].initial = secrets.token_urlsafe(24)
 
 
+class DonorPledgeForm(PledgeForm):
+    """The donor's pledge form; `need`: the public need it was opened from (views.pledge_new)."""
+
+    need = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class PledgeLineForm(forms.Form):
     item = forms.ModelChoiceField(
         label=_("Item"), queryset=Item.objects.filter(active=True), required=False

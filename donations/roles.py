@@ -29,6 +29,7 @@ _ALL = [
     "closingletter",
     "stocktake",
     "stocktakeline",
+    "need",
 ]
 
 
@@ -82,7 +83,9 @@ PERMISSIONS = {
     # Counts its own stores (the warehouse or the office approves) and disposes of expired
     # goods there (issue 15.3/15.4), scoped to its communities by the services.
     + _perms(["view", "add", "change"], ["stocktake", "stocktakeline"])
-    + ["donations.dispose_balance"],
+    + ["donations.dispose_balance"]
+    # A community publishes what it needs (issue 15.3); the subdistrict approves it.
+    + _perms(["view", "add", "change"], ["need"]),
     roles.SUBDISTRICT_ADMIN: _perms(["view", "add", "change"], _ALL)
     + ["donations.approve_stocktake", "donations.dispose_balance"],
 }

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import closing_views, views
+from . import closing_views, needs_views, views
 
 app_name = "donations"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("board/", views.board, name="board"),
+    path("needs/", needs_views.needs, name="needs"),
+    path("needs/<int:pk>/pledge/", needs_views.need_pledge, name="need_pledge"),
     path("donor/register/", views.donor_register, name="donor_register"),
     path("donor/<int:pk>/edit/", views.donor_edit, name="donor_edit"),
     path("mine/", views.mine, name="mine"),

@@ -21,13 +21,14 @@ from donations import charts, documents, lot_actions, services, sharing
 from donations.forms import (
     CancelPledgeForm,
     DonorForm,
+    DonorPledgeForm,
     DonorPreferencesForm,
-    PledgeForm,
     PledgeLineFormSet,
     PledgeUploadForm,
 )
-from donations.models import Donor, Lot, Pledge, PledgeLine, Receipt
+from donations.models import Donor, Lot, Need, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource
+from donations.services import needs as needs_service
 from portal import audit, fragments
 from portal.admin import add_error_to_form
 from portal.importexport import (
@@ -131,15 +132,42 @@ def _mine_entries(donors, number):
     return entries
 
 
+def _need_for_pledge(request):
+    """The public need a pledge form was opened from (?need= on the first visit, the form's
+    hidden field after), or None. A need that no longer takes pledges raises StockError."""
+    need_id = parse_id(request.POST.get("need") if request.method == "POST" else None)
+    need_id = need_id or parse_id(request.GET.get("need"))
+    if not need_id:
+        return None
+    need = get_object_or_404(Need.objects.select_related("item", "community"), pk=need_id)
+    if not need.open:
+        raise services.StockError(
+            _("This need has been met. Thank you: please choose another need.")
+            if need.status == Need.Status.MET
+            else _("This need is closed; it takes no more pledges.")
+        )
+    return need
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def pledge_new(request, donor_pk):
     donor = get_object_or_404(_my_donors(request.user), pk=donor_pk)
-    form = PledgeForm(request.POST or None)
-    lines = PledgeLineFormSet(request.POST or None, request.FILES or None, prefix="lines")
+    try:
+        need = _need_for_pledge(request)
+    except services.StockError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("donations:needs")
+    figures = needs_service.progress(need) if need else None
+    form = DonorPledgeForm(request.POST or None, initial={"need": need.pk if need else None})
+    initial = [{"item": need.item, "quantity": figures["missing"] or None}] if need else None
+    lines = PledgeLineFormSet(
+        request.POST or None, request.FILES or None, prefix="lines", initial=initial
+    )
     if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "need"}
         try:
-            pledge = services.pledge(donor, lines.lines(), user=request.user, **form.cleaned_data)
+            pledge = services.pledge(donor, lines.lines(), user=request.user, need=need, **data)
         except services.StockError as error:
             add_error_to_form(form, error)
         else:
@@ -147,9 +175,20 @@ def pledge_new(request, donor_pk):
                 messages.info(request, _("This pledge was already recorded; here it is."))
             else:
                 messages.success(request, _("Thank you! Your pledge has been recorded."))
+            if getattr(pledge, "over_need", 0):
+                messages.warning(
+                    request,
+                    _(
+                        "You pledged %(n)s %(unit)s more than the need still misses; the "
+                        "subdistrict will send the rest where it is needed next."
+                    )
+                    % {"n": pledge.over_need, "unit": need.item.unit},
+                )
             return redirect("donations:pledge", pk=pledge.pk)
     return render(
-        request, "donations/pledge_form.html", {"donor": donor, "form": form, "lines": lines}
+        request,
+        "donations/pledge_form.html",
+        {"donor": donor, "form": form, "lines": lines, "need": need, "figures": figures},
     )
 
 
@@ -300,7 +339,12 @@ def where_it_went(request, token):
     return render(
         request,
         "donations/where_it_went.html",
-        {"pledge": pledge, "donor_name": pledge.donor.public_name, **services.where_it_went(lots)},
+        {
+            "pledge": pledge,
+            "donor_name": pledge.donor.public_name,
+            "needs": needs_service.needs_of(pledge),
+            **services.where_it_went(lots),
+        },
     )
 
 

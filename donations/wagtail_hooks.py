@@ -30,6 +30,7 @@ from . import (
     bulk_views,
     expiry_views,
     lot_admin,
+    needs_admin,
     recall_views,
     stocktake_views,
 )
@@ -466,6 +467,7 @@ class DonationsGroup(ViewSetGroup):
     items = [
         DonorViewSet,
         PledgeViewSet,
+        needs_admin.NeedViewSet,
         ReceiptViewSet,
         BalanceViewSet,
         MovementViewSet,
@@ -524,6 +526,7 @@ def register_urls():
             stocktake_views.stocktake_sheet_xlsx,
             name="stocktake_xlsx",
         ),
+        path("needs/<int:pk>/<slug:action>/", needs_admin.need_action, name="need_action"),
     ]
     return [path("supplies/", include((urls, "donations_admin")))]
 

@@ -56,24 +56,35 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def allow(request, seconds, query=()):
+def allow(request, seconds, query=(), versions=()):
     """Say that this request's response may be stored for `seconds` (0 = never), provided the
-    query string only has parameters named in `query`."""
+    query string only has parameters named in `query`. `versions` names cache keys of the
+    page's own (bump_version moves them when its data changes): their values are read now,
+    before the page is rendered, and a stored copy is stale once one of them moves."""
     if seconds and set(request.GET) <= set(query):
         request._page_cache_seconds = int(seconds)
+        if versions and may_use_cache(request):
+            try:
+                found = _cache().get_many(list(versions))
+            except Exception:
+                logger.warning("page cache unavailable", exc_info=True)
+                request._page_cache_seconds = 0
+                return
+            request._page_cache_own_versions = {key: found.get(key) for key in versions}
 
 
-def public_cache(seconds, query=()):
+def public_cache(seconds, query=(), versions=()):
     """Decorator for a public view: anonymous visitors may get its page from the cache.
 
     `seconds` is a number or the name of a setting holding one; `query` names the query
-    parameters the page understands (others make the request uncacheable)."""
+    parameters the page understands (others make the request uncacheable); `versions` the
+    cache keys whose change makes the stored page stale (see `allow`)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             value = getattr(settings, seconds) if isinstance(seconds, str) else seconds
-            allow(request, value, query)
+            allow(request, value, query, versions)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -122,7 +133,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         versions = current_versions(found)
         entry = found.get(key)
-        if entry is not None and entry["versions"] == versions:
+        if entry is not None and entry["versions"] == versions and self.own_current(entry):
             return self.from_entry(request, entry)
         response = self.get_response(request)
         seconds = getattr(request, "_page_cache_seconds", 0)
@@ -132,6 +143,20 @@ class PageCacheMiddleware:
             else:
                 response[HEADER] = "skip"
         return response
+
+    @staticmethod
+    def own_current(entry):
+        """A page with version keys of its own (public_cache(versions=)) is stale once one
+        moved; that costs a second round trip to the cache, for those pages only."""
+        own = entry.get("own_versions")
+        if not own:
+            return True
+        try:
+            found = _cache().get_many(list(own))
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
+            return False
+        return all(found.get(key) == value for key, value in own.items())
 
     @staticmethod
     def storable(request, response):
@@ -169,6 +194,7 @@ class PageCacheMiddleware:
             "content": content,
             "stored": time.time(),
             "seconds": seconds,
+            "own_versions": getattr(request, "_page_cache_own_versions", None),
         }
         try:
             _cache().set(key, entry, seconds)

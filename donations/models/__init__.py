@@ -14,7 +14,7 @@ Every change of stock writes a Movement (the ledger, append-only) and changes Ba
 conditional atomic update in donations.services; nothing else changes stock.
 
 The modules: `donors`, `catalogue` (items, locations), `pledges` (pledges, receipts, lots),
-`supply` (requests, allocations, dispatches, community receipts, distributions), `ledger`
+`needs` (public needs), `supply` (requests, allocations, dispatches, community receipts, distributions), `ledger`
 (balances, movements), `flows` (the ledger's weekly totals), `recalls`, `safety`, `stocktake`
 (counts of a store) and `photos` (the pledge photo's checks and storage). Everything is
 importable from `donations.models`, as migrations expect (`donations.models.validate_photo`,
@@ -25,6 +25,7 @@ from .catalogue import Item, Location
 from .donors import Donor, DonorRepresentative
 from .flows import WeeklyFlow
 from .ledger import Balance, LedgerError, Movement, MovementQuerySet
+from .needs import Need
 from .photos import (
     PHOTO_FORMATS,
     PHOTO_MAX_BYTES,
@@ -65,6 +66,7 @@ __all__ = [
     "Location",
     "Lot",
     "Movement",
+    "Need",
     "MovementQuerySet",
     "Pledge",
     "PledgeLine",

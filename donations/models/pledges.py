@@ -114,6 +114,15 @@ class PledgeLine(models.Model):
         blank=True,
         validators=[validate_photo],
     )
+    # The public need this line answers (issue 15.3), if the donor pledged from the needs page.
+    need = models.ForeignKey(
+        "donations.Need",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledge_lines",
+        verbose_name=_("need"),
+    )
 
     # what the donor's page shows (portal.fragments: any write drops its copies)
     fragment_versions = ("donations:trace",)

@@ -8,6 +8,15 @@ from . import flows
 from .donors import cancel_pledge, close_pledge, pledge, receive, register_donor, verify_donor
 from .errors import StockError
 from .ledger import adjust, check_balances, discard, next_serial, transfer
+from .needs import (
+    approve_need,
+    close_need,
+    create_need,
+    public_needs,
+    reject_need,
+    submit_need,
+    update_need,
+)
 from .supply import (
     allocate,
     confirm_receipt,
@@ -32,6 +41,13 @@ __all__ = [
     "StockError",
     "flows",
     "adjust",
+    "approve_need",
+    "close_need",
+    "create_need",
+    "public_needs",
+    "reject_need",
+    "submit_need",
+    "update_need",
     "allocate",
     "board_data",
     "cancel_pledge",

@@ -17,6 +17,7 @@ from portal.links import site_url
 from portal.notify import notify
 from portal.pdf import render_pdf
 
+from .needs import needs_of
 from .trace import where_it_went
 
 Kind = Movement.Kind
@@ -84,6 +85,7 @@ def closing_letter_pdf(pledge, language="zh-hans"):
             "pledge_date": timezone.localtime(pledge.created_at).date(),
             "items": went["items"],
             "communities": went["communities"],
+            "needs": needs_of(pledge),
             "verify_url": shared_url(pledge),
             "subdistrict_name": SUBDISTRICT_OFFICE,
             "document_title": _("Closing letter"),

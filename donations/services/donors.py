@@ -21,6 +21,7 @@ from portal import notify, roles
 from portal.bounds import MAX_QUANTITY
 from portal.validators import normalize_uscc
 
+from . import needs as needs_service
 from .errors import StockError
 from .expiry import today as expiry_today
 from .ledger import Kind, next_serial, record
@@ -110,7 +111,15 @@ def _submitted(donor, submission_key):
 
 @transaction.atomic
 def pledge(
-    donor, lines, *, user=None, expected_date=None, note="", walk_in=False, submission_key=None
+    donor,
+    lines,
+    *,
+    user=None,
+    expected_date=None,
+    note="",
+    walk_in=False,
+    submission_key=None,
+    need=None,
 ):
     """Record a pledge. `lines` are dicts with item, quantity and optionally lot_number, expiry
     and photo; at most DONATIONS_PLEDGE_MAX_LINES of them (however the pledge comes in: the
@@ -118,6 +127,10 @@ def pledge(
 
     `submission_key` is the form's one-time token: when a pledge was already made with it (the
     form posted twice), that pledge is returned, marked `repeated`, and nothing new is written.
+
+    `need` (a public need the donor pledges against) must still be published; the lines of its
+    item carry it, and at least one line must be of that item. The pledge is marked with
+    `over_need`: how many units go beyond what the need still misses (allowed, but said).
     """
     if not lines:
         raise StockError(_("A pledge needs at least one line."), code="empty")
@@ -131,6 +144,14 @@ def pledge(
         existing = _submitted(donor, submission_key)
         if existing is not None:
             return existing
+    if need is not None:
+        need = needs_service.lock_open_need(need)
+        if not any(line["item"].pk == need.item_id for line in lines):
+            raise StockError(
+                _("This need asks for %(item)s; pledge at least one line of it.")
+                % {"item": need.item.name},
+                code="need_item",
+            )
     try:
         with transaction.atomic():  # a savepoint: a racing post's insert may win
             pledge = Pledge.objects.create(
@@ -173,6 +194,7 @@ def pledge(
                 lot_number=(line.get("lot_number") or "").strip(),
                 expiry=line.get("expiry"),
                 photo=line.get("photo") or "",
+                need=need if need is not None and item.pk == need.item_id else None,
             )
         )
     if any(obj.photo for obj in objects):
@@ -180,6 +202,11 @@ def pledge(
             obj.save()
     else:
         PledgeLine.objects.bulk_create(objects, batch_size=1000)
+    if need is not None:
+        linked = sum(obj.quantity for obj in objects if obj.need is not None)
+        # Missing counts what arrived, which this pledge has not changed yet.
+        pledge.over_need = needs_service.over_missing(need, linked)
+        needs_service.changed()
     return pledge
 
 
@@ -294,6 +321,13 @@ def receive(pledge, location, lines, *, user, note="", received_at=None):
             lot=lot,
         )
     complete = all(done.get(pk, 0) >= line.quantity for pk, line in pledge_lines.items())
+    # A need whose last units arrived now is met in this same transaction (issue 15.3).
+    needs_service.mark_met(
+        line.need_id
+        for line in pledge_lines.values()
+        if line.need_id
+        and any(getattr(w["pledge_line"], "pk", w["pledge_line"]) == line.pk for w in wanted)
+    )
     Pledge.objects.filter(pk=pledge.pk).update(
         status=Pledge.Status.RECEIVED if complete else Pledge.Status.PARTIAL
     )
@@ -317,6 +351,8 @@ def _end(pledge, status, user, reason):
     Pledge.objects.filter(pk=pledge.pk).update(
         status=status, ended_by=user, ended_at=timezone.now(), end_reason=reason.strip()[:200]
     )
+    if pledge.lines.filter(need__isnull=False).exists():
+        needs_service.changed()  # what the needs page says was pledged
     pledge.refresh_from_db()
     # the firm's people hear of it, except the one who did it
     for rep in pledge.donor.representatives.select_related("user").exclude(user=user):

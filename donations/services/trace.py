@@ -46,7 +46,13 @@ def trace_lot(lot):
 
     Hand-outs are counts only, never one by one: per community, to each post, to volunteers,
     and to "N households" (DESIGN: a donor sees where their goods went, never who got them)."""
-    lot = Lot.objects.select_related("item", "donor", "pledge_line__pledge").get(pk=lot.pk)
+    lot = Lot.objects.select_related(
+        "item",
+        "donor",
+        "pledge_line__pledge",
+        "pledge_line__need__item",
+        "pledge_line__need__community",
+    ).get(pk=lot.pk)
     movements = list(
         Movement.objects.filter(lot=lot)
         .exclude(kind=Kind.DISTRIBUTE)
@@ -108,7 +114,7 @@ def donor_trace(donor, pledges=None):
     if pledges is None:
         pledges = Pledge.objects.filter(donor=donor).order_by("-created_at", "-pk")
     pledges = list(pledges)
-    prefetch_related_objects(pledges, "lines__item", "receipts")
+    prefetch_related_objects(pledges, "lines__item", "lines__need__community", "receipts")
     ids = [pledge.pk for pledge in pledges]
     received = defaultdict(lambda: {"accepted": 0, "rejected": 0, "reasons": []})
     for row in ReceivingLine.objects.filter(pledge_line__pledge_id__in=ids).values(

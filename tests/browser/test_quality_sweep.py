@@ -2,12 +2,15 @@
 no HTML error, no serious or critical accessibility violation, for a visitor, a volunteer and a
 donor's representative."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.utils import translation
 
 from content import demo as content_demo
 from content import services as content_services
+from donations.models import Need
 from portal import demo, roles
 from tests.factories import (
     DonorRepresentativeFactory,
@@ -57,7 +60,14 @@ def world(community, compound):
         story = add_story(stories, title="感谢送口罩的小伙子")
     task = TaskFactory(community=community, compound=compound, title="北门值守")
     ShiftFactory(task=task)
-    ItemFactory()
+    needed = ItemFactory()
+    Need.objects.create(
+        community=community,
+        item=needed,
+        quantity=100,
+        needed_by=datetime.date.today() + datetime.timedelta(days=3),
+        status=Need.Status.APPROVED,
+    )
     volunteer = make_user(roles.VOLUNTEER, username="vol", phone="13911112222")
     VolunteerProfileFactory(user=volunteer, community=community, compound=compound)
     representative = make_user(username="rep", phone="13933334444")
@@ -74,6 +84,7 @@ def world(community, compound):
             section.url,
             "/donations/",
             "/donations/board/",
+            "/donations/needs/",
             "/volunteers/shifts/",
             f"/volunteers/join/{community.slug}/",
             "/search/?q=%E6%B6%88%E6%AF%92",  # 消毒, as a browser sends it

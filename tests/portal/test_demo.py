@@ -183,3 +183,14 @@ def test_demo_shows_the_rules(demo):
     assert refused.value.code == "course"
     # tasks are their community's own: nobody from elsewhere was signed up by the demo
     assert not Task.objects.filter(own_community_only=False).exists()
+
+
+def test_demo_needs_fill_the_public_page(demo):
+    from donations.models import Need
+    from donations.services import public_needs
+
+    states = set(Need.objects.values_list("status", flat=True))
+    assert {"approved", "met", "submitted", "draft"} <= states
+    page = public_needs()
+    assert len(page["open"]) >= 3 and len(page["met"]) == 1
+    assert any(need.figures["received"] and need.figures["missing"] for need in page["open"])

@@ -217,11 +217,8 @@ def stock_lines(weeks, series, *, title, width=340, plot=160):
 
 
 def needs_met_over_time(rows, *, title=None, width=340, height=160):
-    """Needs met per week, as columns with their table: rows are (week start, count).
-
-    Not called yet: the needs (issue 15 item 8) are built on another branch; their page and
-    the board call this with [(week, needs met that week), ...] once the Need model is merged.
-    """
+    """Needs met per week, as columns with their table: rows are (week start, count), from
+    services.needs.met_by_week (the board and the dashboard's charts panel)."""
     title = title or _("Needs met, by week")
     if not rows:
         return ""

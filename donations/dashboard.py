@@ -14,7 +14,7 @@ from portal.scoping import scope
 
 from . import charts
 from .models import Balance, Item, SupplyRequestLine
-from .services import expiry, flows, open_request_lines, safety_stock
+from .services import expiry, flows, needs, open_request_lines, safety_stock
 
 SHOWN = 8
 CHART_WEEKS = 12
@@ -68,6 +68,7 @@ def supply_charts(weeks=CHART_WEEKS):
     return {
         "stock_chart": stock,
         "flows_chart": flows_chart,
+        "needs_chart": charts.needs_met_over_time(needs.met_by_week(week_list)),
         "more_items": len(biggest) > CHART_ITEMS,
     }
 

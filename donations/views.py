@@ -5,6 +5,7 @@ verification page, the transparency board, and the pages anyone may open: a pled
 record a donor sees comes through portal.scoping.scope, so another donor's ids give 404."""
 
 import mimetypes
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -28,6 +30,7 @@ from donations.forms import (
 )
 from donations.models import Donor, Lot, Need, Pledge, PledgeLine, Receipt
 from donations.resources import PledgeImportResource
+from donations.services import flows
 from donations.services import needs as needs_service
 from portal import audit, fragments
 from portal.admin import add_error_to_form
@@ -397,10 +400,15 @@ def board(request):
             ],
             title=_("%(item)s by community") % {"item": selected.name},
         )
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    needs_chart = charts.needs_met_over_time(
+        needs_service.met_by_week(flows.weeks_between(today - timedelta(weeks=11), today))
+    )
     return render(
         request,
         "donations/board.html",
         {
+            "needs_chart": needs_chart,
             "data": data,
             "items": items,
             "selected": selected,

@@ -11,6 +11,7 @@ received = what was accepted of those lines; missing = quantity - received, neve
 same transaction that received the last units, whichever screen received them. Every change
 makes the cached public needs page stale (`changed`)."""
 
+import datetime
 from datetime import timedelta
 
 from django.db import transaction
@@ -302,3 +303,23 @@ def needs_of(pledge):
         .distinct()
         .order_by("pk")
     )
+
+
+def met_by_week(weeks):
+    """Needs met in each week of `weeks` (Mondays, Beijing time, as services.flows gives them):
+    [(week, count), ...], for the board's and the dashboard's picture of needs met over time.
+    One query over the needs met in those weeks."""
+    from .flows import week_of_time
+
+    if not weeks:
+        return []
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(weeks[0], datetime.time.min), tz)
+    counts = dict.fromkeys(weeks, 0)
+    for ended_at in Need.objects.filter(status=Status.MET, ended_at__gte=start).values_list(
+        "ended_at", flat=True
+    ):
+        week = week_of_time(ended_at)
+        if week in counts:
+            counts[week] += 1
+    return list(counts.items())

@@ -276,3 +276,35 @@ def test_receipt_thank_you_trace_and_closing_letter_name_the_need(
     with pdfplumber.open(io.BytesIO(content)) as pdf:
         text = "".join(page.extract_text() or "" for page in pdf.pages)
     assert need.community.name in text and "物资需求" in text
+
+
+def test_needs_met_are_counted_in_the_week_they_were_met_and_drawn_on_the_board(
+    client, need_of, donor, warehouse, warehouse_keeper
+):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from donations.services import flows
+
+    met_now = need_of(quantity=10)
+    pledge = _give(donor, met_now, 10)
+    services.receive(
+        pledge,
+        warehouse,
+        [{"pledge_line": pledge.lines.get(), "accepted": 10}],
+        user=warehouse_keeper,
+    )
+    met_before = need_of(quantity=5)
+    Need.objects.filter(pk=met_before.pk).update(
+        status=Need.Status.MET, ended_at=timezone.now() - timedelta(weeks=2)
+    )
+    need_of(quantity=5)  # published, not met: not counted
+    today = timezone.localdate()
+    weeks = flows.weeks_between(today - timedelta(weeks=3), today)
+    counts = dict(needs_service.met_by_week(weeks))
+    assert counts[weeks[-1]] == 1 and counts[weeks[-3]] == 1 and sum(counts.values()) == 2
+
+    page = client.get(reverse("donations:board")).content.decode()
+    assert "每周满足的需求" in page

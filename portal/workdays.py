@@ -3,7 +3,7 @@ make-up working days (调休上班) on which a weekend is worked instead.
 
 The State Council publishes each year's arrangement (国务院办公厅关于XXXX年部分节假日安排的
 通知) around November; the dates live in settings (PUBLIC_HOLIDAYS, MAKEUP_WORKDAYS in
-portal/settings/base.py) and are to be added every year. A year not in them counts Monday to
+portal/settings/domain.py) and are to be added every year. A year not in them counts Monday to
 Friday only.
 """
 

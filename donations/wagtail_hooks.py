@@ -7,8 +7,6 @@ the ledger, requests, dispatches and distributions are read-only; they change on
 operations in admin_views and admin_ops (which call donations.services)."""
 
 from django import forms
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html, format_html_join
@@ -16,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -34,6 +31,7 @@ from . import (
     recall_views,
     stocktake_views,
 )
+from . import panels as panels_module
 from .models import (
     Balance,
     Dispatch,
@@ -584,60 +582,14 @@ for _order, (_label, _url, _icon, _perm) in enumerate(_ACTIONS, start=221):
     _menu_hook(_label, _url, _icon, _perm, _order)
 
 
-class SupplyAlertsPanel(Component):
-    """Expired stock, lots expiring soon and stores below their safety stock (issue 15)."""
-
-    name = "supply_alerts"
-    order = 60
-
-    def __init__(self, user):
-        self.user = user
-
-    def render_html(self, parent_context=None):
-        from portal import fragments
-
-        from .dashboard import stock_alerts
-
-        # Kept per person FRAGMENT_DASHBOARD_SECONDS (expiry is a matter of time), dropped at
-        # once by any movement of stock or new lot.
-        return fragments.cached_html(
-            (parent_context or {}).get("request"),
-            "donations:stock_alerts",
-            self.user.pk,
-            ["donations:trace"],
-            settings.FRAGMENT_DASHBOARD_SECONDS,
-            lambda: render_to_string(
-                "donations/admin/stock_alerts_panel.html", stock_alerts(self.user)
-            ),
-        )
-
-
 @hooks.register("construct_homepage_panels")
 def add_supply_alerts_panel(request, panels):
     if request.user.has_perm("donations.view_balance"):
-        panels.append(SupplyAlertsPanel(request.user))
+        panels.append(panels_module.SupplyAlertsPanel(request.user))
         panels.append(lot_admin.SupplyChartsPanel())
-
-
-class OpenRequestsPanel(Component):
-    """The communities' requests still to allocate, oldest first, each linking to its
-    allocation form."""
-
-    name = "open_supply_requests"
-    order = 55
-
-    def __init__(self, user):
-        self.user = user
-
-    def render_html(self, parent_context=None):
-        from .dashboard import open_requests
-
-        context = open_requests(self.user)
-        context["can_allocate"] = self.user.has_perm("donations.add_allocation")
-        return render_to_string("donations/admin/open_requests_panel.html", context)
 
 
 @hooks.register("construct_homepage_panels")
 def add_open_requests_panel(request, panels):
     if request.user.has_perm("donations.view_supplyrequest"):
-        panels.append(OpenRequestsPanel(request.user))
+        panels.append(panels_module.OpenRequestsPanel(request.user))

@@ -23,10 +23,10 @@ from wagtail.admin.widgets.button import Button
 
 from portal.admin import ScopedViewSet
 from portal.admin.base import PortalFilterSet
-from portal.admin_menu import PermissionMenuItem
 from portal.importexport import ImportExportViewSetMixin
 
 from . import admin_views, bulk_views, services, teams_admin, waitlist_admin
+from .admin_menu import VOLUNTEERING_MENU  # its import registers the submenu's screens
 from .models import (
     WEEKDAYS,
     Attendance,
@@ -378,12 +378,6 @@ class SkillViewSet(ScopedViewSet):
     list_display = ["name", "code", "sort_order"]
 
 
-# The volunteering screens that are not a model's list (duty grid, hours to confirm, messages...)
-# sit in the same submenu as the lists, after them: one place in the sidebar for a coordinator's
-# volunteering work.
-VOLUNTEERING_MENU = "register_volunteering_menu_item"
-
-
 class VolunteeringGroup(ViewSetGroup):
     menu_label = _("Volunteering")
     submenu_hook = VOLUNTEERING_MENU
@@ -442,61 +436,6 @@ def register_urls():
     return [path("volunteering/", include((urls, "volunteers_admin")))]
 
 
-@hooks.register(VOLUNTEERING_MENU)
-def register_reports_menu():
-    return PermissionMenuItem(
-        _("Volunteer reports and QR codes"),
-        reverse("volunteers_admin:posts"),
-        icon_name="doc-full",
-        order=108,
-        permission="volunteers.view_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def duty_grid_menu():
-    return PermissionMenuItem(
-        _("Duty grid"),
-        reverse("volunteers_admin:duty_grid"),
-        icon_name="table",
-        order=101,
-        permission="volunteers.view_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def auto_assign_menu():
-    return PermissionMenuItem(
-        _("Auto-assign volunteers"),
-        reverse("volunteers_admin:auto_assign"),
-        icon_name="group",
-        order=102,
-        permission="volunteers.change_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def team_proposals_menu():
-    return PermissionMenuItem(
-        _("Team proposals"),
-        reverse("volunteers_admin:team_proposals"),
-        icon_name="group",
-        order=109,
-        permission="volunteers.add_team",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def handovers_menu():
-    return PermissionMenuItem(
-        _("Shift handovers to approve"),
-        reverse("volunteers_admin:handovers"),
-        icon_name="resubmit",
-        order=104,
-        permission="volunteers.change_shift",
-    )
-
-
 # --- Messages to volunteers (volunteers/messages_admin.py) ---------------------------------
 
 
@@ -511,17 +450,6 @@ def register_message_urls():
         path("push-notice/<int:page_id>/", messages_admin.push_notice, name="push_notice"),
     ]
     return [path("volunteer-messages/", include((urls, "volunteers_messages")))]
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def messages_menu():
-    return PermissionMenuItem(
-        _("Messages to volunteers"),
-        reverse("volunteers_messages:list"),
-        icon_name="mail",
-        order=105,
-        permission="volunteers.view_messagebatch",
-    )
 
 
 from .services import messages as messages_service  # noqa: E402
@@ -562,28 +490,6 @@ def register_hours_urls():
     return [path("volunteering/", include((urls, "volunteers_hours")))]
 
 
-@hooks.register(VOLUNTEERING_MENU)
-def hours_menu():
-    return PermissionMenuItem(
-        _("Hours to confirm"),
-        reverse("volunteers_hours:hours_to_confirm"),
-        icon_name="time",
-        order=103,
-        permission="volunteers.change_attendance",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def star_review_menu():
-    return PermissionMenuItem(
-        _("Star levels"),
-        reverse("volunteers_hours:star_review"),
-        icon_name="pick",
-        order=106,
-        permission="volunteers.change_starapplication",
-    )
-
-
 # --- Service records in the national form (issue 14.5) --------------------------------------
 
 from . import records_admin  # noqa: E402
@@ -596,14 +502,3 @@ def register_records_urls():
         path("<int:pk>/service-proof/", records_admin.service_proof, name="service_proof"),
     ]
     return [path("volunteering/records/", include((urls, "volunteers_records")))]
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def records_menu():
-    return PermissionMenuItem(
-        _("Service records"),
-        reverse("volunteers_records:export"),
-        icon_name="doc-full",
-        order=107,
-        permission="volunteers.view_attendance",
-    )

@@ -163,7 +163,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
+    _without_database_first(items)
     _xdist_groups(config, items)
+
+
+def _without_database_first(items):
+    """pytest-django orders the tests as Django does: those in a transaction first, then the
+    transactional ones (which empty the tables after them), then those that use no database at
+    all. The last ones can run at any point; some of them are long (production settings
+    probed in a subprocess, the log format, imports checked in a fresh interpreter), and at the
+    very end of the run one worker was left with them while the other had finished. Here they
+    run first, so that the run ends on the transactional tests, the others keeping their
+    order."""
+    from django.test import TransactionTestCase
+
+    def uses_database(item):
+        if isinstance(getattr(item, "cls", None), type) and issubclass(
+            item.cls, TransactionTestCase
+        ):
+            return True
+        fixtures = getattr(item, "fixturenames", ())
+        return bool(
+            item.get_closest_marker("django_db")
+            or {"db", "transactional_db", "live_server"} & set(fixtures)
+        )
+
+    items.sort(key=uses_database)
 
 
 def _xdist_groups(config, items):

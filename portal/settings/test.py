@@ -27,3 +27,9 @@ FIELD_HASH_KEY = "test-only-not-secret-field-hash-key-0123456789"  # noqa: S105
 # Whole-page caching is switched on by the tests that are about it (tests/portal/test_pagecache.py):
 # elsewhere a test that changes rows and reads a page again must see its change.
 PAGE_CACHE_ENABLED = False
+# PostgreSQL: a commit does not wait for the WAL to reach the disk. The test database is thrown
+# away after the run, and the transactional tests (browser journeys, concurrency) commit on
+# every request, each commit otherwise waiting for an fsync on a shared, busy disk.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()

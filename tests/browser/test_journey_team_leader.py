@@ -31,15 +31,16 @@ def _shot(browser, name):
     browser.save_screenshot(f"{SHOTS}/journey7-{name}.png")
 
 
-def _check(browser, live_server, name):
+def _check(browser, pages, name):
     """The page fits the phone, is valid HTML and has no serious accessibility fault. Our
     markup only: in the back office, Wagtail's own shell fails the HTML checker (a <div> in
     its account <button>, colspan on a <tr> of its shortcuts dialog), so there the page is
-    held to axe-core alone."""
+    held to axe-core alone. The HTML is kept in `pages`, checked in one run of the Nu checker
+    at the end of the journey (a run starts Java)."""
     assert_fits(browser)
     if "/admin/" not in browser.current_url:
         # the DOM as the browser holds it, with the doctype it serialises without
-        assert_valid_html("<!DOCTYPE html>" + browser.page_source)
+        pages[name] = "<!DOCTYPE html>" + browser.page_source
     assert_accessible(browser)
     _shot(browser, name)
 
@@ -72,6 +73,8 @@ def test_a_party_branch_leader_runs_her_team(
     neighbour = _person("neighbour", community, compound, "周别队")
     team_services.request_to_join(neighbour, other_team)
 
+    pages = {}  # name: HTML, for the Nu checker at the end
+
     # 1. The community makes the team and appoints its leader.
     sign_in(browser, coordinator)
     browser.get(live_server.url + "/admin/volunteers_teams/new/")
@@ -101,7 +104,7 @@ def test_a_party_branch_leader_runs_her_team(
     browser.get(f"{live_server.url}/admin/volunteering/teams/{team.pk}/people/")
     people = page_text(browser)
     assert "没有待处理的申请" in people and "王书记" in people and "周别队" not in people
-    _check(browser, live_server, "2b-people")
+    _check(browser, pages, "2b-people")
 
     # 3. She prints the team's QR code.
     browser.get(f"{live_server.url}/volunteers/teams/{team.code}/qr/")
@@ -109,14 +112,14 @@ def test_a_party_branch_leader_runs_her_team(
     assert "公交集团在职党员服务队" in poster and "扫码申请加入队伍" in poster
     assert browser.find_elements(By.CSS_SELECTOR, ".qr svg")
     assert f"/volunteers/teams/{team.code}/" in poster and "王书记" not in poster
-    _check(browser, live_server, "3-qr")
+    _check(browser, pages, "3-qr")
 
     # 4. A member scans it and asks to join.
     sign_in(browser, member.user)
     browser.get(f"{live_server.url}/volunteers/teams/{team.code}/")
     page = page_text(browser)
     assert "公交集团在职党员服务队" in page and "北京公交集团第一客运分公司" in page
-    _check(browser, live_server, "4-team-page")
+    _check(browser, pages, "4-team-page")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.v-cta"))
     assert "申请已提交，等待队长审核" in page_text(browser)
     assert TeamMembership.objects.get(team=team, profile=member).status == "pending"
@@ -125,7 +128,7 @@ def test_a_party_branch_leader_runs_her_team(
     sign_in(browser, secretary.user)
     browser.get(f"{live_server.url}/admin/volunteering/teams/{team.pk}/people/")
     assert "李晓红" in page_text(browser) and "入队申请 (1)" in page_text(browser)
-    _check(browser, live_server, "5-requests")
+    _check(browser, pages, "5-requests")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=approve]"))
     assert "已通过 1 条申请" in page_text(browser)
     assert TeamMembership.objects.get(team=team, profile=member).status == "approved"
@@ -152,7 +155,7 @@ def test_a_party_branch_leader_runs_her_team(
         browser.execute_script("arguments[0].checked = true", box)
     browser.find_element(By.ID, "id_time_ranges_text").send_keys("07:00-12:00\n12:00-19:00")
     browser.find_element(By.ID, "id_places").send_keys("2")
-    _check(browser, live_server, "6-task")
+    _check(browser, pages, "6-task")
     click_and_wait(browser, browser.find_element(By.ID, "add-task"))
     assert "任务和班次已添加到项目" in page_text(browser)
     task = Task.objects.get(project=project)
@@ -163,7 +166,7 @@ def test_a_party_branch_leader_runs_her_team(
     browser.get(f"{live_server.url}/volunteers/projects/{project.code}/")
     page = page_text(browser)
     assert "民岳家园卡口值守 · 2月" in page and "40" in page and "加入项目" in page
-    _check(browser, live_server, "7-project")
+    _check(browser, pages, "7-project")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.v-cta"))
     assert "你已加入项目" in page_text(browser)
     take = browser.find_elements(By.CSS_SELECTOR, ".v-shift-card a.button")[0]
@@ -177,10 +180,12 @@ def test_a_party_branch_leader_runs_her_team(
     assert "志愿者电子证" in card and "李晓红" in card and "公交集团在职党员服务队" in card
     assert cards.volunteer_number(member) in card
     assert browser.find_elements(By.CSS_SELECTOR, ".qr svg")
-    _check(browser, live_server, "8-card")
+    _check(browser, pages, "8-card")
     browser.delete_all_cookies()  # the gate post's phone: nobody signed in
     browser.get(f"{live_server.url}/volunteers/card/{cards.card_token(member)}/")
     gate = page_text(browser)
     assert "志愿者证件有效" in gate and "李**" in gate and "李晓红" not in gate
     assert "民岳家园社区" in gate and "此时没有班次" in gate
-    _check(browser, live_server, "8b-gate")
+    _check(browser, pages, "8b-gate")
+    assert set(pages) == {"3-qr", "4-team-page", "7-project", "8-card", "8b-gate"}
+    assert_valid_html(pages)

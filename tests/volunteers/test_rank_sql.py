@@ -7,9 +7,11 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from tests.factories import (
+    CommunityFactory,
     CompoundFactory,
     CourseCompletionFactory,
     PostFactory,
@@ -38,8 +40,7 @@ def _at(day, hour, minute=0):
     ) + timedelta(hours=hour, minutes=minute)
 
 
-@pytest.fixture
-def crowd(community, other_community, course):
+def _crowd(community, other_community, course):
     """Sixty volunteers varied in every component of the score."""
     rnd = random.Random(7)
     compounds = [CompoundFactory(community=community, name=f"甲区{k}") for k in range(3)]
@@ -97,14 +98,26 @@ def crowd(community, other_community, course):
     return {"compounds": compounds, "skills": skills, "monday": monday, "profiles": profiles}
 
 
-@pytest.fixture
-def course(db):
+def _course():
     from content import demo as content_demo
     from portal import demo
     from tests.factories import add_course
 
     home = demo.load_site()
     return add_course(content_demo.load_indexes(home)[1], title="个人防护", slug="ppe-rank")
+
+
+@pytest.fixture(scope="class")
+def _crowd_world(django_db_setup, django_db_blocker):
+    """The communities, the course and the crowd, built once for the ranking's cases (the crowd
+    is what takes long) in a transaction rolled back after the last of them; each case runs in
+    a savepoint inside it, so the task and shift one case adds are gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        community = CommunityFactory(name="民岳家园社区", slug="minyue-jiayuan")
+        other_community = CommunityFactory(name="蔚园社区", slug="weiyuan")
+        course = _course()
+        yield community, course, _crowd(community, other_community, course)
+        transaction.set_rollback(True)
 
 
 def _core_ranking(shift, top, exclude=()):
@@ -126,8 +139,19 @@ def _core_ranking(shift, top, exclude=()):
     return [(r.candidate_id, round(r.score, 2)) for r in ranked]
 
 
-@pytest.mark.parametrize("kind", ["compound", "party_post", "open_to_all", "no_compound"])
-def test_rank_for_shift_is_the_core_ranking(crowd, community, course, kind, settings):
+@pytest.mark.xdist_group("rank_sql")  # the cases share one worker, so the crowd is built once
+class TestRankForShift:
+    @pytest.fixture
+    def world(self, _crowd_world, db):
+        return _crowd_world
+
+    @pytest.mark.parametrize("kind", ["compound", "party_post", "open_to_all", "no_compound"])
+    def test_rank_for_shift_is_the_core_ranking(self, world, kind, settings):
+        community, course, crowd = world
+        _rank_for_shift_is_the_core_ranking(crowd, community, course, kind, settings)
+
+
+def _rank_for_shift_is_the_core_ranking(crowd, community, course, kind, settings):
     settings.MATCHING_WEEKLY_HOURS_CAP = 10
     compound = crowd["compounds"][0]
     task = TaskFactory(

@@ -43,8 +43,14 @@ def needs(request):
 
 def need_pledge(request, pk):
     """ "I will give this": a signed-in donor goes to the pledge form with the need filled in;
-    a closed or met need says so and goes back to the page."""
-    need = get_object_or_404(Need.objects.select_related("item"), pk=pk)
+    a closed or met need says so and goes back to the page. A need never published (a draft,
+    one waiting for approval or rejected) is not there for the public: 404."""
+    need = get_object_or_404(
+        Need.objects.select_related("item").exclude(
+            status__in=[Need.Status.DRAFT, Need.Status.SUBMITTED, Need.Status.REJECTED]
+        ),
+        pk=pk,
+    )
     if not need.open:
         messages.error(
             request,

@@ -201,6 +201,15 @@ def world(community, compound, post, coordinator, subdistrict_admin):
         distribution,
         safety_stock.set_level(community, masks, 5, user=coordinator),
         stocktakes.start_stocktake(warehouse, user=keeper),
+        donations.create_need(
+            coordinator,
+            community=community,
+            item=masks,
+            quantity=100,
+            urgency=1,
+            needed_by=_in_days(5),
+            purpose="卡口值守",
+        ),
         AuditEvent.objects.filter(communities=community).first(),  # confirming attendance
     ]
     return {type(record): record for record in records}

@@ -128,6 +128,8 @@ FILL = {
     "donations_admin:donor_return_pdf": {"pk": "donor_return"},
     "donations_admin:recall": {"pk": "lot"},
     "donations_admin:stocktake": {"pk": "stocktake"},
+    "donations:need_pledge": {"pk": "need"},
+    "donations_admin:need_action": {"pk": "need", "action": lambda world: "submit"},
     "donations_admin:stocktake_pdf": {"pk": "stocktake"},
     "donations_admin:stocktake_xlsx": {"pk": "stocktake"},
     "donations:closing_letter": {"pk": "pledge"},
@@ -323,6 +325,8 @@ ALLOWED = {
         "donations_admin:stocktake_pdf",
         "donations_admin:stocktake_xlsx",
         "donations.StockTake",
+        # it supplies every community, so it reads their needs (drafts too) to plan stock
+        "donations.Need",
         "donations.SafetyStock",
         "donations.Donor",
         "donations.Pledge",
@@ -479,6 +483,16 @@ def build_world():
     from donations.services import stocktake as stocktakes
 
     stocktake = stocktakes.start_stocktake(warehouse, user=keeper)
+    # community A's need, a draft: nobody else sees it, nobody may pledge against it yet
+    need = donations.create_need(
+        coordinator,
+        community=community,
+        item=masks,
+        quantity=100,
+        urgency=1,
+        needed_by=datetime.date.today() + timedelta(days=5),
+        purpose="卡口值守",
+    )
 
     # household A's help request, fulfilled from stock and given to volunteer A
     from assistance import services as assistance
@@ -590,6 +604,7 @@ def build_world():
         "allocation": allocation,
         "donor_return": donor_return,
         "stocktake": stocktake,
+        "need": need,
         "dispatch": dispatch,
         "distribution": distribution,
         "help_request": help_request,
@@ -698,6 +713,7 @@ def build_world():
         "donations.Distribution": distribution,
         "donations.SafetyStock": level,
         "donations.StockTake": stocktake,
+        "donations.Need": need,
         "wagtailcore.Page": draft_notice,
         "wagtailcore.Collection": collection,
         "wagtailcore.Site": Site.objects.first(),

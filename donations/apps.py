@@ -17,3 +17,8 @@ class DonationsConfig(AppConfig):
             *(f"donations.{name}" for name in ("Donor", "Pledge", "PledgeLine", "Receipt")),
             *(f"donations.{name}" for name in ("ReceivingLine", "Lot", "Movement")),
         )
+        # the dashboard's charts and open requests (donations.panels)
+        fragments.connect(
+            "donations.Need", "donations.SupplyRequest", "donations.SupplyRequestLine"
+        )
+        fragments.connect("donations.Allocation")

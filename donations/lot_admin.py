@@ -11,10 +11,8 @@ from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Q, Sum
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.components import Component
 from wagtail.admin.views import generic
 
 from portal.paging import page_without_count
@@ -131,15 +129,3 @@ def lot_list(request):
             "sheet": f"{labels.COLUMNS} × {labels.ROWS}",
         },
     )
-
-
-class SupplyChartsPanel(Component):
-    """Stock on hand per item and the week's flows, over the last weeks (issue 15 item 8)."""
-
-    name = "supply_charts"
-    order = 61
-
-    def render_html(self, parent_context=None):
-        from .dashboard import supply_charts
-
-        return render_to_string("donations/admin/supply_charts_panel.html", supply_charts())

@@ -586,7 +586,7 @@ for _order, (_label, _url, _icon, _perm) in enumerate(_ACTIONS, start=221):
 def add_supply_alerts_panel(request, panels):
     if request.user.has_perm("donations.view_balance"):
         panels.append(panels_module.SupplyAlertsPanel(request.user))
-        panels.append(lot_admin.SupplyChartsPanel())
+        panels.append(panels_module.SupplyChartsPanel())
 
 
 @hooks.register("construct_homepage_panels")

@@ -9,10 +9,11 @@ class PortalConfig(AppConfig):
     def ready(self):
         from . import audit_receivers, checks, pagecache, security_log, signals  # noqa: F401
         from .accounts import permissions, staff  # noqa: F401  (their signal receivers)
-        from .admin import display
+        from .admin import display, sidebar
         from .security import apply_image_pixel_cap
 
         security_log.connect_mfa()
         pagecache.connect()
         apply_image_pixel_cap()
         display.register()
+        sidebar.register()

@@ -77,14 +77,27 @@ PAGE_ACTIONS = ["add", "change", "publish", "lock", "unlock", "bulk_delete"]
 
 @hooks.register("construct_homepage_panels")
 def drop_page_panels_for_people_without_pages(request, panels):
-    from wagtail.models import GroupApprovalTask
-    from wagtail.permission_policies.pages import PagePermissionPolicy
+    from portal.accounts.permissions import cached_for_user
 
     user = request.user
-    if user.is_superuser or PagePermissionPolicy().user_has_any_permission(user, PAGE_ACTIONS):
+    if user.is_superuser:
+        return
+    edits_pages, reviews_pages = cached_for_user(user, "page-panels", lambda: _page_work(user))
+    if edits_pages:
         return
     drop = set(PAGE_ONLY_PANELS)
     # a reviewer of a page workflow may review without editing: keep their list
-    if not GroupApprovalTask.objects.filter(active=True, groups__user=user).exists():
+    if not reviews_pages:
         drop.add("workflow_objects_to_moderate")
     panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in drop]
+
+
+def _page_work(user):
+    """(may `user` edit any page, does `user` review pages in an active workflow task)."""
+    from wagtail.models import GroupApprovalTask
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    return (
+        PagePermissionPolicy().user_has_any_permission(user, PAGE_ACTIONS),
+        GroupApprovalTask.objects.filter(active=True, groups__user=user).exists(),
+    )

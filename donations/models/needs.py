@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, max_value
+from portal.fragments import VersionedQuerySet
 
 from .catalogue import Item
 
@@ -101,6 +102,10 @@ class Need(models.Model):
         verbose_name=_("closed by"),
     )
     close_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
+
+    # the dashboard's picture of needs met over time (portal.fragments)
+    fragment_versions = ("donations:needs",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("need")

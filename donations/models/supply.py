@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.bounds import MAX_QUANTITY, max_value
+from portal.fragments import VersionedQuerySet
 
 from .catalogue import Item, Location
 from .pledges import Lot
@@ -45,6 +46,10 @@ class SupplyRequest(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
+    # the dashboard's open requests (portal.fragments)
+    fragment_versions = ("donations:requests",)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("supply request")
         verbose_name_plural = _("supply requests")
@@ -73,6 +78,10 @@ class SupplyRequestLine(models.Model):
         verbose_name=pgettext_lazy("supply", "item"),
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[max_value(MAX_QUANTITY)])
+
+    # the dashboard's open requests (portal.fragments)
+    fragment_versions = ("donations:requests",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("supply request", "requested item")
@@ -184,6 +193,10 @@ class Allocation(models.Model):
         verbose_name=_("allocated by"),
     )
     created_at = models.DateTimeField(_("allocated at"), auto_now_add=True)
+
+    # the dashboard's open requests (portal.fragments)
+    fragment_versions = ("donations:requests",)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("allocation")

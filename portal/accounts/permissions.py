@@ -9,7 +9,8 @@ so ModelBackend and allauth's backend (a ModelBackend) find it there and ask not
 
 The cached set is keyed by a generation that moves whenever any permission could have changed:
 a user's groups or own permissions (m2m_changed), a group's permissions, a group or a
-permission saved or deleted. A role taken away therefore counts from the next request, in every
+permission saved or deleted, a group's page or collection permission (they change the admin's
+menu, cached under the same generation by portal/admin/sidebar.py). A role taken away therefore counts from the next request, in every
 process. PERMISSIONS_CACHE_SECONDS (default 300) bounds the life of an entry anyway.
 
 The backend authenticates nobody (`authenticate` answers None, so log-ins go on to the next
@@ -22,14 +23,15 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import GroupApprovalTask, GroupCollectionPermission, GroupPagePermission
 
 from portal.models import User
 
 GENERATION_KEY = "portal:permissions:generation"
 
 
-def _key(user, generation):
-    return f"portal:permissions:{generation}:{user.pk}:{int(user.is_superuser)}"
+def _key(user, generation, kind=""):
+    return f"portal:permissions:{generation}:{user.pk}:{int(user.is_superuser)}{kind}"
 
 
 def _bump():
@@ -46,19 +48,27 @@ def bump_generation(**_kwargs):
     transaction.on_commit(_bump)
 
 
-def cached_permissions(user, compute):
+def cached_permissions(user, compute, kind=""):
     """`user`'s permission names: from the cache if this generation has them, else `compute()`
     (then stored). One cache round trip when found."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, 1, None)
         generation = cache.get(GENERATION_KEY, 1)
-    key = _key(user, generation)
+    key = _key(user, generation, kind)
     found = cache.get(key)
     if found is None:
         found = frozenset(compute())
         cache.set(key, found, settings.PERMISSIONS_CACHE_SECONDS)
     return set(found)
+
+
+def cached_for_user(user, name, compute):
+    """Another answer that follows from `user`'s groups and permissions (such as "may this
+    person edit any page?"), kept like the permission set: under the current generation, for
+    at most PERMISSIONS_CACHE_SECONDS."""
+    (answer,) = cached_permissions(user, lambda: [compute()], kind=f":{name}")
+    return answer
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -81,7 +91,12 @@ class CachedPermissionsBackend(ModelBackend):
         return user_obj._perm_cache
 
 
-for _sender in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+for _sender in (
+    User.groups.through,
+    User.user_permissions.through,
+    Group.permissions.through,
+    GroupApprovalTask.groups.through,  # who reviews pages (portal.wagtail_hooks' dashboard)
+):
     m2m_changed.connect(bump_generation, sender=_sender, dispatch_uid=f"perm-gen-m2m-{_sender}")
 for _model in (
     Group,
@@ -89,6 +104,9 @@ for _model in (
     User.groups.through,
     User.user_permissions.through,
     Group.permissions.through,
+    # not in the permission set, but in what the admin's menu shows (portal/admin/sidebar.py)
+    GroupPagePermission,
+    GroupCollectionPermission,
 ):
     post_save.connect(bump_generation, sender=_model, dispatch_uid=f"perm-gen-save-{_model}")
     post_delete.connect(bump_generation, sender=_model, dispatch_uid=f"perm-gen-delete-{_model}")

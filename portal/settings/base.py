@@ -535,6 +535,8 @@ FRAGMENT_VOLUNTEER_SECONDS = int(env("FRAGMENT_VOLUNTEER_SECONDS", "60"))
 FRAGMENT_SHIFTS_SECONDS = int(env("FRAGMENT_SHIFTS_SECONDS", "30"))
 FRAGMENT_DONOR_SECONDS = int(env("FRAGMENT_DONOR_SECONDS", "60"))
 FRAGMENT_DASHBOARD_SECONDS = int(env("FRAGMENT_DASHBOARD_SECONDS", "30"))
+# Wagtail's sidebar menu per person (portal/admin/sidebar.py); 0 builds it on every page.
+SIDEBAR_CACHE_SECONDS = int(env("SIDEBAR_CACHE_SECONDS", "120"))
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "portal.pagecache.PageCacheMiddleware",

@@ -34,7 +34,7 @@ uniformly between half and one and a half times --think-ms (real people read a p
 next click). think_ms is in every line; both figures are printed. Then one JSON line for
 the rest: rps, p50_ms, p95_ms, p99_ms, errors (statuses >= 400 other than 429, and failed
 connections), limited (429), healthz_rps, anonymous_rps_cached, anonymous_ratio
-(anonymous_rps_cached / healthz_rps) and the counts by kind. `--pages-only` runs phase 4
+(anonymous_rps_cached / healthz_rps), the counts by kind and each kind's p95. `--pages-only` runs phase 4
 alone. Without PostgreSQL in DATABASE_URL it prints why on stderr and exits 0 (so `make bench`
 passes on a laptop).
 """
@@ -299,6 +299,9 @@ def summary(results, elapsed):
         "limited": statuses.get(429, 0),
         "requests": len(results),
         "by_kind": kinds,
+        "p95_ms_by_kind": {
+            kind: percentile([ms for k, _s, ms in results if k == kind], 0.95) for kind in kinds
+        },
         "statuses": {str(s): n for s, n in sorted(statuses.items())},
     }
 

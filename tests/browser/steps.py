@@ -40,6 +40,16 @@ def _gone(element):
     return False
 
 
+# Selenium asks every half second by default: each page change a journey waits for cost up to
+# that long doing nothing (a journey waits for dozens).
+POLL_SECONDS = 0.05
+
+
+def waiter(browser, seconds):
+    """Selenium's WebDriverWait, asking every POLL_SECONDS."""
+    return WebDriverWait(browser, seconds, poll_frequency=POLL_SECONDS)
+
+
 def tap(browser, element):
     """Tap something that changes the page in place (a menu, a block chooser's option): in
     the middle of the screen, and, where headless Chromium reports it under the admin's bars or
@@ -63,13 +73,13 @@ def click_and_wait(browser, element):
         # headless Chromium reports the admin's last button below its 900 px window at 375 px;
         # a person taps it (the screenshots show it on screen)
         browser.execute_script("arguments[0].click()", element)
-    WebDriverWait(browser, 20).until(lambda _browser: _gone(page))
-    WebDriverWait(browser, 20).until(
+    waiter(browser, 20).until(lambda _browser: _gone(page))
+    waiter(browser, 20).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )
     # The back office's messages fade in: let them be shown before the test reads the screen.
     try:
-        WebDriverWait(browser, 5).until(
+        waiter(browser, 5).until(
             lambda b: all(
                 m.is_displayed() for m in b.find_elements(By.CSS_SELECTOR, ".messages li")
             )
@@ -89,7 +99,7 @@ def submit(browser, form_css="main form", element=None):
 
 
 def wait_for_url(browser, fragment):
-    WebDriverWait(browser, 20).until(lambda b: fragment in b.current_url)
+    waiter(browser, 20).until(lambda b: fragment in b.current_url)
 
 
 def page_html(browser):

@@ -20,7 +20,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from content import demo as content_demo
 from content import services
@@ -45,6 +45,7 @@ from .steps import (
     page_text,
     screenshot,
     tap,
+    waiter,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,7 +104,7 @@ def write_notice(browser, live_server, site, community, checks):
     tap(browser, browser.find_element(By.NAME, "urgent"))
     valid_from = browser.find_element(By.NAME, "valid_from")
     tap(browser, valid_from)  # the date-and-time picker opens, all of it on the screen
-    picker = WebDriverWait(browser, 10).until(
+    picker = waiter(browser, 10).until(
         lambda b: next(
             (
                 p
@@ -113,7 +114,7 @@ def write_notice(browser, live_server, site, community, checks):
             None,
         )
     )
-    WebDriverWait(browser, 5).until(lambda _b: picker.rect["x"] >= 0)
+    waiter(browser, 5).until(lambda _b: picker.rect["x"] >= 0)
     assert picker.rect["x"] + picker.rect["width"] <= PHONE_WIDTH, picker.rect
     valid_from.send_keys(timezone.localtime(start).strftime("%Y-%m-%d %H:%M"), Keys.ENTER)
     Select(browser.find_element(By.NAME, "target_communities")).select_by_visible_text(community.name)  # fmt: skip
@@ -121,7 +122,7 @@ def write_notice(browser, live_server, site, community, checks):
     # The body (a StreamField): "+", the paragraph block, then typing into its rich-text box.
     tap(browser, browser.find_element(By.CSS_SELECTOR, "button.c-sf-add-button"))
     tap(browser, browser.find_element(By.XPATH, "//*[@role='option'][.//*[text()='段落']]"))
-    box = WebDriverWait(browser, 10).until(
+    box = waiter(browser, 10).until(
         lambda b: b.find_element(By.CSS_SELECTOR, ".Draftail-Editor [contenteditable=true]")
     )
     tap(browser, box)

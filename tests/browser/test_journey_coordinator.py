@@ -12,11 +12,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from portal import roles
 from portal.validators import id_number_check_char
-from tests.browser.steps import PageChecks, assert_fits, click_and_wait, page_text, screenshot
+from tests.browser.steps import (
+    PageChecks,
+    assert_fits,
+    click_and_wait,
+    page_text,
+    screenshot,
+    waiter,
+)
 from tests.factories import (
     CompoundFactory,
     ShiftFactory,
@@ -132,7 +138,7 @@ def test_a_coordinator_staffs_the_week(
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button.no"))
     # Wagtail's message fades in: wait for it to be shown rather than read the page too early
     said = f"吴生病 已从 {tomorrow} 移出"
-    WebDriverWait(browser, 10).until(lambda b: said in page_text(b))
+    waiter(browser, 10).until(lambda b: said in page_text(b))
     page = page_text(browser)
     assert "已报 0 人，共需 2 人" in page and "生病：发烧" in page
     tomorrow.refresh_from_db()

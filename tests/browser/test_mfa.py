@@ -10,8 +10,8 @@ from selenium.webdriver.common.virtual_authenticator import (
     Transport,
     VirtualAuthenticatorOptions,
 )
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.steps import waiter
 from tests.factories import totp_code
 
 from .conftest import PHONE_WIDTH
@@ -104,7 +104,7 @@ def test_staff_add_a_security_key_at_the_door_and_log_in_with_it(
     _fits(browser)
     assert "密钥名称" in browser.page_source
     browser.find_element(By.ID, "mfa_webauthn_add").click()
-    WebDriverWait(browser, 10).until(lambda b: "/webauthn/add/" not in b.current_url)
+    waiter(browser, 10).until(lambda b: "/webauthn/add/" not in b.current_url)
     assert Authenticator.objects.filter(user=coordinator, type="webauthn").exists()
     browser.find_element(By.LINK_TEXT, "进入后台").click()
     assert browser.current_url == live_server.url + "/admin/"
@@ -118,5 +118,5 @@ def test_staff_add_a_security_key_at_the_door_and_log_in_with_it(
     assert "/accounts/2fa/authenticate/" in browser.current_url
     _fits(browser)
     browser.find_element(By.ID, "mfa_webauthn_authenticate").click()
-    WebDriverWait(browser, 10).until(lambda b: "/authenticate/" not in b.current_url)
+    waiter(browser, 10).until(lambda b: "/authenticate/" not in b.current_url)
     assert browser.current_url == live_server.url + "/admin/"

@@ -3,10 +3,11 @@ help form's item rows added and removed by its script."""
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from assistance.models import HelpRequest
 from donations.models import Item
+from tests.browser.steps import waiter
 from tests.factories import make_user
 
 from .conftest import PHONE_WIDTH, csp_violations
@@ -63,7 +64,7 @@ def test_help_form_rows_are_added_and_removed_in_the_page(
     # focus went to the new row, and the change was announced
     assert browser.switch_to.active_element.get_attribute("name") == "items-2-item"
     status = browser.find_element(By.CSS_SELECTOR, "[data-row-status]")
-    WebDriverWait(browser, 5).until(lambda _b: "3" in status.text)
+    waiter(browser, 5).until(lambda _b: "3" in status.text)
     # take out the middle row: the last one is numbered 1 again
     rows()[1].find_element(By.CSS_SELECTOR, "[data-remove-row]").click()
     assert len(rows()) == 2 and total() == "2"
@@ -81,7 +82,7 @@ def test_help_form_rows_are_added_and_removed_in_the_page(
     Select(browser.find_element(By.NAME, "items-1-item")).select_by_value(str(bread.pk))
     browser.find_element(By.NAME, "items-1-quantity").send_keys("1")
     browser.find_element(By.CSS_SELECTOR, "[data-send]").click()
-    WebDriverWait(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
+    waiter(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
 
     assert csp_violations(browser) == []  # the form's scripts ran under the policy
 
@@ -109,7 +110,7 @@ def test_enter_in_a_field_sends_the_help_form(
     browser.find_element(By.NAME, "building").send_keys("5-1-302")
     browser.find_element(By.NAME, "need").send_keys("降压药一盒")
     browser.find_element(By.NAME, "contact_name").send_keys("李阿姨" + Keys.ENTER)
-    WebDriverWait(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
+    waiter(browser, 10).until(lambda b: "/assistance/help/mine/" in b.current_url)
     assert HelpRequest.objects.get().building == "5-1-302"
     if javascript:
         assert csp_violations(browser) == []
@@ -154,7 +155,7 @@ def test_signed_in_pages_and_the_wagtail_admin_run_under_their_policies(
         "/admin/places/compounds/add/",
     ):
         browser.get(live_server.url + path)
-        WebDriverWait(browser, 10).until(
+        waiter(browser, 10).until(
             lambda b: b.execute_script("return document.readyState") == "complete"
         )
         assert browser.current_url == live_server.url + path

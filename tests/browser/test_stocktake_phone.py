@@ -7,12 +7,12 @@ import os
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
 
 from donations import services
 from donations.models import Item, Location, StockTake
 from donations.services import stocktake
 from portal import roles
+from tests.browser.steps import waiter
 from tests.factories import DonorFactory, make_user
 
 from .conftest import PHONE_WIDTH, csp_violations
@@ -63,6 +63,6 @@ def test_a_keeper_counts_their_store_on_a_phone(browser, live_server, sign_in, c
         browser.save_screenshot(os.environ["STOCKTAKE_SCREENSHOT"])
     save = browser.find_element(By.CSS_SELECTOR, "button[value=save]")
     save.click()
-    WebDriverWait(browser, 20).until(staleness_of(save))  # the page came back after saving
+    waiter(browser, 20).until(staleness_of(save))  # the page came back after saving
     assert sorted(StockTake.objects.get().lines.values_list("counted", flat=True)) == [98, 100, 100]
     assert csp_violations(browser) == []

@@ -4,7 +4,7 @@ settings, PostgreSQL, Redis), from a bounded asyncio client, only to 127.0.0.1.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_scale \\
     REDIS_URL=redis://127.0.0.1:6379/0 python bench/load.py [--duration 30] [--users 50]
 
-It starts gunicorn itself on --port (and stops it at the end), unless --url names a server
+It starts gunicorn itself on --port with production's deploy/gunicorn.conf.py (and stops it at the end), unless --url names a server
 already running with the same DATABASE_URL and REDIS_URL (the sessions are made in them). The
 data is whatever the database holds: `manage.py load_demo_data --scale year` for the year.
 
@@ -435,9 +435,12 @@ def start_server(env, port, workers, log):
             check=True,
         )
     gunicorn = Path(PYTHON).with_name("gunicorn")
-    command = [str(gunicorn), "portal.wsgi:application", "-b", f"127.0.0.1:{port}"]
-    # no control socket: its default path is shared by every gunicorn of this user
-    command += ["-w", str(workers), "--timeout", "60", "--no-control-socket"]
+    # production's settings (deploy/gunicorn.conf.py: threaded workers, two per core, no
+    # control socket), on this port
+    command = [str(gunicorn), "portal.wsgi:application", "-c", "deploy/gunicorn.conf.py"]
+    command += ["-b", f"127.0.0.1:{port}"]
+    if workers:
+        command += ["-w", str(workers)]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     client = Client("127.0.0.1", port, {"csrf_cookie": "x", "session_cookie": "y"})
     deadline = time.monotonic() + 90
@@ -473,7 +476,9 @@ def main():
         help="mean pause of a user between requests in phases 4 and --issue (0: none)",
     )
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn processes (default: deploy/gunicorn.conf.py's)"
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare is not None:

@@ -69,12 +69,14 @@ serve:
 # The suite runs on one pytest-xdist worker per core (each with its own test database and its
 # own cache prefix); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto --dist loadgroup
+# more options after those, e.g. `make test PYTEST_EXTRA=--ignore=tests/browser`
+PYTEST_EXTRA ?=
 # axe-core, the accessibility engine tests/browser/quality.py runs in the browser: fetched from
 # the npm registry into the virtual environment (not committed).
 AXE_VERSION := 4.11.4
 AXE_JS := $(VENV)/axe/node_modules/axe-core/axe.min.js
 test: setup test-system-deps $(AXE_JS)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
 
 $(AXE_JS): | test-system-deps
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-debian PACKAGES=npm

@@ -12,8 +12,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import translation
 from django_tasks import task
 
@@ -23,10 +23,13 @@ logger = logging.getLogger("portal.notify")
 
 
 def _render(name, context):
+    """A plain-text message (mail body, SMS): nothing in it is HTML-escaped, so a reason typed
+    as "A&B" reads "A&B", not "A&amp;B"."""
     try:
-        return render_to_string(name, context).strip()
+        template = get_template(name)
     except TemplateDoesNotExist:
         return ""
+    return template.template.render(Context(context, autoescape=False)).strip()
 
 
 def render_message(user, template_prefix, context):

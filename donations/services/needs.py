@@ -184,6 +184,7 @@ def approve_need(need, user):
     )
     changed()
     need.refresh_from_db()
+    _tell_the_author(need, user)
     return need
 
 
@@ -200,7 +201,29 @@ def reject_need(need, user, reason):
         decision_reason=reason.strip()[:200],
     )
     need.refresh_from_db()
+    _tell_the_author(need, user)
     return need
+
+
+def _tell_the_author(need, decided_by):
+    """Whoever wrote the need hears the subdistrict's decision (mail and a short SMS): a
+    rejected need waits for them to correct it, an approved one is on the public page."""
+    from portal.notify import notify
+
+    author = need.created_by
+    if author is None or author.pk == decided_by.pk or not author.is_active:
+        return
+    notify(
+        author,
+        "donations/notify/need_decided",
+        {
+            "item": need.item.name,
+            "quantity": need.quantity,
+            "unit": need.item.unit,
+            "approved": need.status == Status.APPROVED,
+            "reason": need.decision_reason,
+        },
+    )
 
 
 @transaction.atomic

@@ -97,6 +97,38 @@ def test_a_rejection_needs_a_reason_and_an_edit_makes_it_a_draft_again(
     assert need.status == Need.Status.DRAFT and need.quantity == 60
 
 
+def test_the_author_hears_the_decision_in_chinese_and_the_office_does_not_tell_itself(
+    coordinator, subdistrict_admin, community, masks, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from portal import sms
+
+    mail.outbox.clear()
+    sms.outbox.clear()
+    need = services.submit_need(_create(coordinator, community, masks), coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_need(need, subdistrict_admin, "数量过大，请核实 <500 & 口罩>")
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert "需求被退回" in mail.outbox[0].subject
+    assert "数量过大，请核实 <500 & 口罩>" in mail.outbox[0].body  # plain text, as typed
+    assert "物资需求公示" in mail.outbox[0].body  # where to correct it
+    assert [m.phone for m in sms.outbox] == [coordinator.phone]
+    assert "数量过大，请核实 <500 & 口罩>" in sms.outbox[0].text
+
+    need = services.submit_need(services.update_need(need, coordinator, quantity=60), coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_need(need, subdistrict_admin)
+    assert "需求已公示" in mail.outbox[1].subject and "60" in mail.outbox[1].body
+    assert "已公示" in sms.outbox[1].text
+
+    mail.outbox.clear()
+    own = services.submit_need(_create(subdistrict_admin, None, masks), subdistrict_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_need(own, subdistrict_admin)
+    assert mail.outbox == []  # the office decided its own need: nobody to tell
+
+
 def test_a_published_need_cannot_be_edited_only_closed(need_of, subdistrict_admin):
     need = need_of()
     with pytest.raises(services.StockError):

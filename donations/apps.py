@@ -19,6 +19,6 @@ class DonationsConfig(AppConfig):
         )
         # the dashboard's charts and open requests (donations.panels)
         fragments.connect(
-            "donations.Need", "donations.SupplyRequest", "donations.SupplyRequestLine"
+            *(f"donations.{name}" for name in ("Need", "SupplyRequest", "SupplyRequestLine")),
+            "donations.Allocation",
         )
-        fragments.connect("donations.Allocation")

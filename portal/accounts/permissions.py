@@ -48,9 +48,10 @@ def bump_generation(**_kwargs):
     transaction.on_commit(_bump)
 
 
-def cached_permissions(user, compute, kind=""):
+def cached_permissions(user, compute, kind="", seconds=None):
     """`user`'s permission names: from the cache if this generation has them, else `compute()`
-    (then stored). One cache round trip when found."""
+    (then stored for `seconds`, PERMISSIONS_CACHE_SECONDS unless given). Two cache round trips
+    when found (the generation, the set)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, 1, None)
@@ -59,15 +60,15 @@ def cached_permissions(user, compute, kind=""):
     found = cache.get(key)
     if found is None:
         found = frozenset(compute())
-        cache.set(key, found, settings.PERMISSIONS_CACHE_SECONDS)
+        cache.set(key, found, settings.PERMISSIONS_CACHE_SECONDS if seconds is None else seconds)
     return set(found)
 
 
-def cached_for_user(user, name, compute):
+def cached_for_user(user, name, compute, seconds=None):
     """Another answer that follows from `user`'s groups and permissions (such as "may this
-    person edit any page?"), kept like the permission set: under the current generation, for
-    at most PERMISSIONS_CACHE_SECONDS."""
-    (answer,) = cached_permissions(user, lambda: [compute()], kind=f":{name}")
+    person edit any page?" or their admin menu), kept like the permission set: under the
+    current generation, for at most `seconds` (PERMISSIONS_CACHE_SECONDS unless given)."""
+    (answer,) = cached_permissions(user, lambda: [compute()], kind=f":{name}", seconds=seconds)
     return answer
 
 

@@ -8,6 +8,7 @@ from selenium.common.exceptions import (
     WebDriverException,
 )
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from .quality import assert_accessible, assert_valid_html
@@ -73,6 +74,22 @@ def click_and_wait(browser, element):
         # headless Chromium reports the admin's last button below its 900 px window at 375 px;
         # a person taps it (the screenshots show it on screen)
         browser.execute_script("arguments[0].click()", element)
+    _wait_for_the_next_page(browser, page)
+
+
+def type_and_send(browser, field, text):
+    """Type `text` into a field and press Enter, as a person sends a search box or a one-field
+    form from the phone's keyboard, then wait for the page that answers (the answer is not on
+    the screen the instant the key is pressed)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    field.clear()
+    field.send_keys(text, Keys.ENTER)
+    _wait_for_the_next_page(browser, page)
+
+
+def _wait_for_the_next_page(browser, page):
+    """Wait until the page whose <html> is `page` has been replaced and the next one has loaded,
+    with its back-office messages shown."""
     waiter(browser, 20).until(lambda _browser: _gone(page))
     waiter(browser, 20).until(
         lambda b: b.execute_script("return document.readyState") == "complete"

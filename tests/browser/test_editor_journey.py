@@ -45,6 +45,7 @@ from .steps import (
     page_text,
     screenshot,
     tap,
+    type_and_send,
     waiter,
 )
 
@@ -240,8 +241,7 @@ def test_an_editor_publishes_a_notice_and_a_lesson_and_residents_find_them(
 
     # A resident searches 消毒 from the home page: the lesson first, the word marked.
     browser.get(live_server.url + "/")
-    box = browser.find_element(By.ID, "home-q")
-    box.send_keys("消毒", Keys.ENTER)
+    type_and_send(browser, browser.find_element(By.ID, "home-q"), "消毒")
     results = browser.find_elements(By.CSS_SELECTOR, "ol.results > li")
     assert len(results) == 2
     top = results[0].find_element(By.TAG_NAME, "a")

@@ -11,7 +11,7 @@ from selenium.webdriver.common.virtual_authenticator import (
     VirtualAuthenticatorOptions,
 )
 
-from tests.browser.steps import waiter
+from tests.browser.steps import type_and_send, waiter
 from tests.factories import totp_code
 
 from .conftest import PHONE_WIDTH
@@ -30,10 +30,7 @@ def _fits(browser):
 
 
 def _submit(browser, name, value):
-    field = browser.find_element(By.NAME, name)
-    field.clear()
-    field.send_keys(value)
-    field.submit()
+    type_and_send(browser, browser.find_element(By.NAME, name), value)
 
 
 @pytest.mark.mfa_enforced
@@ -112,9 +109,7 @@ def test_staff_add_a_security_key_at_the_door_and_log_in_with_it(
     browser.get(live_server.url + "/accounts/login/?next=/admin/")
     browser.find_element(By.CSS_SELECTOR, "details.password-login summary").click()
     browser.find_element(By.NAME, "login").send_keys(coordinator.phone)
-    field = browser.find_element(By.NAME, "password")
-    field.send_keys(PASSWORD)
-    field.submit()
+    type_and_send(browser, browser.find_element(By.NAME, "password"), PASSWORD)
     assert "/accounts/2fa/authenticate/" in browser.current_url
     _fits(browser)
     browser.find_element(By.ID, "mfa_webauthn_authenticate").click()

@@ -17,9 +17,13 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# A process is replaced after this many requests (with jitter, so not all at once).
-max_requests = 2000
-max_requests_jitter = 200
+# A process is replaced after this many requests (with jitter, so not all at once), which
+# bounds any slow growth of its memory. Not too often: a new process answers its first requests
+# slowly (templates compiled, translations and URL patterns loaded again), and at a rush's
+# 1,000 requests/s of cached pages 2,000 requests meant each process restarting every few
+# seconds (bench/load.py saw second-long answers around each restart).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # nginx on the same machine (or the load balancer's addresses) may say the request was https
 # (X-Forwarded-Proto) and who sent it (X-Forwarded-For, read by TRUSTED_PROXY_COUNT).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -9,9 +9,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Two processes per core, each with a few threads: requests mostly wait on PostgreSQL.
+# Two processes per core, each with two threads: a thread waiting on PostgreSQL or Redis
+# lets the other run. More threads per process only queue for the same interpreter lock: on
+# two cores, four threads gave a mixed-load p95 of 310-410 ms where two gave 265-330
+# (docs/caching.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 # A request taking longer than this is killed (PDF batches and long imports run on the worker).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

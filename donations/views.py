@@ -365,10 +365,26 @@ def donor_public(request, pk):
 
 @public_cache("PAGE_CACHE_BOARD_SECONDS", query=("item",))
 def board(request):
+    """The public supplies board. Visitors get the page cache; for people signed in the board
+    itself (the same for everyone: nothing on it is personal) is one shared fragment per item
+    chosen, dropped by any movement, lot or donor change and by any need's, and kept at most
+    PAGE_CACHE_BOARD_SECONDS, instead of its nine sums over the ledger on every view."""
+    item_id = parse_id(request.GET.get("item"))
+    body = fragments.cached_html(
+        request,
+        "donations:board",
+        item_id,
+        ["donations:trace", "donations:needs"],
+        settings.PAGE_CACHE_BOARD_SECONDS,
+        lambda: render_to_string("donations/_board_body.html", _board_context(item_id), request),
+    )
+    return render(request, "donations/board.html", {"body": body})
+
+
+def _board_context(item_id):
     data = services.board_data()
     items = [row for row in data["items"] if row["item"] is not None]
     selected = None
-    item_id = parse_id(request.GET.get("item"))
     if item_id:
         selected = next((row["item"] for row in items if row["item"].pk == item_id), None)
     if selected is None and items:
@@ -404,18 +420,14 @@ def board(request):
     needs_chart = charts.needs_met_over_time(
         needs_service.met_by_week(flows.weeks_between(today - timedelta(weeks=11), today))
     )
-    return render(
-        request,
-        "donations/board.html",
-        {
-            "needs_chart": needs_chart,
-            "data": data,
-            "items": items,
-            "selected": selected,
-            "item_chart": item_chart,
-            "timeline_chart": timeline_chart,
-            "stock_chart": stock_chart,
-            "community_chart": community_chart,
-            "board_url": reverse("donations:board"),
-        },
-    )
+    return {
+        "needs_chart": needs_chart,
+        "data": data,
+        "items": items,
+        "selected": selected,
+        "item_chart": item_chart,
+        "timeline_chart": timeline_chart,
+        "stock_chart": stock_chart,
+        "community_chart": community_chart,
+        "board_url": reverse("donations:board"),
+    }

@@ -269,8 +269,9 @@ def test_forged_or_altered_verification_links_fail(client, stocked):
 
 
 def test_board_names_consenting_donors_only_with_bounded_queries(
-    client, stocked, other_records, community, coordinator, warehouse_keeper, masks
+    client, stocked, other_records, community, coordinator, warehouse_keeper, masks, settings
 ):
+    settings.FRAGMENT_CACHE_ENABLED = False  # the board computed on each view: its own queries
     request = services.request_supplies(community, [(masks, 100)], purpose="x", user=coordinator)
     note = services.dispatch(
         services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
@@ -301,3 +302,40 @@ def test_board_names_consenting_donors_only_with_bounded_queries(
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("donations:board"))
     assert len(large) == len(small) <= 12
+
+
+def test_the_board_signed_in_is_one_shared_fragment_and_a_movement_shows_at_once(
+    client, stocked, community, coordinator, warehouse_keeper, masks
+):
+    """The board is the same for everyone: signed in, it is rendered once and shared (no sums
+    over the ledger on the next person's view), and stock that moves shows on the next view."""
+    from portal.models import User
+
+    def sums(queries):
+        return [q["sql"] for q in queries if "donations_balance" in q["sql"]]
+
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("donations:board"))
+    assert sums(first)
+
+    someone = User.objects.create(username="resident", phone="13912345678")
+    client.force_login(someone)
+    with CaptureQueriesContext(connection) as second:
+        html = client.get(reverse("donations:board")).content.decode()
+    assert sums(second) == [] and len(second) < len(first)
+    assert "医用外科口罩" in html and ">0<" not in html.split("医用外科口罩", 1)[1][:200]
+
+    request = services.request_supplies(community, [(masks, 100)], purpose="x", user=coordinator)
+    note = services.dispatch(
+        services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
+    )
+    services.confirm_receipt(note, {}, user=coordinator)
+    services.distribute(
+        community, note.to_location, [(masks, 37)], recipient="volunteers", user=coordinator
+    )
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(reverse("donations:board")).content.decode()
+    assert sums(after)
+    row = html.split("医用外科口罩（只）</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">37</td>' in row  # handed out

@@ -78,7 +78,9 @@ def browser(_worker_chromium, request):
 
 def _fresh(drivers, request):
     from selenium.common.exceptions import WebDriverException
+    from urllib3.exceptions import HTTPError
 
+    gone = (WebDriverException, HTTPError, OSError)  # crashed, stuck, or its driver stopped
     if drivers:
         driver = drivers[0]
         try:
@@ -87,7 +89,11 @@ def _fresh(drivers, request):
             driver.switch_to.window(old_tab)
             driver.close()
             driver.switch_to.window(driver.window_handles[0])
-        except WebDriverException:  # the browser went away: start another
+        except gone:  # the browser went away or is stuck: start another
+            try:
+                driver.quit()
+            except gone:
+                pass
             drivers.clear()
     if not drivers:
         drivers.append(_chromium())

@@ -30,3 +30,14 @@ def test_nothing_of_an_earlier_test_is_left_in_the_browser(browser, live_server,
     assert again.execute_script(
         "return [localStorage.getItem('left'), sessionStorage.getItem('left')]"
     ) == [None, None]
+
+
+def test_a_browser_that_went_away_is_replaced(browser, live_server, request):
+    from .conftest import _fresh
+
+    drivers = request.getfixturevalue("_worker_chromium")
+    browser.quit()  # as if Chromium had crashed in an earlier test
+    again = _fresh(drivers, request)
+    assert again is not browser and drivers == [again]
+    again.get(live_server.url + "/healthz")
+    assert again.execute_script("return window.innerWidth") == PHONE_WIDTH

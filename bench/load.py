@@ -420,13 +420,14 @@ async def run(client, plan, args):
     pages = await each_page(client, plan, args, args.think_ms) if args.page_seconds > 0 else []
     healthz_rps = len(health) / health_time
     cached_rps = len(cached) / cached_time
+    ratio = cached_rps / healthz_rps if healthz_rps else None
     result = summary(mixed, mixed_time)
     result.update(
         healthz_rps=round(healthz_rps, 1),
         healthz_errors=summary(health, health_time)["errors"],
         anonymous_rps_cached=round(cached_rps, 1),
         anonymous_cached_errors=summary(cached, cached_time)["errors"],
-        anonymous_ratio=round(cached_rps / healthz_rps, 3) if healthz_rps else None,
+        anonymous_ratio=round(ratio, 3) if ratio is not None else None,
         users=args.users,
         think_ms=args.think_ms,
         duration_s=args.duration,
@@ -434,7 +435,8 @@ async def run(client, plan, args):
         within_target=result["p95_ms"] is not None
         and result["p95_ms"] < TARGET_MIXED_P95_MS
         and not result["errors"]
-        and cached_rps >= 0.5 * healthz_rps,
+        and ratio is not None
+        and ratio >= 0.5,
     )
     return pages, result
 

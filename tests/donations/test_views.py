@@ -268,18 +268,25 @@ def test_forged_or_altered_verification_links_fail(client, stocked):
 # 11. Board --------------------------------------------------------------------------------------
 
 
-def test_board_names_consenting_donors_only_with_bounded_queries(
-    client, stocked, other_records, community, coordinator, warehouse_keeper, masks, settings
-):
-    settings.FRAGMENT_CACHE_ENABLED = False  # the board computed on each view: its own queries
-    request = services.request_supplies(community, [(masks, 100)], purpose="x", user=coordinator)
+def _hand_out(community, item, quantity, coordinator, warehouse_keeper):
+    """The community asks for 100, gets them from the warehouse and hands `quantity` out to
+    its volunteers; the delivery note."""
+    request = services.request_supplies(community, [(item, 100)], purpose="x", user=coordinator)
     note = services.dispatch(
         services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
     )
     services.confirm_receipt(note, {}, user=coordinator)
     services.distribute(
-        community, note.to_location, [(masks, 60)], recipient="volunteers", user=coordinator
+        community, note.to_location, [(item, quantity)], recipient="volunteers", user=coordinator
     )
+    return note
+
+
+def test_board_names_consenting_donors_only_with_bounded_queries(
+    client, stocked, other_records, community, coordinator, warehouse_keeper, masks, settings
+):
+    settings.FRAGMENT_CACHE_ENABLED = False  # the board computed on each view: its own queries
+    note = _hand_out(community, masks, 60, coordinator, warehouse_keeper)
     client.get(reverse("donations:board"))  # warm the per-process caches (site, settings)
     with CaptureQueriesContext(connection) as small:
         response = client.get(reverse("donations:board"))
@@ -326,14 +333,7 @@ def test_the_board_signed_in_is_one_shared_fragment_and_a_movement_shows_at_once
     assert sums(second) == [] and len(second) < len(first)
     assert "医用外科口罩" in html and ">0<" not in html.split("医用外科口罩", 1)[1][:200]
 
-    request = services.request_supplies(community, [(masks, 100)], purpose="x", user=coordinator)
-    note = services.dispatch(
-        services.allocate(request.lines.get(), user=warehouse_keeper), user=warehouse_keeper
-    )
-    services.confirm_receipt(note, {}, user=coordinator)
-    services.distribute(
-        community, note.to_location, [(masks, 37)], recipient="volunteers", user=coordinator
-    )
+    _hand_out(community, masks, 37, coordinator, warehouse_keeper)
     with CaptureQueriesContext(connection) as after:
         html = client.get(reverse("donations:board")).content.decode()
     assert sums(after)

@@ -8,6 +8,10 @@ PYTHON ?= python3
 APPS := portal content volunteers donations assistance
 # The address `make run` serves: every absolute link (QR codes, SMS, sitemap) is made from it.
 export SITE_URL ?= http://$(HOST):$(PORT)
+# Python keeps what it compiles (the project's modules, the test files as pytest rewrites their
+# asserts) in __pycache__ even where the machine's environment says not to: without those files
+# every test worker compiled and rewrote all ~210 test modules again, 5 s of each one's start.
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: run test serve setup system-deps test-system-deps prod-system-deps install-debian messages migrate demo lint format bench check-deploy prod-check deploy-files-check clean wheel wheel-check
 

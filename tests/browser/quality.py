@@ -12,12 +12,14 @@ from npm into the virtual environment ($(VENV)/axe, Makefile AXE_JS). Without th
 fail and say how to get them; they are never skipped silently.
 """
 
+import atexit
 import json
 import os
 import shutil
+import socket
 import subprocess  # noqa: S404 - runs the bundled checker, arguments are ours
 import sys
-import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -48,9 +50,9 @@ VNU_IGNORED_WAGTAIL = (
 # accessible name of its own in Wagtail 8 (its block's label is not tied to it).
 AXE_IGNORED_WAGTAIL = (("aria-input-field-name", ".notranslate"),)
 
-# The checker runs for a few seconds: Java's first-tier compiler alone and its one-thread
-# collector start it in about half the CPU time of the defaults (which compile for a long run
-# on every core). What it reports does not change.
+# Java's first-tier compiler alone and its one-thread collector start the checker in about half
+# the CPU time of the defaults (which compile for a long run on every core), and it checks the
+# suite's few hundred pages as fast. What it reports does not change.
 JAVA_QUICK_START = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 
 # axe impacts that fail a test.
@@ -79,39 +81,73 @@ def _fetch(url):
         return response.read().decode()
 
 
+class _Checker:
+    """The Nu checker as a small web service (vnu.jar's servlet) on a free port of 127.0.0.1,
+    one per test process, started when a test first needs it and stopped with the process.
+
+    Started once it answers a page in a few hundredths of a second, where a run of
+    `java -jar vnu.jar` per journey cost two seconds of CPU to start Java and compile the
+    checker again each time (ten runs in the suite)."""
+
+    _running = None
+
+    @classmethod
+    def get(cls):
+        if cls._running is None or cls._running.process.poll() is not None:
+            cls._running = cls()
+        return cls._running
+
+    def __init__(self):
+        jar = _vnu_jar()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            ["java", *JAVA_QUICK_START, "-Xss1024k", "-cp", str(jar)]
+            + ["-Dnu.validator.servlet.bind-address=127.0.0.1"]
+            + ["nu.validator.servlet.Main", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        atexit.register(self.process.terminate)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the Nu HTML checker did not start (java -cp vnu.jar ...)")
+                time.sleep(0.1)
+
+    def messages(self, html):
+        request = urllib.request.Request(  # noqa: S310 - our own checker on 127.0.0.1
+            f"http://127.0.0.1:{self.port}/?out=json",
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            return json.loads(response.read())["messages"]
+
+
 def html_errors(pages):
     """The Nu checker's errors for `pages` ({name: html}), as {name: [message, ...]}."""
-    jar = _vnu_jar()
-    with tempfile.TemporaryDirectory() as folder:
-        files = {}
-        for index, (name, html) in enumerate(pages.items()):
-            path = Path(folder) / f"page{index}.html"
-            path.write_text(html, encoding="utf-8")
-            files[path.name] = name
-        result = subprocess.run(  # noqa: S603 - fixed arguments
-            ["java", *JAVA_QUICK_START, "-Xss1024k", "-jar", str(jar), "--format", "json"]
-            + ["--stdout"]
-            + ["--exit-zero-always", *(str(Path(folder) / file) for file in files)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    report = json.loads(result.stdout)
+    checker = _Checker.get()
     errors = {}
-    for message in report.get("messages", []):
-        if message.get("type") != "error" and message.get("subType") != "fatal":
-            continue
-        text = message.get("message", "")
-        if any(ignored in text for ignored in VNU_IGNORED):
-            continue
-        url = message.get("url", "")
-        name = files.get(url.rsplit("/", 1)[-1], url)
-        where = f"line {message.get('lastLine', '?')}"
-        extract = (message.get("extract") or "").strip().replace("\n", " ")[:160]
-        if any(m in text and piece in extract for m, piece in VNU_IGNORED_WAGTAIL):
-            continue
-        errors.setdefault(name, []).append(f"{where}: {text} [{extract}]")
+    for name, html in pages.items():
+        for message in checker.messages(html):
+            if message.get("type") == "non-document-error":  # the checker could not check
+                pytest.fail(f"the Nu HTML checker failed on {name}: {message.get('message')}")
+            if message.get("type") != "error" and message.get("subType") != "fatal":
+                continue
+            text = message.get("message", "")
+            if any(ignored in text for ignored in VNU_IGNORED):
+                continue
+            where = f"line {message.get('lastLine', '?')}"
+            extract = (message.get("extract") or "").strip().replace("\n", " ")[:160]
+            if any(m in text and piece in extract for m, piece in VNU_IGNORED_WAGTAIL):
+                continue
+            errors.setdefault(name, []).append(f"{where}: {text} [{extract}]")
     return errors
 
 

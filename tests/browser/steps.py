@@ -1,6 +1,10 @@
 """Steps the journey tests share: what the page says, whether it fits a phone, a tap that
 sends a form or follows a link, and the quality gates on each kind of page a journey visits."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
     StaleElementReferenceException,
@@ -148,12 +152,15 @@ class PageChecks:
         assert_valid_html(self.pages)
 
 
-def screenshot(browser, folder, name, *, whole_page=False):
-    """Save what the phone shows as `folder/name.png` (for a person to look at); with
-    `whole_page`, the window is made as tall as the page first."""
-    from pathlib import Path
+# Where the journeys leave what a person looks at: each step's screenshot (journeyN-step.png),
+# and the PDFs and spreadsheets they download or upload. `SCREENSHOTS=<folder> make test`.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS") or Path(tempfile.gettempdir()) / "journeys")
 
-    folder = Path(folder)
+
+def screenshot(browser, name, *, whole_page=False):
+    """Save what the phone shows as SCREENSHOTS/name.png (for a person to look at); with
+    `whole_page`, the window is made as tall as the page first."""
+    folder = SCREENSHOTS
     folder.mkdir(parents=True, exist_ok=True)
     if whole_page:
         height = browser.execute_script("return document.documentElement.scrollHeight")

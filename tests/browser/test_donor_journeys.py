@@ -5,7 +5,6 @@ community see at each step. Screenshots and the PDFs (as PNG, through pdftoppm) 
 import datetime
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -27,10 +26,17 @@ from portal import sms
 from portal.models import User
 from tests.factories import DonorFactory, make_uscc
 
-from .steps import PageChecks, assert_fits, click_and_wait, page_text, screenshot, submit
+from .steps import (
+    SCREENSHOTS,
+    PageChecks,
+    assert_fits,
+    click_and_wait,
+    page_text,
+    screenshot,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path("/tmp/donors")  # noqa: S108 - screenshots for a person to look at
 
 
 def _submit(browser, element=None):
@@ -38,13 +44,13 @@ def _submit(browser, element=None):
 
 
 def _shot(browser, name):
-    screenshot(browser, SHOTS, name)
+    screenshot(browser, f"donors-{name}")
 
 
 def _pdf(client, url, name):
-    """The PDF's text (pdftotext) and a PNG of its first page (pdftoppm) under /tmp/donors."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.pdf"
+    """The PDF's text (pdftotext) and a PNG of its first page (pdftoppm) in SCREENSHOTS."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"donors-{name}.pdf"
     path.write_bytes(client.get(url).content)
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(path.with_suffix(""))], check=True)  # fmt: skip
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
@@ -113,8 +119,8 @@ def test_journey_3_a_firm_donates_masks_and_follows_them(
 
     # Her firm's spreadsheet of 40 lines has a bad one: named by its row, nothing saved.
     good = "物资名称,数量,批号,有效期至\n" + "\n".join(f"{masks.name},{100 + i},L{i}," for i in range(40))  # fmt: skip
-    sheet = SHOTS / "pledge.csv"
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    sheet = SCREENSHOTS / "pledge.csv"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sheet.write_text(good + "\n不存在的物资,5,X,", encoding="utf-8-sig")
     browser.get(live_server.url + reverse("donations:pledge_upload", args=[donor.pk]))
     browser.find_element(By.NAME, "file").send_keys(str(sheet))

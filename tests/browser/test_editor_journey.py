@@ -8,13 +8,9 @@ reads it and approves it from her dashboard. Residents then find it on the commu
 the home page, the notices list and the feed; and a resident taps the community page's
 "向本社区求助" and finds the help form set to that community. The editor's menus and block chooser are tapped
 by their click events where headless Chromium reports them under the admin's bars (steps.tap);
-no field is filled by JavaScript. Each step is saved as a screenshot (in $SCREENSHOTS, by
-default <tmp>/notices/shots)."""
+no field is filled by JavaScript. Each step is saved as a screenshot (steps.SCREENSHOTS)."""
 
 import datetime
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -51,7 +47,6 @@ from .steps import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path(os.environ.get("SCREENSHOTS") or Path(tempfile.gettempdir()) / "notices" / "shots")
 TITLE = "民岳家园南门每晚22:00关闭"
 SUMMARY = "自明日22:00起，南门每晚关闭，夜间请走北门。"
 BODY = "南门每晚22:00关闭，次日6:00开启；夜间出入请走北门，出示出入证。"
@@ -60,7 +55,7 @@ APPROVER_SECRET = "KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF"  # noqa: S105
 
 
 def shot(browser, name):
-    screenshot(browser, SHOTS, f"journey5-{name}")
+    screenshot(browser, f"journey5-{name}")
 
 
 def tomorrow_at_22():

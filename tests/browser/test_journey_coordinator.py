@@ -6,7 +6,6 @@ the month's attendance ledger. The second factor: `sign_in`'s session counts as 
 she gave her authenticator's code (tests/conftest.py, _force_login_passes_mfa).
 Screenshots go to /tmp/community/journey2-*.png."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -35,12 +34,11 @@ from volunteers.models import Signup, VolunteerProfile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "/tmp/community")  # noqa: S108
 ID_NUMBER = "11010519800101001" + id_number_check_char("11010519800101001")
 
 
 def _shot(browser, name):
-    screenshot(browser, SHOTS, f"journey2-{name}")
+    screenshot(browser, f"journey2-{name}")
 
 
 def _person(username, community, compound=None, **fields):

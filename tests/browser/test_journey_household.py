@@ -3,7 +3,6 @@ coordinator records the request, the milk powder is issued from donated stock, t
 offered to the nearest volunteer on call, who sees the address only once assigned, marks it
 delivered, and the request closes. Screenshots go to /tmp/community/journey6-*.png."""
 
-import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,11 +21,9 @@ from tests.factories import CompoundFactory, DonorFactory, VolunteerProfileFacto
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "/tmp/community")  # noqa: S108
-
 
 def _shot(browser, name):
-    screenshot(browser, SHOTS, f"journey6-{name}")
+    screenshot(browser, f"journey6-{name}")
 
 
 def _press(browser, value):

@@ -5,7 +5,6 @@ project, takes a shift and shows his e-card, which the gate checks. At each step
 person sees, that the page fits the phone, valid HTML and no serious accessibility fault.
 Screenshots go to /tmp/community/journey7-*.png."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from selenium.webdriver.support.ui import Select
 
 from portal import roles
 from tests.browser.quality import assert_accessible, assert_valid_html
-from tests.browser.steps import assert_fits, click_and_wait, page_text
+from tests.browser.steps import assert_fits, click_and_wait, page_text, screenshot
 from tests.factories import VolunteerProfileFactory, make_user
 from volunteers.models import Project, Signup, Task, Team, TeamMembership
 from volunteers.services import cards
@@ -23,12 +22,9 @@ from volunteers.services import teams as team_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "/tmp/community")  # noqa: S108
-
 
 def _shot(browser, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    browser.save_screenshot(f"{SHOTS}/journey7-{name}.png")
+    screenshot(browser, f"journey7-{name}")
 
 
 def _check(browser, pages, name):

@@ -2,12 +2,10 @@
 signs up with her mobile number and an SMS code, fills the one short form, is approved, takes a
 shift at her compound, checks in and out at the post, downloads her certificate and opens its
 verification page. Each step asserts what she sees; screenshots go to
-<tmp>/shifts/journey1/."""
+steps.SCREENSHOTS."""
 
 import re
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -33,11 +31,9 @@ from .steps import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path(tempfile.gettempdir()) / "shifts" / "journey1"
-
 
 def _shot(browser, name):
-    screenshot(browser, SHOTS, name, whole_page=True)
+    screenshot(browser, f"journey1-{name}", whole_page=True)
     assert_fits(browser)
 
 

@@ -2,7 +2,6 @@
 store in a real browser; the page fits the screen, the count fields are big numeric targets."""
 
 import datetime
-import os
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -12,7 +11,7 @@ from donations import services
 from donations.models import Item, Location, StockTake
 from donations.services import stocktake
 from portal import roles
-from tests.browser.steps import waiter
+from tests.browser.steps import screenshot, waiter
 from tests.factories import DonorFactory, make_user
 
 from .conftest import PHONE_WIDTH, csp_violations
@@ -59,8 +58,7 @@ def test_a_keeper_counts_their_store_on_a_phone(browser, live_server, sign_in, c
         assert field.location["x"] + field.size["width"] <= PHONE_WIDTH
     for field, value in zip(fields, ("100", "98", "100"), strict=True):
         field.send_keys(value)
-    if os.environ.get("STOCKTAKE_SCREENSHOT"):
-        browser.save_screenshot(os.environ["STOCKTAKE_SCREENSHOT"])
+    screenshot(browser, "stocktake-counts")
     save = browser.find_element(By.CSS_SELECTOR, "button[value=save]")
     save.click()
     waiter(browser, 20).until(staleness_of(save))  # the page came back after saving

@@ -33,3 +33,7 @@ PAGE_CACHE_ENABLED = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
+# Each test's client builds the middleware again, and WhiteNoise would read the whole of
+# STATIC_ROOT each time once `collectstatic` has filled it (the benchmarks and `make prod-check`
+# do): a third more time for every request-making test. It looks files up when asked instead.
+WHITENOISE_AUTOREFRESH = True

@@ -94,6 +94,27 @@ else:
 
 
 @pytest.fixture(autouse=True)
+def _reference_index_left_to_its_task(request):
+    """Wagtail keeps an index of what each page, image and document refers to (for its
+    "usage" screens), updated by a background task after every save of one. In production that
+    task runs on the worker; the tests run tasks as they are enqueued, so every page a fixture
+    built paid for it three or four times over (a save, a revision, a publish): about a tenth
+    of the suite's time. Here the index is left as it is before the worker has run, unless a
+    test is marked `reference_index`. (Wagtail connects the handlers again after each flush of
+    a transactional test, hence per test.)"""
+    from wagtail.signal_handlers import (
+        connect_reference_index_signal_handlers,
+        disconnect_reference_index_signal_handlers,
+    )
+
+    if request.node.get_closest_marker("reference_index"):
+        connect_reference_index_signal_handlers()
+    else:
+        disconnect_reference_index_signal_handlers()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (Chinese): a request to an /en/ page leaves
     English active in the thread (LocaleMiddleware activates it and nothing deactivates it), which
@@ -120,6 +141,11 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "reference_index: Wagtail's reference index is kept up to date on every save "
+        "(see _reference_index_left_to_its_task)",
+    )
     config.addinivalue_line(
         "markers",
         "mfa_enforced: client.force_login makes a session with no second factor given "

@@ -252,3 +252,26 @@ def test_moving_a_notice_into_a_section_gives_it_the_community(notice_index, sec
     assert NoticePage.objects.get(pk=notice.pk).community is None
     notice.move(section, pos="last-child")
     assert NoticePage.objects.get(pk=notice.pk).community == community
+
+
+def _pages_using(image):
+    from wagtail.models import ReferenceIndex
+
+    return {reference.object_id for reference in ReferenceIndex.get_references_to(image).all()}
+
+
+@pytest.mark.reference_index
+def test_an_images_usage_lists_the_story_that_shows_it(story_index):
+    """Wagtail's reference index (its image's "usage" screen) follows a story that shows the
+    image, as the worker's task keeps it in production."""
+    image = _image()
+    story = add_story(story_index, title="一杯热茶", summary="摘要", listing_image=image)
+    assert _pages_using(image) == {str(story.pk)}
+
+
+def test_elsewhere_the_tests_leave_the_reference_index_to_its_task(story_index):
+    # What the marker above switches on is off elsewhere (tests/conftest.py): a page costs no
+    # index update.
+    image = _image()
+    add_story(story_index, title="一杯热茶", summary="摘要", listing_image=image)
+    assert _pages_using(image) == set()

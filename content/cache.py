@@ -14,6 +14,21 @@ def content_version():
     return version
 
 
+def cached_per_version(key, compute, seconds):
+    """`compute()`'s answer, kept under `key` with the content version it was computed under
+    and counted only while that version is current. One cache round trip when found: the
+    version and the answer are read together."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = content_version()
+    computed_under, answer = found.get(key) or (None, None)
+    if computed_under != version:
+        answer = compute()
+        cache.set(key, (version, answer), seconds)
+    return answer
+
+
 def bump_content_version(**kwargs):
     try:
         cache.incr(VERSION_KEY)
@@ -25,14 +40,13 @@ def restricted_paths():
     """Tree paths of the pages with a view restriction (login, password, groups), cached per
     content version: a listing's `public()` then costs no query of its own (Wagtail's asks the
     database each time). Saving or deleting a restriction bumps the version (content/signals)."""
-    key = f"content:restricted-paths:{content_version()}"
-    paths = cache.get(key)
-    if paths is None:
-        from wagtail.models import PageViewRestriction
+    from wagtail.models import PageViewRestriction
 
-        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-        cache.set(key, paths, 3600)
-    return paths
+    return cached_per_version(
+        "content:restricted-paths",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+        3600,
+    )
 
 
 def private_q():

@@ -2,11 +2,12 @@
 a short time and dropped by the events that change them (issue 13, point 2).
 
 A fragment is stored under its name, the person (or whatever the caller puts in `key`) and the
-current values of its *versions*: named counters in the cache, such as
+language, with the values of its *versions* when it was made: named counters in the cache, such as
 "volunteers:profile:42" (one volunteer's sign-ups, attendance, waiting lists, messages) or
 "donations:ledger" (every donor's trace). An event moves a version on (`bump`, after the
 transaction commits, so another process cannot store the old rows under the new version), and
-every fragment stored under the old one is never read again. A version missing from the cache
+every fragment made under the old one no longer counts (the copy and the current versions are
+read in one round trip, and the copy is made again when they differ). A version missing from the cache
 (Redis emptied, or never bumped) gets a fresh random value, so an older fragment can never come
 back. `seconds` bounds what no signal covers (time passing: a shift that started, another
 person's sign-up taking the last place) - keep it short.
@@ -43,8 +44,15 @@ def _version_key(name):
 
 def versions(*names):
     """The current value of each version, giving a fresh one to a version the cache lacks."""
-    keys = [_version_key(name) for name in names]
-    found = cache.get_many(keys)
+    return _versions_from([_version_key(name) for name in names], {})
+
+
+def _versions_from(keys, found):
+    """The values of the version `keys`: from `found` (what a read of several keys at once
+    brought back), else from the cache, else a fresh one."""
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        found = {**found, **cache.get_many(missing)}
     values = []
     for key in keys:
         value = found.get(key)
@@ -80,16 +88,18 @@ def cached_html(request, name, key, depends_on, seconds, render):
     `depends_on` (and the same language) is younger than `seconds`."""
     if not enabled() or seconds <= 0:
         return mark_safe(render())  # noqa: S308 - render() returns rendered template HTML
-    current = versions(*depends_on)
-    digest = hashlib.sha256(
-        "|".join([name, str(key), get_language() or "", *current]).encode()
-    ).hexdigest()[:32]
-    cache_key = f"{PREFIX}:{name}:{digest}"
-    stored = cache.get(cache_key)
-    if stored is None:
+    # One round trip: the copy and the versions it depends on, read together; the copy
+    # carries the versions it was made under and counts only if they are still current.
+    digest = hashlib.sha256("|".join([name, str(key), get_language() or ""]).encode())
+    cache_key = f"{PREFIX}:{name}:{digest.hexdigest()[:32]}"
+    version_keys = [_version_key(version) for version in depends_on]
+    found = cache.get_many([*version_keys, cache_key])
+    current = _versions_from(version_keys, found)
+    made_under, stored = found.get(cache_key) or (None, None)
+    if made_under != current:
         html = str(render())
         stored = CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
-        cache.set(cache_key, stored, seconds)
+        cache.set(cache_key, (current, stored), seconds)
     if CSRF_PLACEHOLDER in stored and request is not None:
         stored = stored.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(stored)  # noqa: S308 - our own rendered template HTML

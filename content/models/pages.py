@@ -126,20 +126,18 @@ def home_sections(request=None):
 def index_links(request=None):
     """{kind: {"title", "url"}} of the live index pages, cached per language and content
     version (so the nav and the home page cost no query once warm)."""
-    from django.core.cache import cache
     from django.utils.translation import get_language
 
-    from content.cache import content_version
+    from content.cache import cached_per_version
 
-    key = f"content:index-links:{get_language()}:{content_version()}"
-    links = cache.get(key)
-    if links is None:
-        links = {
+    return cached_per_version(
+        f"content:index-links:{get_language()}",
+        lambda: {
             kind: {"title": page.title, "url": page.get_url(request)}
             for kind, page in index_pages().items()
-        }
-        cache.set(key, links, 600)
-    return links
+        },
+        600,
+    )
 
 
 def index_pages(home=None):

@@ -7,7 +7,7 @@ that request only. `CachedPermissionsBackend`, listed first in AUTHENTICATION_BA
 the same set on the user object from the cache (Redis in production, shared by every process),
 so ModelBackend and allauth's backend (a ModelBackend) find it there and ask nothing.
 
-The cached set is keyed by a generation that moves whenever any permission could have changed:
+The cached set carries a generation that moves whenever any permission could have changed:
 a user's groups or own permissions (m2m_changed), a group's permissions, a group or a
 permission saved or deleted, a group's page or collection permission (they change the admin's
 menu, cached under the same generation by portal/admin/sidebar.py). A role taken away therefore counts from the next request, in every
@@ -30,8 +30,8 @@ from portal.models import User
 GENERATION_KEY = "portal:permissions:generation"
 
 
-def _key(user, generation, kind=""):
-    return f"portal:permissions:{generation}:{user.pk}:{int(user.is_superuser)}{kind}"
+def _key(user, kind=""):
+    return f"portal:permissions:{user.pk}:{int(user.is_superuser)}{kind}"
 
 
 def _bump():
@@ -49,19 +49,25 @@ def bump_generation(**_kwargs):
 
 
 def cached_permissions(user, compute, kind="", seconds=None):
-    """`user`'s permission names: from the cache if this generation has them, else `compute()`
-    (then stored for `seconds`, PERMISSIONS_CACHE_SECONDS unless given). Two cache round trips
-    when found (the generation, the set)."""
-    generation = cache.get(GENERATION_KEY)
+    """`user`'s permission names: from the cache if they were stored under the current
+    generation, else `compute()` (then stored for `seconds`, PERMISSIONS_CACHE_SECONDS unless
+    given). One cache round trip when found: the generation and the set are read together, and
+    the set carries the generation it was computed under."""
+    key = _key(user, kind)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, 1, None)
         generation = cache.get(GENERATION_KEY, 1)
-    key = _key(user, generation, kind)
-    found = cache.get(key)
-    if found is None:
-        found = frozenset(compute())
-        cache.set(key, found, settings.PERMISSIONS_CACHE_SECONDS if seconds is None else seconds)
-    return set(found)
+    computed_under, names = found.get(key) or (None, None)
+    if computed_under != generation:
+        names = frozenset(compute())
+        cache.set(
+            key,
+            (generation, names),
+            settings.PERMISSIONS_CACHE_SECONDS if seconds is None else seconds,
+        )
+    return set(names)
 
 
 def cached_for_user(user, name, compute, seconds=None):

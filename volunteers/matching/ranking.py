@@ -247,11 +247,14 @@ def recommend_for_profile(profile, top=5, days=None):
 
     if profile.status != VolunteerProfile.Status.VERIFIED:
         return []
+    # one round trip: the choice carries the generation it was made under
     key = _recommendation_key(profile.pk)
-    chosen = cache.get(key)
-    if chosen is None:
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation = found.get(_GENERATION_KEY) or cache.get_or_set(_GENERATION_KEY, 1, None)
+    made_under, chosen = found.get(key) or (None, None)
+    if made_under != generation:
         chosen = _choose_recommendations(profile, top, days or settings.MATCHING_RECOMMEND_DAYS)
-        cache.set(key, chosen, settings.MATCHING_RECOMMEND_SECONDS)
+        cache.set(key, (generation, chosen), settings.MATCHING_RECOMMEND_SECONDS)
     if not chosen:
         return []
     by_id = {
@@ -271,11 +274,8 @@ _GENERATION_KEY = "matching:recommend:generation"
 
 
 def _recommendation_key(profile_id):
-    # Every cached choice belongs to a generation, moved on when a task's rules change.
-    from django.core.cache import cache
-
-    generation = cache.get_or_set(_GENERATION_KEY, 1, None)
-    return f"matching:recommend:{generation}:{profile_id}"
+    # Every cached choice is stored with its generation, moved on when a task's rules change.
+    return f"matching:recommend:{profile_id}"
 
 
 def forget_all_recommendations():

@@ -106,7 +106,15 @@ def has_role(user, *roles):
         return True
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = set(user.groups.values_list("name", flat=True))
+        # kept with the person's permissions: from the shared cache, dropped by any change
+        # of their groups (portal/accounts/permissions.py)
+        from portal.accounts.permissions import cached_for_user
+
+        names = set(
+            cached_for_user(
+                user, "roles", lambda: frozenset(user.groups.values_list("name", flat=True))
+            )
+        )
         user._role_names = names
     return bool(names.intersection(roles))
 

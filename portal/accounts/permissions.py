@@ -10,7 +10,8 @@ so ModelBackend and allauth's backend (a ModelBackend) find it there and ask not
 The cached set carries a generation that moves whenever any permission could have changed:
 a user's groups or own permissions (m2m_changed), a group's permissions, a group or a
 permission saved or deleted, a group's page or collection permission (they change the admin's
-menu, cached under the same generation by portal/admin/sidebar.py). A role taken away therefore counts from the next request, in every
+menu, cached under the same generation by portal/admin/sidebar.py; the person's roles,
+portal.roles.has_role, are kept the same way). A role taken away therefore counts from the next request, in every
 process. PERMISSIONS_CACHE_SECONDS (default 300) bounds the life of an entry anyway.
 
 The backend authenticates nobody (`authenticate` answers None, so log-ins go on to the next

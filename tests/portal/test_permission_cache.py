@@ -56,6 +56,20 @@ def test_a_role_given_counts_from_the_next_request(db):
     assert fresh(user).has_perm(roles.ADMIN_ACCESS)
 
 
+def test_roles_come_from_the_cache_and_a_change_counts_from_the_next_request(coordinator):
+    """has_role (who is a coordinator, a volunteer...) is kept with the permissions: asked
+    again by the next request, it costs no query, and a role taken away or given, from either
+    side of the membership, counts at once."""
+    assert roles.has_role(fresh(coordinator), roles.COORDINATOR)
+    with CaptureQueriesContext(connection) as queries:
+        assert roles.has_role(fresh(coordinator), roles.COORDINATOR)
+    assert [q["sql"] for q in queries if "auth_group" in q["sql"]] == []
+    coordinator.groups.remove(Group.objects.get(name=roles.COORDINATOR))
+    assert not roles.has_role(fresh(coordinator), roles.COORDINATOR)
+    Group.objects.get(name=roles.EDITOR).user_set.add(coordinator)
+    assert roles.has_role(fresh(coordinator), roles.EDITOR)
+
+
 def test_a_groups_permissions_changed_count_for_its_members(coordinator):
     perm = Permission.objects.get(codename="delete_community", content_type__app_label="portal")
     assert not fresh(coordinator).has_perm("portal.delete_community")

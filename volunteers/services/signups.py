@@ -62,7 +62,10 @@ def sign_up(profile, shift):
 def _sign_up(profile, shift):
     with transaction.atomic():
         profile = _lock_profile(profile)
-        shift = Shift.objects.select_related("task").get(pk=shift.pk)
+        # what check_eligibility reads of the shift, in the same query
+        shift = Shift.objects.select_related(
+            "task__post", "task__community", "task__project__team"
+        ).get(pk=shift.pk)
         live = Signup.objects.live().filter(shift=shift, profile=profile).first()
         if live is not None and live.status != Signup.Status.INVITED:
             raise SignupError(_("You have already signed up for this shift."), code="duplicate")

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import health
+from portal import views as portal_views
 from portal.accounts import views as accounts_views
 from portal.admin.i18n import admin_js_catalog
 from portal.audit_views import site_history_urlpatterns
@@ -21,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

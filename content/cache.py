@@ -3,6 +3,8 @@ or deleted, so cached fragments of the home page never outlive the content they 
 
 from django.core.cache import cache
 
+from portal.fragments import cached_under
+
 VERSION_KEY = "content:version"
 
 
@@ -18,15 +20,7 @@ def cached_per_version(key, compute, seconds):
     """`compute()`'s answer, kept under `key` with the content version it was computed under
     and counted only while that version is current. One cache round trip when found: the
     version and the answer are read together."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = content_version()
-    computed_under, answer = found.get(key) or (None, None)
-    if computed_under != version:
-        answer = compute()
-        cache.set(key, (version, answer), seconds)
-    return answer
+    return cached_under(key, [VERSION_KEY], compute, seconds, fresh=lambda: 1)
 
 
 def bump_content_version(**kwargs):

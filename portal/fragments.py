@@ -44,12 +44,16 @@ def _version_key(name):
 
 def versions(*names):
     """The current value of each version, giving a fresh one to a version the cache lacks."""
-    return _versions_from([_version_key(name) for name in names], {})
+    return _versions_from([_version_key(name) for name in names], {}, _fresh)
 
 
-def _versions_from(keys, found):
+def _fresh():
+    return uuid.uuid4().hex
+
+
+def _versions_from(keys, found, fresh):
     """The values of the version `keys`: from `found` (what a read of several keys at once
-    brought back), else from the cache, else a fresh one."""
+    brought back), else from the cache, else `fresh()` (two processes at once: one value wins)."""
     missing = [key for key in keys if found.get(key) is None]
     if missing:
         found = {**found, **cache.get_many(missing)}
@@ -57,10 +61,26 @@ def _versions_from(keys, found):
     for key in keys:
         value = found.get(key)
         if value is None:
-            cache.add(key, uuid.uuid4().hex, None)  # two processes at once: one value wins
+            cache.add(key, fresh(), None)
             value = cache.get(key)
         values.append(value)
     return values
+
+
+def cached_under(key, version_keys, compute, seconds, fresh=_fresh):
+    """`compute()`'s answer, kept under `key` for at most `seconds` with the values the cache
+    keys `version_keys` had when it was computed, and counted only while they all still have
+    them. One cache round trip when found: the answer and the current versions are read
+    together. A version missing from the cache is given `fresh()`. The fragments below, the
+    permission sets (portal/accounts/permissions.py), the menu's content links
+    (content/cache.py) and the recommendations (volunteers/matching/ranking.py) are kept so."""
+    found = cache.get_many([*version_keys, key])
+    current = _versions_from(version_keys, found, fresh)
+    made_under, answer = found.get(key) or (None, None)
+    if made_under != current:
+        answer = compute()
+        cache.set(key, (current, answer), seconds)
+    return answer
 
 
 def bump(*names):
@@ -88,18 +108,13 @@ def cached_html(request, name, key, depends_on, seconds, render):
     `depends_on` (and the same language) is younger than `seconds`."""
     if not enabled() or seconds <= 0:
         return mark_safe(render())  # noqa: S308 - render() returns rendered template HTML
-    # One round trip: the copy and the versions it depends on, read together; the copy
-    # carries the versions it was made under and counts only if they are still current.
     digest = hashlib.sha256("|".join([name, str(key), get_language() or ""]).encode())
-    cache_key = f"{PREFIX}:{name}:{digest.hexdigest()[:32]}"
-    version_keys = [_version_key(version) for version in depends_on]
-    found = cache.get_many([*version_keys, cache_key])
-    current = _versions_from(version_keys, found)
-    made_under, stored = found.get(cache_key) or (None, None)
-    if made_under != current:
-        html = str(render())
-        stored = CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
-        cache.set(cache_key, (current, stored), seconds)
+    stored = cached_under(
+        f"{PREFIX}:{name}:{digest.hexdigest()[:32]}",
+        [_version_key(version) for version in depends_on],
+        lambda: CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", str(render())),
+        seconds,
+    )
     if CSRF_PLACEHOLDER in stored and request is not None:
         stored = stored.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(stored)  # noqa: S308 - our own rendered template HTML

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import GroupApprovalTask, GroupCollectionPermission, GroupPagePermission
 
+from portal.fragments import cached_under
 from portal.models import User
 
 GENERATION_KEY = "portal:permissions:generation"
@@ -54,20 +55,13 @@ def cached_permissions(user, compute, kind="", seconds=None):
     generation, else `compute()` (then stored for `seconds`, PERMISSIONS_CACHE_SECONDS unless
     given). One cache round trip when found: the generation and the set are read together, and
     the set carries the generation it was computed under."""
-    key = _key(user, kind)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, None)
-        generation = cache.get(GENERATION_KEY, 1)
-    computed_under, names = found.get(key) or (None, None)
-    if computed_under != generation:
-        names = frozenset(compute())
-        cache.set(
-            key,
-            (generation, names),
-            settings.PERMISSIONS_CACHE_SECONDS if seconds is None else seconds,
-        )
+    names = cached_under(
+        _key(user, kind),
+        [GENERATION_KEY],
+        lambda: frozenset(compute()),
+        settings.PERMISSIONS_CACHE_SECONDS if seconds is None else seconds,
+        fresh=lambda: 1,
+    )
     return set(names)
 
 

@@ -23,6 +23,8 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from portal.fragments import cached_under
+
 from ..models import ProjectMembership, Shift, Signup, VolunteerProfile
 from .core import EPS, week_slots
 from .loaders import (
@@ -243,18 +245,15 @@ def recommend_for_profile(profile, top=5, days=None):
     kept in the cache for settings.MATCHING_RECOMMEND_SECONDS and dropped when the volunteer
     signs up (`forget_recommendations`); each view re-reads the shifts in one query, so a shift
     that filled up, started or was cancelled meanwhile is left out."""
-    from django.core.cache import cache
-
     if profile.status != VolunteerProfile.Status.VERIFIED:
         return []
-    # one round trip: the choice carries the generation it was made under
-    key = _recommendation_key(profile.pk)
-    found = cache.get_many([_GENERATION_KEY, key])
-    generation = found.get(_GENERATION_KEY) or cache.get_or_set(_GENERATION_KEY, 1, None)
-    made_under, chosen = found.get(key) or (None, None)
-    if made_under != generation:
-        chosen = _choose_recommendations(profile, top, days or settings.MATCHING_RECOMMEND_DAYS)
-        cache.set(key, (generation, chosen), settings.MATCHING_RECOMMEND_SECONDS)
+    chosen = cached_under(
+        _recommendation_key(profile.pk),
+        [_GENERATION_KEY],
+        lambda: _choose_recommendations(profile, top, days or settings.MATCHING_RECOMMEND_DAYS),
+        settings.MATCHING_RECOMMEND_SECONDS,
+        fresh=lambda: 1,
+    )
     if not chosen:
         return []
     by_id = {

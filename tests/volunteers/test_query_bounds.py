@@ -15,6 +15,7 @@ from portal import roles
 from tests.factories import (
     ShiftFactory,
     SignupFactory,
+    SkillFactory,
     TaskFactory,
     VolunteerProfileFactory,
     make_user,
@@ -282,3 +283,60 @@ def test_hours_in_all_and_in_a_period_come_from_one_query(volunteer, community, 
     assert total == services.minutes_served(volunteer) == 8 * 240
     assert period == services.minutes_served(volunteer, start, end)
     assert 0 < period < total
+
+
+def _served(volunteer, task, n):
+    """n past shifts of `task` the volunteer held and attended, a week apart."""
+    from volunteers.models import Attendance
+
+    for index in range(n):
+        before = timezone.now() - timedelta(days=8 + 7 * index)
+        served = ShiftFactory(task=task, start=before, end=before + timedelta(hours=4))
+        Attendance.objects.create(
+            signup=SignupFactory(shift=served, profile=volunteer),
+            check_in_at=before,
+            check_out_at=before + timedelta(hours=4),
+            minutes=240,
+            status=Attendance.Status.CONFIRMED,
+        )
+
+
+def test_a_sign_up_reads_a_fixed_number_of_queries_whatever_the_history(
+    volunteer, community, compound
+):
+    """The eligibility check reads what the task asks for (required and preferred skills,
+    courses) in one query, the volunteer's skills and courses in another, and not their
+    attendance record, which none of its rules reads: four queries, however long the
+    volunteer's history; a sign-up as many with three times the history."""
+    from volunteers import services
+    from volunteers.matching import check_eligibility
+    from volunteers.models import Shift
+
+    skills = [SkillFactory(), SkillFactory()]
+    volunteer.skills.set(skills)
+    task = TaskFactory(community=community, compound=compound)
+    task.skills.set(skills[:1])
+    task.preferred_skills.set(skills[1:])
+
+    def shift_in(days):
+        start = timezone.now() + timedelta(days=days)
+        made = ShiftFactory(task=task, start=start, end=start + timedelta(hours=2), places=5)
+        return Shift.objects.select_related(
+            "task__post", "task__community", "task__project__team"
+        ).get(pk=made.pk)
+
+    def measure():
+        shift = shift_in(days=3 + 7 * len(counts))
+        with CaptureQueriesContext(connection) as checked:
+            check_eligibility(volunteer, shift)
+        with CaptureQueriesContext(connection) as signed_up:
+            services.sign_up(volunteer, shift)
+        return len(checked), len(signed_up)
+
+    counts = []
+    _served(volunteer, task, 3)
+    counts.append(measure())
+    _served(volunteer, task, 9)
+    counts.append(measure())
+    assert counts[0][0] == 4, counts
+    assert counts[1] == counts[0]

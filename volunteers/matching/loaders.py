@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -47,31 +47,54 @@ def week_window(starts):
 # --- shifts -> ShiftSpec ----------------------------------------------------------------------
 
 
-def shift_specs(shifts, *, open_places=True):
-    """{shift pk: ShiftSpec} for a list of Shift rows (task and post selected), 3 queries.
+REQUIRED_SKILL, PREFERRED_SKILL, REQUIRED_COURSE = 0, 1, 2
 
-    places = places still open: not taken and not held by a pending invitation."""
+
+def _task_requirements(task_ids, batch=5000):
+    """(task id, skill or course id, kind) of the tasks' three requirement lists: one query
+    (UNION ALL of the three link tables) per `batch` tasks (each id is sent three times;
+    SQLite takes at most 32,766 parameters)."""
+    task_ids = sorted(task_ids)
+    links = (
+        (Task.skills.through, "skill_id", REQUIRED_SKILL),
+        (Task.preferred_skills.through, "skill_id", PREFERRED_SKILL),
+        (Task.required_courses.through, "coursepage_id", REQUIRED_COURSE),
+    )
+    rows = []
+    for start in range(0, len(task_ids), batch):
+        part = task_ids[start : start + batch]
+        first, *rest = (
+            through.objects.filter(task_id__in=part)
+            .annotate(kind=Value(kind, output_field=IntegerField()))
+            .values_list("task_id", column, "kind")
+            .order_by()
+            for through, column, kind in links
+        )
+        rows += first.union(*rest, all=True)
+    return rows
+
+
+def shift_specs(shifts, *, open_places=True):
+    """{shift pk: ShiftSpec} for a list of Shift rows (task and post selected): one query for
+    what the tasks ask for (required and preferred skills, required courses), one for the
+    pending invitations when `open_places`, one more for team-only projects' members.
+
+    places = places still open: not taken and not held by a pending invitation; with
+    `open_places=False`, the shift's places as they are (an eligibility check counts none)."""
     shifts = list(shifts)
     task_ids = {s.task_id for s in shifts}
     required, preferred, courses = defaultdict(set), defaultdict(set), defaultdict(set)
-    for task_id, skill_id in Task.skills.through.objects.filter(task_id__in=task_ids).values_list(
-        "task_id", "skill_id"
-    ):
-        required[task_id].add(skill_id)
-    for task_id, skill_id in Task.preferred_skills.through.objects.filter(
-        task_id__in=task_ids
-    ).values_list("task_id", "skill_id"):
-        preferred[task_id].add(skill_id)
-    for task_id, course_id in Task.required_courses.through.objects.filter(
-        task_id__in=task_ids
-    ).values_list("task_id", "coursepage_id"):
-        courses[task_id].add(course_id)
-    invited = dict(
-        Signup.objects.filter(shift__in=[s.pk for s in shifts], status=Signup.Status.INVITED)
-        .values("shift_id")
-        .annotate(n=Count("id"))
-        .values_list("shift_id", "n")
-    )
+    asked = {REQUIRED_SKILL: required, PREFERRED_SKILL: preferred, REQUIRED_COURSE: courses}
+    for task_id, asked_id, kind in _task_requirements(task_ids):
+        asked[kind][task_id].add(asked_id)
+    invited = {}
+    if open_places:
+        invited = dict(
+            Signup.objects.filter(shift__in=[s.pk for s in shifts], status=Signup.Status.INVITED)
+            .values("shift_id")
+            .annotate(n=Count("id"))
+            .values_list("shift_id", "n")
+        )
     # only a project's task can be team-only: no query for shifts outside projects
     members = _team_only_members({s.task_id for s in shifts if s.task.project_id})
     specs = {}
@@ -168,8 +191,34 @@ def attendance_record_of(profile_ids, batch=5000):
     return record
 
 
-def load_candidates(profiles, window, *, statuses=Signup.LIVE, ignore_shift=None):
-    """(candidates, commitments) for a VolunteerProfile queryset; six queries in all.
+def _skills_and_courses(profile_ids):
+    """({profile id: skill ids}, {user id: completed course ids}) of these volunteers (a
+    VolunteerProfile id subquery), in one query: UNION ALL of the two link tables, each row
+    tagged with its kind."""
+    from content.models import CourseCompletion
+
+    skills, courses = defaultdict(set), defaultdict(set)
+    skill_rows = (
+        VolunteerProfile.skills.through.objects.filter(volunteerprofile_id__in=profile_ids)
+        .annotate(kind=Value(0, output_field=IntegerField()))
+        .values_list("volunteerprofile_id", "skill_id", "kind")
+        .order_by()
+    )
+    course_rows = (
+        CourseCompletion.objects.filter(user__volunteer_profile__in=profile_ids)
+        .annotate(kind=Value(1, output_field=IntegerField()))
+        .values_list("user_id", "course_id", "kind")
+        .order_by()  # a union's parts take no ORDER BY (CourseCompletion has one)
+    )
+    for owner_id, thing_id, kind in skill_rows.union(course_rows, all=True):
+        (courses if kind else skills)[owner_id].add(thing_id)
+    return skills, courses
+
+
+def load_candidates(profiles, window, *, statuses=Signup.LIVE, ignore_shift=None, reliability=True):
+    """(candidates, commitments) for a VolunteerProfile queryset; four queries in all, three
+    without `reliability` (an eligibility check: the core's rules do not read it, and each
+    candidate keeps the core's default).
 
     commitments: the intervals each person is booked on within `window` (sign-ups of
     `statuses`, except on `ignore_shift`); hours per ISO week come from the same sign-ups."""
@@ -185,18 +234,7 @@ def load_candidates(profiles, window, *, statuses=Signup.LIVE, ignore_shift=None
         ).order_by("id")
     )
     ids = profiles.values("id")
-    skills = defaultdict(set)
-    for pid, sid in VolunteerProfile.skills.through.objects.filter(
-        volunteerprofile_id__in=ids
-    ).values_list("volunteerprofile_id", "skill_id"):
-        skills[pid].add(sid)
-    from content.models import CourseCompletion
-
-    courses = defaultdict(set)
-    for uid, cid in CourseCompletion.objects.filter(user__volunteer_profile__in=ids).values_list(
-        "user_id", "course_id"
-    ):
-        courses[uid].add(cid)
+    skills, courses = _skills_and_courses(ids)
     commitments, seconds = defaultdict(list), defaultdict(lambda: defaultdict(float))
     booked = Signup.objects.filter(
         profile_id__in=ids,
@@ -229,12 +267,12 @@ def load_candidates(profiles, window, *, statuses=Signup.LIVE, ignore_shift=None
     hours = {
         pid: {key: total / 3600 for key, total in weeks.items()} for pid, weeks in seconds.items()
     }
-    record = _attendance_record(Signup.objects.filter(profile_id__in=ids))
+    record = _attendance_record(Signup.objects.filter(profile_id__in=ids)) if reliability else {}
     cap = weekly_cap()
     verified = VolunteerProfile.Status.VERIFIED
     candidates = []
     for pid, user_id, community_id, compound_id, availability, party, status in rows:
-        total, attended = record.get(pid, (0, 0))
+        total, attended = record.get(pid, (0, 0))  # (0 + 1) / (0 + 2): the core's default
         candidates.append(
             Candidate(
                 id=pid,

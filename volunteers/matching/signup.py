@@ -33,6 +33,7 @@ def check_eligibility(profile, shift):
         window,
         statuses=Signup.HOLDING,
         ignore_shift=shift.pk,
+        reliability=False,
     )
     ok, reasons = eligibility(candidates[0], spec, commitments)
     if NOT_VERIFIED not in reasons:

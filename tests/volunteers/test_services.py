@@ -369,6 +369,24 @@ def test_shift_counter_cannot_exceed_places_in_database(shift):
         Shift.objects.filter(pk=shift.pk).update(taken=F("places") + 1)
 
 
+def test_a_sign_up_refused_at_the_insert_gives_its_place_back(volunteer, shift, monkeypatch):
+    """Should the database refuse the new sign-up (its one-live-sign-up constraint, which the
+    profile lock keeps from happening), the volunteer hears "already signed up" and the place
+    taken a moment before is given back with the rest of the transaction."""
+    from django.db import IntegrityError
+
+    def refused(**fields):
+        raise IntegrityError("volunteers_signup_one_live_per_shift")
+
+    monkeypatch.setattr(Signup.objects, "create", refused)
+    with pytest.raises(services.SignupError) as error:
+        services.sign_up(volunteer, shift)
+    assert error.value.code == "duplicate"
+    shift.refresh_from_db()
+    assert shift.taken == 0
+    assert not Signup.objects.exists()
+
+
 def test_task_kinds_cover_the_issue():
     assert {k for k, _ in Task.Kind.choices} == {
         "gate_duty",

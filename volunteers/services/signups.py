@@ -82,12 +82,11 @@ def _sign_up(profile, shift):
             live.confirmed_at = now
             live.save(update_fields=["status", "confirmed_at"])
             return live
-        try:
-            with transaction.atomic():
-                return Signup.objects.create(
-                    shift=shift, profile=profile, confirmed_at=now, status=Signup.Status.CONFIRMED
-                )
-        except IntegrityError as error:  # pragma: no cover - the profile lock prevents it
+        try:  # no savepoint: the refusal leaves the transaction, which rolls back the place
+            return Signup.objects.create(
+                shift=shift, profile=profile, confirmed_at=now, status=Signup.Status.CONFIRMED
+            )
+        except IntegrityError as error:  # the profile lock keeps it from happening
             raise SignupError(
                 _("You have already signed up for this shift."), code="duplicate"
             ) from error

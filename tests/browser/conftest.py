@@ -36,10 +36,6 @@ def _chromium(javascript=True):
         "--disable-quic",
     ):
         options.add_argument(argument)
-    import os
-
-    for argument in os.environ.get("XFLAGS", "").split():
-        options.add_argument(argument)
     if not javascript:
         options.add_argument("--blink-settings=scriptEnabled=false")
     # The console log, read by csp_violations().

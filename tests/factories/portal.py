@@ -2,7 +2,6 @@ import factory
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from portal import roles
 from portal.models import Community, Compound, Post, StaffMembership, Subdistrict, User
 
 __all__ = [
@@ -83,8 +82,6 @@ def make_user(role=None, communities=(), **kwargs):
     user = UserFactory(**kwargs)
     if role:
         user.groups.add(Group.objects.get(name=role))
-    if role == roles.SUBDISTRICT_ADMIN:
-        pass
     for community in communities:
         StaffMembership.objects.create(user=user, community=community)
     return user

@@ -153,3 +153,30 @@ def test_her_shift_list_is_kept_per_filter(signed_in, volunteer, shift, other_sh
     that_day = signed_in.get(f"/volunteers/shifts/?date={day}").content.decode()
     assert everything != that_day
     assert f'value="{day}"' in that_day
+
+
+def test_rows_made_in_bulk_move_their_volunteers_pages_a_batch_at_a_time(community):
+    """Attendance reaches a volunteer through its sign-up: bulk-made rows are looked up in
+    batches (SQLite took minutes over one `pk IN (...)` of 80,000 ids), and every volunteer
+    of every batch has their page's version moved."""
+    from volunteers.models.page_versions import touch_instances
+
+    people = [VolunteerProfileFactory(community=community) for _ in range(5)]
+    rows = [
+        Attendance.objects.create(
+            signup=Signup.objects.create(
+                shift=ShiftFactory(), profile=person, status=Signup.Status.CONFIRMED
+            ),
+            check_in_at=timezone.now(),
+        )
+        for person in people
+    ]
+
+    def versions():
+        return fragments.versions(*(fragments.profile_version(person.pk) for person in people))
+
+    before = versions()
+    with CaptureQueriesContext(connection) as queries:
+        touch_instances(Attendance, rows, batch=2)
+    assert len(queries) == 3  # 5 rows, 2 a query
+    assert all(new != old for new, old in zip(versions(), before, strict=True))

@@ -33,16 +33,17 @@ def touch_rows(queryset):
     touch(profile_ids(queryset))
 
 
-def touch_instances(model, instances):
+def touch_instances(model, instances, batch=5000):
     """The rows' own fields are read from the instances; lookups through a relation take one
-    query (a sign-up's save costs none)."""
+    query per `batch` rows (a sign-up's save costs none). In batches: SQLite took minutes over
+    one `pk IN (...)` of 80,000 ids where 40,000 took a third of a second."""
     lookups = model.volunteer_page_lookups
     direct = [lookup for lookup in lookups if "__" not in lookup]
     ids = {getattr(obj, lookup, None) for obj in instances for lookup in direct}
     related = [lookup for lookup in lookups if "__" in lookup]
     pks = [obj.pk for obj in instances if obj.pk is not None]
-    if related and pks:
-        rows = model._base_manager.filter(pk__in=pks).order_by()
+    for start in range(0, len(pks) if related else 0, batch):
+        rows = model._base_manager.filter(pk__in=pks[start : start + batch]).order_by()
         for lookup in related:
             ids.update(rows.values_list(lookup, flat=True).distinct())
     ids.discard(None)

@@ -41,8 +41,8 @@ def touch_instances(model, instances, batch=5000):
     direct = [lookup for lookup in lookups if "__" not in lookup]
     ids = {getattr(obj, lookup, None) for obj in instances for lookup in direct}
     related = [lookup for lookup in lookups if "__" in lookup]
-    pks = [obj.pk for obj in instances if obj.pk is not None]
-    for start in range(0, len(pks) if related else 0, batch):
+    pks = [obj.pk for obj in instances if obj.pk is not None] if related else []
+    for start in range(0, len(pks), batch):
         rows = model._base_manager.filter(pk__in=pks[start : start + batch]).order_by()
         for lookup in related:
             ids.update(rows.values_list(lookup, flat=True).distinct())

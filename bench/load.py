@@ -4,9 +4,10 @@ settings, PostgreSQL, Redis), from a bounded asyncio client, only to 127.0.0.1.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_scale \\
     REDIS_URL=redis://127.0.0.1:6379/0 python bench/load.py [--duration 30] [--users 50]
 
-It starts gunicorn itself on --port with production's deploy/gunicorn.conf.py (and stops it at the end), unless --url names a server
-already running with the same DATABASE_URL and REDIS_URL (the sessions are made in them). The
-data is whatever the database holds: `manage.py load_demo_data --scale year` for the year.
+It starts gunicorn itself on --port with production's deploy/gunicorn.conf.py (and stops it
+at the end), unless --url names a server already running with the same DATABASE_URL and
+REDIS_URL (the sessions are made in them). The data is whatever the database holds:
+`manage.py load_demo_data --scale year` for the year.
 
 Four phases, same server, same run:
   1. /healthz for --probe seconds (the floor: one tiny query per request);
@@ -19,8 +20,12 @@ Four phases, same server, same run:
      the signed-in volunteer's page (/volunteers/me/), the shift list, the donor's page and
      the coordinator's dashboard (/admin/, a session with a second factor given), then the
      anonymous home page, shift list and notices.
-Signed-in people get sessions made server-side (the session store, with the session auth
-hash), not by SMS; sign-ups carry a CSRF cookie and its token.
+Each user keeps one connection open from one request to the next, as a browser does and as
+nginx does with gunicorn (deploy/nginx keeps connections to the upstream); --close opens a
+new one for each request instead. Each user of phase 4 and of --issue is one person all
+along, the one whose caches were warmed before the phase. Signed-in people get sessions made
+server-side (the session store, with the session auth hash), not by SMS; sign-ups carry a
+CSRF cookie and its token.
 
 For each page of phase 4 it prints one JSON line: page, url, signed_in, users, think_ms, rps,
 p50_ms, p95_ms, p99_ms, errors, requests, target_p95_ms (100) and within_target.
@@ -191,9 +196,10 @@ def prepare(users):
 
 # --- the client -----------------------------------------------------------------------------
 class Client:
-    def __init__(self, host, port, plan):
+    def __init__(self, host, port, plan, keep_alive=True):
         self.host, self.port, self.plan = host, port, plan
         self.origin = f"https://{host}:{port}"
+        self.keep_alive = keep_alive
 
     def request(self, method, path, session=None, body=b""):
         cookies = [f"{self.plan['csrf_cookie']}={CSRF_TOKEN}"]
@@ -205,7 +211,7 @@ class Client:
             "X-Forwarded-Proto: https",  # as the TLS proxy in front of gunicorn says
             "Accept-Language: zh-hans",
             "User-Agent: portal-bench",
-            "Connection: close",
+            f"Connection: {'keep-alive' if self.keep_alive else 'close'}",
             f"Cookie: {'; '.join(cookies)}",
         ]
         if method == "POST":
@@ -218,21 +224,78 @@ class Client:
             ]
         return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
+    def connection(self):
+        return Connection(self)
+
+    async def send(self, raw):
+        """One request on a connection of its own (warming, waiting for the server)."""
+        connection = Connection(self)
+        try:
+            return await connection.send(raw)
+        finally:
+            connection.close()
+
+
+class Connection:
+    """One user's connection: kept open from one request to the next, as a browser does with
+    the proxy and nginx does with gunicorn (deploy/nginx: `keepalive` to the upstream); opened
+    again when the server closed it. With `--close`, a new connection for each request."""
+
+    def __init__(self, client):
+        self.client = client
+        self.reader = self.writer = None
+
     async def send(self, raw):
         """The status (0 when the connection failed) and the time taken in milliseconds."""
         started = time.perf_counter()
         try:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
-            writer.write(raw)
-            await writer.drain()
-            head = await reader.readline()
-            while await reader.read(65536):
-                pass
-            writer.close()
-            status = int(head.split()[1])
+            status = await self._exchange(raw, retry=self.writer is not None)
         except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            self.close()
             status = 0
         return status, (time.perf_counter() - started) * 1000
+
+    async def _exchange(self, raw, retry):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(
+                self.client.host, self.client.port
+            )
+        self.writer.write(raw)
+        await self.writer.drain()
+        head = await self.reader.readline()
+        if not head and retry:  # the server closed a connection kept from before: again
+            self.close()
+            return await self._exchange(raw, retry=False)
+        status = int(head.split()[1])
+        length, chunked, close = None, False, not self.client.keep_alive
+        while (line := await self.reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value
+            elif name == "connection":
+                close = close or value == "close"
+        if chunked:
+            while size := int((await self.reader.readline()).split(b";")[0], 16):
+                await self.reader.readexactly(size + 2)
+            while await self.reader.readline() not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+        elif length is not None:
+            await self.reader.readexactly(length)
+        else:  # the body runs to the end of the connection
+            close = True
+            while await self.reader.read(65536):
+                pass
+        if close:
+            self.close()
+        return status
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
 
 
 def pick_mixed(plan, rng):
@@ -257,22 +320,25 @@ def pick_mixed(plan, rng):
 
 async def phase(client, users, seconds, choose, seed=1, think_ms=0):
     """`users` loops, each sending one request after another for `seconds` (pausing a time
-    drawn uniformly in [think_ms / 2, 3 think_ms / 2] after each answer); returns the results
-    (kind, status, ms) and the time it took."""
+    drawn uniformly in [think_ms / 2, 3 think_ms / 2] after each answer); `choose(rng, user)`
+    gives the user's next request. Returns the results (kind, status, ms) and the time it
+    took."""
     results = []
     deadline = time.monotonic() + seconds
 
     async def user(number):
         rng = random.Random(seed * 1000 + number)
+        connection = client.connection()
         if think_ms:  # users do not all start at the same instant
             await asyncio.sleep(rng.uniform(0, think_ms) / 1000)
         while time.monotonic() < deadline:
-            kind, method, path, session = choose(rng)
+            kind, method, path, session = choose(rng, number)
             body = f"csrfmiddlewaretoken={CSRF_TOKEN}".encode() if method == "POST" else b""
-            status, ms = await client.send(client.request(method, path, session, body))
+            status, ms = await connection.send(client.request(method, path, session, body))
             results.append((kind, status, ms))
             if think_ms:
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+        connection.close()
 
     started = time.monotonic()
     await asyncio.gather(*(user(n) for n in range(users)))
@@ -310,6 +376,12 @@ def summary(results, elapsed):
     }
 
 
+def _own(sessions, user):
+    """The session of the person that user number `user` is: each of phase 4's users is one
+    person all along (the one whose caches were warmed), not a new one at each click."""
+    return sessions[user % len(sessions)] if sessions else None
+
+
 def page_line(name, path, signed_in, users, think_ms, found, mode):
     return {
         "mode": mode,
@@ -343,12 +415,7 @@ async def each_page(client, plan, args, think_ms=0, signed_in_only=False):
             client,
             args.page_users,
             args.page_seconds,
-            lambda r, path=path, sessions=sessions: (
-                "page",
-                "GET",
-                path,
-                r.choice(sessions) if sessions else None,
-            ),
+            lambda r, n, path=path, sessions=sessions: ("page", "GET", path, _own(sessions, n)),
             seed=10 + number,
             think_ms=think_ms,
         )
@@ -370,7 +437,7 @@ async def signed_in_mix(client, plan, args, think_ms=0):
         client,
         args.page_users,
         args.page_seconds,
-        lambda r: (lambda n, p, s: (n, "GET", p, r.choice(s)))(*r.choice(pages)),
+        lambda r, n: (lambda name, p, s: (name, "GET", p, _own(s, n)))(*r.choice(pages)),
         seed=40,
         think_ms=think_ms,
     )
@@ -400,20 +467,20 @@ async def run(client, plan, args):
     if args.pages_only:
         return await each_page(client, plan, args, args.think_ms), None
     health, health_time = await phase(
-        client, args.users, args.probe, lambda r: ("healthz", "GET", "/healthz", None)
+        client, args.users, args.probe, lambda r, n: ("healthz", "GET", "/healthz", None)
     )
     cached, cached_time = await phase(
         client,
         args.users,
         args.probe,
-        lambda r: ("cached", "GET", r.choice(plan["cached"]), None),
+        lambda r, n: ("cached", "GET", r.choice(plan["cached"]), None),
         seed=2,
     )
     mixed, mixed_time = await phase(
         client,
         args.users,
         args.duration,
-        lambda r: pick_mixed(plan, r),
+        lambda r, n: pick_mixed(plan, r),
         seed=3,
         think_ms=args.think_ms,
     )
@@ -492,6 +559,11 @@ def main():
         default=0,
         help="mean pause of a user between requests in phases 3 and 4 and --issue (0: none)",
     )
+    parser.add_argument(
+        "--close",
+        action="store_true",
+        help="a new connection for each request (default: each user keeps one open)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--workers", type=int, help="gunicorn processes (default: deploy/gunicorn.conf.py's)"
@@ -528,13 +600,14 @@ def main():
     if found.returncode:
         raise SystemExit(found.stderr[-3000:])
     plan = json.loads(found.stdout.strip().splitlines()[-1])
+    client = Client(host, port, plan, keep_alive=not args.close)
     server = None
     log_path = Path(tempfile.gettempdir()) / f"bench-load-{port}.log"
     with open(log_path, "w") as log:
         try:
             if not args.url:
                 server = start_server(env, port, args.workers, log)
-            pages, result = asyncio.run(run(Client(host, port, plan), plan, args))
+            pages, result = asyncio.run(run(client, plan, args))
         finally:
             if server is not None:
                 server.terminate()
@@ -544,8 +617,10 @@ def main():
                     server.kill()
                     server.wait()
     for line in pages:
+        line["keep_alive"] = client.keep_alive
         print(json.dumps(line, ensure_ascii=False))
     if result is not None:
+        result["keep_alive"] = client.keep_alive
         result["server_log"] = str(log_path)
         result["data"] = {
             "anonymous_urls": len(plan["anonymous"]),

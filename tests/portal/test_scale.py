@@ -230,3 +230,59 @@ def test_the_load_bench_summary():
     assert found["requests"] == 104 and found["rps"] == 52.0
     assert found["errors"] == 2 and found["limited"] == 1
     assert found["p50_ms"] == 49.0 and found["p99_ms"] == 99.0
+
+
+def test_the_load_bench_keeps_each_users_connection_and_reads_every_kind_of_answer():
+    """The bench's users keep one connection open as browsers and nginx do: answers with a
+    length, chunked answers and answers that end with the connection are all read whole (the
+    next request on the connection must get its own answer, not the rest of the last), and a
+    connection the server closed meanwhile is opened again without a failed request."""
+    import asyncio
+
+    bench = _bench()
+    answers = [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        b"HTTP/1.1 302 Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 429 Too Many\r\nContent-Length: 1\r\n\r\nx",
+    ]
+    connections, requests = [], []
+
+    async def serve(reader, writer):
+        connections.append(writer)
+        while line := await reader.readline():
+            requests.append(line)
+            while await reader.readline() not in (b"\r\n", b""):
+                pass
+            writer.write(answers[len(requests) - 1])
+            await writer.drain()
+            if len(requests) in (3, 4):  # after its "Connection: close", and once unasked
+                break
+        writer.close()
+
+    async def run():
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        client = bench.Client("127.0.0.1", port, {"csrf_cookie": "c", "session_cookie": "s"})
+        connection = client.connection()
+        statuses = []
+        for number in range(5):
+            status, _ms = await connection.send(client.request("GET", f"/{number}"))
+            statuses.append(status)
+            await asyncio.sleep(0.05)  # the server closes its end before the next request
+        connection.close()
+        server.close()
+        await server.wait_closed()
+        return statuses
+
+    assert asyncio.run(run()) == [200, 302, 404, 201, 429]
+    assert [line.split()[1] for line in requests] == [b"/0", b"/1", b"/2", b"/3", b"/4"]
+    assert len(connections) == 3  # one kept for three answers, two opened again
+
+
+def test_each_user_of_the_page_phase_is_one_person():
+    bench = _bench()
+    sessions = ["a", "b", "c"]
+    assert [bench._own(sessions, user) for user in range(5)] == ["a", "b", "c", "a", "b"]
+    assert bench._own([], 3) is None

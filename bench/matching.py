@@ -19,6 +19,8 @@ each, with required/preferred skills, required courses, party posts). Prints ONE
                           (history_signups of them); ranking reads only the reliability window
 
 Usage: python bench/matching.py   (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
+
+A full run takes several minutes; each phase says on stderr when it is done.
 """
 
 import json
@@ -46,6 +48,13 @@ from bench import matching_core  # noqa: E402
 N_VOLUNTEERS = int(os.environ.get("BENCH_VOLUNTEERS", "10000"))
 N_SHIFTS = int(os.environ.get("BENCH_SHIFTS", "2000"))
 N_HISTORY = int(os.environ.get("BENCH_HISTORY", "30"))
+STARTED = time.perf_counter()
+
+
+def done(phase):
+    """Tells stderr that `phase` is done, and when (the JSON line comes only at the end)."""
+    elapsed = time.perf_counter() - STARTED
+    print(f"bench/matching.py: {phase} ({elapsed:.0f} s)", file=sys.stderr, flush=True)
 
 
 def _week_start():
@@ -234,6 +243,7 @@ def run():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     out["build_seconds"] = round(time.perf_counter() - t, 1)
+    done(f"{N_VOLUNTEERS} volunteers and {N_SHIFTS} shifts built")
 
     open_all = shifts.filter(task__own_community_only=False).order_by("-places", "pk").first()
     walls, cpus = [], []
@@ -257,6 +267,7 @@ def run():
     out["rank_cpu_ms"] = round(min(cpus), 1)
     out["rank_queries"] = len(ctx.captured_queries)
     out["rank_returned"] = len(top)
+    done("ranked")
 
     t = time.perf_counter()
     proposals, result = matching.propose(shifts)
@@ -265,6 +276,7 @@ def run():
     out["places_filled"] = len(proposals)
     out["total_score"] = round(result.total_score, 2)
     out["assign_method"] = result.method
+    done("all shifts assigned")
 
     rows = list(shifts.select_related("task__post"))
     specs = matching.shift_specs(rows)
@@ -289,8 +301,10 @@ def run():
     out["optimum_ratio"] = round(auto.total_score / exact.total_score, 4)
     out["greedy_ratio"] = round(greedy.total_score / exact.total_score, 4)
     assert Shift.objects.exists()
+    done("checked against the exact optimum")
 
     out["history_signups"] = add_history(N_HISTORY)
+    done(f"{out['history_signups']} past sign-ups added")
     walls = []
     for _ in range(3):
         t = time.perf_counter()
@@ -346,6 +360,7 @@ def main():
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    done("test database made")
     try:
         out = run()
     finally:

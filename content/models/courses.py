@@ -20,7 +20,7 @@ from content.blocks import BaseStreamBlock, QuizBlock
 from content.cache import private_q as cached_private_q
 from portal.bounds import MAX_LESSON_MINUTES, MAX_SCORE, MAX_SORT_ORDER, max_value
 
-from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
+from .mixins import IndexPage, ListingFieldsMixin, SearchTextMixin, paginate
 
 
 class CourseQuerySet(PageQuerySet):
@@ -37,18 +37,11 @@ class CourseQuerySet(PageQuerySet):
         )
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(IndexPage):
     """防疫课堂: every live course, newest first."""
 
-    # The heading outside Chinese (content.models.mixins.heading_of).
     heading_label = _("Prevention courses")
-
-    intro = models.CharField(_("introduction"), max_length=300, blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["content.HomePage"]
     subpage_types = ["content.CoursePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("course index")

@@ -6,7 +6,9 @@ from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
+from wagtail.models import Page
 
 LISTING_PAGE_SIZE = 10
 
@@ -32,6 +34,22 @@ def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
         return paginator.page(1)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
+
+
+class IndexPage(Page):
+    """One of the site's top-level lists (notices, courses, stories, communities): one of each,
+    under the home page, with a short introduction. Each names its heading outside Chinese
+    (`heading_label`, see heading_of), the pages it lists (`subpage_types`) and what its page
+    shows (`get_context`)."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
 
 
 class SearchTextMixin(models.Model):

@@ -30,7 +30,7 @@ from content.blocks import BaseStreamBlock, ThankedPartyBlock, thanked_name_and_
 from content.cache import private_q as cached_private_q
 from portal.bounds import MAX_SORT_ORDER, max_value
 
-from .mixins import ListingFieldsMixin, SearchTextMixin, paginate
+from .mixins import IndexPage, ListingFieldsMixin, SearchTextMixin, paginate
 
 HOME_NOTICES = 5
 
@@ -232,18 +232,11 @@ class SectionMembershipMixin(models.Model):
         return section.community_id if section else None
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(IndexPage):
     """通知公告: every live notice in the site, urgent current ones first, ten to a page."""
 
-    # The heading outside Chinese (content.models.mixins.heading_of).
     heading_label = _("Notices")
-
-    intro = models.CharField(_("introduction"), max_length=300, blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["content.HomePage"]
     subpage_types = ["content.NoticePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("notice index")
@@ -412,18 +405,11 @@ class NoticeAttachment(Orderable):
         verbose_name_plural = _("attachments")
 
 
-class StoryIndexPage(Page):
+class StoryIndexPage(IndexPage):
     """暖心故事: every live story in the site, newest first, ten to a page."""
 
-    # The heading outside Chinese (content.models.mixins.heading_of).
     heading_label = _("Stories")
-
-    intro = models.CharField(_("introduction"), max_length=300, blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["content.HomePage"]
     subpage_types = ["content.StoryPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("story index")
@@ -483,18 +469,11 @@ class StoryPage(SearchTextMixin, SectionMembershipMixin, ListingFieldsMixin, Pag
         return " ".join([super().build_search_text(), *named]).strip()
 
 
-class CommunityIndexPage(Page):
+class CommunityIndexPage(IndexPage):
     """社区: the parent of every community's section."""
 
-    # The heading outside Chinese (content.models.mixins.heading_of).
     heading_label = _("Communities")
-
-    intro = models.CharField(_("introduction"), max_length=300, blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["content.HomePage"]
     subpage_types = ["content.CommunitySectionPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("community index")

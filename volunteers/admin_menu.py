@@ -1,5 +1,5 @@
 """The Volunteering submenu's screens that are not a model's list (duty grid, auto-assign, hours
-to confirm, handovers, messages, star levels, service records, team proposals, reports), after
+to confirm, handovers, messages, star levels, service records, reports, team proposals), after
 the lists of volunteering/wagtail_hooks.py's VolunteeringGroup. Each shows only to those with
 its permission; the screens check again."""
 
@@ -13,102 +13,65 @@ from portal.admin_menu import PermissionMenuItem
 # sit in the same submenu as the lists, after them: one place in the sidebar for a coordinator's
 # volunteering work.
 VOLUNTEERING_MENU = "register_volunteering_menu_item"
+FIRST_ORDER = 101  # the lists come before
 
-
-@hooks.register(VOLUNTEERING_MENU)
-def register_reports_menu():
-    return PermissionMenuItem(
-        _("Volunteer reports and QR codes"),
-        reverse("volunteers_admin:posts"),
-        icon_name="doc-full",
-        order=108,
-        permission="volunteers.view_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def duty_grid_menu():
-    return PermissionMenuItem(
-        _("Duty grid"),
-        reverse("volunteers_admin:duty_grid"),
-        icon_name="table",
-        order=101,
-        permission="volunteers.view_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def auto_assign_menu():
-    return PermissionMenuItem(
+# In the submenu's order: (label, URL name, icon, the permission that shows it).
+SCREENS = [
+    (_("Duty grid"), "volunteers_admin:duty_grid", "table", "volunteers.view_shift"),
+    (
         _("Auto-assign volunteers"),
-        reverse("volunteers_admin:auto_assign"),
-        icon_name="group",
-        order=102,
-        permission="volunteers.change_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def team_proposals_menu():
-    return PermissionMenuItem(
-        _("Team proposals"),
-        reverse("volunteers_admin:team_proposals"),
-        icon_name="group",
-        order=109,
-        permission="volunteers.add_team",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def handovers_menu():
-    return PermissionMenuItem(
-        _("Shift handovers to approve"),
-        reverse("volunteers_admin:handovers"),
-        icon_name="resubmit",
-        order=104,
-        permission="volunteers.change_shift",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def messages_menu():
-    return PermissionMenuItem(
-        _("Messages to volunteers"),
-        reverse("volunteers_messages:list"),
-        icon_name="mail",
-        order=105,
-        permission="volunteers.view_messagebatch",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def hours_menu():
-    return PermissionMenuItem(
+        "volunteers_admin:auto_assign",
+        "group",
+        "volunteers.change_shift",
+    ),
+    (
         _("Hours to confirm"),
-        reverse("volunteers_hours:hours_to_confirm"),
-        icon_name="time",
-        order=103,
-        permission="volunteers.change_attendance",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def star_review_menu():
-    return PermissionMenuItem(
+        "volunteers_hours:hours_to_confirm",
+        "time",
+        "volunteers.change_attendance",
+    ),
+    (
+        _("Shift handovers to approve"),
+        "volunteers_admin:handovers",
+        "resubmit",
+        "volunteers.change_shift",
+    ),
+    (
+        _("Messages to volunteers"),
+        "volunteers_messages:list",
+        "mail",
+        "volunteers.view_messagebatch",
+    ),
+    (
         _("Star levels"),
-        reverse("volunteers_hours:star_review"),
-        icon_name="pick",
-        order=106,
-        permission="volunteers.change_starapplication",
-    )
-
-
-@hooks.register(VOLUNTEERING_MENU)
-def records_menu():
-    return PermissionMenuItem(
+        "volunteers_hours:star_review",
+        "pick",
+        "volunteers.change_starapplication",
+    ),
+    (
         _("Service records"),
-        reverse("volunteers_records:export"),
-        icon_name="doc-full",
-        order=107,
-        permission="volunteers.view_attendance",
-    )
+        "volunteers_records:export",
+        "doc-full",
+        "volunteers.view_attendance",
+    ),
+    (
+        _("Volunteer reports and QR codes"),
+        "volunteers_admin:posts",
+        "doc-full",
+        "volunteers.view_shift",
+    ),
+    (_("Team proposals"), "volunteers_admin:team_proposals", "group", "volunteers.add_team"),
+]
+
+
+def _register(order, label, url_name, icon, permission):
+    def menu_item():  # called when the admin's menus are built: the URLs are known by then
+        return PermissionMenuItem(
+            label, reverse(url_name), icon_name=icon, order=order, permission=permission
+        )
+
+    hooks.register(VOLUNTEERING_MENU, menu_item)
+
+
+for _order, _screen in enumerate(SCREENS, start=FIRST_ORDER):
+    _register(_order, *_screen)

@@ -38,3 +38,36 @@ def test_volunteering_screens_are_in_the_volunteering_submenu(coordinator):
     assert "志愿服务" in top, "|".join(sorted(top))
     assert not VOLUNTEERING_SCREENS & top
     assert VOLUNTEERING_SCREENS <= inside, inside
+
+
+@pytest.mark.django_db
+def test_each_screen_shows_to_whom_its_permission_allows_in_the_tables_order(django_user_model):
+    """Each row of volunteers/admin_menu.SCREENS is one item of its own (its label, its URL),
+    in the table's order, shown only with its permission."""
+    from volunteers.admin_menu import SCREENS
+
+    with translation.override("zh-hans"):
+        labels = [str(label) for label, *_rest in SCREENS]
+    request = RequestFactory().get("/admin/")
+    request.user = django_user_model.objects.create_superuser("root", password="x")
+    reverse("wagtailadmin_home")
+    with translation.override("zh-hans"):
+        group = {str(item.label): item for item in admin_menu.menu_items_for_request(request)}[
+            "志愿服务"
+        ]
+        items = group.menu.menu_items_for_request(request)
+        shown = [str(item.label) for item in items if str(item.label) in labels]
+        urls = {str(item.label): item.url for item in items}
+    assert shown == labels  # every screen, in the table's order
+    assert [urls[label] for label in labels] == [reverse(name) for _l, name, *_r in SCREENS]
+    # without a screen's permission its item is not shown
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_shift", content_type__app_label="volunteers"),
+    )
+    request.user = django_user_model.objects.get(pk=viewer.pk)
+    _top, inside = _menu(request.user)
+    assert "值守排班表" in inside and "待确认时长" not in inside, inside

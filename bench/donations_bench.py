@@ -1,39 +1,4 @@
-"""Shared set-up for the donations benchmarks: Django with the test settings and a database of
-the benchmark's own (Django's test-database machinery), so real data is never touched."""
-
-import os
-import sys
-from contextlib import contextmanager
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, connections  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-
-@contextmanager
-def bench_database(name):
-    setup_test_environment()
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        # A file, not shared memory, so threads each get a real connection.
-        db.setdefault("TEST", {})["NAME"] = str(ROOT / f"bench-{name}.sqlite3")
-    else:
-        db.setdefault("TEST", {})["NAME"] = f"bench_{db['NAME']}_{name}"
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        yield
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+"""What the donations benchmarks start from (bench/harness.py has the rest)."""
 
 
 def base_data(lots=4, per_lot=10_000):

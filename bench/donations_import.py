@@ -10,7 +10,8 @@ import json
 import os
 import time
 
-from donations_bench import base_data, bench_database
+from donations_bench import base_data
+from harness import bench_database
 
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
 

@@ -14,7 +14,8 @@ import os
 import threading
 import time
 
-from donations_bench import base_data, bench_database
+from donations_bench import base_data
+from harness import bench_database
 
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "25"))

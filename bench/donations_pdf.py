@@ -6,7 +6,8 @@ import json
 import os
 import time
 
-from donations_bench import base_data, bench_database
+from donations_bench import base_data
+from harness import bench_database
 
 COUNT = int(os.environ.get("BENCH_DOCUMENTS", "20"))
 

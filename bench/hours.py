@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import waitlist as waitlist_bench  # noqa: E402  (bench/waitlist.py: the waiting-list race)
-from donations_bench import bench_database  # noqa: E402  (sets up Django on the test settings)
+from harness import bench_database  # noqa: E402  (sets up Django on the test settings)
 
 COMMUNITIES = 37
 SHIFTS_PER_VOLUNTEER = 100

@@ -26,7 +26,7 @@ import random
 import statistics
 import time
 
-from donations_bench import bench_database
+from harness import bench_database
 
 LOTS = int(os.environ.get("BENCH_LOTS", "1000"))
 MOVEMENTS = int(os.environ.get("BENCH_MOVEMENTS", "200000"))

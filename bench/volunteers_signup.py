@@ -13,26 +13,11 @@ shift in random order at once. Prints one JSON line:
 
 import json
 import os
-import random
-import sys
-import threading
-import time
-from pathlib import Path
+from datetime import timedelta
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from datetime import timedelta  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection
+from django.utils import timezone
+from harness import bench_database, race  # sets up Django on the test settings
 
 SHIFTS = int(os.environ.get("BENCH_SHIFTS", "20"))
 PLACES = int(os.environ.get("BENCH_PLACES", "3"))
@@ -79,45 +64,17 @@ def build():
     return shifts, profiles
 
 
-def race(shifts, profiles):
+def sign_up_race(shifts, profiles):
+    """THREADS threads at once, each with its share of the volunteers, trying every shift in
+    an order of its own."""
     from volunteers import services
 
-    counts = {"attempts": 0, "errors": 0, "error_kinds": {}}
-    lock = threading.Lock()
-    barrier = threading.Barrier(THREADS)
+    def calls_of(index, rng):
+        for profile in profiles[index::THREADS]:
+            for shift in rng.sample(shifts, len(shifts)):
+                yield lambda profile=profile, shift=shift: services.sign_up(profile, shift)
 
-    def worker(index):
-        rng = random.Random(index)
-        mine = profiles[index::THREADS]
-        attempts = errors = 0
-        barrier.wait()
-        try:
-            for profile in mine:
-                for shift in rng.sample(shifts, len(shifts)):
-                    attempts += 1
-                    try:
-                        services.sign_up(profile, shift)
-                    except services.SignupError:
-                        pass
-                    except Exception as error:  # noqa: BLE001 - counted as a server error
-                        errors += 1
-                        kind = f"{type(error).__name__}: {error}"[:80]
-                        with lock:
-                            counts["error_kinds"][kind] = counts["error_kinds"].get(kind, 0) + 1
-        finally:
-            connections.close_all()
-        with lock:
-            counts["attempts"] += attempts
-            counts["errors"] += errors
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    counts["elapsed"] = time.perf_counter() - began
-    return counts
+    return race(THREADS, calls_of, refused=services.SignupError)
 
 
 def double_bookings():
@@ -143,37 +100,23 @@ def double_bookings():
 
 
 def main():
-    setup_test_environment()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        # Threads need a file, not a private in-memory database.
-        db.setdefault("TEST", {})["NAME"] = str(ROOT / "bench-volunteers.sqlite3")
-    else:
-        db.setdefault("TEST", {})["NAME"] = f"bench_{db['NAME']}_volunteers"
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with bench_database("volunteers"):
         from volunteers.models import Signup
 
         shifts, profiles = build()
-        counts = race(shifts, profiles)
+        counts = sign_up_race(shifts, profiles)
         accepted = Signup.objects.filter(status="confirmed").count()
         figures = {
             "places": SHIFTS * PLACES,
             "accepted": accepted,
             "double_bookings": double_bookings(),
             "errors": counts["errors"],
-            "signups_per_s": round(counts["attempts"] / counts["elapsed"], 1),
-            "attempts": counts["attempts"],
+            "signups_per_s": round(counts["calls"] / counts["elapsed"], 1),
+            "attempts": counts["calls"],
             "threads": THREADS,
             "database": connection.vendor,
             "error_kinds": counts["error_kinds"],
         }
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        for leftover in ROOT.glob("bench-volunteers.sqlite3-*"):
-            leftover.unlink()  # SQLite's WAL files outlive the database Django removes
     print(json.dumps(figures))
 
 

@@ -17,16 +17,10 @@ newcomers up and put people back on the lists. Prints one JSON line:
 import json
 import os
 import random
-import sys
 import threading
-import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-
-from donations_bench import bench_database  # noqa: E402 - sets up Django on the test settings
+from harness import bench_database, race  # sets up Django on the test settings
 
 
 def build(shifts, places, waiters, prefix):
@@ -109,17 +103,15 @@ def count_double_promotions(shift_ids):
     return over + twice
 
 
-def race(shift_ids, newcomers, threads, operations):
-    from django.db import connections
+def waitlist_race(shift_ids, newcomers, threads, operations):
+    """`threads` threads at once, each making `operations` of the calls below on the shifts."""
     from django.utils import timezone
 
     from volunteers import services
     from volunteers.models import Signup, WaitlistEntry
 
-    counts = {"operations": 0, "errors": 0, "error_kinds": {}}
-    lock = threading.Lock()
-    barrier = threading.Barrier(threads)
     spare = list(newcomers)
+    lock = threading.Lock()
 
     def one(rng):
         shift_id = rng.choice(shift_ids)
@@ -159,36 +151,10 @@ def race(shift_ids, newcomers, threads, operations):
                 except services.SignupError:
                     services.join_waitlist(profile, shift)
 
-    def worker(index):
-        rng = random.Random(index)
-        done = errors = 0
-        barrier.wait()
-        try:
-            for _ in range(operations):
-                done += 1
-                try:
-                    one(rng)
-                except services.SignupError:
-                    pass
-                except Exception as error:  # noqa: BLE001 - counted as a server error
-                    errors += 1
-                    kind = f"{type(error).__name__}: {error}"[:80]
-                    with lock:
-                        counts["error_kinds"][kind] = counts["error_kinds"].get(kind, 0) + 1
-        finally:
-            connections.close_all()
-        with lock:
-            counts["operations"] += done
-            counts["errors"] += errors
+    def calls_of(index, rng):
+        return (lambda: one(rng) for _ in range(operations))
 
-    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
-    began = time.perf_counter()
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    counts["elapsed"] = time.perf_counter() - began
-    return counts
+    return race(threads, calls_of, refused=services.SignupError)
 
 
 def run(shifts=8, places=3, waiters=6, threads=16, operations=40, prefix=None):
@@ -200,15 +166,15 @@ def run(shifts=8, places=3, waiters=6, threads=16, operations=40, prefix=None):
     prefix = random.randint(10, 99) if prefix is None else prefix  # noqa: S311
     made, newcomers = build(shifts, places, waiters, prefix)
     shift_ids = [s.pk for s in made]
-    counts = race(shift_ids, newcomers, threads, operations)
+    counts = waitlist_race(shift_ids, newcomers, threads, operations)
     entries = WaitlistEntry.objects.filter(shift_id__in=shift_ids)
     return {
         "waitlist_promotions": entries.filter(status="accepted").count(),
         "offers": entries.exclude(offered_at=None).count(),
         "double_promotions": count_double_promotions(shift_ids),
         "errors": counts["errors"],
-        "operations_per_s": round(counts["operations"] / counts["elapsed"], 1),
-        "operations": counts["operations"],
+        "operations_per_s": round(counts["calls"] / counts["elapsed"], 1),
+        "operations": counts["calls"],
         "threads": threads,
         "database": connection.vendor,
         "error_kinds": counts["error_kinds"],
@@ -222,6 +188,4 @@ if __name__ == "__main__":
             threads=int(os.environ.get("BENCH_THREADS", "16")),
             operations=int(os.environ.get("BENCH_OPERATIONS", "40")),
         )
-    for leftover in ROOT.parent.glob("bench-waitlist.sqlite3*"):
-        leftover.unlink()
     print(json.dumps(figures))

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from portal import fragments, roles
-from portal.admin_menu import PermissionMenuItem
+from portal.admin_menu import register_screens
 
 from . import admin_views, dashboard
 
@@ -21,15 +21,11 @@ def register_urls():
     return [path("assistance/", include((urls, "assistance_admin"), namespace="assistance_admin"))]
 
 
-@hooks.register("register_admin_menu_item")
-def help_requests_menu():
-    return PermissionMenuItem(
-        _("Help requests"),
-        reverse("assistance_admin:requests"),
-        icon_name="help",
-        order=205,
-        permission="assistance.view_helprequest",
-    )
+register_screens(
+    "register_admin_menu_item",
+    [(_("Help requests"), "assistance_admin:requests", "help", "assistance.view_helprequest")],
+    first_order=205,
+)
 
 
 class CoordinationPanel(Component):

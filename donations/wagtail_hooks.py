@@ -18,7 +18,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from portal.admin import ScopedViewSet
-from portal.admin_menu import PermissionMenuItem
+from portal.admin_menu import register_screens
 from portal.importexport import ImportExportViewSetMixin
 
 from . import (
@@ -568,18 +568,7 @@ _ACTIONS = [
 ]
 
 
-def _menu_hook(label, url_name, icon, permission, order):
-    @hooks.register("register_admin_menu_item")
-    def register():
-        return PermissionMenuItem(
-            label, reverse(url_name), icon_name=icon, order=order, permission=permission
-        )
-
-    return register
-
-
-for _order, (_label, _url, _icon, _perm) in enumerate(_ACTIONS, start=221):
-    _menu_hook(_label, _url, _icon, _perm, _order)
+register_screens("register_admin_menu_item", _ACTIONS, first_order=221)
 
 
 @hooks.register("construct_homepage_panels")

@@ -3,11 +3,9 @@ to confirm, handovers, messages, star levels, service records, reports, team pro
 the lists of volunteering/wagtail_hooks.py's VolunteeringGroup. Each shows only to those with
 its permission; the screens check again."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 
-from portal.admin_menu import PermissionMenuItem
+from portal.admin_menu import register_screens
 
 # The volunteering screens that are not a model's list (duty grid, hours to confirm, messages...)
 # sit in the same submenu as the lists, after them: one place in the sidebar for a coordinator's
@@ -64,14 +62,4 @@ SCREENS = [
 ]
 
 
-def _register(order, label, url_name, icon, permission):
-    def menu_item():  # called when the admin's menus are built: the URLs are known by then
-        return PermissionMenuItem(
-            label, reverse(url_name), icon_name=icon, order=order, permission=permission
-        )
-
-    hooks.register(VOLUNTEERING_MENU, menu_item)
-
-
-for _order, _screen in enumerate(SCREENS, start=FIRST_ORDER):
-    _register(_order, *_screen)
+register_screens(VOLUNTEERING_MENU, SCREENS, FIRST_ORDER)

@@ -71,3 +71,32 @@ def test_each_screen_shows_to_whom_its_permission_allows_in_the_tables_order(dja
     request.user = django_user_model.objects.get(pk=viewer.pk)
     _top, inside = _menu(request.user)
     assert "值守排班表" in inside and "待确认时长" not in inside, inside
+
+
+@pytest.mark.django_db
+def test_the_supply_actions_and_help_requests_are_top_level_items_shown_by_permission(
+    django_user_model,
+):
+    """portal.admin_menu.register_screens serves the donations actions and the help requests
+    too: each row its own item, with its URL, only for whom holds its permission."""
+    from django.contrib.auth.models import Permission
+
+    from donations.wagtail_hooks import _ACTIONS
+
+    reverse("wagtailadmin_home")
+    request = RequestFactory().get("/admin/")
+    request.user = django_user_model.objects.create_superuser("root", password="x")
+    with translation.override("zh-hans"):
+        rows = [(str(label), reverse(name)) for label, name, *_r in _ACTIONS]
+        rows.append(("居民求助", reverse("assistance_admin:requests")))
+        items = {str(i.label): i.url for i in admin_menu.menu_items_for_request(request)}
+        assert [(label, items.get(label)) for label, _url in rows] == rows
+
+        keeper = django_user_model.objects.create_user("keeper", password="x", is_staff=True)
+        keeper.user_permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            Permission.objects.get(codename="view_lot"),
+        )
+        request.user = django_user_model.objects.get(pk=keeper.pk)
+        shown = {str(i.label) for i in admin_menu.menu_items_for_request(request)}
+    assert shown & {label for label, _url in rows} == {"批次与标签"}, shown

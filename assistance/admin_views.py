@@ -64,19 +64,8 @@ def request_create(request):
         )
     form = HelpRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            created = services.record_request(
-                community=data["community"],
-                compound=data["compound"],
-                building=data["building"],
-                contact_phone=data["contact_phone"],
-                contact_name=data["contact_name"],
-                need=data["need"],
-                urgency=data["urgency"],
-                lines=form.lines(),
-                by=request.user,
-            )
+            created = services.record_request(**form.request_fields(), by=request.user)
         except services.AssistanceError as error:
             form.add_error(services.ERROR_FIELDS.get(error.code), error.messages)
         else:

@@ -108,6 +108,18 @@ def _labelled(label, error):
     return _("%(field)s: %(error)s") % {"field": label, "error": error}
 
 
+# The fields of a help request's form that services.record_request takes as they are.
+REQUEST_FIELDS = (
+    "community",
+    "compound",
+    "building",
+    "contact_phone",
+    "contact_name",
+    "need",
+    "urgency",
+)
+
+
 class WithItemLines:
     """A form that carries its item rows as a formset (`self.items`): valid only when both
     are, and either an item or the free text `need` must say what is needed.
@@ -166,6 +178,11 @@ class WithItemLines:
                 previous = totals.get(item.pk, (item, 0))[1]
                 totals[item.pk] = (item, previous + quantity)
         return list(totals.values())
+
+    def request_fields(self):
+        """What services.record_request takes from a valid form: where, who, what."""
+        fields = {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
+        return {**fields, "lines": self.lines()}
 
     def error_summary(self):
         """Every error as (id of the field to jump to, or "" for none, text), in page order:

@@ -135,20 +135,12 @@ def ask_for_help(request):
     elif request.method == "POST":
         form = OwnHelpRequestForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 help_request = services.record_request(
-                    community=data["community"],
-                    compound=data["compound"],
-                    building=data["building"],
-                    contact_phone=data["contact_phone"],
-                    contact_name=data["contact_name"],
-                    need=data["need"],
-                    urgency=data["urgency"],
-                    lines=form.lines(),
+                    **form.request_fields(),
                     by=request.user,
                     own=True,
-                    token=data["token"],
+                    token=form.cleaned_data["token"],
                 )
             except services.AssistanceError as error:
                 form.add_error(services.ERROR_FIELDS.get(error.code), error.messages)

@@ -104,6 +104,23 @@ class Attendance(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "minutes"}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def confirmation(cls, by, now):
+        """The fields that make an attendance confirmed (its hours count from then on): who
+        confirmed it (None: confirmed by itself after nobody disputed it), when, and no dispute
+        left. For an UPDATE of many rows; mark_confirmed for one."""
+        return {
+            "status": cls.Status.CONFIRMED,
+            "confirmed_by": by,
+            "confirmed_at": now,
+            "dispute_reason": "",
+        }
+
+    def mark_confirmed(self, by, now):
+        """Sets the confirmation's fields on this row; the caller saves it."""
+        for name, value in self.confirmation(by, now).items():
+            setattr(self, name, value)
+
     def compute_minutes(self):
         if self.check_in_at and self.check_out_at:
             return int((self.check_out_at - self.check_in_at) / timedelta(minutes=1))

@@ -309,10 +309,7 @@ def confirm_attendance(signup, by, check_in_at=None, check_out_at=None):
         if attendance.check_out_at < attendance.check_in_at:
             raise VolunteerError(_("Check-out must be after check-in."), code="times")
         attendance.source = attendance.source if not _created else Attendance.Source.COORDINATOR
-        attendance.confirmed_by = by
-        attendance.confirmed_at = timezone.now()
-        attendance.status = Attendance.Status.CONFIRMED
-        attendance.dispute_reason = ""
+        attendance.mark_confirmed(by, timezone.now())
         attendance.save()
         audit.record(
             "volunteers.attendance.confirm",
@@ -370,10 +367,7 @@ def correct_attendance(attendance, by, check_in_at, check_out_at, reason):
         attendance.check_in_at = check_in_at
         attendance.check_out_at = check_out_at
         # A correction by the organiser is a confirmation of the new times.
-        attendance.confirmed_by = by
-        attendance.confirmed_at = timezone.now()
-        attendance.status = Attendance.Status.CONFIRMED
-        attendance.dispute_reason = ""
+        attendance.mark_confirmed(by, timezone.now())
         attendance.save()
         audit.record(
             "volunteers.attendance.correct",

@@ -85,15 +85,6 @@ def _confirmable(by):
     )
 
 
-def _confirm_fields(by, now):
-    return {
-        "status": Attendance.Status.CONFIRMED,
-        "confirmed_by": by,
-        "confirmed_at": now,
-        "dispute_reason": "",
-    }
-
-
 def confirm(attendance_ids, by, *, now=None):
     """Confirm the named attendance (recorded or disputed, with both times) on shifts `by`
     organises; the others are left as they are. Returns how many were confirmed."""
@@ -117,7 +108,7 @@ def confirm(attendance_ids, by, *, now=None):
                 _("There is no recorded attendance to confirm among these."), code="none"
             )
         count = Attendance.objects.filter(pk__in=chosen, status__in=OPEN).update(
-            **_confirm_fields(by, now)
+            **Attendance.confirmation(by, now)
         )
         communities = (
             Attendance.objects.filter(pk__in=chosen)
@@ -147,7 +138,7 @@ def confirm_shift(shift, by, *, now=None):
             status=Attendance.Status.RECORDED,
             check_in_at__isnull=False,
             check_out_at__isnull=False,
-        ).update(**_confirm_fields(by, now))
+        ).update(**Attendance.confirmation(by, now))
         audit.record("volunteers.hours.confirm_shift", user=by, obj=shift, count=count)
     if count:
         _after_confirmation(Attendance.objects.filter(signup__shift=shift))
@@ -191,7 +182,7 @@ def auto_confirm(*, now=None, days=None):
             check_in_at__isnull=False,
             check_out_at__isnull=False,
             check_out_at__lte=now - timedelta(days=days),
-        ).update(**_confirm_fields(None, now))
+        ).update(**Attendance.confirmation(None, now))
         if count:
             audit.record("volunteers.hours.auto_confirm", user=None, count=count, days=days)
     return count

@@ -4,38 +4,16 @@ ledger always sums to the balances (real threads, PostgreSQL)."""
 import threading
 
 import pytest
-from django.db import connection
 
 from donations import services
 from donations.models import Balance, Item, Location, Lot, Movement
 from donations.services import StockError
 from portal import roles
 from tests.factories import CommunityFactory, DonorFactory, make_user
+from tests.threads import errors_of, run_at_once
 
 THREADS = 8
 ATTEMPTS = 6
-
-
-def _run(workers):
-    errors = []
-
-    def wrap(fn):
-        def run():
-            try:
-                fn()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        return run
-
-    threads = [threading.Thread(target=wrap(fn)) for fn in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.postgres
@@ -90,8 +68,7 @@ def test_parallel_allocations_and_distributions_never_oversell():
     workers = [allocator(r) for r in requests[: THREADS // 2]] + [
         distributor(c) for c in communities[THREADS // 2 :]
     ]
-    errors = _run(workers)
-    assert errors == []
+    assert errors_of(run_at_once(workers)) == []
     balance = Balance.objects.get(lot=lot, location=warehouse)
     assert balance.quantity >= balance.reserved >= 0
     assert outcome["allocated"] + outcome["distributed"] <= 100

@@ -4,7 +4,6 @@ pledge form posted twice makes one pledge."""
 
 import re
 import struct
-import threading
 import zlib
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from donations.models import Pledge, PledgeLine
 from portal import roles
 from tests.donations.test_views import _lines, _png
 from tests.factories import make_user
+from tests.threads import errors_of, run_at_once
 
 
 def _chunk(kind, data):
@@ -189,32 +189,14 @@ def test_racing_posts_of_one_form_make_one_pledge(donor, masks):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     user = make_user(roles.DONOR_REP, username="racer")
-    barrier = threading.Barrier(4)
-    made, errors = [], []
 
     def submit():
-        try:
-            barrier.wait()
-            made.append(
-                services.pledge(
-                    donor,
-                    [{"item": masks, "quantity": 10}],
-                    user=user,
-                    submission_key="k" * 32,
-                ).pk
-            )
-        except Exception as error:  # noqa: BLE001 - the test reports any
-            errors.append(error)
-        finally:
-            connection.close()
+        lines = [{"item": masks, "quantity": 10}]
+        return services.pledge(donor, lines, user=user, submission_key="k" * 32).pk
 
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(set(made)) == 1 and Pledge.objects.count() == 1
+    results = run_at_once([submit] * 4)
+    assert errors_of(results) == []
+    assert len({made for _kind, made in results}) == 1 and Pledge.objects.count() == 1
 
 
 def test_a_pledge_spreadsheet_posted_twice_makes_one_pledge(client, donor_user, donor, masks):

@@ -2,10 +2,7 @@
 and the warehouse's dashboards and the warehouse is told once: a flag flipped by a conditional
 UPDATE, cleared when the stock is back at the minimum, so only a new fall tells it again."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,6 +10,7 @@ from donations import services
 from donations.models import Location, Lot, SafetyStock
 from donations.services import StockError, safety_stock
 from tests.factories import CommunityFactory
+from tests.threads import errors_of, run_at_once
 
 
 @pytest.fixture
@@ -146,21 +144,7 @@ def test_simultaneous_falls_tell_the_warehouse_once(
     lot = Lot.objects.get()
     services.transfer(lot, warehouse, store, 100, user=warehouse_keeper)
     safety_stock.set_level(community, masks, 90, user=coordinator)
-    errors = []
-
-    def hand_out():
-        try:
-            _hand_out(community, store, masks, 5, coordinator)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=hand_out) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    hand_outs = [lambda: _hand_out(community, store, masks, 5, coordinator)] * 6
+    assert errors_of(run_at_once(hand_outs)) == []
     assert len(sent) == 1
     assert SafetyStock.objects.get().below

@@ -1,13 +1,12 @@
 """Many people tapping at once, on PostgreSQL with real threads: the last place goes to exactly
 one of them, and one person never ends up on two overlapping shifts."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone, translation
 
+from tests import threads
 from tests.factories import ShiftFactory, TaskFactory, VolunteerProfileFactory
 from volunteers import services
 from volunteers.models import Shift, Signup
@@ -16,28 +15,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_at_once(calls):
-    """Run each callable in its own thread, released together; collect results/errors."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
+    """tests.threads.run_at_once for sign-ups, each call made in Chinese as a request would be;
+    a SignupError is a refusal."""
 
-    def worker(index, call):
-        try:
-            barrier.wait()
-            with translation.override("zh-hans"):  # as a request in Chinese would be
-                results[index] = ("ok", call())
-        except services.SignupError as error:
-            results[index] = ("refused", error)
-        except Exception as error:  # noqa: BLE001 - any other error is what the test catches
-            results[index] = ("error", error)
-        finally:
-            connection.close()
+    def in_chinese(call):
+        def run():
+            with translation.override("zh-hans"):
+                return call()
 
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+        return run
+
+    return threads.run_at_once([in_chinese(c) for c in calls], refused=services.SignupError)
 
 
 def test_many_people_race_for_the_last_place_and_exactly_one_wins(community):

@@ -1,7 +1,6 @@
 """Issue 12, point 2: shifts always exist a rolling number of days ahead (`generate_shifts`,
 idempotent), and editing a template updates its shifts in place, so links already sent work."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from tests.threads import errors_of, run_at_once
 from volunteers import services
 from volunteers.models import Shift, ShiftTemplate
 
@@ -91,22 +91,7 @@ def test_generate_shifts_run_twice_at_once(gate_task):
     if connection.vendor == "sqlite":
         pytest.skip("concurrent writers need PostgreSQL")
     template = _template(gate_task)
-    errors = []
-
-    def run():
-        try:
-            services.generate_shifts()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_of(run_at_once([services.generate_shifts] * 2)) == []
     starts = list(template.shifts.values_list("start", flat=True))
     assert len(starts) == len(set(starts)) > 0
 

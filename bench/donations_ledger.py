@@ -11,11 +11,9 @@ database (PostgreSQL when DATABASE_URL says so). Prints one JSON line:
 
 import json
 import os
-import threading
-import time
 
 from donations_bench import base_data
-from harness import bench_database
+from harness import bench_database, race
 
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "25"))
@@ -39,44 +37,28 @@ def main():
         Community.objects.create(subdistrict=subdistrict, name=f"基准{i}社区", slug=f"bench-{i}")
         for i in range(THREADS)
     ]
-    counts = {"refused": 0, "errors": 0}
-    lock = threading.Lock()
 
-    def worker(index):
+    def one_round(index, round_number):
         community = communities[index]
-        try:
-            for round_number in range(ROUNDS):
-                try:
-                    if index % 2 == 0:
-                        request = services.request_supplies(
-                            community, [(item, 40)], purpose="基准", user=keeper
-                        )
-                        allocations = services.allocate(request.lines.get(), user=keeper)
-                        if round_number % 3 == 0:
-                            note = services.dispatch(allocations, user=keeper)
-                            services.confirm_receipt(note, {}, user=keeper)
-                    else:
-                        services.distribute(
-                            community, warehouse, [(item, 30)], recipient="volunteers", user=keeper
-                        )
-                except StockError:
-                    with lock:
-                        counts["refused"] += 1
-                except Exception as error:  # noqa: BLE001 - counted and reported
-                    with lock:
-                        counts["errors"] += 1
-                        print("error:", repr(error))
-        finally:
-            connection.close()
+        if index % 2 == 0:
+            request = services.request_supplies(
+                community, [(item, 40)], purpose="基准", user=keeper
+            )
+            allocations = services.allocate(request.lines.get(), user=keeper)
+            if round_number % 3 == 0:
+                note = services.dispatch(allocations, user=keeper)
+                services.confirm_receipt(note, {}, user=keeper)
+        else:
+            services.distribute(
+                community, warehouse, [(item, 30)], recipient="volunteers", user=keeper
+            )
+
+    def calls_of(index, rng):
+        return (lambda n=n: one_round(index, n) for n in range(ROUNDS))
 
     before = Movement.objects.count()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    counts = race(THREADS, calls_of, refused=StockError)
+    seconds = counts["elapsed"]
     movements = Movement.objects.count() - before
     received = LOTS * PER_LOT
     out = (
@@ -102,6 +84,7 @@ def main():
         "mismatches": mismatches,
         "refused": counts["refused"],
         "errors": counts["errors"],
+        "error_kinds": counts["error_kinds"],
         "database": connection.vendor,
     }
 

@@ -169,12 +169,10 @@ def test_the_board_shows_stock_over_time_and_the_dashboard_its_charts(
 def test_simultaneous_first_movements_of_a_week_make_one_row_with_every_unit():
     """Eight threads write the first movements of a new week at once: the week's row is made
     once (the unique constraint and get_or_create) and the conditional updates add every unit."""
-    import threading
-
     from donations.models import Item, Location
     from portal import roles
-    from tests.donations.test_concurrency import _run
     from tests.factories import DonorFactory, make_user
+    from tests.threads import errors_of, run_at_once
 
     keeper = make_user(roles.WAREHOUSE)
     item = Item.objects.create(name="N95口罩", category="masks", unit="只")
@@ -185,16 +183,14 @@ def test_simultaneous_first_movements_of_a_week_make_one_row_with_every_unit():
     )
     lot = Lot.objects.get()
     at = datetime.datetime(2026, 1, 7, 10, 0, tzinfo=BEIJING)  # a week with nothing yet
-    barrier = threading.Barrier(8)
 
     def discard():
-        barrier.wait()
         with transaction.atomic():
             ledger.record(
                 Movement.Kind.DISCARD, lot, 5, from_location=warehouse, reason="并发", at=at
             )
 
-    assert _run([discard] * 8) == []
+    assert errors_of(run_at_once([discard] * 8)) == []
     [row] = WeeklyFlow.objects.filter(kind="discard")
     assert (row.week, row.quantity, row.stock_change) == (datetime.date(2026, 1, 5), 40, -40)
     assert flows.check_flows() == []

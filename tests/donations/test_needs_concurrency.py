@@ -10,8 +10,8 @@ import pytest
 from donations import services
 from donations.models import Item, Location, Need
 from portal import roles
-from tests.donations.test_concurrency import _run
 from tests.factories import CommunityFactory, DonorFactory, make_user
+from tests.threads import errors_of, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -35,15 +35,13 @@ def test_two_deliveries_that_together_cover_a_need_meet_it():
             services.pledge(DonorFactory(), [{"item": item, "quantity": 50}], need=need)
             for _n in range(2)
         ]
-        errors = _run(
-            [
-                lambda p=pledge: services.receive(
-                    p, warehouse, [{"pledge_line": p.lines.get(), "accepted": 50}], user=keeper
-                )
-                for pledge in pledges
-            ]
-        )
-        assert errors == []
+        receipts = [
+            lambda p=pledge: services.receive(
+                p, warehouse, [{"pledge_line": p.lines.get(), "accepted": 50}], user=keeper
+            )
+            for pledge in pledges
+        ]
+        assert errors_of(run_at_once(receipts)) == []
         need.refresh_from_db()
         assert need.status == Need.Status.MET
     assert services.check_balances() == []

@@ -1,16 +1,14 @@
 """Releases racing dispatches, double releases and a cancellation racing a delivery: exactly one
 side wins each time and the ledger still sums to the balances (real threads, PostgreSQL)."""
 
-import threading
-
 import pytest
 
 from donations import services
 from donations.models import Allocation, Balance, Item, Location, Movement, Pledge
 from donations.services import StockError
 from portal import roles
-from tests.donations.test_concurrency import _run
 from tests.factories import CommunityFactory, DonorFactory, make_user
+from tests.threads import run_at_once
 
 ROUNDS = 6
 
@@ -44,22 +42,9 @@ def _allocations(setting, n, quantity=10):
 
 def _racing(*calls):
     """Start `calls` together; return how many succeeded and the unexpected errors."""
-    barrier = threading.Barrier(len(calls))
-    won, errors = [], []
-
-    def wrap(call):
-        def work():
-            barrier.wait()
-            try:
-                call()
-                won.append(call)
-            except StockError:
-                pass
-
-        return work
-
-    errors = _run([wrap(call) for call in calls])
-    return len(won), errors
+    results = run_at_once(list(calls), refused=StockError)
+    won = [value for kind, value in results if kind == "ok"]
+    return len(won), [value for kind, value in results if kind == "error"]
 
 
 def test_release_racing_dispatch_lets_exactly_one_win(setting):

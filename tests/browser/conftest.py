@@ -56,15 +56,9 @@ def csp_violations(driver):
 
 
 @pytest.fixture(scope="session")
-def _worker_chromium(request):
+def _worker_chromium():
     """One Chromium per test worker, started when a test first needs it: starting one costs
-    about a second of CPU, and the suite's journeys used to start one each.
-
-    The live server is started before it, so that at the end Chromium quits before the server
-    stops: the server's threads for Chromium's open connections end with them, and each closes
-    the database connection it was lent, which is allowed only while the server runs (on
-    SQLite in memory, the tests' own connection; otherwise a warning per thread)."""
-    request.getfixturevalue("live_server")
+    about a second of CPU, and the suite's journeys used to start one each."""
     drivers = []
     yield drivers
     for driver in drivers:

@@ -8,7 +8,7 @@ from donations.models import Allocation, Balance, Item, Location, Movement, Pled
 from donations.services import StockError
 from portal import roles
 from tests.factories import CommunityFactory, DonorFactory, make_user
-from tests.threads import run_at_once
+from tests.threads import errors_of, run_at_once
 
 ROUNDS = 6
 
@@ -44,7 +44,7 @@ def _racing(*calls):
     """Start `calls` together; return how many succeeded and the unexpected errors."""
     results = run_at_once(list(calls), refused=StockError)
     won = [value for kind, value in results if kind == "ok"]
-    return len(won), [value for kind, value in results if kind == "error"]
+    return len(won), errors_of(results)
 
 
 def test_release_racing_dispatch_lets_exactly_one_win(setting):
